@@ -1,0 +1,46 @@
+import type { ServiceModel } from './model.ts';
+import type { HttpRequest, HttpResponse } from './http.ts';
+import type { ServiceError } from './errors.ts';
+
+/**
+ * One codec per AWS protocol. It walks the model's shapes; it knows nothing of any one service.
+ *
+ * Values exchanged with handlers:
+ *   structure → plain object (absent members are left out, never null)
+ *   list → array, map → plain object, string/enum → string
+ *   integer/long/short/byte/float/double → number (NaN, Infinity, -Infinity allowed for float/double)
+ *   boolean → boolean, timestamp → Date, blob → Buffer
+ *   streaming blob payload → on input a Readable (req.stream); on output a Readable, Buffer or string
+ *   document (json protocols) → any JSON value
+ */
+export interface Codec {
+  readonly protocol: string;
+  /**
+   * Which operation the request calls, by the protocol's rule (X-Amz-Target, Action=, or the REST
+   * method and URI template); undefined when the request names no operation of this model.
+   * REST codecs decide from method, path, query and headers only, so the body may still be unread.
+   */
+  operationOf(model: ServiceModel, req: HttpRequest): string | undefined;
+  /** The typed input of `operation`; throws a ServiceError when the request cannot be parsed. */
+  parseInput(model: ServiceModel, operation: string, req: HttpRequest, hooks?: CodecHooks): Record<string, unknown>;
+  serializeOutput(model: ServiceModel, operation: string, output: Record<string, unknown>, meta: ResponseMeta, hooks?: CodecHooks): HttpResponse;
+  serializeError(model: ServiceModel, operation: string | undefined, error: ServiceError, meta: ResponseMeta, hooks?: CodecHooks): HttpResponse;
+  /** The error this protocol answers when a request names no known operation. */
+  unknownOperation(model: ServiceModel, req: HttpRequest): ServiceError;
+  /** Code of this protocol's input validation error ('ValidationError' for query, 'ValidationException' for JSON). */
+  readonly validationErrorCode: string;
+}
+
+export interface ResponseMeta {
+  requestId: string;
+  /** The request, for protocols whose response depends on it (awsQueryCompatible, Accept headers). */
+  request?: HttpRequest;
+}
+
+/** Per-service quirks, registered by the service and applied by its codec (DESIGN.md §2). */
+export interface CodecHooks {
+  /** rest-xml: render errors as a bare <Error> document, as S3 does, instead of <ErrorResponse>. */
+  unwrappedErrors?: boolean;
+  /** json: add an x-amz-crc32 header of the response body, as DynamoDB does. */
+  crc32?: boolean;
+}
