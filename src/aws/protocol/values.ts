@@ -71,3 +71,51 @@ export function parseIntegerText(s: string): number | undefined {
   if (!/^[+-]?\d+$/.test(t)) return undefined;
   return Number(t);
 }
+
+/**
+ * Reads a scalar that arrived as text (query parameters, XML elements and attributes) as the handler
+ * value of a shape of `type`. Returns undefined when the text is not a value of that type, so the
+ * caller can answer its protocol's validation error.
+ */
+export function scalarFromText(type: string, text: string): unknown {
+  switch (type) {
+    case 'string':
+      return text;
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      return t === 'true' ? true : t === 'false' ? false : undefined;
+    }
+    case 'integer':
+    case 'long':
+    case 'short':
+    case 'byte': {
+      const n = parseIntegerText(text);
+      return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+    }
+    case 'float':
+    case 'double':
+      return parseFloatText(text.trim());
+    case 'timestamp':
+      return text.trim() === '' ? undefined : parseTimestamp(text);
+    case 'blob':
+      return /^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+    default:
+      // bigdecimal/biginteger keep their exact text; anything else is passed through as written.
+      return text;
+  }
+}
+
+/** Renders a handler's scalar as protocol text (query/XML values, headers), the mirror of scalarFromText. */
+export function scalarToText(type: string, value: unknown, timestampFormat: TimestampFormat): string {
+  switch (type) {
+    case 'timestamp':
+      return String(formatTimestamp(value as Date | number | string, timestampFormat));
+    case 'blob':
+      return toBuffer(value as Buffer | Uint8Array | string).toString('base64');
+    case 'float':
+    case 'double':
+      return typeof value === 'number' ? formatFloat(value) : String(value);
+    default:
+      return String(value);
+  }
+}
