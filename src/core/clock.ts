@@ -32,6 +32,12 @@ export class ControllableClock implements Clock {
   #realTimer: NodeJS.Timeout | undefined;
   #realDue = Infinity;
   #firing = false;
+  readonly #onError: (err: unknown) => void;
+
+  /** `onError` hears of timers that throw; a timer's failure belongs to its owner and must not stop the others. */
+  constructor(onError: (err: unknown) => void = (err) => console.error('fogbank: a timer failed', err)) {
+    this.#onError = onError;
+  }
 
   now(): number {
     return this.#frozenAt ?? Date.now() + this.#offset;
@@ -89,6 +95,13 @@ export class ControllableClock implements Clock {
     this.#offset = this.#frozenAt - Date.now();
     this.#frozenAt = undefined;
     this.#schedule();
+  }
+
+  /** Back to real time, running (reset between tests). Pending timers keep their due times. */
+  useRealTime(): void {
+    this.#frozenAt = undefined;
+    this.#offset = 0;
+    this.#fireDue();
   }
 
   /** Sets the current time (epoch ms), keeping the frozen/running state. Timers now due fire. */
@@ -165,10 +178,7 @@ export class ControllableClock implements Clock {
     try {
       t.fn();
     } catch (err) {
-      // A timer's failure belongs to its owner; it must not stop the others.
-      queueMicrotask(() => {
-        throw err;
-      });
+      this.#onError(err);
     }
   }
 

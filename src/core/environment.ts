@@ -3,6 +3,22 @@ import type { ControllableClock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from '../store/database.ts';
 import type { BlobStore } from '../store/blobs.ts';
+import type { Accounts } from './accounts.ts';
+import type { RequestLog } from './request-log.ts';
+
+/** Where an internal call acts: the account and region whose state it touches. */
+export interface Scope {
+  account: string;
+  region: string;
+}
+
+/** Calls another service's operation in-process, as a user's request would (DESIGN.md §3). */
+export type InternalInvoke = <O = Record<string, unknown>>(
+  service: string,
+  operation: string,
+  input: Record<string, unknown>,
+  scope: Scope,
+) => Promise<O>;
 
 export interface Environment {
   /** Absolute data directory (a temporary one when ephemeral). */
@@ -10,8 +26,13 @@ export interface Environment {
   ephemeral: boolean;
   /** Where clients reach Fogbank, e.g. http://localhost:4566. */
   endpoint: string;
+  version: string;
+  startedAt: number;
   db: Database;
   blobs: BlobStore;
   clock: ControllableClock;
   log: Logger;
+  accounts: Accounts;
+  requests: RequestLog;
+  invoke: InternalInvoke;
 }

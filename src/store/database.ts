@@ -1,0 +1,142 @@
+// Metadata lives in one SQLite database (node:sqlite, WAL) in the data directory. Each component
+// (the core, each service) owns its tables and brings numbered migration files; the versions applied
+// are recorded so that a data directory written by a newer Fogbank is refused rather than damaged.
+import type { DatabaseSync as DatabaseSyncType, StatementSync, SQLInputValue } from 'node:sqlite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// Loaded at run time rather than imported, so that src/core/quiet-warnings.ts can hush node:sqlite's
+// experimental warning first (static imports of builtins load before any module body runs).
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+
+export type SqlValue = SQLInputValue;
+
+export class DataDirectoryError extends Error {}
+
+export class Database {
+  readonly raw: DatabaseSyncType;
+  readonly path: string;
+  #statements = new Map<string, StatementSync>();
+  #depth = 0;
+  #resetHooks: Array<() => void> = [];
+
+  constructor(path: string) {
+    this.path = path;
+    this.raw = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 5000 });
+    if (path !== ':memory:') this.raw.exec('PRAGMA journal_mode = WAL');
+    // NORMAL is durable in WAL mode against process crashes; a power loss may lose the last commits
+    // but never corrupts the database.
+    this.raw.exec('PRAGMA synchronous = NORMAL');
+    this.raw.exec(`CREATE TABLE IF NOT EXISTS _migrations (
+      component TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      applied_at INTEGER NOT NULL
+    ) STRICT`);
+  }
+
+  /** A prepared statement, compiled once per SQL text. */
+  statement(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  run(sql: string, ...params: SqlValue[]) {
+    return this.statement(sql).run(...params);
+  }
+
+  get<T>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: SqlValue[]): T[] {
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  /** Runs `fn` in a transaction; nested calls join the outer one. */
+  transaction<T>(fn: () => T): T {
+    if (this.#depth > 0) {
+      this.#depth++;
+      try {
+        return fn();
+      } finally {
+        this.#depth--;
+      }
+    }
+    this.raw.exec('BEGIN IMMEDIATE');
+    this.#depth = 1;
+    try {
+      const result = fn();
+      this.raw.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.raw.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.#depth = 0;
+    }
+  }
+
+  /**
+   * Applies the migrations in `dir` (files named NNN-description.sql, applied in numeric order) that
+   * this database has not seen yet for `component`. Refuses a database that is ahead of the code.
+   */
+  migrate(component: string, dir: URL): void {
+    const files = readdirSync(fileURLToPath(dir))
+      .filter((f) => /^\d{3}-.*\.sql$/.test(f))
+      .sort();
+    files.forEach((f, i) => {
+      if (Number(f.slice(0, 3)) !== i + 1) throw new Error(`migration ${f} of ${component} is out of sequence`);
+    });
+    const row = this.get<{ version: number }>('SELECT version FROM _migrations WHERE component = ?', component);
+    const applied = row?.version ?? 0;
+    if (applied > files.length) {
+      throw new DataDirectoryError(
+        `The data in ${this.path} was written by a newer Fogbank (${component} schema version ${applied}, ` +
+          `this version knows ${files.length}). Upgrade Fogbank or use another --data-dir.`,
+      );
+    }
+    for (let v = applied + 1; v <= files.length; v++) {
+      const sql = readFileSync(new URL(files[v - 1], dir), 'utf8');
+      this.transaction(() => {
+        this.raw.exec(sql);
+        this.run(
+          'INSERT INTO _migrations (component, version, applied_at) VALUES (?, ?, ?) ' +
+            'ON CONFLICT(component) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at',
+          component,
+          v,
+          Date.now(),
+        );
+      });
+    }
+  }
+
+  /** Registers in-memory state to drop when the store is reset. */
+  onReset(hook: () => void): void {
+    this.#resetHooks.push(hook);
+  }
+
+  /** Deletes every row of every table (keeping schemas), for `reset()` between tests. */
+  reset(): void {
+    const tables = this.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_migrations'",
+    );
+    this.raw.exec('PRAGMA foreign_keys = OFF');
+    try {
+      this.transaction(() => {
+        for (const t of tables) this.raw.exec(`DELETE FROM "${t.name.replaceAll('"', '""')}"`);
+      });
+    } finally {
+      this.raw.exec('PRAGMA foreign_keys = ON');
+    }
+    for (const hook of this.#resetHooks) hook();
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.raw.isOpen) this.raw.close();
+  }
+}
