@@ -1,0 +1,84 @@
+// The registered AWS services. Identities (the few facts routing needs) are generated and cheap;
+// a service's model and code load on the first request that needs them, so start-up parses no model.
+import { identities } from './generated/identities.ts';
+import type { ServiceDefinition } from './service.ts';
+import type { Codec } from './protocol/codec.ts';
+import type { Environment } from '../core/environment.ts';
+import { codecFor } from './protocol/index.ts';
+
+export type ServiceIdentity = (typeof identities)[number];
+
+export interface LoadedService {
+  identity: ServiceIdentity;
+  definition: ServiceDefinition;
+  codec: Codec;
+  /** The service's store, opened (and migrated) on first use. */
+  store(): unknown;
+  /** Runs once the store is open; started background work is stopped on shutdown. */
+  running: boolean;
+}
+
+export class ServiceRegistry {
+  readonly identities: readonly ServiceIdentity[] = identities;
+  #loaded = new Map<string, Promise<LoadedService>>();
+  #stoppers: Array<() => void | Promise<void>> = [];
+  #env: Environment;
+
+  constructor(env: Environment) {
+    this.#env = env;
+  }
+
+  byName(name: string): ServiceIdentity | undefined {
+    return this.identities.find((s) => s.name === name);
+  }
+
+  isLoaded(name: string): boolean {
+    return this.#loaded.has(name);
+  }
+
+  load(name: string): Promise<LoadedService> {
+    let p = this.#loaded.get(name);
+    if (!p) {
+      p = this.#load(name);
+      this.#loaded.set(name, p);
+      p.catch(() => this.#loaded.delete(name));
+    }
+    return p;
+  }
+
+  async #load(name: string): Promise<LoadedService> {
+    const identity = this.byName(name);
+    if (!identity) throw new Error(`no service ${name}`);
+    const mod = (await import(`./services/${name}/index.ts`)) as { default: ServiceDefinition };
+    const definition = mod.default;
+    const env = this.#env;
+    let store: unknown;
+    let opened = false;
+    const loaded: LoadedService = {
+      identity,
+      definition,
+      codec: codecFor(definition.model.metadata.protocol),
+      running: false,
+      store: () => {
+        if (!opened) {
+          store = definition.store?.(env);
+          opened = true;
+          const stop = definition.start?.(env, store);
+          if (stop) this.#stoppers.push(stop);
+          loaded.running = true;
+        }
+        return store;
+      },
+    };
+    return loaded;
+  }
+
+  /** Loads every service (for coverage reports). */
+  async loadAll(): Promise<LoadedService[]> {
+    return Promise.all(this.identities.map((s) => this.load(s.name)));
+  }
+
+  async stop(): Promise<void> {
+    for (const stop of this.#stoppers.splice(0)) await stop();
+  }
+}

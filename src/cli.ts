@@ -1,0 +1,170 @@
+// `fogbank start|coverage|help|version`. Flags and FOGBANK_* environment variables are equivalent;
+// a bad value stops with one line naming the option.
+import './core/quiet-warnings.ts';
+import { parseArgs } from 'node:util';
+import { createFogbank, VERSION } from './fogbank.ts';
+import { isLogLevel, type LogLevel } from './core/logger.ts';
+import { DataDirectoryError } from './store/database.ts';
+
+const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
+
+Usage:
+  fogbank start [options]    run Fogbank (AWS and Google Cloud APIs on one port)
+  fogbank coverage           print implemented operations per service
+  fogbank version
+
+Options (environment variable in brackets):
+  --host <addr>        address to listen on        [FOGBANK_HOST]       default 127.0.0.1
+  --port <n>           port (0 = any free port)    [FOGBANK_PORT]       default 4566
+  --data-dir <path>    where state is kept         [FOGBANK_DATA_DIR]   default ./.fogbank
+  --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
+  --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
+                       (debug, or DEBUG=1, prints every request)
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  process.stderr.write(`fogbank: ${message}\n`);
+  process.exit(2);
+}
+
+interface StartOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  ephemeral: boolean;
+  logLevel: LogLevel;
+  logRequests: boolean;
+}
+
+export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        ephemeral: { type: 'boolean' },
+        'log-level': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    const m = /'([^']+)'/.exec(e.message);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${m?.[1] ?? ''} (see fogbank help)`);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`option ${m?.[1]?.split(' ')[0] ?? ''} needs a value`);
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${m?.[1] ?? ''}`);
+    throw new UsageError(e.message);
+  }
+  const v = parsed.values;
+  const portText = v.port ?? env.FOGBANK_PORT ?? '4566';
+  const portName = v.port !== undefined ? '--port' : 'FOGBANK_PORT';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+    throw new UsageError(`${portName} must be a whole number from 0 to 65535, not '${portText}'`);
+  }
+  const host = v.host ?? env.FOGBANK_HOST ?? '127.0.0.1';
+  if (!host.trim()) throw new UsageError(`${v.host !== undefined ? '--host' : 'FOGBANK_HOST'} must not be empty`);
+  const dataDir = v['data-dir'] ?? env.FOGBANK_DATA_DIR ?? '.fogbank';
+  if (!dataDir.trim()) throw new UsageError(`${v['data-dir'] !== undefined ? '--data-dir' : 'FOGBANK_DATA_DIR'} must not be empty`);
+  const ephEnv = env.FOGBANK_EPHEMERAL;
+  if (ephEnv !== undefined && !['', '0', '1', 'true', 'false'].includes(ephEnv)) {
+    throw new UsageError(`FOGBANK_EPHEMERAL must be 1 or 0, not '${ephEnv}'`);
+  }
+  const level = v['log-level'] ?? env.FOGBANK_LOG_LEVEL ?? 'warn';
+  if (!isLogLevel(level)) {
+    throw new UsageError(`${v['log-level'] !== undefined ? '--log-level' : 'FOGBANK_LOG_LEVEL'} must be error, warn, info or debug, not '${level}'`);
+  }
+  const debugEnv = env.DEBUG === '1' || env.DEBUG === 'true';
+  return {
+    host,
+    port: Number(portText),
+    dataDir,
+    ephemeral: v.ephemeral ?? (ephEnv === '1' || ephEnv === 'true'),
+    logLevel: debugEnv && level === 'warn' ? 'debug' : level,
+    logRequests: debugEnv || level === 'debug',
+  };
+}
+
+async function start(argv: string[]): Promise<void> {
+  let opts: StartOptions;
+  try {
+    opts = parseStartOptions(argv, process.env);
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
+  }
+  let fogbank;
+  try {
+    fogbank = await createFogbank(opts);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port ${opts.port} on ${opts.host} is already in use (choose another with --port)`);
+    if (e.code === 'EADDRNOTAVAIL') fail(`cannot listen on --host ${opts.host}: no such local address`);
+    if (e.code === 'EACCES') fail(`not allowed to listen on ${opts.host}:${opts.port}`);
+    if (err instanceof DataDirectoryError) fail(err.message);
+    throw err;
+  }
+  const where = opts.ephemeral ? 'in memory (ephemeral)' : fogbank.env.dataDir;
+  process.stdout.write(`Fogbank ${VERSION} ready on ${fogbank.endpoint} — data: ${where} — admin: ${fogbank.endpoint}/_fogbank/ui/\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    fogbank.stop().then(
+      () => {
+        process.stdout.write(`Fogbank stopped (${signal})\n`);
+        process.exit(0);
+      },
+      (err) => {
+        process.stderr.write(`fogbank: error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function printCoverage(): Promise<void> {
+  const { coverage, coverageTable } = await import('./admin/coverage.ts');
+  const fogbank = await createFogbank({ ephemeral: true, port: 0 });
+  try {
+    process.stdout.write(coverageTable(await coverage(fogbank.registry)) + '\n');
+  } finally {
+    await fogbank.stop();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start(rest);
+    case 'coverage':
+      return printCoverage();
+    case 'version':
+    case '--version':
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    default:
+      fail(`unknown command '${command}' (commands: start, coverage, version, help)`);
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`fogbank: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}

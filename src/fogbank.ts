@@ -1,0 +1,128 @@
+// A Fogbank instance: state, services and the one listener. The CLI and the testing library both
+// build one with createFogbank().
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ControllableClock } from './core/clock.ts';
+import { createLogger, type LogLevel } from './core/logger.ts';
+import { Accounts } from './core/accounts.ts';
+import { RequestLog } from './core/request-log.ts';
+import type { Environment } from './core/environment.ts';
+import { Database } from './store/database.ts';
+import { BlobStore } from './store/blobs.ts';
+import { ServiceRegistry } from './aws/registry.ts';
+import { AwsGateway } from './aws/gateway.ts';
+import { AdminApi } from './admin/api.ts';
+import { listen, type Listener } from './server/listener.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface FogbankOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  dataDir?: string;
+  ephemeral?: boolean;
+  logLevel?: LogLevel;
+  /** Print every request to the console (DEBUG=1). */
+  logRequests?: boolean;
+}
+
+export interface Fogbank {
+  readonly env: Environment;
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  readonly clock: ControllableClock;
+  readonly registry: ServiceRegistry;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createFogbank(options: FogbankOptions = {}): Promise<Fogbank> {
+  const host = options.host ?? '127.0.0.1';
+  const ephemeral = options.ephemeral ?? false;
+  const dataDir = ephemeral ? mkdtempSync(join(tmpdir(), 'fogbank-')) : resolve(options.dataDir ?? '.fogbank');
+  mkdirSync(dataDir, { recursive: true });
+  const log = createLogger(options.logLevel ?? 'warn');
+  const clock = new ControllableClock((err) => log.error('a background timer failed', err));
+  let db: Database | undefined;
+  try {
+    db = new Database(ephemeral ? ':memory:' : join(dataDir, 'fogbank.db'));
+    const requests = new RequestLog();
+    const env: Environment = {
+      dataDir,
+      ephemeral,
+      endpoint: '',
+      version: VERSION,
+      startedAt: Date.now(),
+      db,
+      blobs: new BlobStore(join(dataDir, 'blobs'), !ephemeral),
+      clock,
+      log,
+      accounts: new Accounts(db, () => clock.now()),
+      requests,
+      invoke: (service, operation, input, scope) => gateway.invoke(service, operation, input, scope),
+    };
+    const registry = new ServiceRegistry(env);
+    const gateway = new AwsGateway(env, registry);
+    const reset = async () => {
+      env.db.reset();
+      env.blobs.clear();
+      env.requests.clear();
+      clock.useRealTime();
+    };
+    const admin = new AdminApi(env, registry, reset);
+    if (options.logRequests) {
+      requests.subscribe((e) =>
+        log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
+      );
+      if (!log.enabled('info')) log.level = 'info';
+    }
+    const listener: Listener = await listen(host, options.port ?? 4566, (req, res) => {
+      const url = req.url ?? '/';
+      if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/')) {
+        const q = url.indexOf('?');
+        const path = q < 0 ? url : url.slice(0, q);
+        admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
+          log.error('admin request failed', err);
+          if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
+        });
+        return;
+      }
+      gateway.handle(req, res).catch((err) => {
+        log.error('request failed outside the gateway', err);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        }
+      });
+    });
+    const port = listener.address.port;
+    const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    env.endpoint = `http://${urlHost}:${port}`;
+    let stopped = false;
+    return {
+      env,
+      endpoint: env.endpoint,
+      host,
+      port,
+      clock,
+      registry,
+      reset,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await listener.close();
+        await registry.stop();
+        clock.clearAll();
+        env.db.close();
+        if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    db?.close();
+    if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}

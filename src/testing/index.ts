@@ -1,0 +1,74 @@
+// fogbank/testing: Fogbank in-process for a test suite. Starts on a free port (ephemeral by default),
+// hands out SDK client settings, resets state between tests and drives the clock.
+import '../core/quiet-warnings.ts';
+import { createFogbank, type Fogbank, type FogbankOptions } from '../fogbank.ts';
+
+export interface TestCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface TestClock {
+  now(): number;
+  /** Stops time (at `at`, epoch ms or Date, when given). */
+  freeze(at?: number | Date): void;
+  unfreeze(): void;
+  /** Moves time forward, firing every timer that falls due, in order; freezes the clock. */
+  advance(ms: number): void;
+  set(at: number | Date): void;
+  readonly frozen: boolean;
+}
+
+export interface TestFogbank {
+  endpoint: string;
+  region: string;
+  credentials: TestCredentials;
+  /** Settings for any AWS SDK v3 client constructor. */
+  clientConfig: { endpoint: string; region: string; credentials: TestCredentials; forcePathStyle: boolean };
+  /** `fb.client(SQSClient)` → a client aimed at this Fogbank. */
+  client<C>(ctor: new (config: any) => C, overrides?: Record<string, unknown>): C;
+  clock: TestClock;
+  /** Drops all state (every service, account and blob) and returns the clock to real time. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+  /** The underlying instance, for Fogbank's own tests. */
+  instance: Fogbank;
+}
+
+export interface StartOptions extends FogbankOptions {
+  region?: string;
+  /** Access key id to sign with; a 12-digit one selects that account. Default 'test'. */
+  accessKeyId?: string;
+}
+
+export async function startFogbank(options: StartOptions = {}): Promise<TestFogbank> {
+  const { region = 'us-east-1', accessKeyId = 'test', ...rest } = options;
+  const instance = await createFogbank({ ephemeral: true, port: 0, ...rest });
+  const credentials = { accessKeyId, secretAccessKey: 'test' };
+  const clientConfig = { endpoint: instance.endpoint, region, credentials, forcePathStyle: true };
+  const c = instance.clock;
+  const ms = (t: number | Date) => (t instanceof Date ? t.getTime() : t);
+  return {
+    endpoint: instance.endpoint,
+    region,
+    credentials,
+    clientConfig,
+    client: (ctor, overrides = {}) => new ctor({ ...clientConfig, ...overrides }),
+    clock: {
+      now: () => c.now(),
+      freeze: (at) => c.freeze(at === undefined ? undefined : ms(at)),
+      unfreeze: () => c.unfreeze(),
+      advance: (n) => c.advance(n),
+      set: (at) => c.set(ms(at)),
+      get frozen() {
+        return c.frozen;
+      },
+    },
+    async reset() {
+      await instance.reset();
+    },
+    stop: () => instance.stop(),
+    instance,
+  };
+}
