@@ -1,4 +1,4 @@
-// `npm test`: runs every *.test.ts under src/ and test/ with node:test on the project's Node.
+// `npm test`: runs every *.test.ts under src/, test/ and scripts/ with node:test on the project's Node.
 // Arguments narrow the run to files whose path contains one of them: `npm test -- sqs s3`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ function find(dir: string, out: string[] = []): string[] {
 }
 
 const filters = process.argv.slice(2);
-const files = [...find('src'), ...find('test')]
+const files = [...find('src'), ...find('test'), ...find('scripts')]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

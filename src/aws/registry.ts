@@ -4,7 +4,7 @@ import { identities } from './generated/identities.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { Codec } from './protocol/codec.ts';
 import type { Environment } from '../core/environment.ts';
-import { codecFor } from './protocol/index.ts';
+import { loadCodec } from './protocol/index.ts';
 
 export type ServiceIdentity = (typeof identities)[number];
 
@@ -57,7 +57,7 @@ export class ServiceRegistry {
     const loaded: LoadedService = {
       identity,
       definition,
-      codec: codecFor(definition.model.metadata.protocol),
+      codec: await loadCodec(definition.model.metadata.protocol),
       running: false,
       store: () => {
         if (!opened) {

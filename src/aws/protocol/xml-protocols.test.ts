@@ -12,7 +12,7 @@ import { parseXml, type XmlElement } from './xml.ts';
 import { queryCodec } from './query.ts';
 import { ec2Codec } from './ec2.ts';
 import { restXmlCodec } from './rest-xml.ts';
-import { codecFor } from './index.ts';
+import { loadCodec } from './index.ts';
 
 const shapes: ServiceModel['shapes'] = {
   PutThingInput: {
@@ -81,13 +81,14 @@ function serviceError(fn: () => unknown): ServiceError {
   assert.fail('expected a ServiceError');
 }
 
-test('codecFor maps every protocol name to its codec', () => {
-  assert.equal(codecFor('query'), queryCodec);
-  assert.equal(codecFor('ec2'), ec2Codec);
-  assert.equal(codecFor('rest-xml'), restXmlCodec);
-  assert.equal(codecFor('json').protocol, 'json');
-  assert.equal(codecFor('rest-json').protocol, 'rest-json');
-  assert.throws(() => codecFor('smithy-rpc-v2-cbor'));
+test('loadCodec maps every protocol name to its codec', async () => {
+  assert.equal(await loadCodec('query'), queryCodec);
+  assert.equal(await loadCodec('ec2'), ec2Codec);
+  assert.equal(await loadCodec('rest-xml'), restXmlCodec);
+  assert.equal((await loadCodec('json')).protocol, 'json');
+  assert.equal((await loadCodec('rest-json')).protocol, 'rest-json');
+  await assert.rejects(loadCodec('smithy-rpc-v2-cbor'));
+  await assert.rejects(loadCodec('__proto__'));
 });
 
 test('query: parameters from the query string and a form body, + and %-escapes decoded', () => {

@@ -1,0 +1,126 @@
+// `fogbank start` as a user runs it: flags, environment variables, the ready line, shutdown, and
+// state that survives a restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+
+const CLI = new URL('../bin/fogbank.js', import.meta.url).pathname;
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20000 });
+}
+
+interface Running {
+  endpoint: string;
+  line: string;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string }>;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'start', '--port', '0', ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      const m = /ready on (http:\/\/[^\s]+)/.exec(stdout);
+      if (m) {
+        resolve({
+          endpoint: m[1],
+          line: stdout.trim(),
+          stop: (signal = 'SIGTERM') =>
+            new Promise((done) => {
+              child.once('exit', (code) => done({ code, stdout }));
+              child.kill(signal);
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+  });
+}
+
+test('invalid options stop with one line naming the option', () => {
+  const unknown = cli(['start', '--prot', '1']);
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr, "fogbank: unknown option --prot (see fogbank help)\n");
+  const port = cli(['start', '--port', 'abc']);
+  assert.equal(port.stderr, "fogbank: --port must be a whole number from 0 to 65535, not 'abc'\n");
+  const envPort = cli(['start'], { FOGBANK_PORT: '70000' });
+  assert.equal(envPort.stderr, "fogbank: FOGBANK_PORT must be a whole number from 0 to 65535, not '70000'\n");
+  const level = cli(['start', '--log-level', 'loud']);
+  assert.equal(level.stderr, "fogbank: --log-level must be error, warn, info or debug, not 'loud'\n");
+  const missing = cli(['start', '--host']);
+  assert.equal(missing.stderr, 'fogbank: option --host needs a value\n');
+  const command = cli(['launch']);
+  assert.equal(command.status, 2);
+  assert.match(command.stderr, /^fogbank: unknown command 'launch'/);
+  assert.equal(cli(['--help']).status, 0);
+});
+
+test('a port in use is reported in one line', async () => {
+  const first = await start(['--ephemeral']);
+  try {
+    const port = new URL(first.endpoint).port;
+    const second = cli(['start', '--ephemeral', '--port', port]);
+    assert.equal(second.status, 2);
+    assert.equal(second.stderr, `fogbank: port ${port} on 127.0.0.1 is already in use (choose another with --port)\n`);
+  } finally {
+    await first.stop();
+  }
+});
+
+test('--ephemeral prints the ready line, serves, and shuts down cleanly on SIGTERM and SIGINT', async () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const fb = await start(['--ephemeral']);
+    assert.match(fb.line, /^Fogbank \S+ ready on http:\/\/127\.0\.0\.1:\d+ — data: in memory \(ephemeral\) — admin: http:\/\/127\.0\.0\.1:\d+\/_fogbank\/ui\/$/);
+    const health = await fetch(fb.endpoint + '/_fogbank/health');
+    assert.equal(health.status, 200);
+    const { code, stdout } = await fb.stop(signal);
+    assert.equal(code, 0);
+    assert.match(stdout, new RegExp(`Fogbank stopped \\(${signal}\\)`));
+  }
+});
+
+test('FOGBANK_* environment variables are equivalent to flags', async () => {
+  const fb = await start([], { FOGBANK_EPHEMERAL: '1', FOGBANK_HOST: '127.0.0.1' });
+  try {
+    assert.match(fb.line, /data: in memory/);
+  } finally {
+    await fb.stop();
+  }
+});
+
+test('state in the data directory survives a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fogbank-cli-'));
+  try {
+    const first = await start(['--data-dir', dir]);
+    assert.match(first.line, new RegExp(`data: ${dir}`));
+    const sts = new STSClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222233334444:role/Keeper', RoleSessionName: 'restart' }),
+    );
+    await first.stop();
+    assert.ok(existsSync(join(dir, 'fogbank.db')));
+
+    const second = await start(['--data-dir', dir]);
+    try {
+      const again = new STSClient({
+        endpoint: second.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! },
+      });
+      const id = await again.send(new GetCallerIdentityCommand({}));
+      assert.equal(id.Arn, 'arn:aws:sts::222233334444:assumed-role/Keeper/restart');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
