@@ -12,6 +12,7 @@ import { Database } from './store/database.ts';
 import { BlobStore } from './store/blobs.ts';
 import { ServiceRegistry } from './aws/registry.ts';
 import { AwsGateway } from './aws/gateway.ts';
+import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { listen, type Listener } from './server/listener.ts';
 
@@ -62,10 +63,12 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       log,
       accounts: new Accounts(db, () => clock.now()),
       requests,
-      invoke: (service, operation, input, scope) => gateway.invoke(service, operation, input, scope),
+      invoke: (service, operation, input, scope, causedBy) => gateway.invoke(service, operation, input, scope, causedBy),
+      deliver: (delivery) => deliveries.deliver(delivery),
     };
     const registry = new ServiceRegistry(env);
     const gateway = new AwsGateway(env, registry);
+    const deliveries = new DeliveryRouter(env, registry);
     const reset = async () => {
       env.db.reset();
       env.blobs.clear();
@@ -81,7 +84,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     }
     const listener: Listener = await listen(host, options.port ?? 4566, (req, res) => {
       const url = req.url ?? '/';
-      if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/')) {
+      if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/') || url.startsWith('/_aws/')) {
         const q = url.indexOf('?');
         const path = q < 0 ? url : url.slice(0, q);
         admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {

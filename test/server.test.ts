@@ -274,3 +274,39 @@ test('garbage on the wire never takes the server down', async () => {
   const ok = await request('/_fogbank/health');
   assert.equal(ok.status, 200);
 });
+
+test('deliveries to an ARN no service accepts fail with InvalidTarget and are logged with their cause', async () => {
+  const { env } = fb.instance;
+  await assert.rejects(
+    env.deliver({ target: 'arn:aws:nothing:us-east-1:000000000000:x', body: '{}', source: { service: 'test', requestId: 'cause-1' } }),
+    { code: 'InvalidTarget' },
+  );
+  await assert.rejects(
+    env.deliver({ target: 'arn:aws:sts:us-east-1:000000000000:x', body: '{}', source: { service: 'test', requestId: 'cause-2' } }),
+    { code: 'InvalidTarget', message: /STS does not accept deliveries/ },
+  );
+  const logged = env.requests.entries().filter((e) => e.kind === 'delivery');
+  assert.deepEqual(
+    logged.slice(-2).map((e) => [e.causedBy, e.errorCode, e.target]),
+    [
+      ['cause-1', 'InvalidTarget', 'arn:aws:nothing:us-east-1:000000000000:x'],
+      ['cause-2', 'InvalidTarget', 'arn:aws:sts:us-east-1:000000000000:x'],
+    ],
+  );
+});
+
+test('internal calls run the handler and are logged as internal, linked to their cause', async () => {
+  const out = await fb.instance.env.invoke<{ Account: string }>('sts', 'GetCallerIdentity', {}, { account: '999988887777', region: 'eu-north-1' }, 'cause-3');
+  assert.equal(out.Account, '999988887777');
+  const e = fb.instance.env.requests.entries().at(-1)!;
+  assert.deepEqual([e.kind, e.service, e.operation, e.causedBy, e.region], ['internal', 'sts', 'GetCallerIdentity', 'cause-3', 'eu-north-1']);
+  await assert.rejects(fb.instance.env.invoke('sts', 'AssumeRole', {}, { account: '999988887777', region: 'eu-north-1' }), { code: 'ValidationError' });
+});
+
+test('an admin route no service registers is a JSON 404', async () => {
+  const r = await request('/_fogbank/sts/nothing-here');
+  assert.equal(r.status, 404);
+  assert.equal(JSON.parse(r.body).error, 'NotFound');
+  const aws = await request('/_aws/unknown/thing');
+  assert.equal(aws.status, 404);
+});

@@ -1,13 +1,12 @@
 // The /_fogbank/* admin API (DESIGN.md §7) and the LocalStack-compatible /_localstack/* endpoints.
 // The admin UI and the testing library use only this API.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { ServerResponse } from 'node:http';
 import type { Environment } from '../core/environment.ts';
 import type { ServiceRegistry } from '../aws/registry.ts';
 import { coverage } from './coverage.ts';
+import { ServiceError } from '../aws/protocol/errors.ts';
+import { json, type Req, type Res } from '../server/http-io.ts';
 
-type Req = IncomingMessage | Http2ServerRequest;
-type Res = ServerResponse | Http2ServerResponse;
 
 export class AdminApi {
   readonly #env: Environment;
@@ -55,13 +54,32 @@ export class AdminApi {
           await this.#reset();
           return json(res, 200, { reset: true });
         default:
-          return json(res, 404, { error: 'NotFound', message: `No admin route ${method} ${path}` });
+          return await this.#serviceRoute(req, res, method, path, query);
       }
     } catch (err) {
       if (err instanceof AdminError) return json(res, err.status, { error: err.code, message: err.message });
+      if (err instanceof ServiceError) return json(res, err.status, { error: err.code, message: err.message });
       this.#env.log.error(`admin ${method} ${path} failed`, err);
       return json(res, 500, { error: 'InternalError', message: String((err as Error)?.message ?? err) });
     }
+  }
+
+  /** /_fogbank/<service>/... and /_aws/<service>/...: the routes a service registers (AdminRoute). */
+  async #serviceRoute(req: Req, res: Res, method: string, path: string, query: URLSearchParams): Promise<void> {
+    const m = /^\/_(?:fogbank|aws)\/([a-z0-9-]+)(?:\/|$)/.exec(path);
+    const identity = m ? this.#registry.byName(m[1]) : undefined;
+    if (identity) {
+      const svc = await this.#registry.load(identity.name);
+      for (const route of svc.definition.admin ?? []) {
+        if (route.method !== method) continue;
+        const match = route.path.exec(path);
+        if (!match) continue;
+        const body = method === 'GET' || method === 'DELETE' ? {} : await readJson(req);
+        const answer = await route.handle({ method, path, params: { ...match.groups }, query, body }, svc.store(), this.#env);
+        return json(res, 200, answer ?? {});
+      }
+    }
+    json(res, 404, { error: 'NotFound', message: `No admin route ${method} ${path}` });
   }
 
   #serviceStates(): Record<string, 'available' | 'running'> {
@@ -121,12 +139,6 @@ class AdminError extends Error {
     this.status = status;
     this.code = code;
   }
-}
-
-function json(res: Res, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  (res as ServerResponse).writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-  (res as ServerResponse).end(text);
 }
 
 async function readJson(req: Req): Promise<Record<string, unknown>> {

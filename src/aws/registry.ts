@@ -12,6 +12,8 @@ export interface LoadedService {
   identity: ServiceIdentity;
   definition: ServiceDefinition;
   codec: Codec;
+  /** The query codec, for awsQueryCompatible services that define a queryModel. */
+  queryCodec?: Codec;
   /** The service's store, opened (and migrated) on first use. */
   store(): unknown;
   /** Runs once the store is open; started background work is stopped on shutdown. */
@@ -30,6 +32,15 @@ export class ServiceRegistry {
 
   byName(name: string): ServiceIdentity | undefined {
     return this.identities.find((s) => s.name === name);
+  }
+
+  /** The service owning an ARN namespace ('sqs', 'events', 'lambda'): by name, then endpoint prefix, then signing name. */
+  byArnNamespace(namespace: string): ServiceIdentity | undefined {
+    return (
+      this.identities.find((s) => s.name === namespace) ??
+      this.identities.find((s) => s.endpointPrefix === namespace) ??
+      this.identities.find((s) => s.signingName === namespace)
+    );
   }
 
   isLoaded(name: string): boolean {
@@ -58,6 +69,7 @@ export class ServiceRegistry {
       identity,
       definition,
       codec: await loadCodec(definition.model.metadata.protocol),
+      queryCodec: definition.queryModel ? await loadCodec('query') : undefined,
       running: false,
       store: () => {
         if (!opened) {

@@ -1,7 +1,8 @@
 // What a service is to Fogbank: a model, handlers for its operations, and optionally a store and
 // background work. A service adds data and handlers, never infrastructure (DESIGN.md §3).
 import type { ServiceModel } from './protocol/model.ts';
-import type { HttpRequest } from './protocol/http.ts';
+import type { HttpRequest, HttpResponse } from './protocol/http.ts';
+import type { Delivery, DeliveryResult } from '../core/delivery.ts';
 import type { CodecHooks } from './protocol/codec.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
@@ -37,6 +38,41 @@ export interface RequestContext<S = unknown> {
 
 export type Handler<I = any, O = any, S = any> = (input: I, ctx: RequestContext<S>) => O | Promise<O>;
 
+/** Where a delivery lands: the account and region of the target ARN, the service's store. */
+export interface DeliveryContext<S = unknown> {
+  account: string;
+  region: string;
+  /** The delivery's own id in the request log. */
+  requestId: string;
+  clock: Clock;
+  log: Logger;
+  store: S;
+  env: Environment;
+}
+
+/** A request to the admin API, already parsed. */
+export interface AdminRequest {
+  method: string;
+  path: string;
+  /** Named groups of the route's pattern. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body (empty object when none). */
+  body: Record<string, unknown>;
+}
+
+export interface AdminRoute<S = unknown> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /**
+   * Absolute path pattern under /_fogbank/<service>/ or /_aws/<service>/ (LocalStack-compatible),
+   * with named groups for parameters, e.g. /^\/_fogbank\/sqs\/queues\/(?<name>[^/]+)$/.
+   */
+  path: RegExp;
+  /** Returns the JSON answer; throw a ServiceError for a 4xx. */
+  handle(req: AdminRequest, store: S, env: Environment): unknown | Promise<unknown>;
+}
+
+/** The parts of a service the gateway calls besides operation handlers. */
 export interface ServiceDefinition<S = any> {
   /** Fogbank's name for the service, e.g. 'sts', 's3', 'sqs'. */
   name: string;
@@ -47,16 +83,28 @@ export interface ServiceDefinition<S = any> {
   hooks?: CodecHooks;
   /** Starts background work after the store opens; the returned function stops it. */
   start?: (env: Environment, store: S) => (() => void | Promise<void>) | void;
+  /**
+   * awsQueryCompatible JSON services (SQS): the model as query-protocol clients see it (their XML
+   * and parameter names). Form-encoded requests are parsed and answered with it by the query codec.
+   */
+  queryModel?: ServiceModel;
+  /**
+   * Answers requests that live below the operation level (S3's CORS preflight, browser POST uploads,
+   * website endpoints) before operation routing; returning undefined lets routing go on.
+   * `ctx.operation` is empty here.
+   */
+  intercept?: (http: HttpRequest, ctx: RequestContext<S>) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
+  /** Adjusts every response of this service before it is sent (S3's CORS headers). */
+  decorate?: (response: HttpResponse, http: HttpRequest, ctx: RequestContext<S>) => void | Promise<void>;
+  /** Accepts a delivery addressed to one of this service's resources (DESIGN.md §6). */
+  deliver?: (delivery: Delivery, ctx: DeliveryContext<S>) => Promise<DeliveryResult>;
+  /** Out-of-band routes of the admin API (and LocalStack-compatible /_aws/ ones). */
+  admin?: AdminRoute<S>[];
 }
 
 /** Typed helper: checks handler names and signatures against the generated Handlers type. */
-export function defineService<H extends Record<string, Handler>, S = undefined>(def: {
-  name: string;
-  model: ServiceModel;
-  handlers: Partial<H>;
-  store?: (env: Environment) => S;
-  hooks?: CodecHooks;
-  start?: (env: Environment, store: S) => (() => void | Promise<void>) | void;
-}): ServiceDefinition<S> {
+export function defineService<H extends Record<string, Handler>, S = undefined>(
+  def: Omit<ServiceDefinition<S>, 'handlers'> & { handlers: Partial<H> },
+): ServiceDefinition<S> {
   return def as ServiceDefinition<S>;
 }

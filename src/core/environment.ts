@@ -5,6 +5,7 @@ import type { Database } from '../store/database.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Accounts } from './accounts.ts';
 import type { RequestLog } from './request-log.ts';
+import type { Deliver } from './delivery.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -18,6 +19,8 @@ export type InternalInvoke = <O = Record<string, unknown>>(
   operation: string,
   input: Record<string, unknown>,
   scope: Scope,
+  /** The request on whose behalf the call is made, for the request log. */
+  causedBy?: string,
 ) => Promise<O>;
 
 export interface Environment {
@@ -35,4 +38,6 @@ export interface Environment {
   accounts: Accounts;
   requests: RequestLog;
   invoke: InternalInvoke;
+  /** Hands a message to the service owning the target ARN (DESIGN.md §6). */
+  deliver: Deliver;
 }

@@ -3,6 +3,8 @@
 
 export interface RequestLogEntry {
   seq: number;
+  /** 'request' from a client, 'internal' for a service calling another, 'delivery' for a cross-service event. */
+  kind: 'request' | 'internal' | 'delivery';
   requestId: string;
   /** Wall-clock epoch ms when the request arrived (real time: the log is about the process, not the virtual clock). */
   time: number;
@@ -15,6 +17,11 @@ export interface RequestLogEntry {
   status: number;
   errorCode?: string;
   durationMs: number;
+  /** The request whose handling caused this entry (internal calls and deliveries). */
+  causedBy?: string;
+  /** Deliveries: the receiving ARN and the sending service or resource. */
+  target?: string;
+  source?: string;
 }
 
 export class RequestLog {
