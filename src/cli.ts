@@ -20,6 +20,9 @@ Options (environment variable in brackets):
   --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
   --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
                        (debug, or DEBUG=1, prints every request)
+
+Admin UI login, needed only when listening beyond loopback:
+  FOGBANK_ADMIN_USER (default admin), FOGBANK_ADMIN_PASSWORD (default: generated at first start, printed once)
 `;
 
 class UsageError extends Error {}
@@ -100,7 +103,7 @@ async function start(argv: string[]): Promise<void> {
   }
   let fogbank;
   try {
-    fogbank = await createFogbank(opts);
+    fogbank = await createFogbank({ ...opts, adminUser: process.env.FOGBANK_ADMIN_USER, adminPassword: process.env.FOGBANK_ADMIN_PASSWORD });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') fail(`port ${opts.port} on ${opts.host} is already in use (choose another with --port)`);
@@ -110,7 +113,13 @@ async function start(argv: string[]): Promise<void> {
     throw err;
   }
   const where = opts.ephemeral ? 'in memory (ephemeral)' : fogbank.env.dataDir;
-  process.stdout.write(`Fogbank ${VERSION} ready on ${fogbank.endpoint} — data: ${where} — admin: ${fogbank.endpoint}/_fogbank/ui/\n`);
+  process.stdout.write(`Fogbank ${VERSION} ready on ${fogbank.endpoint} — data: ${where} — admin: ${fogbank.adminUrl}\n`);
+  if (fogbank.generatedAdminPassword) {
+    process.stdout.write(
+      `Admin UI login: user '${process.env.FOGBANK_ADMIN_USER || 'admin'}', password '${fogbank.generatedAdminPassword}' ` +
+        `(generated now and shown only once; set FOGBANK_ADMIN_PASSWORD to choose one)\n`,
+    );
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(130);

@@ -14,6 +14,7 @@ import { ServiceRegistry } from './aws/registry.ts';
 import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
+import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener } from './server/listener.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -27,6 +28,9 @@ export interface FogbankOptions {
   logLevel?: LogLevel;
   /** Print every request to the console (DEBUG=1). */
   logRequests?: boolean;
+  /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
+  adminUser?: string;
+  adminPassword?: string;
 }
 
 export interface Fogbank {
@@ -36,6 +40,10 @@ export interface Fogbank {
   readonly port: number;
   readonly clock: ControllableClock;
   readonly registry: ServiceRegistry;
+  /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
+  readonly adminUrl: string;
+  /** A password generated at first start (only then), to print once. */
+  readonly generatedAdminPassword?: string;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -75,7 +83,13 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       env.requests.clear();
       clock.useRealTime();
     };
-    const admin = new AdminApi(env, registry, reset);
+    const auth = new AdminAuth(db, {
+      loopback: isLoopbackHost(host),
+      user: options.adminUser,
+      password: options.adminPassword,
+      now: () => Date.now(),
+    });
+    const admin = new AdminApi(env, registry, reset, auth);
     if (options.logRequests) {
       requests.subscribe((e) =>
         log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
@@ -112,6 +126,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       port,
       clock,
       registry,
+      adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
+      generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,
       async stop() {
         if (stopped) return;

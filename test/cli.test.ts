@@ -78,7 +78,7 @@ test('a port in use is reported in one line', async () => {
 test('--ephemeral prints the ready line, serves, and shuts down cleanly on SIGTERM and SIGINT', async () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const fb = await start(['--ephemeral']);
-    assert.match(fb.line, /^Fogbank \S+ ready on http:\/\/127\.0\.0\.1:\d+ — data: in memory \(ephemeral\) — admin: http:\/\/127\.0\.0\.1:\d+\/_fogbank\/ui\/$/);
+    assert.match(fb.line, /^Fogbank \S+ ready on http:\/\/127\.0\.0\.1:\d+ — data: in memory \(ephemeral\) — admin: http:\/\/127\.0\.0\.1:\d+\/_fogbank\/ui\/\?token=[\w-]+\.[\w-]+\.[\w-]+$/);
     const health = await fetch(fb.endpoint + '/_fogbank/health');
     assert.equal(health.status, 200);
     const { code, stdout } = await fb.stop(signal);

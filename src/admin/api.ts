@@ -4,24 +4,46 @@ import type { ServerResponse } from 'node:http';
 import type { Environment } from '../core/environment.ts';
 import type { ServiceRegistry } from '../aws/registry.ts';
 import { coverage } from './coverage.ts';
+import { RawAdminResponse } from '../aws/service.ts';
 import { ServiceError } from '../aws/protocol/errors.ts';
 import { json, type Req, type Res } from '../server/http-io.ts';
+import { AdminAuth, isCrossSite } from './auth.ts';
+import { call } from './call.ts';
+import { serveUi } from './ui.ts';
 
+/** Readiness endpoints stay open to scripts everywhere: they tell only that Fogbank runs. */
+const OPEN = new Set(['/_fogbank/health', '/_localstack/health', '/_localstack/info']);
 
 export class AdminApi {
   readonly #env: Environment;
   readonly #registry: ServiceRegistry;
   readonly #reset: () => Promise<void>;
+  readonly auth: AdminAuth;
 
-  constructor(env: Environment, registry: ServiceRegistry, reset: () => Promise<void>) {
+  constructor(env: Environment, registry: ServiceRegistry, reset: () => Promise<void>, auth: AdminAuth) {
     this.#env = env;
     this.#registry = registry;
     this.#reset = reset;
+    this.auth = auth;
   }
 
   async handle(req: Req, res: Res, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
     try {
+      if (!OPEN.has(path)) {
+        const host = req.headers[':authority'] ?? req.headers.host;
+        if (isCrossSite(req.headers, typeof host === 'string' ? host : undefined)) {
+          return json(res, 403, { error: 'CrossSiteRequest', message: 'The admin API refuses requests from other sites' });
+        }
+        if (path === '/_fogbank/ui' || path.startsWith('/_fogbank/ui/')) return await this.#ui(req, res, path, query);
+        if (path === '/_fogbank/login' && method === 'POST') return await this.#login(req, res);
+        if (path === '/_fogbank/session' && method === 'GET') {
+          return json(res, 200, { authenticated: this.auth.verify(this.auth.sessionOf(req.headers)), loopback: this.auth.loopback, user: this.auth.user });
+        }
+        if (!this.auth.allows(req.headers)) {
+          return json(res, 401, { error: 'Unauthorized', message: 'Log in to the Fogbank admin UI (POST /_fogbank/login) or send a session token' });
+        }
+      }
       switch (`${method} ${path}`) {
         case 'GET /_fogbank/health':
         case 'HEAD /_fogbank/health':
@@ -41,6 +63,21 @@ export class AdminApi {
             server_time_utc: new Date(this.#env.clock.now()).toISOString(),
             uptime: Math.floor((Date.now() - this.#env.startedAt) / 1000),
           });
+        case 'POST /_fogbank/logout':
+          (res as ServerResponse).setHeader('set-cookie', this.auth.clearCookie());
+          return json(res, 200, { loggedOut: true });
+        case 'GET /_fogbank/info':
+          return json(res, 200, this.#info());
+        case 'POST /_fogbank/call':
+          return json(res, 200, await call(this.#env, this.#registry, await readJson(req)));
+        case 'GET /_fogbank/accounts':
+          return json(res, 200, this.#env.accounts.list());
+        case 'POST /_fogbank/accounts': {
+          const body = await readJson(req);
+          const id = body.id === undefined || body.id === '' ? undefined : String(body.id);
+          const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : undefined;
+          return json(res, 201, this.#env.accounts.create(id, name));
+        }
         case 'GET /_fogbank/services':
           return json(res, 200, await coverage(this.#registry));
         case 'GET /_fogbank/requests':
@@ -53,8 +90,20 @@ export class AdminApi {
         case 'POST /_fogbank/reset':
           await this.#reset();
           return json(res, 200, { reset: true });
-        default:
+        default: {
+          const detail = /^\/_fogbank\/requests\/([0-9a-f-]{36})$/.exec(path);
+          if (detail && method === 'GET') {
+            const entry = this.#env.requests.get(detail[1]);
+            return entry ? json(res, 200, entry) : json(res, 404, { error: 'NotFound', message: 'That request is no longer in the log' });
+          }
+          const account = /^\/_fogbank\/accounts\/(\d{12})$/.exec(path);
+          if (account && method === 'PUT') {
+            const body = await readJson(req);
+            this.#env.accounts.rename(account[1], typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : null);
+            return json(res, 200, this.#env.accounts.list().find((a) => a.id === account[1]));
+          }
           return await this.#serviceRoute(req, res, method, path, query);
+        }
       }
     } catch (err) {
       if (err instanceof AdminError) return json(res, err.status, { error: err.code, message: err.message });
@@ -75,11 +124,61 @@ export class AdminApi {
         const match = route.path.exec(path);
         if (!match) continue;
         const body = method === 'GET' || method === 'DELETE' ? {} : await readJson(req);
-        const answer = await route.handle({ method, path, params: { ...match.groups }, query, body }, svc.store(), this.#env);
+        const answer = await route.handle({ method, path, params: { ...match.groups }, query, body, headers: req.headers }, svc.store(), this.#env);
+        if (answer instanceof RawAdminResponse) {
+          (res as ServerResponse).writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) });
+          (res as ServerResponse).end(answer.body);
+          return;
+        }
         return json(res, 200, answer ?? {});
       }
     }
     json(res, 404, { error: 'NotFound', message: `No admin route ${method} ${path}` });
+  }
+
+  /** The UI, and the one-click URL: a valid ?token= becomes the session cookie, then the token leaves the URL. */
+  async #ui(req: Req, res: Res, path: string, query: URLSearchParams): Promise<void> {
+    const token = query.get('token');
+    if (token !== null) {
+      query.delete('token');
+      const rest = query.toString();
+      const headers: Record<string, string> = { location: path + (rest ? `?${rest}` : '') };
+      if (this.auth.verify(token)) headers['set-cookie'] = this.auth.sessionCookie(token);
+      (res as ServerResponse).writeHead(302, headers).end();
+      return;
+    }
+    if (path === '/_fogbank/ui') {
+      (res as ServerResponse).writeHead(301, { location: '/_fogbank/ui/' }).end();
+      return;
+    }
+    return serveUi(res, path, req.method === 'HEAD');
+  }
+
+  async #login(req: Req, res: Res): Promise<void> {
+    const body = await readJson(req);
+    if (!this.auth.checkPassword(body.username, body.password)) {
+      // A pause makes guessing slow without holding anything else up.
+      await new Promise((r) => setTimeout(r, 300));
+      return json(res, 401, { error: 'InvalidCredentials', message: 'Wrong user name or password' });
+    }
+    const token = this.auth.issue();
+    (res as ServerResponse).setHeader('set-cookie', this.auth.sessionCookie(token));
+    return json(res, 200, { authenticated: true, user: this.auth.user });
+  }
+
+  #info() {
+    const m = process.memoryUsage();
+    return {
+      version: this.#env.version,
+      endpoint: this.#env.endpoint,
+      dataDir: this.#env.ephemeral ? null : this.#env.dataDir,
+      ephemeral: this.#env.ephemeral,
+      startedAt: new Date(this.#env.startedAt).toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - this.#env.startedAt) / 1000),
+      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
+      node: process.version,
+      loopback: this.auth.loopback,
+    };
   }
 
   #serviceStates(): Record<string, 'available' | 'running'> {
@@ -119,6 +218,8 @@ export class AdminApi {
       'cache-control': 'no-cache',
       ...(req.httpVersionMajor === 1 ? { connection: 'keep-alive' } : {}),
     });
+    // A first comment sends the headers at once, so EventSource opens before any request happens.
+    (res as ServerResponse).write(': connected\n\n');
     const write = (e: unknown) => (res as ServerResponse).write(`event: request\ndata: ${JSON.stringify(e)}\n\n`);
     for (const e of this.#env.requests.entries()) write(e);
     const unsubscribe = this.#env.requests.subscribe(write);

@@ -15,6 +15,7 @@ import { validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
 import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
+import { bodyText, type RequestDetail } from '../core/request-log.ts';
 
 interface Outcome {
   service?: string;
@@ -59,6 +60,16 @@ export class AwsGateway {
     }
     if (!hasRequestId(response.headers)) response.headers['x-amzn-RequestId'] = requestId;
     res.on('close', () => {
+      const req = bodyText(http.body.length ? http.body : undefined);
+      const out = response.body === undefined || typeof response.body === 'string' || response.body instanceof Uint8Array ? bodyText(response.body) : {};
+      const detail: RequestDetail = {
+        requestHeaders: http.headers,
+        requestBody: req.text,
+        requestBodySize: http.stream ? Number(http.headers['content-length']) || undefined : req.size,
+        responseHeaders: response.headers,
+        responseBody: out.text,
+        responseBodySize: out.size,
+      };
       this.#env.requests.add({
         kind: 'request',
         requestId,
@@ -68,7 +79,7 @@ export class AwsGateway {
         ...outcome,
         status: response.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
-      });
+      }, detail);
     });
     await send(res, response, http.method === 'HEAD');
     // An unread request body (an error before reading it) must be drained for keep-alive to go on.

@@ -85,11 +85,6 @@ export class ServiceRegistry {
     return loaded;
   }
 
-  /** Loads every service (for coverage reports). */
-  async loadAll(): Promise<LoadedService[]> {
-    return Promise.all(this.identities.map((s) => this.load(s.name)));
-  }
-
   async stop(): Promise<void> {
     for (const stop of this.#stoppers.splice(0)) await stop();
   }

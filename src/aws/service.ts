@@ -59,6 +59,20 @@ export interface AdminRequest {
   query: URLSearchParams;
   /** Parsed JSON body (empty object when none). */
   body: Record<string, unknown>;
+  /** The request's headers (lower-case names), for routes that answer by Accept (LocalStack's /_aws/sqs/messages). */
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** An admin answer that is not JSON (SNS's signing certificate at SigningCertURL): sent as it is. */
+export class RawAdminResponse {
+  readonly contentType: string;
+  readonly body: string | Buffer;
+  readonly status: number;
+  constructor(contentType: string, body: string | Buffer, status = 200) {
+    this.contentType = contentType;
+    this.body = body;
+    this.status = status;
+  }
 }
 
 export interface AdminRoute<S = unknown> {

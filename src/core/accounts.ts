@@ -63,16 +63,34 @@ export class Accounts {
   #db: Database;
   #now: () => number;
   #cache = new Map<string, AccessKeyRow | null>();
+  /** Accounts already recorded as seen, so recording costs a Set lookup per request. */
+  #seen = new Set<string>();
 
   constructor(db: Database, now: () => number) {
     this.#db = db;
     this.#now = now;
     db.migrate('core', new URL('../store/migrations/', import.meta.url));
-    db.onReset(() => this.#cache.clear());
+    db.onReset(() => {
+      this.#cache.clear();
+      this.#seen.clear();
+    });
+  }
+
+  /** Records that an account was used (the admin UI lists accounts seen or created). */
+  #see(account: string): void {
+    if (this.#seen.has(account)) return;
+    this.#seen.add(account);
+    this.#db.run('INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)', account, this.#now());
   }
 
   /** Who signed with `accessKeyId`. Throws ExpiredToken for an issued session past its expiry. */
   callerOf(accessKeyId: string | undefined): Caller {
+    const caller = this.#callerOf(accessKeyId);
+    this.#see(caller.account);
+    return caller;
+  }
+
+  #callerOf(accessKeyId: string | undefined): Caller {
     if (!accessKeyId) return rootCaller(DEFAULT_ACCOUNT, 'anonymous');
     if (/^\d{12}$/.test(accessKeyId)) return rootCaller(accessKeyId, accessKeyId);
     const row = this.#lookup(accessKeyId);
@@ -118,9 +136,50 @@ export class Accounts {
     return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt === undefined ? undefined : new Date(expiresAt) };
   }
 
-  /** Accounts that have issued keys, for the admin API. */
-  knownAccounts(): string[] {
-    return this.#db.all<{ account: string }>('SELECT DISTINCT account FROM access_keys ORDER BY account').map((r) => r.account);
+  /** Every account seen in a request, issued keys, or created in the admin UI. */
+  list(): Array<{ id: string; name: string | null; createdAt: number; createdInAdmin: boolean; accessKeys: string[] }> {
+    const rows = this.#db.all<{ id: string; name: string | null; created_at: number; created_in_admin: number }>(
+      `SELECT id, name, created_at, created_in_admin FROM accounts
+       UNION SELECT DISTINCT account, NULL, MIN(created_at), 0 FROM access_keys WHERE account NOT IN (SELECT id FROM accounts) GROUP BY account
+       ORDER BY id`,
+    );
+    const keys = this.#db.all<{ account: string; access_key_id: string }>(
+      "SELECT account, access_key_id FROM access_keys WHERE session_token IS NULL ORDER BY created_at",
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      createdInAdmin: r.created_in_admin === 1,
+      accessKeys: keys.filter((k) => k.account === r.id).map((k) => k.access_key_id),
+    }));
+  }
+
+  /** Creates (or names) an account in the admin UI, with a long-term access key for its root user. */
+  create(id: string | undefined, name: string | undefined): { id: string; name: string | null } & IssuedCredentials {
+    const account = id ?? String(randomInt(100000, 999999)) + String(randomInt(100000, 999999));
+    if (!/^\d{12}$/.test(account)) throw new ServiceError('InvalidParameter', 'an account id is 12 digits', 400);
+    if (this.#db.get('SELECT 1 AS x FROM accounts WHERE id = ? AND created_in_admin = 1', account)) {
+      throw new ServiceError('AccountExists', `account ${account} already exists`, 409);
+    }
+    this.#db.run(
+      `INSERT INTO accounts (id, name, created_at, created_in_admin) VALUES (?, ?, ?, 1)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, created_in_admin = 1`,
+      account,
+      name ?? null,
+      this.#now(),
+    );
+    this.#seen.add(account);
+    const keys = this.issue({ account, arn: `arn:aws:iam::${account}:root`, userId: account });
+    return { id: account, name: name ?? null, ...keys };
+  }
+
+  rename(id: string, name: string | null): void {
+    const r = this.#db.run('UPDATE accounts SET name = ? WHERE id = ?', name, id);
+    if (r.changes === 0) {
+      if (!/^\d{12}$/.test(id)) throw new ServiceError('NotFound', `no account ${id}`, 404);
+      this.#db.run('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)', id, name, this.#now());
+    }
   }
 
   #lookup(accessKeyId: string): AccessKeyRow | undefined {

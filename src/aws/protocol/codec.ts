@@ -43,4 +43,10 @@ export interface CodecHooks {
   unwrappedErrors?: boolean;
   /** json: add an x-amz-crc32 header of the response body, as DynamoDB does. */
   crc32?: boolean;
+  /**
+   * json: the `__type` an error carries, from its code. DynamoDB qualifies it with the namespace of the
+   * framework that raised it (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`,
+   * `com.amazon.coral.validate#ValidationException`); left unset, `__type` is the bare code.
+   */
+  errorType?: (code: string) => string;
 }

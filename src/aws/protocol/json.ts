@@ -308,7 +308,7 @@ export const jsonCodec: Codec = {
   serializeError(model: ServiceModel, _operation: string | undefined, error: ServiceError, meta: ResponseMeta, hooks?: CodecHooks): HttpResponse {
     const shapeName = errorShapeOf(model, error.code);
     const code = shapeName ?? error.code;
-    const doc = { __type: code, ...errorDocument(model, shapeName, error) };
+    const doc = { __type: hooks?.errorType ? hooks.errorType(code) : code, ...errorDocument(model, shapeName, error) };
     const headers: Record<string, string | string[]> = {
       ...error.headers,
       'content-type': contentType(model),
