@@ -54,7 +54,7 @@ test('a request appears live in the request log, with its detail', async () => {
   await sts.send(new GetCallerIdentityCommand({}));
   await page.getByRole('button', { name: 'Resume (1 waiting)' }).waitFor();
   await page.getByRole('button', { name: /Resume/ }).click();
-  await page.waitForFunction(() => document.querySelectorAll('table.log tbody tr').length >= 2);
+  await page.waitForFunction("document.querySelectorAll('table.log tbody tr').length >= 2");
 });
 
 test('an account created in the UI gets keys that act in it, and can be switched to', async () => {
@@ -138,5 +138,5 @@ test('beyond loopback the admin API and UI need a login; cross-site requests are
 test('cross-site requests are refused on loopback too', async () => {
   const r = await fetch(`${fb.endpoint}/_fogbank/reset`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } });
   assert.equal(r.status, 403);
-  assert.equal((await r.json()).error, 'CrossSiteRequest');
+  assert.equal(((await r.json()) as { error: string }).error, 'CrossSiteRequest');
 });
