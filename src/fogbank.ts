@@ -118,6 +118,19 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     const port = listener.address.port;
     const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     env.endpoint = `http://${urlHost}:${port}`;
+    // Services with background work (schedules, retries) resume after a restart: those that have
+    // state in this data directory are loaded once the listener is up, so their timers are re-armed.
+    if (!ephemeral) {
+      setImmediate(() => {
+        if (stopped) return;
+        for (const { component } of db!.all<{ component: string }>('SELECT component FROM _migrations')) {
+          if (!registry.byName(component)) continue;
+          registry.load(component).then((svc) => {
+            if (svc.definition.start && !stopped) svc.store();
+          }).catch((err) => log.error(`could not resume ${component}`, err));
+        }
+      });
+    }
     let stopped = false;
     return {
       env,

@@ -146,7 +146,10 @@ test('a presigned URL (query-string SigV4, as `aws eks get-token` makes) is iden
 });
 
 test('a request no service claims gets a clear error, not a crash', async () => {
-  const r = await request('/what/is/this', { headers: { host: 'example.org' } });
+  // Unsigned requests with no other clue go to S3; one signed for an unknown service is unclaimed.
+  const r = await request('/what/is/this', {
+    headers: { host: 'example.org', authorization: SIGNED.replace('/sts/', '/nosuchservice/') },
+  });
   assert.equal(r.status, 400);
   assert.equal(JSON.parse(r.body).__type, 'UnrecognizedClientException');
   assert.ok(r.headers['x-amzn-requestid']);

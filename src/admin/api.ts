@@ -40,7 +40,7 @@ export class AdminApi {
         if (path === '/_fogbank/session' && method === 'GET') {
           return json(res, 200, { authenticated: this.auth.verify(this.auth.sessionOf(req.headers)), loopback: this.auth.loopback, user: this.auth.user });
         }
-        if (!this.auth.allows(req.headers)) {
+        if (!this.auth.allows(req.headers) && !(await this.#isPublic(method, path))) {
           return json(res, 401, { error: 'Unauthorized', message: 'Log in to the Fogbank admin UI (POST /_fogbank/login) or send a session token' });
         }
       }
@@ -111,6 +111,15 @@ export class AdminApi {
       this.#env.log.error(`admin ${method} ${path} failed`, err);
       return json(res, 500, { error: 'InternalError', message: String((err as Error)?.message ?? err) });
     }
+  }
+
+  /** Whether a service route is marked public (reachable without a session). */
+  async #isPublic(method: string, path: string): Promise<boolean> {
+    const m = /^\/_(?:fogbank|aws)\/([a-z0-9-]+)\//.exec(path);
+    const identity = m ? this.#registry.byName(m[1]) : undefined;
+    if (!identity) return false;
+    const svc = await this.#registry.load(identity.name);
+    return !!svc.definition.admin?.some((r) => r.public && r.method === method && r.path.test(path));
   }
 
   /** /_fogbank/<service>/... and /_aws/<service>/...: the routes a service registers (AdminRoute). */

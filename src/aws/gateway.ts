@@ -11,7 +11,7 @@ import type { ServiceModel } from './protocol/model.ts';
 import type { Caller, RequestContext } from './service.ts';
 import { ServiceError, ProtocolErrors } from './protocol/errors.ts';
 import { resolveRef } from './protocol/model.ts';
-import { validateInput, validationMessage } from './protocol/validate.ts';
+import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
 import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
@@ -118,11 +118,15 @@ export class AwsGateway {
       const caller = this.#env.accounts.callerOf(signature?.accessKeyId);
       outcome.account = caller.account;
       ctx = this.#context(svc, caller, outcome.region, requestId, http, '');
+      http.source = req as unknown as Readable;
       let response = definition.intercept ? await definition.intercept(http, ctx) : undefined;
+      // An intercepted request may name what it did (S3's PostObject) for the request log.
+      if (response && ctx.operation) outcome.operation = ctx.operation;
       if (!response) response = await this.#operation(req, svc, codec, model, http, ctx, outcome);
       if (definition.decorate) await definition.decorate(response, http, ctx);
       return response;
     } catch (err) {
+      if (!outcome.operation && ctx?.operation) outcome.operation = ctx.operation;
       const error = this.#asServiceError(err, requestId, found.identity.name, outcome.operation);
       outcome.errorCode = error.code;
       const response = codec.serializeError(model, outcome.operation, error, { requestId, request: http }, definition.hooks);
@@ -146,6 +150,9 @@ export class AwsGateway {
     const handler = definition.handlers[operation];
     if (!handler) throw ProtocolErrors.notImplemented(svc.identity.serviceId ?? svc.identity.name, operation);
     const input = codec.parseInput(model, operation, http, definition.hooks);
+    const missingCode = definition.hooks?.missingParameter;
+    const missing = missingCode && firstMissingMember(model, operation, input);
+    if (missing) throw new ServiceError(missingCode, `The request must contain the parameter ${missing}.`, 400);
     const problems = validateInput(model, operation, input);
     if (problems.length) throw new ServiceError(codec.validationErrorCode, validationMessage(problems), 400);
     const output = (await handler(input, ctx)) ?? {};

@@ -83,7 +83,12 @@ export function identify(
     const l = host.labels;
     // <bucket>.s3[.<region>|-<region>] — the bucket itself may contain dots.
     const s3At = l.findIndex((x, i) => i > 0 && (x === 's3' || x.startsWith('s3-') || x === 's3-website'));
-    if (ix.s3 && s3At > 0) {
+    const lambda = l[1] === 'lambda-url' ? ix.byEndpointPrefix.get('lambda') : undefined;
+    if (lambda) {
+      // <url-id>.lambda-url.<region>.localhost: a Lambda function URL, served by the lambda service.
+      hostService = lambda;
+      if (l[2] && regionRe.test(l[2])) hostRegion = l[2];
+    } else if (ix.s3 && s3At > 0) {
       hostService = ix.s3;
       virtualBucket = l.slice(0, s3At).join('.');
       const r = l[s3At + 1] ?? l[s3At].slice(3);
@@ -128,7 +133,10 @@ export function identify(
   }
   const byPath = ix.byPathPrefix.get(firstSegment(input.path));
   if (byPath) return { identity: byPath, region };
-  if (ix.s3) return { identity: ix.s3, region };
+  // S3 answers requests nothing else claims, unless they name another service (a signature scope
+  // or X-Amz-Target for a service Fogbank does not have): those get a clear "unrecognized" error.
+  const other = input.target !== undefined || (input.signature?.service !== undefined && input.signature.service !== 's3');
+  if (ix.s3 && !other) return { identity: ix.s3, region };
   return undefined;
 }
 

@@ -78,6 +78,11 @@ export class RawAdminResponse {
 export interface AdminRoute<S = unknown> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /**
+   * Reachable without an admin session even beyond loopback: for what AWS itself serves publicly
+   * (SNS's signing certificate at SigningCertURL). Never for anything that reveals or changes state.
+   */
+  public?: boolean;
+  /**
    * Absolute path pattern under /_fogbank/<service>/ or /_aws/<service>/ (LocalStack-compatible),
    * with named groups for parameters, e.g. /^\/_fogbank\/sqs\/queues\/(?<name>[^/]+)$/.
    */

@@ -1,12 +1,11 @@
 // Object bodies live as files. A body is written to a temporary file, fsynced and renamed into place,
 // so a crash never leaves half a body visible. Files are named by random ids that Fogbank chooses:
 // no name, key or path a client sends ever reaches the file system.
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm, stat, readFile } from 'node:fs/promises';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { open, rename, rm, stat, readFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { randomBytes, createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 
 export interface BlobWriteResult {
   id: string;
@@ -25,6 +24,8 @@ export interface BlobWriteOptions {
 export class BlobStore {
   readonly dir: string;
   readonly #durable: boolean;
+  /** Fan-out directories known to exist. */
+  #dirs = new Set<string>();
 
   /** `durable` false skips fsync (ephemeral stores whose files die with the process anyway). */
   constructor(dir: string, durable = true) {
@@ -41,29 +42,36 @@ export class BlobStore {
     const tmp = join(this.dir, 'tmp', id);
     const hashes: Array<[string, Hash]> = (options.hashes ?? []).map((h) => [h, createHash(h)]);
     let size = 0;
-    const input = typeof source === 'string' || source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
-    const observe = async function* (chunks: AsyncIterable<Buffer | string>) {
-      for await (const c of chunks) {
-        const chunk = typeof c === 'string' ? Buffer.from(c) : c;
-        size += chunk.length;
-        for (const [, h] of hashes) h.update(chunk);
-        options.onChunk?.(chunk);
-        yield chunk;
-      }
+    const observe = (chunk: Buffer) => {
+      size += chunk.length;
+      for (const [, h] of hashes) h.update(chunk);
+      options.onChunk?.(chunk);
     };
+    // One file handle from open to fsync: each step is a trip through libuv's thread pool, and small
+    // bodies are dominated by them.
+    const fh = await open(tmp, 'w');
     try {
-      await pipeline(input, observe, createWriteStream(tmp));
-      if (this.#durable) {
-        const fh = await open(tmp, 'r');
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+      if (typeof source === 'string' || source instanceof Uint8Array) {
+        const buf = Buffer.from(source);
+        observe(buf);
+        await fh.writeFile(buf);
+      } else {
+        await writeStream(fh, source, observe, this.#durable);
       }
-      const final = this.#path(id);
-      mkdirSync(join(this.dir, id.slice(0, 2)), { recursive: true });
-      await rename(tmp, final);
+      if (this.#durable) await fh.sync();
+      await fh.close();
+    } catch (err) {
+      await fh.close().catch(() => {});
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    try {
+      const sub = id.slice(0, 2);
+      if (!this.#dirs.has(sub)) {
+        await mkdir(join(this.dir, sub), { recursive: true });
+        this.#dirs.add(sub);
+      }
+      await rename(tmp, this.#path(id));
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
@@ -71,9 +79,9 @@ export class BlobStore {
     return { id, size, digests: Object.fromEntries(hashes.map(([n, h]) => [n, h.digest()])) };
   }
 
-  /** Streams a body, or the inclusive byte range [start, end] of it. */
-  read(id: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.#path(id), range);
+  /** Streams a body, or the inclusive byte range [start, end] of it (larger reads for big bodies). */
+  read(id: string, range?: { start: number; end: number }, options: { highWaterMark?: number } = {}): Readable {
+    return createReadStream(this.#path(id), { ...range, highWaterMark: options.highWaterMark });
   }
 
   async readAll(id: string): Promise<Buffer> {
@@ -91,10 +99,77 @@ export class BlobStore {
   /** Removes every body (reset between tests). */
   clear(): void {
     for (const e of readdirSync(this.dir)) if (e !== 'tmp') rmSync(join(this.dir, e), { recursive: true, force: true });
+    this.#dirs.clear();
   }
 
   #path(id: string): string {
     if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`not a blob id: ${id}`);
     return join(this.dir, id.slice(0, 2), id);
+  }
+}
+
+const BATCH = 1024 * 1024;
+const SYNC_EVERY = 64 * 1024 * 1024;
+
+/**
+ * Writes a stream to a file, reading ahead by up to one batch while the previous batch is written,
+ * so the network and the disk work at the same time with bounded memory.
+ */
+async function writeStream(fh: FileHandle, source: Readable, observe: (chunk: Buffer) => void, durable: boolean): Promise<void> {
+  let writing: Promise<void> = Promise.resolve();
+  let batch: Buffer[] = [];
+  let batched = 0;
+  // Durable writes of large bodies flush as they go: the disk works while the body is still
+  // arriving, and the final fsync has little left to do.
+  let syncing: Promise<void> = Promise.resolve();
+  let unsynced = 0;
+  const flush = async (buffers: Buffer[]) => {
+    await writeAll(fh, buffers);
+    unsynced += buffers.reduce((n, b) => n + b.length, 0);
+    if (durable && unsynced >= SYNC_EVERY) {
+      unsynced = 0;
+      await syncing;
+      syncing = fh.datasync();
+      syncing.catch(() => {});
+    }
+  };
+  for await (const c of source as AsyncIterable<Buffer | string>) {
+    const chunk = typeof c === 'string' ? Buffer.from(c) : c;
+    if (chunk.length === 0) continue;
+    observe(chunk);
+    batch.push(chunk);
+    batched += chunk.length;
+    if (batched >= BATCH) {
+      await writing;
+      const full = batch;
+      batch = [];
+      batched = 0;
+      writing = flush(full);
+      // A failed write must not go unobserved while the next batch is read.
+      writing.catch(() => {});
+    }
+  }
+  await writing;
+  if (batch.length) await flush(batch);
+  await syncing;
+}
+
+async function writeAll(fh: FileHandle, buffers: Buffer[]): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  const { bytesWritten } = await fh.writev(buffers);
+  if (bytesWritten === total) return;
+  // A short write (rare on files): write the rest one buffer at a time.
+  let skip = bytesWritten;
+  for (const b of buffers) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    let rest = b.subarray(skip);
+    skip = 0;
+    while (rest.length) {
+      const { bytesWritten: n } = await fh.write(rest);
+      rest = rest.subarray(n);
+    }
   }
 }

@@ -49,4 +49,9 @@ export interface CodecHooks {
    * `com.amazon.coral.validate#ValidationException`); left unset, `__type` is the bare code.
    */
   errorType?: (code: string) => string;
+  /**
+   * The code some services answer for a missing required top-level parameter, with "The request must
+   * contain the parameter X." (SQS and EC2: MissingParameter), instead of the generic validation error.
+   */
+  missingParameter?: string;
 }

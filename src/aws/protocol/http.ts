@@ -13,6 +13,11 @@ export interface HttpRequest {
   body: Buffer;
   /** The unread body, for operations whose payload member is a streaming blob (S3 PutObject, ...). */
   stream?: Readable;
+  /**
+   * The request body as received, unread, for `intercept` hooks that answer a request themselves
+   * (S3 browser POST uploads). Operations read `body` / `stream` instead.
+   */
+  source?: Readable;
   /** Host without port, lower-case. */
   hostname?: string;
 }

@@ -61,6 +61,11 @@ function writePayload(model: ServiceModel, payload: Binding, v: unknown, headers
   if (view.type === 'blob') {
     type = 'application/octet-stream';
     body = v instanceof Readable || Buffer.isBuffer(v) || v instanceof Uint8Array || typeof v === 'string' ? v : String(v);
+  } else if (v instanceof Readable) {
+    // An event stream payload (Lambda's InvokeWithResponseStream): the service frames the events
+    // (application/vnd.amazon.eventstream) and the codec streams them as they come.
+    type = 'application/vnd.amazon.eventstream';
+    body = v;
   } else if (view.type === 'string') {
     type = 'text/plain';
     body = String(v);

@@ -14,6 +14,13 @@ export function validateInput(model: ServiceModel, operation: string, input: Rec
   return problems;
 }
 
+/** The first required top-level member the input lacks, if any. */
+export function firstMissingMember(model: ServiceModel, operation: string, input: Record<string, unknown>): string | undefined {
+  const ref = model.operations[operation]?.input;
+  if (!ref) return undefined;
+  return resolveRef(model, ref).required?.find((name) => input[name] === undefined || input[name] === null);
+}
+
 export function validationMessage(problems: string[]): string {
   const n = problems.length;
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.slice(0, MAX_REPORTED).join('; ')}`;
