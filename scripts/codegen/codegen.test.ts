@@ -3,7 +3,7 @@
 // no member of any v3 schema is missing from a generated model (DESIGN.md §2).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -173,5 +173,62 @@ function walkV3(model: ServiceModel, v3: V3Shape, ref: ShapeRef | undefined, pat
     walkV3(model, v3.member.target, view.member, `${path}[]`, missing, seen);
   } else if (v3.kind === 'map' && v3.value) {
     walkV3(model, v3.value.target, view.value, `${path}{}`, missing, seen);
+  }
+}
+
+// awsQueryCompatible: the query model must name parameters and elements exactly as the query-era
+// clients do. Debian's botocore (boto3 1.26, which .ci/run installs) still ships SQS's query model.
+const botocoreSqs = '/usr/lib/python3/dist-packages/botocore/data/sqs/2012-11-05/service-2.json';
+test('sqs: the query model names every parameter and element as botocore\'s query-era model', { skip: !existsSync(botocoreSqs) && 'Debian python3-botocore not installed' }, async () => {
+  const sqs = awsCatalog.find((e) => e.name === 'sqs');
+  assert.ok(sqs, 'sqs is in the catalog');
+  const { queryModel } = await buildService(sqs, root);
+  assert.ok(queryModel, 'a query model is built for an awsQueryCompatible service');
+  assert.equal(queryModel.metadata.protocol, 'query');
+  const botocore = JSON.parse(readFileSync(botocoreSqs, 'utf8'));
+  const problems: string[] = [];
+  for (const [name, op] of Object.entries<{ input?: Record<string, unknown>; output?: Record<string, unknown> }>(botocore.operations)) {
+    const generated = queryModel.operations[name]!;
+    if (op.input) compareWireNames(botocore, queryModel, op.input, generated.input!, `${name}>`, problems);
+    if (op.output) {
+      compareWireNames(botocore, queryModel, op.output, generated.output!, `${name}<`, problems);
+      if (op.output.resultWrapper !== generated.output!.resultWrapper) problems.push(`${name}: resultWrapper ${generated.output!.resultWrapper}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+/**
+ * The name a member has on the wire and whether it is flattened. A flattened list's items take the
+ * list member's name (botocore's way of modelling it) or else the member's own (Smithy's xmlName).
+ */
+function wireName(v: Record<string, any>, member: string): string {
+  if (v.type === 'list' && v.flattened && v.member?.locationName) return v.member.locationName;
+  return v.locationName ?? member;
+}
+
+function compareWireNames(
+  botocore: { shapes: Record<string, Record<string, unknown>> }, model: ServiceModel, bref: Record<string, unknown>,
+  ref: ShapeRef, path: string, problems: string[], member = '', depth = 0,
+): void {
+  if (depth > 8) return;
+  const b: Record<string, any> = { ...botocore.shapes[bref.shape as string], ...bref };
+  const v: Record<string, any> = resolveRef(model, ref);
+  if (member && wireName(b, member) !== wireName(v, member)) problems.push(`${path}: name ${wireName(v, member)}, botocore ${wireName(b, member)}`);
+  if (!!b.flattened !== !!v.flattened) problems.push(`${path}: flattened ${!!v.flattened}, botocore ${!!b.flattened}`);
+  if (b.type !== v.type && !(b.type === 'integer' && v.type === 'long')) problems.push(`${path}: type ${v.type}, botocore ${b.type}`);
+  for (const [name, m] of Object.entries<Record<string, unknown>>(b.members ?? {})) {
+    const child = v.members?.[name];
+    if (!child) problems.push(`${path}.${name}: missing`);
+    else compareWireNames(botocore, model, m, child, `${path}.${name}`, problems, name, depth + 1);
+  }
+  if (b.type === 'list') {
+    if (!b.flattened && (b.member.locationName ?? 'member') !== (v.member.locationName ?? 'member')) problems.push(`${path}[]: item name`);
+    compareWireNames(botocore, model, b.member, v.member, `${path}[]`, problems, '', depth + 1);
+  }
+  if (b.type === 'map') {
+    if ((b.key.locationName ?? 'key') !== (v.key.locationName ?? 'key')) problems.push(`${path}{key}: name ${v.key.locationName}`);
+    if ((b.value.locationName ?? 'value') !== (v.value.locationName ?? 'value')) problems.push(`${path}{value}: name ${v.value.locationName}`);
+    compareWireNames(botocore, model, b.value, v.value, `${path}{value}`, problems, '', depth + 1);
   }
 }

@@ -32,6 +32,7 @@ export async function planFiles(catalog: readonly CatalogEntry[], root: string):
     const dir = join(root, 'src/aws/services', entry.name, 'generated');
     const serviceModule = relative(dir, join(root, 'src/aws/service.ts'));
     files.push({ path: join(dir, 'model.json'), content: `${JSON.stringify(built.model)}\n` });
+    if (built.queryModel) files.push({ path: join(dir, 'model.query.json'), content: `${JSON.stringify(built.queryModel)}\n` });
     files.push({
       path: join(dir, 'types.ts'),
       content: writeTypes(built.model, entry.name, generatedNotice(built.sources), serviceModule),
@@ -72,7 +73,7 @@ function staleFiles(catalog: readonly CatalogEntry[], root: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(servicesDir).sort()) {
     if (known.has(name)) continue;
-    for (const file of ['model.json', 'types.ts']) {
+    for (const file of ['model.json', 'model.query.json', 'types.ts']) {
       const path = join(servicesDir, name, 'generated', file);
       if (existsSync(path)) out.push(relative(root, path));
     }

@@ -70,7 +70,13 @@ export function mergeV3(graph: ServiceGraph, v3: V3Service, service: string): Me
     }
   }
   graph.operations = new Map([...graph.operations].sort(([a], [b]) => compare(a, b)));
-  for (const name of graph.operations.keys()) if (!v3.operations.has(name)) report.v2OnlyOperations.push(name);
+  for (const [name, op] of graph.operations) {
+    if (v3.operations.has(name)) continue;
+    report.v2OnlyOperations.push(name);
+    // Dropped from the current SDK, so deprecated: routing prefers its successor on a shared URI
+    // (S3's GetBucketLifecycle vs GetBucketLifecycleConfiguration on GET /{Bucket}?lifecycle).
+    op.traits.deprecated = true;
+  }
 
   for (const error of v3.errors) {
     const existing = byName.get(error.name!);

@@ -8,6 +8,7 @@ import type { ServiceModel } from '../../src/aws/protocol/model.ts';
 import { loadV2Service } from './load-v2.ts';
 import { mergeV3, type MergeReport } from './merge-v3.ts';
 import { loadV3Service } from './v3-schema.ts';
+import { applyQueryTraits } from './query-compat.ts';
 import { writeModel } from './write-model.ts';
 
 export interface BuiltService {
@@ -17,17 +18,28 @@ export interface BuiltService {
   sources: string;
   /** Undefined when no v3 client is installed for the service. */
   report?: MergeReport;
+  /** awsQueryCompatible services: the same model as query-protocol clients see it (query-compat.ts). */
+  queryModel?: ServiceModel;
 }
 
 export async function buildService(entry: CatalogEntry, root: string): Promise<BuiltService> {
   const graph = loadV2Service(root, entry.model);
   let report: MergeReport | undefined;
+  let queryModel: ServiceModel | undefined;
   if (entry.v3Client && hasPackage(root, entry.v3Client)) {
-    report = mergeV3(graph, await loadV3Service(entry.v3Client, root), entry.name);
+    const v3 = await loadV3Service(entry.v3Client, root);
+    report = mergeV3(graph, v3, entry.name);
+    if (graph.metadata.awsQueryCompatible) {
+      // A second graph, merged the same way, rewritten to the query view: the JSON one stays as is.
+      const queryGraph = loadV2Service(root, entry.model);
+      mergeV3(queryGraph, v3, entry.name);
+      applyQueryTraits(queryGraph, v3);
+      queryModel = writeModel(queryGraph, generatedNotice(queryGraph.sources.join(' + ')));
+    }
   }
   const sources = graph.sources.join(' + ');
   const model = writeModel(graph, generatedNotice(sources));
-  return { entry, model, sources, report };
+  return { entry, model, sources, report, queryModel };
 }
 
 export function generatedNotice(sources: string): string {
