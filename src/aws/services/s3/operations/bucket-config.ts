@@ -1,0 +1,352 @@
+// A bucket's sub-resources that are stored configurations: versioning, tagging, CORS, default
+// encryption, public access block, ownership controls, ACL, request payment, transfer acceleration,
+// logging, replication, Object Lock and website. Each is validated the way S3 validates it and
+// answered back as stored; CORS and website are enforced by http/.
+import type * as T from '../generated/types.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
+import { requireBucket, tagSet, tagsFromSet, type Ctx } from '../common.ts';
+import type { Bucket } from '../store.ts';
+import { noSuchConfiguration, S3Errors } from '../errors.ts';
+import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
+import type { ObjectLockConfiguration } from '../lock.ts';
+
+function configOr<T>(ctx: Ctx, bucket: Bucket, kind: string, missing: () => ServiceError): T {
+  const c = ctx.store.config<T>(bucket.name, kind);
+  if (c === undefined) throw missing();
+  return c;
+}
+
+// ── Versioning ───────────────────────────────────────────────────────────────────────────────────
+
+export function getBucketVersioning(input: T.GetBucketVersioningRequest, ctx: Ctx): T.GetBucketVersioningOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const out: T.GetBucketVersioningOutput = {};
+  if (b.versioning) out.Status = b.versioning;
+  if (b.mfaDelete) out.MFADelete = b.mfaDelete;
+  return out;
+}
+
+export function putBucketVersioning(input: T.PutBucketVersioningRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const status = input.VersioningConfiguration?.Status;
+  const mfa = input.VersioningConfiguration?.MFADelete;
+  if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
+  if (mfa !== undefined && mfa !== 'Enabled' && mfa !== 'Disabled') throw S3Errors.malformedXml();
+  if (mfa === 'Enabled' && input.MFA === undefined) {
+    throw S3Errors.invalidRequest('DevPay and Mfa are mutually exclusive authorization methods.');
+  }
+  if (b.objectLock && status === 'Suspended') {
+    throw new ServiceError('InvalidBucketState', 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.', 409);
+  }
+  if (status === undefined && b.versioning === '') return;
+  ctx.store.updateBucket(b.name, { versioning: status ?? b.versioning, ...(mfa !== undefined ? { mfaDelete: mfa } : {}) });
+}
+
+// ── Tagging ──────────────────────────────────────────────────────────────────────────────────────
+
+export function getBucketTagging(input: T.GetBucketTaggingRequest, ctx: Ctx): T.GetBucketTaggingOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const tags = configOr<Record<string, string>>(ctx, b, 'tagging', () => noSuchConfiguration('NoSuchTagSet', 'The TagSet does not exist', b.name));
+  return { TagSet: tagSet(tags) };
+}
+
+export function putBucketTagging(input: T.PutBucketTaggingRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const tags = tagsFromSet(input.Tagging?.TagSet);
+  const entries = Object.entries(tags);
+  if (entries.length > 50) throw new ServiceError('InvalidTag', 'Bucket tag count cannot be greater than 50', 400);
+  for (const [k, v] of entries) {
+    if (k.length < 1 || k.length > 128) throw new ServiceError('InvalidTag', 'The TagKey you have provided is invalid', { status: 400, fields: { TagKey: k } });
+    if (v.length > 256) throw new ServiceError('InvalidTag', 'The TagValue you have provided is invalid', { status: 400, fields: { TagKey: k, TagValue: v } });
+    if (k.toLowerCase().startsWith('aws:')) throw new ServiceError('InvalidTag', 'System tags cannot be added/updated by requester', 400);
+  }
+  ctx.store.putConfig(b.name, 'tagging', tags);
+}
+
+export function deleteBucketTagging(input: T.DeleteBucketTaggingRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'tagging');
+}
+
+// ── CORS ─────────────────────────────────────────────────────────────────────────────────────────
+
+const CORS_METHODS = new Set(['GET', 'PUT', 'HEAD', 'POST', 'DELETE']);
+
+export function getBucketCors(input: T.GetBucketCorsRequest, ctx: Ctx): T.GetBucketCorsOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return configOr<T.GetBucketCorsOutput>(ctx, b, 'cors', () => noSuchConfiguration('NoSuchCORSConfiguration', 'The CORS configuration does not exist', b.name));
+}
+
+export function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const rules = input.CORSConfiguration?.CORSRules ?? [];
+  if (!rules.length || rules.length > 100) throw S3Errors.malformedXml();
+  for (const r of rules) {
+    if (!r.AllowedMethods?.length || !r.AllowedOrigins?.length) throw S3Errors.malformedXml();
+    for (const m of r.AllowedMethods) {
+      if (!CORS_METHODS.has(m)) throw S3Errors.invalidRequest(`Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
+    }
+    for (const o of r.AllowedOrigins) {
+      if ((o.match(/\*/g) ?? []).length > 1) throw S3Errors.invalidRequest(`AllowedOrigin "${o}" can not have more than one wildcard.`);
+    }
+    for (const h of r.AllowedHeaders ?? []) {
+      if ((h.match(/\*/g) ?? []).length > 1) throw S3Errors.invalidRequest(`AllowedHeader "${h}" can not have more than one wildcard.`);
+    }
+  }
+  ctx.store.putConfig(b.name, 'cors', { CORSRules: rules });
+}
+
+export function deleteBucketCors(input: T.DeleteBucketCorsRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'cors');
+}
+
+// ── Default encryption ───────────────────────────────────────────────────────────────────────────
+
+const DEFAULT_ENCRYPTION = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] };
+
+export function getBucketEncryption(input: T.GetBucketEncryptionRequest, ctx: Ctx): T.GetBucketEncryptionOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  // Every bucket encrypts with SSE-S3 unless configured otherwise (S3's default since 2023).
+  return { ServerSideEncryptionConfiguration: ctx.store.config(b.name, 'encryption') ?? DEFAULT_ENCRYPTION };
+}
+
+export function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const rules = input.ServerSideEncryptionConfiguration?.Rules ?? [];
+  if (rules.length !== 1) throw S3Errors.malformedXml();
+  const d = rules[0].ApplyServerSideEncryptionByDefault;
+  if (!d?.SSEAlgorithm || !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(d.SSEAlgorithm)) throw S3Errors.malformedXml();
+  if (d.KMSMasterKeyID !== undefined && d.SSEAlgorithm === 'AES256') {
+    throw S3Errors.invalidArgument('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', 'ApplyServerSideEncryptionByDefault', '');
+  }
+  ctx.store.putConfig(b.name, 'encryption', { Rules: [{ ...rules[0], BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }] });
+}
+
+export function deleteBucketEncryption(input: T.DeleteBucketEncryptionRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'encryption');
+}
+
+// ── Public access block ──────────────────────────────────────────────────────────────────────────
+
+export function getPublicAccessBlock(input: T.GetPublicAccessBlockRequest, ctx: Ctx): T.GetPublicAccessBlockOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = configOr<T.PublicAccessBlockConfiguration>(ctx, b, 'publicAccessBlock', () =>
+    noSuchConfiguration('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', b.name));
+  return { PublicAccessBlockConfiguration: c };
+}
+
+export function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = input.PublicAccessBlockConfiguration ?? {};
+  if (!['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].some((k) => k in c)) {
+    throw S3Errors.invalidRequest('Must specify at least one configuration.');
+  }
+  ctx.store.putConfig(b.name, 'publicAccessBlock', {
+    BlockPublicAcls: c.BlockPublicAcls ?? false,
+    IgnorePublicAcls: c.IgnorePublicAcls ?? false,
+    BlockPublicPolicy: c.BlockPublicPolicy ?? false,
+    RestrictPublicBuckets: c.RestrictPublicBuckets ?? false,
+  });
+}
+
+export function deletePublicAccessBlock(input: T.DeletePublicAccessBlockRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'publicAccessBlock');
+}
+
+// ── Ownership controls and ACL ───────────────────────────────────────────────────────────────────
+
+const OWNERSHIP = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
+
+export function getBucketOwnershipControls(input: T.GetBucketOwnershipControlsRequest, ctx: Ctx): T.GetBucketOwnershipControlsOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  if (!b.ownership) throw noSuchConfiguration('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found', b.name);
+  return { OwnershipControls: { Rules: [{ ObjectOwnership: b.ownership }] } };
+}
+
+export function putBucketOwnershipControls(input: T.PutBucketOwnershipControlsRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const rules = input.OwnershipControls?.Rules ?? [];
+  if (rules.length !== 1 || !OWNERSHIP.has(rules[0].ObjectOwnership ?? '')) throw S3Errors.malformedXml();
+  const ownership = rules[0].ObjectOwnership!;
+  if (ownership === 'BucketOwnerEnforced' && b.acl.length > 1) {
+    throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  }
+  ctx.store.updateBucket(b.name, { ownership });
+}
+
+export function deleteBucketOwnershipControls(input: T.DeleteBucketOwnershipControlsRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.updateBucket(b.name, { ownership: '' });
+}
+
+export function getBucketAcl(input: T.GetBucketAclRequest, ctx: Ctx): T.GetBucketAclOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return aclOutput(b.account, b.acl);
+}
+
+export function putBucketAcl(input: T.PutBucketAclRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  let grants = grantsFromInput(input, b.account, b.account);
+  if (input.AccessControlPolicy) {
+    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
+    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
+  }
+  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
+  checkGrantsAllowed(ctx, b, grants, input.ACL);
+  ctx.store.updateBucket(b.name, { acl: grants });
+}
+
+// ── Request payment, acceleration, logging ───────────────────────────────────────────────────────
+
+export function getBucketRequestPayment(input: T.GetBucketRequestPaymentRequest, ctx: Ctx): T.GetBucketRequestPaymentOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return { Payer: ctx.store.config<string>(b.name, 'requestPayment') ?? 'BucketOwner' };
+}
+
+export function putBucketRequestPayment(input: T.PutBucketRequestPaymentRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const payer = input.RequestPaymentConfiguration?.Payer;
+  if (payer !== 'BucketOwner' && payer !== 'Requester') throw S3Errors.malformedXml();
+  ctx.store.putConfig(b.name, 'requestPayment', payer);
+}
+
+export function getBucketAccelerateConfiguration(input: T.GetBucketAccelerateConfigurationRequest, ctx: Ctx): T.GetBucketAccelerateConfigurationOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const status = ctx.store.config<string>(b.name, 'accelerate');
+  return status ? { Status: status } : {};
+}
+
+export function putBucketAccelerateConfiguration(input: T.PutBucketAccelerateConfigurationRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const status = input.AccelerateConfiguration?.Status;
+  if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
+  if (b.name.includes('.')) throw S3Errors.invalidRequest('S3 Transfer Acceleration is not supported for buckets with periods (.) in their names');
+  ctx.store.putConfig(b.name, 'accelerate', status);
+}
+
+export function getBucketLogging(input: T.GetBucketLoggingRequest, ctx: Ctx): T.GetBucketLoggingOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const logging = ctx.store.config<T.LoggingEnabled>(b.name, 'logging');
+  return logging ? { LoggingEnabled: logging } : {};
+}
+
+export function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const enabled = input.BucketLoggingStatus?.LoggingEnabled;
+  if (!enabled) {
+    ctx.store.deleteConfig(b.name, 'logging');
+    return;
+  }
+  if (!enabled.TargetBucket || enabled.TargetPrefix === undefined) throw S3Errors.malformedXml();
+  const target = ctx.store.bucket(enabled.TargetBucket);
+  if (!target) {
+    throw new ServiceError('InvalidTargetBucketForLogging', 'The target bucket for logging does not exist', { status: 400, fields: { TargetBucket: enabled.TargetBucket } });
+  }
+  if (target.account !== b.account) {
+    throw new ServiceError('InvalidTargetBucketForLogging', 'The owner for the bucket to be logged and the target bucket must be the same.', { status: 400, fields: { TargetBucket: enabled.TargetBucket } });
+  }
+  if (target.region !== b.region) {
+    throw new ServiceError('CrossLocationLoggingProhibitted', 'Cross S3 location logging not allowed. ', {
+      status: 403,
+      fields: { TargetBucketLocation: target.region, SourceBucketLocation: b.region },
+    });
+  }
+  ctx.store.putConfig(b.name, 'logging', enabled);
+}
+
+// ── Replication ──────────────────────────────────────────────────────────────────────────────────
+
+export function getBucketReplication(input: T.GetBucketReplicationRequest, ctx: Ctx): T.GetBucketReplicationOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = configOr<T.ReplicationConfiguration>(ctx, b, 'replication', () =>
+    noSuchConfiguration('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', b.name));
+  return { ReplicationConfiguration: c };
+}
+
+export function putBucketReplication(input: T.PutBucketReplicationRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = input.ReplicationConfiguration;
+  if (!c?.Role || !c.Rules?.length) throw S3Errors.malformedXml();
+  if (b.versioning !== 'Enabled') throw S3Errors.invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+  for (const r of c.Rules) {
+    if (!r.Destination?.Bucket) throw S3Errors.malformedXml();
+    const dest = ctx.store.bucket(r.Destination.Bucket.replace(/^arn:aws:s3:::/, ''));
+    if (!dest) throw new ServiceError('InvalidRequest', 'Destination bucket must exist.', 400);
+    if (dest.versioning !== 'Enabled') throw S3Errors.invalidRequest('Destination bucket must have versioning enabled.');
+  }
+  ctx.store.putConfig(b.name, 'replication', c);
+}
+
+export function deleteBucketReplication(input: T.DeleteBucketReplicationRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'replication');
+}
+
+// ── Object Lock configuration ────────────────────────────────────────────────────────────────────
+
+export function getObjectLockConfiguration(input: T.GetObjectLockConfigurationRequest, ctx: Ctx): T.GetObjectLockConfigurationOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = b.objectLock ? ctx.store.config<ObjectLockConfiguration>(b.name, 'objectLock') : undefined;
+  if (!c) throw noSuchConfiguration('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', b.name);
+  return { ObjectLockConfiguration: c };
+}
+
+export function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRequest, ctx: Ctx): T.PutObjectLockConfigurationOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = input.ObjectLockConfiguration;
+  if (c?.ObjectLockEnabled !== 'Enabled') throw S3Errors.malformedXml();
+  if (!b.objectLock && b.versioning !== 'Enabled') {
+    throw new ServiceError('InvalidBucketState', 'Versioning must be \'Enabled\' on the bucket to apply a Object Lock configuration', 409);
+  }
+  const d = c.Rule?.DefaultRetention;
+  if (c.Rule) {
+    if (!d || (d.Mode !== 'GOVERNANCE' && d.Mode !== 'COMPLIANCE')) throw S3Errors.malformedXml();
+    if ((d.Days === undefined) === (d.Years === undefined)) throw S3Errors.malformedXml();
+    if ((d.Days !== undefined && d.Days <= 0) || (d.Years !== undefined && d.Years <= 0)) {
+      throw S3Errors.invalidArgument('Default retention period must be a positive integer value.', 'DefaultRetention', String(d.Days ?? d.Years));
+    }
+  }
+  ctx.store.transaction(() => {
+    ctx.store.updateBucket(b.name, { objectLock: true });
+    ctx.store.putConfig(b.name, 'objectLock', c);
+  });
+  return {};
+}
+
+// ── Website ──────────────────────────────────────────────────────────────────────────────────────
+
+export function getBucketWebsite(input: T.GetBucketWebsiteRequest, ctx: Ctx): T.GetBucketWebsiteOutput {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return configOr<T.GetBucketWebsiteOutput>(ctx, b, 'website', () =>
+    noSuchConfiguration('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', b.name));
+}
+
+export function putBucketWebsite(input: T.PutBucketWebsiteRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = input.WebsiteConfiguration ?? {};
+  if (c.RedirectAllRequestsTo) {
+    if (!c.RedirectAllRequestsTo.HostName) throw S3Errors.malformedXml();
+    if (c.IndexDocument || c.ErrorDocument || c.RoutingRules) {
+      throw S3Errors.invalidArgument('RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.', 'RedirectAllRequestsTo', 'not null');
+    }
+  } else {
+    const suffix = c.IndexDocument?.Suffix;
+    if (suffix === undefined) throw S3Errors.invalidArgument('A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty', 'IndexDocument', 'null');
+    if (suffix === '' || suffix.includes('/')) throw S3Errors.invalidArgument('The IndexDocument Suffix is not well formed', 'IndexDocument', suffix);
+  }
+  for (const r of c.RoutingRules ?? []) {
+    if (!r.Redirect) throw S3Errors.malformedXml();
+    if (r.Redirect.ReplaceKeyPrefixWith !== undefined && r.Redirect.ReplaceKeyWith !== undefined) {
+      throw S3Errors.invalidRequest('You can only define ReplaceKeyPrefix or ReplaceKey but not both.');
+    }
+  }
+  ctx.store.putConfig(b.name, 'website', c);
+}
+
+export function deleteBucketWebsite(input: T.DeleteBucketWebsiteRequest, ctx: Ctx): void {
+  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  ctx.store.deleteConfig(b.name, 'website');
+}

@@ -1,0 +1,69 @@
+// DeleteObject and DeleteObjects (up to 1000 keys, quiet mode, an error entry per key that fails).
+import type * as T from '../generated/types.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
+import { checkVersionId, etagMatches, requireBucket, type Ctx } from '../common.ts';
+import type { Bucket } from '../store.ts';
+import { S3Errors } from '../errors.ts';
+import { deleteObject as removeObject, type Deleted } from '../versions.ts';
+import { emit } from '../events.ts';
+
+function deleteOne(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, bypass: boolean, ifMatch?: string): Deleted {
+  if (versionId !== undefined) checkVersionId(versionId);
+  const result = ctx.store.transaction(() => {
+    if (ifMatch !== undefined) {
+      const cur = ctx.store.latest(bucket.name, key);
+      if (!cur || cur.deleteMarker) throw S3Errors.noSuchKey(key);
+      if (!etagMatches(ifMatch, cur.etag)) throw S3Errors.preconditionFailed('If-Match');
+    }
+    return removeObject(ctx.store, bucket, key, { versionId, now: ctx.clock.now(), bypassGovernance: bypass, owner: bucket.account });
+  });
+  ctx.store.discard(result.discarded);
+  if (result.changed) {
+    emit(ctx, bucket, result.markerCreated ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', { key, versionId: result.versionId });
+  }
+  return result;
+}
+
+export function deleteObject(input: T.DeleteObjectRequest, ctx: Ctx): T.DeleteObjectOutput {
+  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const r = deleteOne(ctx, bucket, input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch);
+  const out: T.DeleteObjectOutput = {};
+  if (r.deleteMarker) out.DeleteMarker = true;
+  if (r.versionId !== undefined && (bucket.versioning !== '' || input.VersionId !== undefined)) out.VersionId = r.versionId;
+  return out;
+}
+
+export function deleteObjects(input: T.DeleteObjectsRequest, ctx: Ctx): T.DeleteObjectsOutput {
+  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const h = ctx.http.headers;
+  const digest = h['content-md5'] !== undefined || Object.keys(h).some((k) => k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm');
+  if (!digest) throw S3Errors.invalidRequest('Missing required header for this request: Content-MD5 OR x-amz-checksum-*');
+  const objects = input.Delete?.Objects ?? [];
+  if (objects.length === 0 || objects.length > 1000) throw S3Errors.malformedXml();
+  const deleted: T.DeletedObject[] = [];
+  const errors: T.ErrorShape[] = [];
+  for (const o of objects) {
+    const key = o.Key ?? '';
+    try {
+      const r = deleteOne(ctx, bucket, key, o.VersionId, input.BypassGovernanceRetention === true, o.ETag !== undefined ? `"${o.ETag.replace(/"/g, '')}"` : undefined);
+      if (input.Delete.Quiet) continue;
+      const d: T.DeletedObject = { Key: key };
+      if (o.VersionId !== undefined) d.VersionId = o.VersionId;
+      if (r.deleteMarker) {
+        d.DeleteMarker = true;
+        if (r.markerCreated) d.DeleteMarkerVersionId = r.versionId;
+        else if (o.VersionId !== undefined) d.DeleteMarkerVersionId = o.VersionId;
+      }
+      deleted.push(d);
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.status >= 500) throw err;
+      const e: T.ErrorShape = { Key: key, Code: err.code, Message: err.message };
+      if (o.VersionId !== undefined) e.VersionId = o.VersionId;
+      errors.push(e);
+    }
+  }
+  const out: T.DeleteObjectsOutput = {};
+  if (deleted.length) out.Deleted = deleted;
+  if (errors.length) out.Errors = errors;
+  return out;
+}
