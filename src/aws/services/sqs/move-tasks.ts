@@ -1,0 +1,111 @@
+// Message move tasks: moving a dead-letter queue's messages back to their source queues (or to one
+// destination) at a rate per second of clock time, until the messages that were there when the task
+// started are gone. Tasks live in SQLite; running ones resume after a restart.
+import type { TimerHandle } from '../../../core/clock.ts';
+import type { SqsEngine } from './engine.ts';
+import type { MoveTaskRow, Queue } from './store.ts';
+import { parseQueueArn } from './queue-url.ts';
+import { moveMessage } from './receive.ts';
+
+/** Without MaxNumberOfMessagesPerSecond SQS picks a rate; ours is the documented maximum. */
+export const DEFAULT_RATE = 500;
+const TICK_MS = 1000;
+
+const instances = new WeakMap<SqsEngine, MoveTasks>();
+
+export class MoveTasks {
+  readonly #engine: SqsEngine;
+  #timers = new Map<string, TimerHandle>();
+
+  static of(engine: SqsEngine): MoveTasks {
+    let t = instances.get(engine);
+    if (!t) {
+      t = new MoveTasks(engine);
+      instances.set(engine, t);
+    }
+    return t;
+  }
+
+  private constructor(engine: SqsEngine) {
+    this.#engine = engine;
+    engine.onReset.push(() => this.stop());
+  }
+
+  /** Re-arms every task SQLite says is running (start-up). */
+  resume(): void {
+    for (const task of this.#engine.store.runningMoveTasks()) this.schedule(task.handle);
+  }
+
+  stop(): void {
+    for (const h of this.#timers.values()) this.#engine.clock.clearTimeout(h);
+    this.#timers.clear();
+  }
+
+  schedule(handle: string): void {
+    if (this.#timers.has(handle)) return;
+    this.#timers.set(handle, this.#engine.clock.setTimeout(() => {
+      this.#timers.delete(handle);
+      this.#tick(handle);
+    }, TICK_MS));
+  }
+
+  cancel(handle: string): void {
+    const timer = this.#timers.get(handle);
+    if (timer) this.#engine.clock.clearTimeout(timer);
+    this.#timers.delete(handle);
+  }
+
+  /** Moves up to one second's worth of messages; finishes, fails, or schedules the next tick. */
+  #tick(handle: string): void {
+    const engine = this.#engine;
+    const store = engine.store;
+    const task = store.moveTask(handle);
+    if (!task || task.status !== 'RUNNING') return;
+    const source = queueOfArn(engine, task.source_arn);
+    if (!source) {
+      store.updateMoveTask(handle, { status: 'FAILED', failure_reason: 'AWS.SimpleQueueService.NonExistentQueue' });
+      return;
+    }
+    const rate = task.max_per_second ?? DEFAULT_RATE;
+    const now = engine.clock.now();
+    let failure: string | undefined;
+    let moved = 0;
+    let more = false;
+    store.transaction(() => {
+      const rows = store.oldestBefore(source.id, task.cutoff_seq + 1, rate + 1);
+      more = rows.length > rate;
+      for (const row of rows.slice(0, rate)) {
+        const targetArn = task.destination_arn ?? row.dead_letter_source;
+        const target = targetArn ? queueOfArn(engine, targetArn) : undefined;
+        if (!target) {
+          failure = targetArn ? 'AWS.SimpleQueueService.NonExistentQueue' : 'The message has no source queue to return to.';
+          more = false;
+          break;
+        }
+        if (target.fifo !== source.fifo) {
+          failure = 'The destination queue must be of the same type as the source queue.';
+          more = false;
+          break;
+        }
+        moveMessage(engine, row, source, target, now, null);
+        moved++;
+      }
+      store.updateMoveTask(handle, {
+        moved: task.moved + moved,
+        ...(failure ? { status: 'FAILED', failure_reason: failure } : more ? {} : { status: 'COMPLETED' }),
+      });
+    });
+    if (more) this.schedule(handle);
+  }
+}
+
+export function queueOfArn(engine: SqsEngine, arn: string): Queue | undefined {
+  const a = parseQueueArn(arn);
+  return a ? engine.store.queue(a.account, a.region, a.name) : undefined;
+}
+
+export function taskHandle(taskId: string, sourceArn: string): string {
+  return Buffer.from(JSON.stringify({ taskId, sourceArn })).toString('base64');
+}
+
+export type { MoveTaskRow };

@@ -1,0 +1,129 @@
+// Queue lifecycle: create (with the exists/recently-deleted rules), look up, delete, list, purge.
+import type {
+  CreateQueueRequest, CreateQueueResult, GetQueueUrlRequest, GetQueueUrlResult, DeleteQueueRequest,
+  ListQueuesRequest, ListQueuesResult, PurgeQueueRequest, ListDeadLetterSourceQueuesRequest,
+  ListDeadLetterSourceQueuesResult,
+} from '../generated/types.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
+import { queueDoesNotExist } from '../engine.ts';
+import { checkQueueName, queueArn } from '../queue-url.ts';
+import { applyAttributes, checkAttributes, defaultAttributes } from '../queue-attributes.ts';
+import { checkRedriveTarget } from './attributes.ts';
+import { checkTags } from './tags.ts';
+import type { SqsContext } from './context.ts';
+
+const RECREATE_WAIT_MS = 60_000;
+const PURGE_INTERVAL_MS = 60_000;
+
+export function createQueue(input: CreateQueueRequest, ctx: SqsContext): CreateQueueResult {
+  const engine = ctx.store;
+  const name = input.QueueName;
+  const given = input.Attributes ?? {};
+  const fifo = String(given.FifoQueue ?? '').toLowerCase() === 'true';
+  checkQueueName(name, fifo);
+  const changes = checkAttributes(given, fifo, true);
+  const existing = engine.store.queue(ctx.account, ctx.region, name);
+  if (existing) {
+    // The same name with the same attribute values is the same queue; a difference is an error.
+    const current: Record<string, string> = { ...existing.attributes, FifoQueue: existing.fifo ? 'true' : 'false' };
+    for (const [k, v] of Object.entries(changes)) {
+      if ((current[k] ?? '') !== v) {
+        throw new ServiceError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${k}`,
+          { status: 400, queryCode: 'QueueAlreadyExists' });
+      }
+    }
+    return { QueueUrl: engine.urlOf(existing) };
+  }
+  const now = ctx.clock.now();
+  const deletedAt = engine.store.deletedAt(ctx.account, ctx.region, name);
+  if (deletedAt !== undefined && now - deletedAt < RECREATE_WAIT_MS) {
+    throw new ServiceError('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+      { status: 400, queryCode: 'AWS.SimpleQueueService.QueueDeletedRecently' });
+  }
+  const tags = input.tags ?? {};
+  checkTags(tags);
+  const attributes = applyAttributes(defaultAttributes(fifo), changes);
+  checkRedriveTarget(engine, fifo, attributes, queueArn(ctx.region, ctx.account, name));
+  const queue = engine.store.insertQueue(ctx.account, ctx.region, name, fifo, attributes, tags, now);
+  return { QueueUrl: engine.urlOf(queue) };
+}
+
+export function getQueueUrl(input: GetQueueUrlRequest, ctx: SqsContext): GetQueueUrlResult {
+  const account = input.QueueOwnerAWSAccountId ?? ctx.account;
+  const queue = ctx.store.store.queue(account, ctx.region, input.QueueName);
+  if (!queue) throw queueDoesNotExist(ctx);
+  return { QueueUrl: ctx.store.urlOf(queue) };
+}
+
+export function deleteQueue(input: DeleteQueueRequest, ctx: SqsContext): void {
+  const engine = ctx.store;
+  const queue = engine.queueAt(input.QueueUrl, ctx);
+  engine.store.transaction(() => engine.store.deleteQueue(queue, ctx.clock.now()));
+  engine.wakeAll(queue.id);
+}
+
+export function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): void {
+  const engine = ctx.store;
+  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const now = ctx.clock.now();
+  if (queue.purgedAt !== null && now - queue.purgedAt < PURGE_INTERVAL_MS) {
+    throw new ServiceError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${queue.name} is allowed every 60 seconds.`,
+      { status: 403, queryCode: 'AWS.SimpleQueueService.PurgeQueueInProgress' });
+  }
+  engine.store.transaction(() => {
+    engine.store.deleteAllMessages(queue.id);
+    engine.store.setPurgedAt(queue, now);
+  });
+  engine.notify(queue.id);
+}
+
+interface PageToken {
+  after: string;
+}
+
+function readToken(token: string | undefined): string {
+  if (token === undefined) return '';
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as PageToken;
+    if (typeof parsed.after === 'string') return parsed.after;
+  } catch {
+    // fall through
+  }
+  throw new ServiceError('InvalidParameterValue', 'Invalid NextToken value.', 400);
+}
+
+function writeToken(after: string): string {
+  return Buffer.from(JSON.stringify({ after } satisfies PageToken)).toString('base64');
+}
+
+function checkMaxResults(max: number | undefined): void {
+  if (max !== undefined && (max < 1 || max > 1000)) {
+    throw new ServiceError('InvalidParameterValue', `Value ${max} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.`, 400);
+  }
+}
+
+export function listQueues(input: ListQueuesRequest, ctx: SqsContext): ListQueuesResult {
+  checkMaxResults(input.MaxResults);
+  const engine = ctx.store;
+  const limit = input.MaxResults ?? 1000;
+  const names = engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', readToken(input.NextToken), limit + 1);
+  const page = names.slice(0, limit);
+  const out: ListQueuesResult = {};
+  if (page.length) out.QueueUrls = page.map((n) => `${engine.env.endpoint}/${ctx.account}/${n}`);
+  // Without MaxResults, SQS answers up to 1000 queues and no token.
+  if (input.MaxResults !== undefined && names.length > limit) out.NextToken = writeToken(page[page.length - 1]);
+  return out;
+}
+
+export function listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: SqsContext): ListDeadLetterSourceQueuesResult {
+  checkMaxResults(input.MaxResults);
+  const engine = ctx.store;
+  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const after = readToken(input.NextToken);
+  const limit = input.MaxResults ?? 1000;
+  const sources = engine.store.deadLetterSources(queue.account, queue.region, queue.arn).filter((q) => q.name > after);
+  const page = sources.slice(0, limit);
+  const out: ListDeadLetterSourceQueuesResult = { queueUrls: page.map((q) => engine.urlOf(q)) };
+  if (input.MaxResults !== undefined && sources.length > limit) out.NextToken = writeToken(page[page.length - 1].name);
+  return out;
+}
