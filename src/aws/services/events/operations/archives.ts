@@ -1,0 +1,187 @@
+// Archives keep the events of a bus (optionally filtered by a pattern); replays send an archive's
+// events from a time window back to the bus, to all rules or the ones named.
+import { ServiceError } from '../../../protocol/errors.ts';
+import type {
+  CancelReplayRequest, CancelReplayResponse, CreateArchiveRequest, CreateArchiveResponse, DeleteArchiveRequest, DeleteArchiveResponse, DescribeArchiveRequest,
+  DescribeArchiveResponse, DescribeReplayRequest, DescribeReplayResponse, ListArchivesRequest, ListArchivesResponse, ListReplaysRequest,
+  ListReplaysResponse, StartReplayRequest, StartReplayResponse, UpdateArchiveRequest, UpdateArchiveResponse,
+} from '../generated/types.ts';
+import type { Ctx } from '../state.ts';
+import type { Event } from '../engine.ts';
+import { alreadyExists, decodeToken, NAME_RE, notFound, page, validation, type BusData } from './common.ts';
+import { checkPattern } from './rules.ts';
+
+interface ArchiveData {
+  EventSourceArn: string;
+  Description?: string;
+  EventPattern?: string;
+  RetentionDays: number;
+  KmsKeyIdentifier?: string;
+  State: string;
+}
+
+interface ReplayData {
+  EventSourceArn: string;
+  Description?: string;
+  Destination: { Arn: string; FilterArns?: string[] };
+  EventStartTime: number;
+  EventEndTime: number;
+  State: string;
+  StateReason?: string;
+  ReplayStartTime?: number;
+  ReplayEndTime?: number;
+  EventLastReplayedTime?: number;
+}
+
+function requireArchive(ctx: Ctx, name: string) {
+  const a = ctx.store.store.get<ArchiveData>('archive', ctx.account, ctx.region, name);
+  if (!a) throw notFound(`Archive ${name} does not exist.`);
+  return a;
+}
+
+function stats(ctx: Ctx, arn: string): { count: number; size: number } {
+  const r = ctx.store.store.db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', arn);
+  return { count: r?.c ?? 0, size: r?.s ?? 0 };
+}
+
+export function createArchive(input: CreateArchiveRequest, ctx: Ctx): CreateArchiveResponse {
+  if (!/^[.\-_A-Za-z0-9]{1,48}$/.test(input.ArchiveName)) throw validation(`Archive name ${input.ArchiveName} is not valid.`);
+  const bus = ctx.store.store.byArn<BusData>(input.EventSourceArn);
+  if (!bus || bus.kind !== 'bus') throw notFound(`Event bus ${input.EventSourceArn.split('/').pop()} does not exist.`);
+  if (ctx.store.store.get('archive', ctx.account, ctx.region, input.ArchiveName)) throw alreadyExists(`Archive ${input.ArchiveName} already exists.`);
+  if (input.EventPattern !== undefined) checkPattern(input.EventPattern);
+  const now = ctx.clock.now();
+  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:archive/${input.ArchiveName}`;
+  const data: ArchiveData = { EventSourceArn: input.EventSourceArn, RetentionDays: input.RetentionDays ?? 0, State: 'ENABLED' };
+  if (input.Description !== undefined) data.Description = input.Description;
+  if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
+  if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
+  ctx.store.store.put({ kind: 'archive', account: ctx.account, region: ctx.region, name: input.ArchiveName, arn, data, tags: {}, created: now, modified: now });
+  return { ArchiveArn: arn, State: 'ENABLED', CreationTime: new Date(now) };
+}
+
+export function describeArchive(input: DescribeArchiveRequest, ctx: Ctx): DescribeArchiveResponse {
+  const a = requireArchive(ctx, input.ArchiveName);
+  const s = stats(ctx, a.arn);
+  return {
+    ArchiveArn: a.arn, ArchiveName: a.name, EventSourceArn: a.data.EventSourceArn, Description: a.data.Description, EventPattern: a.data.EventPattern,
+    State: a.data.State, RetentionDays: a.data.RetentionDays, KmsKeyIdentifier: a.data.KmsKeyIdentifier, SizeBytes: s.size, EventCount: s.count, CreationTime: new Date(a.created),
+  };
+}
+
+export function updateArchive(input: UpdateArchiveRequest, ctx: Ctx): UpdateArchiveResponse {
+  const a = requireArchive(ctx, input.ArchiveName);
+  if (input.EventPattern !== undefined) checkPattern(input.EventPattern);
+  const data = { ...a.data };
+  if (input.Description !== undefined) data.Description = input.Description;
+  if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
+  if (input.RetentionDays !== undefined) data.RetentionDays = input.RetentionDays;
+  if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
+  ctx.store.store.put({ ...a, data, modified: ctx.clock.now() });
+  return { ArchiveArn: a.arn, State: data.State, CreationTime: new Date(a.created) };
+}
+
+export function deleteArchive(input: DeleteArchiveRequest, ctx: Ctx): DeleteArchiveResponse {
+  requireArchive(ctx, input.ArchiveName);
+  ctx.store.store.delete('archive', ctx.account, ctx.region, input.ArchiveName);
+  return {};
+}
+
+export function listArchives(input: ListArchivesRequest, ctx: Ctx): ListArchivesResponse {
+  let archives = ctx.store.store.list<ArchiveData>('archive', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  if (input.EventSourceArn) archives = archives.filter((a) => a.data.EventSourceArn === input.EventSourceArn);
+  if (input.State) archives = archives.filter((a) => a.data.State === input.State);
+  const p = page(archives, input.Limit, (a) => a.name);
+  return {
+    Archives: p.items.map((a) => {
+      const s = stats(ctx, a.arn);
+      return { ArchiveName: a.name, EventSourceArn: a.data.EventSourceArn, State: a.data.State, RetentionDays: a.data.RetentionDays, SizeBytes: s.size, EventCount: s.count, CreationTime: new Date(a.created) };
+    }),
+    NextToken: p.next,
+  };
+}
+
+export function startReplay(input: StartReplayRequest, ctx: Ctx): StartReplayResponse {
+  if (!NAME_RE.test(input.ReplayName)) throw validation(`Replay name ${input.ReplayName} is not valid.`);
+  const archive = ctx.store.store.byArn<ArchiveData>(input.EventSourceArn);
+  if (!archive || archive.kind !== 'archive') throw notFound(`Archive ${input.EventSourceArn.split('/').pop()} does not exist.`);
+  if (input.Destination.Arn !== archive.data.EventSourceArn) throw validation('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.');
+  if (input.EventStartTime.getTime() >= input.EventEndTime.getTime()) throw validation('Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.');
+  if (ctx.store.store.get('replay', ctx.account, ctx.region, input.ReplayName)) throw alreadyExists(`Replay ${input.ReplayName} already exists.`);
+  const now = ctx.clock.now();
+  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:replay/${input.ReplayName}`;
+  const data: ReplayData = {
+    EventSourceArn: input.EventSourceArn, Description: input.Description, Destination: { Arn: input.Destination.Arn, FilterArns: input.Destination.FilterArns },
+    EventStartTime: input.EventStartTime.getTime(), EventEndTime: input.EventEndTime.getTime(), State: 'STARTING', ReplayStartTime: now,
+  };
+  const replay = { kind: 'replay' as const, account: ctx.account, region: ctx.region, name: input.ReplayName, arn, data, tags: {}, created: now, modified: now };
+  ctx.store.store.put(replay);
+  const events = ctx.store;
+  setImmediate(() => runReplay(events, replay.arn).catch((err) => ctx.log.error('events: replay failed', err)));
+  return { ReplayArn: arn, State: 'STARTING', ReplayStartTime: new Date(now) };
+}
+
+async function runReplay(events: Ctx['store'], replayArn: string): Promise<void> {
+  const store = events.store;
+  const replay = store.byArn<ReplayData>(replayArn);
+  if (!replay || replay.data.State !== 'STARTING') return;
+  store.put({ ...replay, data: { ...replay.data, State: 'RUNNING' } });
+  const bus = store.byArn<BusData>(replay.data.Destination.Arn);
+  const rows = store.db.all<{ event: string; time: number }>(
+    'SELECT event, time FROM events_archived WHERE archive_arn = ? AND time >= ? AND time < ? ORDER BY id', replay.data.EventSourceArn, replay.data.EventStartTime, replay.data.EventEndTime,
+  );
+  let last: number | undefined;
+  for (const row of rows) {
+    const current = store.byArn<ReplayData>(replayArn);
+    if (!current || current.data.State === 'CANCELLING') break;
+    if (!bus) break;
+    const event = { ...(JSON.parse(row.event) as Event), 'replay-name': replay.name };
+    await events.engine.putEvent(bus, event, { replay: { name: replay.name, rules: replay.data.Destination.FilterArns?.length ? replay.data.Destination.FilterArns : undefined } });
+    last = row.time;
+  }
+  const current = store.byArn<ReplayData>(replayArn);
+  if (!current) return;
+  const cancelled = current.data.State === 'CANCELLING';
+  store.put({ ...current, data: { ...current.data, State: cancelled ? 'CANCELLED' : bus ? 'COMPLETED' : 'FAILED', StateReason: bus ? undefined : 'Destination event bus does not exist.', ReplayEndTime: store.env.clock.now(), EventLastReplayedTime: last } });
+}
+
+function requireReplay(ctx: Ctx, name: string) {
+  const r = ctx.store.store.get<ReplayData>('replay', ctx.account, ctx.region, name);
+  if (!r) throw notFound(`Replay ${name} does not exist.`);
+  return r;
+}
+
+export function describeReplay(input: DescribeReplayRequest, ctx: Ctx): DescribeReplayResponse {
+  const r = requireReplay(ctx, input.ReplayName);
+  const d = r.data;
+  const date = (n?: number) => (n === undefined ? undefined : new Date(n));
+  return {
+    ReplayName: r.name, ReplayArn: r.arn, Description: d.Description, State: d.State, StateReason: d.StateReason, EventSourceArn: d.EventSourceArn,
+    Destination: d.Destination, EventStartTime: new Date(d.EventStartTime), EventEndTime: new Date(d.EventEndTime),
+    EventLastReplayedTime: date(d.EventLastReplayedTime), ReplayStartTime: date(d.ReplayStartTime), ReplayEndTime: date(d.ReplayEndTime),
+  };
+}
+
+export function cancelReplay(input: CancelReplayRequest, ctx: Ctx): CancelReplayResponse {
+  const r = requireReplay(ctx, input.ReplayName);
+  if (r.data.State !== 'STARTING' && r.data.State !== 'RUNNING') throw new ServiceError('IllegalStatusException', `Replay ${r.name} is not in a state that can be cancelled.`, 400);
+  ctx.store.store.put({ ...r, data: { ...r.data, State: 'CANCELLING' } });
+  return { ReplayArn: r.arn, State: 'CANCELLING' };
+}
+
+export function listReplays(input: ListReplaysRequest, ctx: Ctx): ListReplaysResponse {
+  let replays = ctx.store.store.list<ReplayData>('replay', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  if (input.State) replays = replays.filter((r) => r.data.State === input.State);
+  if (input.EventSourceArn) replays = replays.filter((r) => r.data.EventSourceArn === input.EventSourceArn);
+  const p = page(replays, input.Limit, (r) => r.name);
+  return {
+    Replays: p.items.map((r) => ({
+      ReplayName: r.name, EventSourceArn: r.data.EventSourceArn, State: r.data.State, StateReason: r.data.StateReason,
+      EventStartTime: new Date(r.data.EventStartTime), EventEndTime: new Date(r.data.EventEndTime),
+      EventLastReplayedTime: r.data.EventLastReplayedTime === undefined ? undefined : new Date(r.data.EventLastReplayedTime),
+      ReplayStartTime: r.data.ReplayStartTime === undefined ? undefined : new Date(r.data.ReplayStartTime),
+      ReplayEndTime: r.data.ReplayEndTime === undefined ? undefined : new Date(r.data.ReplayEndTime),
+    })),
+    NextToken: p.next,
+  };
+}

@@ -1,0 +1,83 @@
+// Errors, names and lookups EventBridge's operations share.
+import { ServiceError } from '../../../protocol/errors.ts';
+import { parseArn } from '../../../../core/delivery.ts';
+import type { Ctx } from '../state.ts';
+import type { Resource, Kind } from '../store.ts';
+
+export const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message, 400);
+export const validation = (message: string) => new ServiceError('ValidationException', message, 400);
+export const alreadyExists = (message: string) => new ServiceError('ResourceAlreadyExistsException', message, 400);
+export const limitExceeded = (message: string) => new ServiceError('LimitExceededException', message, 400);
+
+export const NAME_RE = /^[.\-_A-Za-z0-9]{1,64}$/;
+const BUS_NAME_RE = /^(?:[/.\-_A-Za-z0-9]{1,256})$/;
+
+export interface BusData {
+  Name: string;
+  Description?: string;
+  KmsKeyIdentifier?: string;
+  DeadLetterConfig?: { Arn?: string };
+  LogConfig?: Record<string, unknown>;
+  Policy?: string;
+  EventSourceName?: string;
+}
+
+export function busArn(account: string, region: string, name: string): string {
+  return `arn:aws:events:${region}:${account}:event-bus/${name}`;
+}
+
+/** The default bus exists in every account and region from the start. */
+export function ensureDefaultBus(ctx: { store: { store: import('../store.ts').EventsStore }; clock: { now(): number } }, account: string, region: string): void {
+  const store = ctx.store.store;
+  if (store.get('bus', account, region, 'default')) return;
+  const now = ctx.clock.now();
+  store.put<BusData>({ kind: 'bus', account, region, name: 'default', arn: busArn(account, region, 'default'), data: { Name: 'default' }, tags: {}, created: now, modified: now });
+}
+
+/** Resolves an EventBusName (a name or an ARN, possibly another account's) to its bus. */
+export function resolveBus(ctx: Ctx, nameOrArn: string | undefined): Resource<BusData> {
+  let account = ctx.account;
+  let region = ctx.region;
+  let name = nameOrArn ?? 'default';
+  if (name.startsWith('arn:')) {
+    const p = parseArn(name);
+    if (!p || p.service !== 'events' || !p.resource.startsWith('event-bus/')) throw validation(`Parameter ${name} is not valid. Reason: Provided Arn is not in correct format.`);
+    account = p.account;
+    region = p.region;
+    name = p.resource.slice('event-bus/'.length);
+  } else if (!BUS_NAME_RE.test(name)) {
+    throw validation(`1 validation error detected: Value '${name}' at 'eventBusName' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
+  }
+  if (name === 'default') ensureDefaultBus(ctx, account, region);
+  const bus = ctx.store.store.get<BusData>('bus', account, region, name);
+  if (!bus) throw notFound(`Event bus ${name} does not exist.`);
+  return bus;
+}
+
+export function requireResource<T>(ctx: Ctx, kind: Kind, name: string, message: string): Resource<T> {
+  const r = ctx.store.store.get<T>(kind, ctx.account, ctx.region, name);
+  if (!r) throw notFound(message);
+  return r;
+}
+
+export function encodeToken(position: string): string {
+  return Buffer.from(JSON.stringify({ p: position })).toString('base64url');
+}
+
+export function decodeToken(token: string | undefined): string {
+  if (!token) return '';
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p?: unknown };
+    if (typeof v.p === 'string') return v.p;
+  } catch {
+    // fall through
+  }
+  throw validation('The NextToken is invalid.');
+}
+
+/** One page of a list: up to `limit` (1–100) resources after the token's position. */
+export function page<T>(items: T[], limit: number | undefined, key: (t: T) => string): { items: T[]; next?: string } {
+  const n = limit === undefined ? 100 : Math.min(Math.max(limit, 1), 100);
+  const slice = items.slice(0, n);
+  return { items: slice, next: items.length > n ? encodeToken(key(slice.at(-1)!)) : undefined };
+}

@@ -1,0 +1,16 @@
+// Scheduler's errors (rest-json: the status codes are part of the contract) and paging.
+import { ServiceError } from '../../../protocol/errors.ts';
+
+export const validation = (message: string) => new ServiceError('ValidationException', message, 400);
+export const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message, 404);
+export const conflict = (message: string) => new ServiceError('ConflictException', message, 409);
+
+export const NAME_RE = /^[0-9a-zA-Z-_.]{1,64}$/;
+
+export function paginate<T>(items: T[], max: number | undefined, token: string | undefined, key: (t: T) => string): { items: T[]; next?: string } {
+  const after = token ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const limit = Math.min(Math.max(max ?? 100, 1), 100);
+  const rest = items.filter((i) => key(i) > after);
+  const slice = rest.slice(0, limit);
+  return { items: slice, next: rest.length > limit ? Buffer.from(key(slice.at(-1)!)).toString('base64url') : undefined };
+}

@@ -1,0 +1,99 @@
+// EventBridge Scheduler's tables: schedule groups, schedules (as GetSchedule describes them),
+// pending retries and the invocation history.
+import type { Environment } from '../../../core/environment.ts';
+import type { Database } from '../../../store/database.ts';
+
+export interface ScheduleData {
+  Name: string;
+  GroupName: string;
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone?: string;
+  StartDate?: number;
+  EndDate?: number;
+  Description?: string;
+  State: string;
+  KmsKeyArn?: string;
+  FlexibleTimeWindow: { Mode: string; MaximumWindowInMinutes?: number };
+  Target: Record<string, unknown> & { Arn: string; RoleArn: string; Input?: string };
+  ActionAfterCompletion: string;
+}
+
+export interface ScheduleRow {
+  account: string;
+  region: string;
+  group_name: string;
+  name: string;
+  arn: string;
+  data: string;
+  created: number;
+  modified: number;
+  last_fired: number | null;
+}
+
+export interface GroupRow {
+  account: string;
+  region: string;
+  name: string;
+  arn: string;
+  state: string;
+  tags: string;
+  created: number;
+  modified: number;
+}
+
+export class SchedulerStore {
+  readonly db: Database;
+  readonly env: Environment;
+
+  constructor(env: Environment) {
+    this.env = env;
+    this.db = env.db;
+    env.db.migrate('scheduler', new URL('./migrations/', import.meta.url));
+  }
+
+  group(account: string, region: string, name: string): GroupRow | undefined {
+    if (name === 'default') this.ensureDefault(account, region);
+    return this.db.get<GroupRow>('SELECT * FROM scheduler_groups WHERE account = ? AND region = ? AND name = ?', account, region, name);
+  }
+
+  ensureDefault(account: string, region: string): void {
+    const now = this.env.clock.now();
+    this.db.run(
+      'INSERT OR IGNORE INTO scheduler_groups (account, region, name, arn, state, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      account, region, 'default', `arn:aws:scheduler:${region}:${account}:schedule-group/default`, 'ACTIVE', '{}', now, now,
+    );
+  }
+
+  schedule(account: string, region: string, group: string, name: string): ScheduleRow | undefined {
+    return this.db.get<ScheduleRow>('SELECT * FROM scheduler_schedules WHERE account = ? AND region = ? AND group_name = ? AND name = ?', account, region, group, name);
+  }
+
+  scheduleByArn(arn: string): ScheduleRow | undefined {
+    return this.db.get<ScheduleRow>('SELECT * FROM scheduler_schedules WHERE arn = ?', arn);
+  }
+
+  putSchedule(row: ScheduleRow): void {
+    this.db.run(
+      'INSERT INTO scheduler_schedules (account, region, group_name, name, arn, data, created, modified, last_fired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT(account, region, group_name, name) DO UPDATE SET data = excluded.data, modified = excluded.modified, last_fired = excluded.last_fired',
+      row.account, row.region, row.group_name, row.name, row.arn, row.data, row.created, row.modified, row.last_fired,
+    );
+  }
+
+  deleteSchedule(arn: string): void {
+    this.db.run('DELETE FROM scheduler_schedules WHERE arn = ?', arn);
+  }
+
+  recordInvocation(i: { scheduleArn: string; executionId: string; time: number; status: string; attempts: number; error?: string; input: string }): void {
+    const r = this.db.run(
+      'INSERT INTO scheduler_invocations (schedule_arn, execution_id, time, status, attempts, error, input) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      i.scheduleArn, i.executionId, i.time, i.status, i.attempts, i.error ?? null, i.input,
+    );
+    const id = Number(r.lastInsertRowid);
+    if (id % 200 === 0) this.db.run('DELETE FROM scheduler_invocations WHERE id <= ?', id - 5000);
+  }
+}
+
+export function toData(row: ScheduleRow): ScheduleData {
+  return JSON.parse(row.data) as ScheduleData;
+}

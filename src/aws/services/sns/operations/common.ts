@@ -1,0 +1,59 @@
+// Errors and lookups every SNS operation shares, in SNS's own words.
+import { ServiceError } from '../../../protocol/errors.ts';
+import { parseArn } from '../../../../core/delivery.ts';
+import type { Ctx } from '../state.ts';
+import type { SubscriptionRow, TopicRow } from '../store.ts';
+
+export function invalidParameter(message: string): ServiceError {
+  return new ServiceError('InvalidParameter', `Invalid parameter: ${message}`, 400);
+}
+
+export function invalidParameterValue(message: string): ServiceError {
+  return new ServiceError('ParameterValueInvalid', message, 400);
+}
+
+export function notFound(message: string): ServiceError {
+  return new ServiceError('NotFound', message, 404);
+}
+
+/** Checks an SNS ARN's form (`parameter` names it in the error). */
+export function checkArn(arn: string | undefined, parameter: string): { account: string; region: string; resource: string } {
+  const p = arn ? parseArn(arn) : undefined;
+  if (!p || p.service !== 'sns' || !p.account || !p.region || !p.resource) throw invalidParameter(parameter);
+  return p;
+}
+
+export function requireTopic(ctx: Ctx, arn: string | undefined, parameter = 'TopicArn'): TopicRow {
+  checkArn(arn, parameter);
+  const row = ctx.store.store.topicRow(arn!);
+  if (!row) throw notFound('Topic does not exist');
+  return row;
+}
+
+export function requireSubscription(ctx: Ctx, arn: string | undefined): SubscriptionRow {
+  const p = checkArn(arn, 'SubscriptionArn');
+  if (p.resource.split(':').length < 2) throw invalidParameter('SubscriptionArn');
+  const row = ctx.store.store.subscriptionRow(arn!);
+  if (!row) throw notFound('Subscription does not exist');
+  return row;
+}
+
+/** NextToken: an opaque base64url token around a position. */
+export function encodeToken(position: string | number): string {
+  return Buffer.from(JSON.stringify({ p: position })).toString('base64url');
+}
+
+export function decodeToken<T extends string | number>(token: string | undefined, fallback: T): T {
+  if (!token) return fallback;
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p?: unknown };
+    if (typeof v.p === typeof fallback) return v.p as T;
+  } catch {
+    // fall through
+  }
+  throw invalidParameter('NextToken');
+}
+
+export function isoNow(ctx: { clock: { now(): number } }): string {
+  return new Date(ctx.clock.now()).toISOString();
+}

@@ -1,0 +1,117 @@
+// SMS settings, opt-outs and the SMS sandbox. Texts are never sent: they land in the outbox (the
+// sandbox's one-time passwords too), which the admin API shows.
+import { randomInt, randomUUID } from 'node:crypto';
+import { ServiceError } from '../../../protocol/errors.ts';
+import type {
+  CheckIfPhoneNumberIsOptedOutInput, CheckIfPhoneNumberIsOptedOutResponse, CreateSMSSandboxPhoneNumberInput,
+  CreateSMSSandboxPhoneNumberResult, DeleteSMSSandboxPhoneNumberInput, DeleteSMSSandboxPhoneNumberResult,
+  GetSMSAttributesInput, GetSMSAttributesResponse, GetSMSSandboxAccountStatusResult, ListOriginationNumbersRequest,
+  ListOriginationNumbersResult, ListPhoneNumbersOptedOutInput, ListPhoneNumbersOptedOutResponse,
+  ListSMSSandboxPhoneNumbersInput, ListSMSSandboxPhoneNumbersResult, OptInPhoneNumberInput, OptInPhoneNumberResponse,
+  SetSMSAttributesInput, SetSMSAttributesResponse, VerifySMSSandboxPhoneNumberInput, VerifySMSSandboxPhoneNumberResult,
+} from '../generated/types.ts';
+import type { Ctx } from '../state.ts';
+import { decodeToken, encodeToken, invalidParameter } from './common.ts';
+
+const SMS_ATTRIBUTES = new Set(['MonthlySpendLimit', 'DeliveryStatusIAMRole', 'DeliveryStatusSuccessSamplingRate', 'DefaultSenderID', 'DefaultSMSType', 'UsageReportS3Bucket']);
+
+function phone(p: string): string {
+  const n = p.replace(/[ ()-]/g, '');
+  if (!/^\+?[1-9]\d{3,14}$/.test(n)) throw invalidParameter(`PhoneNumber Reason: ${p} is not valid`);
+  return n;
+}
+
+export function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): SetSMSAttributesResponse {
+  for (const [k, v] of Object.entries(input.attributes)) {
+    if (!SMS_ATTRIBUTES.has(k)) throw invalidParameter(`${k}`);
+    if (k === 'DefaultSMSType' && v !== 'Promotional' && v !== 'Transactional') throw invalidParameter('DefaultSMSType');
+  }
+  const db = ctx.store.store.db;
+  const row = db.get<{ attributes: string }>('SELECT attributes FROM sns_sms_settings WHERE account = ? AND region = ?', ctx.account, ctx.region);
+  const attrs = { ...(row ? (JSON.parse(row.attributes) as Record<string, string>) : {}), ...input.attributes };
+  db.run('INSERT OR REPLACE INTO sns_sms_settings (account, region, attributes) VALUES (?, ?, ?)', ctx.account, ctx.region, JSON.stringify(attrs));
+  return {};
+}
+
+export function getSMSAttributes(input: GetSMSAttributesInput, ctx: Ctx): GetSMSAttributesResponse {
+  const row = ctx.store.store.db.get<{ attributes: string }>('SELECT attributes FROM sns_sms_settings WHERE account = ? AND region = ?', ctx.account, ctx.region);
+  const attrs = row ? (JSON.parse(row.attributes) as Record<string, string>) : {};
+  if (!input.attributes?.length) return { attributes: attrs };
+  return { attributes: Object.fromEntries(input.attributes.filter((k) => k in attrs).map((k) => [k, attrs[k]])) };
+}
+
+export function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOutInput, ctx: Ctx): CheckIfPhoneNumberIsOptedOutResponse {
+  const row = ctx.store.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
+  return { isOptedOut: row?.opted_out === 1 };
+}
+
+export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: Ctx): ListPhoneNumbersOptedOutResponse {
+  const after = decodeToken(input.nextToken, '');
+  const rows = ctx.store.store.db.all<{ phone: string }>(
+    'SELECT phone FROM sns_phone_numbers WHERE account = ? AND region = ? AND opted_out = 1 AND phone > ? ORDER BY phone LIMIT 101', ctx.account, ctx.region, after,
+  );
+  const page = rows.slice(0, 100);
+  return { phoneNumbers: page.map((r) => r.phone), nextToken: rows.length > 100 ? encodeToken(page.at(-1)!.phone) : undefined };
+}
+
+export function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: Ctx): OptInPhoneNumberResponse {
+  ctx.store.store.db.run('UPDATE sns_phone_numbers SET opted_out = 0 WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
+  return {};
+}
+
+export function getSMSSandboxAccountStatus(_input: unknown, _ctx: Ctx): GetSMSSandboxAccountStatusResult {
+  // Fogbank sends no texts, so no account needs the sandbox's protection.
+  return { IsInSandbox: false };
+}
+
+export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberInput, ctx: Ctx): CreateSMSSandboxPhoneNumberResult {
+  const p = phone(input.PhoneNumber);
+  const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const { store } = ctx.store;
+  store.db.run(
+    'INSERT INTO sns_phone_numbers (account, region, phone, sandbox_status, otp) VALUES (?, ?, ?, ?, ?) ON CONFLICT(account, region, phone) DO UPDATE SET sandbox_status = excluded.sandbox_status, otp = excluded.otp',
+    ctx.account, ctx.region, p, 'Pending', otp,
+  );
+  store.addToOutbox({
+    account: ctx.account, region: ctx.region, kind: 'sms', destination: p, subject: null,
+    message: `Your Amazon SNS verification code is: ${otp}`, message_id: randomUUID(), topic_arn: null, subscription_arn: null, attributes: null, time: ctx.clock.now(),
+  });
+  return {};
+}
+
+export function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberInput, ctx: Ctx): VerifySMSSandboxPhoneNumberResult {
+  const p = phone(input.PhoneNumber);
+  const db = ctx.store.store.db;
+  const row = db.get<{ otp: string | null; sandbox_status: string | null }>('SELECT otp, sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
+  if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
+  if (row.otp !== input.OneTimePassword) throw new ServiceError('VerificationException', 'Invalid one-time password', 400);
+  db.run('UPDATE sns_phone_numbers SET sandbox_status = ?, otp = NULL WHERE account = ? AND region = ? AND phone = ?', 'Verified', ctx.account, ctx.region, p);
+  return {};
+}
+
+export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberInput, ctx: Ctx): DeleteSMSSandboxPhoneNumberResult {
+  const p = phone(input.PhoneNumber);
+  const db = ctx.store.store.db;
+  const row = db.get<{ sandbox_status: string | null }>('SELECT sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
+  if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
+  db.run('UPDATE sns_phone_numbers SET sandbox_status = NULL, otp = NULL WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
+  return {};
+}
+
+export function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: Ctx): ListSMSSandboxPhoneNumbersResult {
+  const after = decodeToken(input.NextToken, '');
+  const limit = input.MaxResults ?? 100;
+  const rows = ctx.store.store.db.all<{ phone: string; sandbox_status: string }>(
+    'SELECT phone, sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND sandbox_status IS NOT NULL AND phone > ? ORDER BY phone LIMIT ?',
+    ctx.account, ctx.region, after, limit + 1,
+  );
+  const page = rows.slice(0, limit);
+  return {
+    PhoneNumbers: page.map((r) => ({ PhoneNumber: r.phone, Status: r.sandbox_status })),
+    NextToken: rows.length > limit ? encodeToken(page.at(-1)!.phone) : undefined,
+  };
+}
+
+export function listOriginationNumbers(_input: ListOriginationNumbersRequest, _ctx: Ctx): ListOriginationNumbersResult {
+  return { PhoneNumbers: [] };
+}
