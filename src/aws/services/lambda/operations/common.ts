@@ -1,0 +1,82 @@
+// Lookups and checks shared by Lambda's operations.
+import type { Ctx } from '../state.ts';
+import type { FunctionRow, VersionRow } from '../store.ts';
+import { conflict, functionArn, functionNotFound, isVersionNumber, notFound, parseFunctionName, parseUnqualified, preconditionFailed, type FunctionRef } from '../names.ts';
+
+export function scope(ctx: Ctx): { account: string; region: string } {
+  return { account: ctx.account, region: ctx.region };
+}
+
+export function findFunction(ctx: Ctx, ref: FunctionRef): FunctionRow {
+  const fn = ctx.store.tables.fn(ref.account, ref.region, ref.name);
+  if (!fn) throw functionNotFound({ ...ref, qualifier: undefined });
+  return fn;
+}
+
+/** A function named without a qualifier. */
+export function unqualified(ctx: Ctx, name: string): { ref: FunctionRef; fn: FunctionRow } {
+  const ref = parseUnqualified(name, scope(ctx));
+  return { ref, fn: findFunction(ctx, ref) };
+}
+
+/** A function and the version a qualifier (version number, alias or $LATEST) selects. */
+export function qualified(ctx: Ctx, name: string, qualifier?: string): { ref: FunctionRef; fn: FunctionRow; version: VersionRow } {
+  const ref = parseFunctionName(name, scope(ctx), qualifier);
+  const fn = findFunction(ctx, ref);
+  const q = ref.qualifier ?? '$LATEST';
+  let versionName = q;
+  if (q !== '$LATEST' && !isVersionNumber(q)) {
+    const alias = ctx.store.tables.alias(fn.id, q);
+    if (!alias) throw functionNotFound(ref, q);
+    versionName = alias.version;
+  }
+  const version = ctx.store.tables.version(fn.id, versionName);
+  if (!version) throw functionNotFound(ref, q);
+  return { ref, fn, version };
+}
+
+export function latest(ctx: Ctx, fn: FunctionRow): VersionRow {
+  const v = ctx.store.tables.version(fn.id, '$LATEST');
+  if (!v) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name)}`);
+  return v;
+}
+
+export function checkRevision(given: string | undefined, current: string): void {
+  if (given !== undefined && given !== current) {
+    throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+  }
+}
+
+/** Refuses a change while the previous one is still being applied, as Lambda does. */
+export function checkNotUpdating(fn: FunctionRow, v: VersionRow): void {
+  if (v.last_update_status === 'InProgress' || v.state === 'Pending') {
+    throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(fn.account, fn.region, fn.name)}`);
+  }
+}
+
+/**
+ * Completes a creation or update: Lambda answers while the function is Pending / InProgress and it
+ * becomes Active / Successful a moment later (here, as soon as the answer has gone).
+ */
+export function settleSoon(ctx: Ctx, fnId: number, versions: string[]): void {
+  setImmediate(() => {
+    for (const v of versions) {
+      const row = ctx.store.tables.version(fnId, v);
+      if (row) ctx.store.tables.setVersionStatus(fnId, v, 'Active', 'Successful', null, null);
+    }
+  });
+}
+
+/** Parses a Marker of the List* operations (an opaque position). */
+export function readMarker(marker: string | undefined): string {
+  if (marker === undefined) return '';
+  try {
+    return Buffer.from(marker, 'base64url').toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function makeMarker(position: string): string {
+  return Buffer.from(position, 'utf8').toString('base64url');
+}

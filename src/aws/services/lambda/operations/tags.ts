@@ -1,0 +1,68 @@
+// Tags on functions (by unqualified ARN), event source mappings and code signing configs.
+import type * as T from '../generated/types.ts';
+import type { Ctx } from '../state.ts';
+import { invalidParameter, notFound, parseUnqualified } from '../names.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
+
+export function checkTags(tags: Record<string, string>): void {
+  if (Object.keys(tags).length > 50) throw invalidParameter('Number of tags exceeds resource tag limit.');
+  for (const [k, v] of Object.entries(tags)) {
+    if (k.length < 1 || k.length > 128) throw invalidParameter(`Tag key ${k} must be 1 to 128 characters long.`);
+    if (k.toLowerCase().startsWith('aws:')) throw invalidParameter(`Tag keys starting with 'aws:' are reserved for AWS use.`);
+    if (v.length > 256) throw invalidParameter(`Tag value of ${k} must be at most 256 characters long.`);
+  }
+}
+
+interface Tagged {
+  get(): Record<string, string>;
+  set(tags: Record<string, string>): void;
+}
+
+function resource(ctx: Ctx, arn: string): Tagged {
+  const t = ctx.store.tables;
+  if (/^arn:[^:]+:lambda:[^:]+:\d{12}:event-source-mapping:/.test(arn)) {
+    const uuid = arn.slice(arn.lastIndexOf(':') + 1);
+    const m = t.mapping(uuid);
+    if (!m) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`);
+    return {
+      get: () => (JSON.parse(m.config) as { Tags?: Record<string, string> }).Tags ?? {},
+      set: (tags) => t.putMapping({ ...m, config: JSON.stringify({ ...JSON.parse(m.config), Tags: tags }) }),
+    };
+  }
+  if (/^arn:[^:]+:lambda:[^:]+:\d{12}:code-signing-config:/.test(arn)) {
+    const m = /^arn:[^:]+:lambda:([^:]+):(\d{12}):code-signing-config:(.+)$/.exec(arn)!;
+    const c = t.codeSigningConfig(m[2], m[1], m[3]);
+    if (!c) throw notFound(`The resource you requested does not exist.`);
+    return {
+      get: () => (JSON.parse(c.config) as { Tags?: Record<string, string> }).Tags ?? {},
+      set: (tags) => t.putCodeSigningConfig(m[2], m[1], m[3], JSON.stringify({ ...JSON.parse(c.config), Tags: tags }), c.modified_at),
+    };
+  }
+  if (!/^arn:[^:]+:lambda:/.test(arn)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`, 400);
+  if (/:function:[^:]+:[^:]+$/.test(arn)) throw invalidParameter('Tags on function aliases and versions are not supported. Please specify a function ARN.');
+  const ref = parseUnqualified(arn, { account: ctx.account, region: ctx.region }, 'resource');
+  const fn = t.fn(ref.account, ref.region, ref.name);
+  if (!fn) throw notFound(`Function not found: ${arn}`);
+  return {
+    get: () => JSON.parse(fn.tags) as Record<string, string>,
+    set: (tags) => t.setFunction(fn.id, 'tags', JSON.stringify(tags)),
+  };
+}
+
+export function tagResource(input: T.TagResourceRequest, ctx: Ctx): void {
+  const r = resource(ctx, input.Resource);
+  const tags = { ...r.get(), ...input.Tags };
+  checkTags(tags);
+  r.set(tags);
+}
+
+export function untagResource(input: T.UntagResourceRequest, ctx: Ctx): void {
+  const r = resource(ctx, input.Resource);
+  const tags = r.get();
+  for (const k of input.TagKeys) delete tags[k];
+  r.set(tags);
+}
+
+export function listTags(input: T.ListTagsRequest, ctx: Ctx): T.ListTagsResponse {
+  return { Tags: resource(ctx, input.Resource).get() };
+}

@@ -1,0 +1,72 @@
+// Versions: PublishVersion snapshots $LATEST (code and configuration) as the next number, or returns
+// the newest version when nothing changed since; ListVersionsByFunction pages through them.
+import type * as T from '../generated/types.ts';
+import type { Ctx } from '../state.ts';
+import type { FunctionRow, VersionRow } from '../store.ts';
+import { describeVersion, parseConfig } from '../config.ts';
+import { invalidParameter, newRevision, validation } from '../names.ts';
+import { checkRevision, latest, makeMarker, readMarker, settleSoon, unqualified } from './common.ts';
+
+/** Publishes `v` ($LATEST) as a new version unless the newest published one is the same. */
+export function publish(ctx: Ctx, fn: FunctionRow, v: VersionRow, description: string | undefined): VersionRow {
+  const tables = ctx.store.tables;
+  const versions = tables.versions(fn.id).filter((x) => x.version !== '$LATEST');
+  const newest = versions[versions.length - 1];
+  const config = parseConfig(v);
+  if (description !== undefined) config.Description = description;
+  const configText = JSON.stringify(config);
+  if (newest && newest.code_sha256 === v.code_sha256 && (description === undefined ? sameButDescription(newest.config, v.config) : newest.config === configText)) {
+    return newest;
+  }
+  return tables.db.transaction(() => {
+    const current = tables.fnById(fn.id)!;
+    const number = String(current.next_version);
+    tables.setFunction(fn.id, 'next_version', current.next_version + 1);
+    const row: VersionRow = {
+      ...v,
+      version: number,
+      config: configText,
+      state: 'Pending',
+      state_reason: 'The function is being created.',
+      state_reason_code: 'Creating',
+      last_update_status: 'Successful',
+      last_modified: ctx.clock.now(),
+      revision_id: newRevision(),
+    };
+    tables.putVersion(row);
+    return row;
+  });
+}
+
+function sameButDescription(a: string, b: string): boolean {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  delete x.Description;
+  delete y.Description;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+export function publishVersion(input: T.PublishVersionRequest, ctx: Ctx): T.FunctionConfiguration {
+  const { fn } = unqualified(ctx, input.FunctionName);
+  const v = latest(ctx, fn);
+  checkRevision(input.RevisionId, v.revision_id);
+  if (input.CodeSha256 !== undefined && input.CodeSha256 !== v.code_sha256) {
+    throw invalidParameter(`CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${v.code_sha256}). Please try publishing again with the current CodeSHA256.`);
+  }
+  const published = publish(ctx, fn, v, input.Description);
+  if (published.state === 'Pending') settleSoon(ctx, fn.id, [published.version]);
+  return describeVersion(fn, published);
+}
+
+export function listVersionsByFunction(input: T.ListVersionsByFunctionRequest, ctx: Ctx): T.ListVersionsByFunctionResponse {
+  const max = input.MaxItems ?? 50;
+  if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
+  const { fn } = unqualified(ctx, input.FunctionName);
+  const versions = ctx.store.tables.versions(fn.id);
+  const start = Number(readMarker(input.Marker) || 0);
+  const page = versions.slice(start, start + max);
+  return {
+    Versions: page.map((v) => describeVersion(fn, v)),
+    NextMarker: start + max < versions.length ? makeMarker(String(start + max)) : undefined,
+  };
+}

@@ -1,0 +1,55 @@
+// Everything Lambda keeps for one Fogbank: its tables, the code on disk, the workers that run
+// functions, the asynchronous queue and the event source mappings. Handlers see it as ctx.store.
+import { setImmediate as nextTick } from 'node:timers/promises';
+import type { Environment } from '../../../core/environment.ts';
+import type { RequestContext, DeliveryContext } from '../../service.ts';
+import { LambdaTables } from './store.ts';
+import { CodeStore } from './code.ts';
+import { LogShipper } from './engine/log-shipper.ts';
+import { Executor } from './engine/executor.ts';
+import { AsyncQueue } from './engine/async-queue.ts';
+import { MappingEngine } from './engine/mappings.ts';
+
+export class LambdaState {
+  readonly env: Environment;
+  readonly tables: LambdaTables;
+  readonly code: CodeStore;
+  readonly shipper: LogShipper;
+  readonly executor: Executor;
+  readonly queue: AsyncQueue;
+  readonly mappings: MappingEngine;
+
+  constructor(env: Environment) {
+    this.env = env;
+    this.tables = new LambdaTables(env.db);
+    this.code = new CodeStore(env);
+    this.shipper = new LogShipper(env);
+    this.executor = new Executor(env, this.code, this.shipper);
+    this.queue = new AsyncQueue(this);
+    this.mappings = new MappingEngine(this);
+    env.db.onReset(() => {
+      this.queue.stop();
+      this.mappings.stop();
+      this.executor.shutdown();
+      this.shipper.forget();
+      this.code.clear();
+      this.queue.resume();
+    });
+  }
+
+  start(): () => Promise<void> {
+    // Updates left half-way by a previous process are complete now.
+    for (const v of this.tables.pendingVersions()) this.tables.setVersionStatus(v.function_id, v.version, 'Active', 'Successful', null, null);
+    this.queue.resume();
+    this.mappings.start();
+    return async () => {
+      this.queue.stop();
+      this.mappings.stop();
+      this.executor.shutdown();
+      await nextTick();
+    };
+  }
+}
+
+export type Ctx = RequestContext<LambdaState>;
+export type DCtx = DeliveryContext<LambdaState>;

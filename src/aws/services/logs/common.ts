@@ -1,0 +1,90 @@
+// What every CloudWatch Logs operation shares: finding a log group by name or ARN, ARNs, the service's
+// errors in its own words, and opaque pagination tokens.
+import type { RequestContext } from '../../service.ts';
+import { ServiceError } from '../../protocol/errors.ts';
+import type { GroupRow, LogsStore } from './store.ts';
+
+export type Ctx = RequestContext<LogsStore>;
+
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export function invalidParameter(message: string): ServiceError {
+  return new ServiceError('InvalidParameterException', message, 400);
+}
+
+export function groupNotFound(): ServiceError {
+  return new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.', 400);
+}
+
+export function streamNotFound(): ServiceError {
+  return new ServiceError('ResourceNotFoundException', 'The specified log stream does not exist.', 400);
+}
+
+export function groupArn(g: Pick<GroupRow, 'account' | 'region' | 'name'>): string {
+  return `arn:aws:logs:${g.region}:${g.account}:log-group:${g.name}`;
+}
+
+export function streamArn(g: Pick<GroupRow, 'account' | 'region' | 'name'>, stream: string): string {
+  return `${groupArn(g)}:log-stream:${stream}`;
+}
+
+/** The log group named by `logGroupName` or `logGroupIdentifier` (a name or an ARN). */
+export function findGroup(ctx: Ctx, input: { logGroupName?: string; logGroupIdentifier?: string }): GroupRow {
+  if (input.logGroupName !== undefined && input.logGroupIdentifier !== undefined) {
+    throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+  }
+  const id = input.logGroupName ?? input.logGroupIdentifier;
+  if (id === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
+  const { account, region, name } = groupIdentity(ctx, id);
+  const g = ctx.store.group(account, region, name);
+  if (!g) throw groupNotFound();
+  return g;
+}
+
+/** Account, region and name of a log group given by name or by ARN (`...:log-group:NAME[:*]`). */
+export function groupIdentity(ctx: Ctx, id: string): { account: string; region: string; name: string } {
+  if (id.startsWith('arn:')) {
+    const m = /^arn:[^:]+:logs:([^:]*):(\d{12}):log-group:([^:]+)(:\*)?$/.exec(id);
+    if (!m) throw invalidParameter(`Invalid log group ARN: ${id}`);
+    return { region: m[1] || ctx.region, account: m[2], name: m[3] };
+  }
+  return { account: ctx.account, region: ctx.region, name: id };
+}
+
+export function requireGroup(ctx: Ctx, name: string): GroupRow {
+  const g = ctx.store.group(ctx.account, ctx.region, name);
+  if (!g) throw groupNotFound();
+  return g;
+}
+
+export function encodeToken(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeToken<T>(token: string | undefined): T | undefined {
+  if (token === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
+  } catch {
+    throw invalidParameter('The specified nextToken is invalid.');
+  }
+}
+
+/** Earliest event timestamp a group still keeps under its retention policy (events before are expired). */
+export function retentionCutoff(g: GroupRow, now: number): number {
+  return g.retention_days === null ? -Infinity : now - g.retention_days * 86_400_000;
+}
+
+export function parseTags(json: string): Record<string, string> {
+  return JSON.parse(json) as Record<string, string>;
+}
+
+export function checkTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > 50) throw new ServiceError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400);
+  for (const k of keys) {
+    if (k.length < 1 || k.length > 128) throw invalidParameter(`Tag key '${k}' must be 1 to 128 characters long.`);
+    if (k.startsWith('aws:')) throw invalidParameter(`Tag keys starting with 'aws:' are reserved.`);
+    if (tags[k].length > 256) throw invalidParameter(`Tag value for '${k}' must be at most 256 characters long.`);
+  }
+}

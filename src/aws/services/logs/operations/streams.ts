@@ -1,0 +1,65 @@
+// Log streams: create, delete, describe (by name or by last event time, either direction).
+import type * as T from '../generated/types.ts';
+import { constraints } from '../../../protocol/constraints.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
+import { type Ctx, decodeToken, encodeToken, findGroup, invalidParameter, requireGroup, streamArn, streamNotFound } from '../common.ts';
+
+export function createLogStream(input: T.CreateLogStreamRequest, ctx: Ctx): void {
+  constraints()
+    .length('logStreamName', input.logStreamName, 1, 512)
+    .pattern('logStreamName', input.logStreamName, /^[^:*]*$/, '[^:*]*')
+    .check('InvalidParameterException');
+  const g = requireGroup(ctx, input.logGroupName);
+  if (ctx.store.stream(g.id, input.logStreamName)) {
+    throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
+  }
+  ctx.store.createStream(g.id, input.logStreamName, ctx.clock.now());
+}
+
+export function deleteLogStream(input: T.DeleteLogStreamRequest, ctx: Ctx): void {
+  const g = requireGroup(ctx, input.logGroupName);
+  const s = ctx.store.stream(g.id, input.logStreamName);
+  if (!s) throw streamNotFound();
+  ctx.store.deleteStream(s.id);
+}
+
+export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx): T.DescribeLogStreamsResponse {
+  constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
+  const orderBy = input.orderBy ?? 'LogStreamName';
+  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
+    throw invalidParameter(`1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`);
+  }
+  if (orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
+    throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
+  }
+  const g = findGroup(ctx, input);
+  const limit = input.limit ?? 50;
+  const descending = input.descending ?? false;
+  const token = decodeToken<{ after?: string; offset?: number }>(input.nextToken);
+  const rows =
+    orderBy === 'LogStreamName'
+      ? ctx.store.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
+      : ctx.store.streamsByLastEvent(g.id, descending, token?.offset ?? 0, limit + 1);
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return {
+    logStreams: page.map((s) => ({
+      logStreamName: s.name,
+      creationTime: s.created_at,
+      firstEventTimestamp: s.first_event ?? undefined,
+      lastEventTimestamp: s.last_event ?? undefined,
+      lastIngestionTime: s.last_ingestion ?? undefined,
+      uploadSequenceToken: sequenceToken(s.sequence),
+      arn: streamArn(g, s.name),
+      storedBytes: s.stored_bytes,
+    })),
+    nextToken: more
+      ? encodeToken(orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
+      : undefined,
+  };
+}
+
+/** The upload sequence token AWS still reports (PutLogEvents no longer requires it). */
+export function sequenceToken(sequence: number): string {
+  return String(49_000_000_000 + sequence).padStart(56, '0');
+}
