@@ -1,0 +1,75 @@
+// New tables from existing data: restores from on-demand backups and point-in-time restores (and
+// imports). The new table has the source's keys and indexes (with any overrides), no stream, no TTL.
+import { randomUUID } from 'node:crypto';
+import type { DynamoStore } from '../store.ts';
+import { buildIndex, type IndexInput } from './indexes.ts';
+import { itemKey, keyDefOf, type IndexSpec, type TableSpec } from './schema.ts';
+import { writeItem } from './write.ts';
+import { afterStatusDelay } from './tables.ts';
+import { itemSize, type Item } from '../values/attribute.ts';
+
+export interface RestoreOptions {
+  account: string;
+  region: string;
+  name: string;
+  now: number;
+  billingMode?: string;
+  throughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  gsis?: IndexInput[];
+  lsis?: IndexInput[];
+  sse?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
+  restoreSummary?: TableSpec['restoreSummary'];
+}
+
+function indexInput(ix: IndexSpec): IndexInput {
+  const out: IndexInput = { IndexName: ix.name, KeySchema: ix.keySchema, Projection: ix.projection };
+  if (ix.throughput && (ix.throughput.read || ix.throughput.write)) out.ProvisionedThroughput = { ReadCapacityUnits: ix.throughput.read, WriteCapacityUnits: ix.throughput.write };
+  return out;
+}
+
+/** Creates the target table (CREATING) and fills it; it becomes ACTIVE after the status delay. */
+export function restoreTable(store: DynamoStore, source: TableSpec, items: Iterable<Item>, o: RestoreOptions): TableSpec {
+  const ppr = (o.billingMode ?? source.billingMode) === 'PAY_PER_REQUEST';
+  const spec = store.transaction(() => {
+    const s = store.insertTable({
+      id: 0,
+      account: o.account,
+      region: o.region,
+      name: o.name,
+      tableId: randomUUID(),
+      arn: `arn:aws:dynamodb:${o.region}:${o.account}:table/${o.name}`,
+      createdAt: o.now,
+      status: 'CREATING',
+      keySchema: source.keySchema,
+      attributeDefinitions: source.attributeDefinitions,
+      key: keyDefOf(source.keySchema, source.attributeDefinitions),
+      billingMode: ppr ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+      billingModeSet: source.billingModeSet || o.billingMode !== undefined,
+      payPerRequestSince: ppr ? o.now : undefined,
+      throughput: ppr ? { read: 0, write: 0, decreasesToday: 0 } : { read: o.throughput?.ReadCapacityUnits ?? source.throughput.read, write: o.throughput?.WriteCapacityUnits ?? source.throughput.write, decreasesToday: 0 },
+      gsis: [],
+      lsis: [],
+      stream: { enabled: false },
+      sse: o.sse?.Enabled ? { enabled: true, type: o.sse.SSEType ?? 'KMS', kmsKey: o.sse.KMSMasterKeyId } : source.sse,
+      tableClass: source.tableClass,
+      deletionProtection: false,
+      ttl: { status: 'DISABLED' },
+      pitr: { enabled: false },
+      tags: [],
+      restoreSummary: o.restoreSummary,
+    });
+    s.lsis = (o.lsis ?? source.lsis.map(indexInput)).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'LSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
+    s.gsis = (o.gsis ?? source.gsis.filter((g) => g.status !== 'DELETING').map(indexInput)).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'GSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
+    for (const item of items) writeItem(store, s, itemKey(s.key, item), undefined, item, itemSize(item), { now: o.now });
+    store.saveTable(s);
+    return s;
+  });
+  afterStatusDelay(store, () => {
+    const s = store.tableById(spec.id);
+    if (!s || s.status !== 'CREATING') return;
+    s.status = 'ACTIVE';
+    if (s.restoreSummary) s.restoreSummary.RestoreInProgress = false;
+    store.saveTable(s);
+  });
+  return spec;
+}
