@@ -12,4 +12,13 @@ export interface CatalogEntry {
 
 export const awsCatalog: readonly CatalogEntry[] = [
   { name: 'sts', model: 'sts-2011-06-15', v3Client: '@aws-sdk/client-sts' },
+  { name: 's3', model: 's3-2006-03-01', v3Client: '@aws-sdk/client-s3' },
+  { name: 'dynamodb', model: 'dynamodb-2012-08-10', v3Client: '@aws-sdk/client-dynamodb' },
+  { name: 'dynamodbstreams', model: 'streams.dynamodb-2012-08-10', v3Client: '@aws-sdk/client-dynamodb-streams' },
+  { name: 'sns', model: 'sns-2010-03-31', v3Client: '@aws-sdk/client-sns' },
+  { name: 'events', model: 'eventbridge-2015-10-07', v3Client: '@aws-sdk/client-eventbridge' },
+  { name: 'scheduler', model: 'scheduler-2021-06-30', v3Client: '@aws-sdk/client-scheduler' },
+  { name: 'sqs', model: 'sqs-2012-11-05', v3Client: '@aws-sdk/client-sqs' },
+  { name: 'lambda', model: 'lambda-2015-03-31', v3Client: '@aws-sdk/client-lambda' },
+  { name: 'logs', model: 'logs-2014-03-28', v3Client: '@aws-sdk/client-cloudwatch-logs' },
 ];
