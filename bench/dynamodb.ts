@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort, motoServer } from './support.ts';
 
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.argv[3] ?? 5);
@@ -27,15 +27,6 @@ const HEADERS = {
     'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000',
   'x-amz-date': '20250101T000000Z',
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 class Ddb {
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -239,14 +230,6 @@ async function measure(db: Ddb, items: number): Promise<Figures> {
     };
   }
   return f;
-}
-
-function motoServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server || ls /root/.pyenv/versions/*/bin/moto_server | head -1'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function waitReady(child: ChildProcess, db: Ddb): Promise<void> {

@@ -5,9 +5,9 @@
 // Usage: node bench/lambda.ts [warm invocations per runtime, default 2000] [seconds of load, default 5]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { LambdaClient, CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { buildZip } from '../src/aws/services/lambda/zip.ts';
+import { freePort, percentile } from './support.ts';
 
 const WARM = Number(process.argv[2] ?? 2000);
 const SECONDS = Number(process.argv[3] ?? 5);
@@ -15,15 +15,6 @@ const COLD_RUNS = 10;
 const CONNECTIONS = 8;
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function call(port: number, agent: http.Agent | false, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
@@ -35,10 +26,6 @@ function call(port: number, agent: http.Agent | false, method: string, path: str
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function ms(n: number): string {
@@ -112,8 +99,8 @@ try {
     }));
     const rate = done / ((performance.now() - t0) / 1000);
     agent.destroy();
-    console.log(`${f.runtime.padEnd(11)} cold start  median ${ms(pct(cold, 50))}  p99 ${ms(cold[cold.length - 1])}  (Init Duration median ${ms(pct(init, 50))})`);
-    console.log(`${''.padEnd(11)} warm invoke median ${ms(pct(warm, 50))}  p99 ${ms(pct(warm, 99))}  (SDK v3 client: median ${ms(pct(sdk, 50))}, p99 ${ms(pct(sdk, 99))})`);
+    console.log(`${f.runtime.padEnd(11)} cold start  median ${ms(percentile(cold, 50))}  p99 ${ms(cold[cold.length - 1])}  (Init Duration median ${ms(percentile(init, 50))})`);
+    console.log(`${''.padEnd(11)} warm invoke median ${ms(percentile(warm, 50))}  p99 ${ms(percentile(warm, 99))}  (SDK v3 client: median ${ms(percentile(sdk, 50))}, p99 ${ms(percentile(sdk, 99))})`);
     console.log(`${''.padEnd(11)} throughput  ${rate.toFixed(0)} invokes/s at ${CONNECTIONS} connections`);
   }
 } finally {

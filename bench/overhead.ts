@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort, motoServer } from './support.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 32;
@@ -19,15 +19,6 @@ const HEADERS = {
     'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000',
   'x-amz-date': '20250101T000000Z',
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(child: ChildProcess, url: string) {
   for (;;) {
@@ -90,14 +81,6 @@ async function nodeLoad(url: string): Promise<number> {
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   agent.destroy();
   return done / ((performance.now() - t0) / 1000);
-}
-
-function motoServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server || ls /root/.pyenv/versions/*/bin/moto_server | head -1'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const load = hasWrk() ? wrk : nodeLoad;

@@ -6,13 +6,13 @@
 //     a data directory), first page, deep pages and delimiter listings.
 // Requests are signed-looking SigV4 with UNSIGNED-PAYLOAD, so the client spends no time hashing.
 // Usage: node bench/s3.ts [seconds per run] [runs] [--no-list] [--large-only] [--size-mib N]
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import net from 'node:net';
 import { Readable } from 'node:stream';
+import { freePort, median, motoServer } from './support.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -32,15 +32,6 @@ const HEADERS = {
   'x-amz-date': '20250101T000000Z',
   'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 class Client {
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -124,16 +115,6 @@ function largeBody(mib: number): Readable {
     },
   });
 }
-
-function motoServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server || ls /root/.pyenv/versions/*/bin/moto_server | head -1'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Subject {
   name: string;

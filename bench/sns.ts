@@ -3,23 +3,13 @@
 // the signed JSON envelope, through the AWS SDK v3. Fogbank runs as a child process; moto_server is
 // measured in the same run when /root/.pyenv/versions/*/bin/moto_server (or moto_server on PATH) exists.
 // Usage: node bench/sns.ts [messages per case]
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { freePort, motoServer, percentile } from './support.ts';
 
 const N = Number(process.argv[2] ?? 300);
 const WARMUP = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(child: ChildProcess, url: string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -34,25 +24,6 @@ async function waitReady(child: ChildProcess, url: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-}
-
-function motoServer(): string | undefined {
-  const root = '/root/.pyenv/versions';
-  if (existsSync(root)) {
-    for (const v of readdirSync(root)) {
-      const p = `${root}/${v}/bin/moto_server`;
-      if (existsSync(p)) return p;
-    }
-  }
-  try {
-    return execFileSync('which', ['moto_server'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 interface Figures {

@@ -4,12 +4,12 @@
 // (durable SQLite, as `npm start` runs) and against moto_server in the same run when it is installed.
 // Prints each subject's figure, the median of the runs, and the Fogbank/moto ratio.
 // Usage: node bench/sqs.ts [seconds per run] [runs]
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort, median, motoServer } from './support.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const runs = Number(process.argv[3] ?? 3);
@@ -20,15 +20,6 @@ const HEADERS = {
     'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sqs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000',
   'x-amz-date': '20250101T000000Z',
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 class Sqs {
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -104,16 +95,6 @@ async function measure(sqs: Sqs, QueueUrl: string, fifo: boolean, ms: number): P
   cycles.sort((a, b) => a - b);
   return { rate: done / ((performance.now() - t0) / 1000), p50: cycles[Math.floor(cycles.length * 0.5)] ?? NaN, p99: cycles[Math.floor(cycles.length * 0.99)] ?? NaN };
 }
-
-function motoServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server || ls /root/.pyenv/versions/*/bin/moto_server | head -1'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Subject {
   name: string;

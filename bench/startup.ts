@@ -2,22 +2,13 @@
 // then read the resident set after 2 s idle. Median of N runs (default 10). When moto_server is
 // installed it is measured the same way in the same run (first 200 from /moto-api/, RSS after 2 s).
 // Usage: node bench/startup.ts [runs]
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort, median, motoServer } from './support.ts';
 
 const runs = Number(process.argv[2] ?? 10);
 const CLI = new URL('../bin/fogbank.js', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -52,19 +43,6 @@ async function measure(start: (port: number) => ChildProcess, healthPath: string
   child.kill('SIGTERM');
   await exited;
   return { readyMs, rss };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function motoServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server || ls /root/.pyenv/versions/*/bin/moto_server | head -1'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const subjects: Array<{ name: string; start: (port: number) => ChildProcess; health: string }> = [
