@@ -31,19 +31,22 @@ export async function serveUi(res: Res, path: string, head: boolean): Promise<vo
   }
   const file = normalize(DIST + rel);
   const inside = file.startsWith(DIST) && !rel.includes('\0');
-  const wanted = inside && extname(rel) ? file : DIST + 'index.html';
+  // Files are index.html, top-level files and assets/*; any other path is the app's own route, even
+  // with a dot in it (/sqs/jobs.fifo, /s3/my.bucket).
+  const asset = inside && extname(rel) !== '' && (!rel.includes('/') || rel.startsWith('assets/'));
+  const wanted = asset ? file : DIST + 'index.html';
   let body: Buffer;
   try {
     body = await readFile(wanted.endsWith(sep) ? DIST + 'index.html' : wanted);
   } catch {
-    if (extname(rel) && inside) {
+    if (asset) {
       out.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     out.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The admin UI is not built. Run `npm install` (or `npm run build:ui`) in the Fogbank checkout.\n');
     return;
   }
-  const isIndex = !extname(rel) || wanted.endsWith('index.html');
+  const isIndex = !asset || wanted.endsWith('index.html');
   out.writeHead(200, {
     'content-type': TYPES[extname(wanted)] ?? 'application/octet-stream',
     'content-length': String(body.length),

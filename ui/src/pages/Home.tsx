@@ -139,8 +139,8 @@ function RateChart({ values }: { values: number[] }) {
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 4)).toFixed(1)}`).join(' ');
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`requests per second, now ${values.at(-1)}`}>
-        <polyline points={points} fill="none" stroke="currentColor" strokeWidth="2" />
+      <svg viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label={`requests per second, now ${values.at(-1)}`}>
+        <polyline points={points} fill="none" stroke="currentColor" strokeWidth="2" vectorEffect="non-scaling-stroke" />
       </svg>
       <figcaption>
         now {values.at(-1)} req/s · peak {Math.max(...values)} req/s

@@ -11,4 +11,16 @@ export interface ServicePage {
   Component: ComponentType<{ path: string }>;
 }
 
-export const servicePages: ServicePage[] = [];
+import { S3Page } from './S3.tsx';
+import { SqsPage } from './SQS.tsx';
+import { DynamoDBPage } from './DynamoDB.tsx';
+import { SnsEventsPage } from './SnsEvents.tsx';
+import { LambdaLogsPage } from './LambdaLogs.tsx';
+
+export const servicePages: ServicePage[] = [
+  { path: 's3', title: 'S3', services: ['s3'], Component: S3Page },
+  { path: 'sqs', title: 'SQS', services: ['sqs'], Component: SqsPage },
+  { path: 'dynamodb', title: 'DynamoDB', services: ['dynamodb', 'dynamodbstreams'], Component: DynamoDBPage },
+  { path: 'sns-events', title: 'SNS / EventBridge', services: ['sns', 'events', 'scheduler'], Component: SnsEventsPage },
+  { path: 'lambda-logs', title: 'Lambda / Logs', services: ['lambda', 'logs'], Component: LambdaLogsPage },
+];
