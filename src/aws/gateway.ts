@@ -15,7 +15,7 @@ import { firstMissingMember, validateInput, validationMessage } from './protocol
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
 import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
-import { bodyText, type RequestDetail } from '../core/request-log.ts';
+import type { RawDetail } from '../core/request-log.ts';
 
 interface Outcome {
   service?: string;
@@ -60,15 +60,13 @@ export class AwsGateway {
     }
     if (!hasRequestId(response.headers)) response.headers['x-amzn-RequestId'] = requestId;
     res.on('close', () => {
-      const req = bodyText(http.body.length ? http.body : undefined);
-      const out = response.body === undefined || typeof response.body === 'string' || response.body instanceof Uint8Array ? bodyText(response.body) : {};
-      const detail: RequestDetail = {
+      const body = response.body;
+      const detail: RawDetail = {
         requestHeaders: http.headers,
-        requestBody: req.text,
-        requestBodySize: http.stream ? Number(http.headers['content-length']) || undefined : req.size,
+        requestBody: http.stream ? undefined : http.body,
+        requestBodySize: http.stream ? Number(http.headers['content-length']) || undefined : http.body.length,
         responseHeaders: response.headers,
-        responseBody: out.text,
-        responseBodySize: out.size,
+        responseBody: body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : undefined,
       };
       this.#env.requests.add({
         kind: 'request',

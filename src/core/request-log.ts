@@ -37,6 +37,27 @@ export interface RequestDetail {
 
 const DETAIL_BODY_LIMIT = 4096;
 
+/**
+ * What a request leaves for its detail pane: headers and bodies as they were. Turning them into text
+ * waits until someone opens the pane, so logging costs the request path almost nothing.
+ */
+export interface RawDetail {
+  requestHeaders: Record<string, unknown>;
+  requestBody?: string | Uint8Array;
+  requestBodySize?: number;
+  responseHeaders: Record<string, unknown>;
+  responseBody?: string | Uint8Array;
+  /** Set when the kept body is clipped (or streamed and so not kept). */
+  responseBodySize?: number;
+}
+
+/** Keeps at most the first 4 KiB of a body, copied, so a large body is not held alive by the log. */
+function clip(body: string | Uint8Array | undefined): string | Uint8Array | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return body.length > DETAIL_BODY_LIMIT * 2 ? Buffer.from(body.slice(0, DETAIL_BODY_LIMIT + 1)) : body;
+  return body.byteLength > DETAIL_BODY_LIMIT ? Buffer.from(body.subarray(0, DETAIL_BODY_LIMIT + 1)) : body;
+}
+
 /** Text of a body for the log: the first 4 KiB when it is UTF-8 text, nothing when it is binary. */
 export function bodyText(body: string | Uint8Array | undefined): { text?: string; size?: number } {
   if (body === undefined) return { size: 0 };
@@ -50,7 +71,8 @@ export function bodyText(body: string | Uint8Array | undefined): { text?: string
 
 export class RequestLog {
   readonly capacity: number;
-  #details = new Map<string, RequestDetail>();
+  /** Parallel to the ring: the detail of the entry at the same index. */
+  #details: Array<RawDetail | undefined> = [];
   #ring: RequestLogEntry[] = [];
   #next = 0;
   #seq = 0;
@@ -60,15 +82,23 @@ export class RequestLog {
     this.capacity = capacity;
   }
 
-  add(entry: Omit<RequestLogEntry, 'seq'>, detail?: RequestDetail): void {
+  add(entry: Omit<RequestLogEntry, 'seq'>, detail?: RawDetail): void {
     const e = entry as RequestLogEntry;
     e.seq = ++this.#seq;
-    if (this.#ring.length < this.capacity) this.#ring.push(e);
-    else {
-      this.#details.delete(this.#ring[this.#next].requestId);
-      this.#ring[this.#next] = e;
+    if (detail) {
+      const out = detail.responseBody;
+      const clipped = clip(out);
+      if (clipped !== out) detail.responseBodySize = typeof out === 'string' ? Buffer.byteLength(out) : out!.byteLength;
+      detail.responseBody = clipped;
+      detail.requestBody = clip(detail.requestBody);
     }
-    if (detail) this.#details.set(e.requestId, detail);
+    if (this.#ring.length < this.capacity) {
+      this.#ring.push(e);
+      this.#details.push(detail);
+    } else {
+      this.#ring[this.#next] = e;
+      this.#details[this.#next] = detail;
+    }
     this.#next = (this.#next + 1) % this.capacity;
     for (const s of this.#subscribers) s(e);
   }
@@ -81,8 +111,23 @@ export class RequestLog {
 
   /** The entry and its detail, while it is still in the ring. */
   get(requestId: string): (RequestLogEntry & { detail?: RequestDetail }) | undefined {
-    const e = this.#ring.find((x) => x.requestId === requestId);
-    return e && { ...e, detail: this.#details.get(requestId) };
+    const i = this.#ring.findIndex((x) => x.requestId === requestId);
+    if (i < 0) return undefined;
+    const raw = this.#details[i];
+    if (!raw) return { ...this.#ring[i] };
+    const req = bodyText(raw.requestBody);
+    const res = bodyText(raw.responseBody);
+    return {
+      ...this.#ring[i],
+      detail: {
+        requestHeaders: raw.requestHeaders,
+        requestBody: req.text,
+        requestBodySize: raw.requestBodySize,
+        responseHeaders: raw.responseHeaders,
+        responseBody: res.text,
+        responseBodySize: raw.responseBodySize ?? (raw.responseBody === undefined ? undefined : res.size),
+      },
+    };
   }
 
   subscribe(fn: (e: RequestLogEntry) => void): () => void {
@@ -91,7 +136,7 @@ export class RequestLog {
   }
 
   clear(): void {
-    this.#details.clear();
+    this.#details = [];
     this.#ring = [];
     this.#next = 0;
   }

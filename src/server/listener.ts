@@ -19,7 +19,9 @@ export function listen(host: string, port: number, onRequest: RequestHandler): P
   const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, onRequest);
   const h2 = http2.createServer({}, onRequest);
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // noDelay as node:http sets it for the sockets it accepts itself: without it, Nagle holds small
+  // responses back waiting for ACKs, which halves keep-alive request rates.
+  const server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
