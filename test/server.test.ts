@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
-import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { startFogbank, type TestFogbank } from '../src/testing/index.ts';
@@ -312,4 +312,34 @@ test('an admin route no service registers is a JSON 404', async () => {
   assert.equal(JSON.parse(r.body).error, 'NotFound');
   const aws = await request('/_aws/unknown/thing');
   assert.equal(aws.status, 404);
+});
+
+test('a write is committed to disk before the client gets its answer', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'fogbank-durable-'));
+  const durable = await startFogbank({ ephemeral: false, dataDir: dir });
+  t.after(async () => {
+    await durable.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Commits are made slow, so an answer sent before its commit would be seen to race ahead of it.
+  const db = durable.instance.env.db;
+  const commit = db.commit.bind(db);
+  db.commit = () => void setTimeout(commit, 30);
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+  const reader = new DatabaseSync(join(dir, 'fogbank.db'), { readOnly: true });
+  try {
+    const sts = durable.client(STSClient);
+    for (let i = 0; i < 5; i++) {
+      const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123412341234:role/Durable', RoleSessionName: `s${i}` }));
+      // Another connection sees it at once: the gateway answered only after the group commit.
+      const row = reader.prepare('SELECT account FROM access_keys WHERE access_key_id = ?').get(Credentials!.AccessKeyId!) as { account: string } | undefined;
+      assert.equal(row?.account, '123412341234');
+    }
+  } finally {
+    reader.close();
+    db.commit = commit;
+  }
 });

@@ -58,6 +58,14 @@ export class AwsGateway {
       outcome.errorCode = error.code;
       response = plainError(error, requestId);
     }
+    try {
+      // Group commit (src/store/database.ts): what this request wrote is on disk before it is answered.
+      await this.#env.db.settled();
+    } catch (err) {
+      const error = this.#asServiceError(err, requestId, outcome.service, outcome.operation);
+      outcome.errorCode = error.code;
+      response = plainError(error, requestId);
+    }
     if (!hasRequestId(response.headers)) response.headers['x-amzn-RequestId'] = requestId;
     res.on('close', () => {
       const body = response.body;

@@ -18,6 +18,7 @@ export class Database {
   readonly path: string;
   #statements = new Map<string, StatementSync>();
   #depth = 0;
+  #group: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   #resetHooks: Array<() => void> = [];
 
   constructor(path: string) {
@@ -44,7 +45,9 @@ export class Database {
     return s;
   }
 
+  /** Runs a writing statement; it joins the open group commit (see transaction). */
   run(sql: string, ...params: SqlValue[]) {
+    this.#openGroup();
     return this.statement(sql).run(...params);
   }
 
@@ -56,7 +59,15 @@ export class Database {
     return this.statement(sql).all(...params) as T[];
   }
 
-  /** Runs `fn` in a transaction; nested calls join the outer one. */
+  /**
+   * Runs `fn` atomically: all of it or, when it throws, none of it. Nested calls join the outer one.
+   *
+   * Group commit: a commit costs a WAL write however small the change, and it dominated every write
+   * path (S3 PUT, SQS send, DynamoDB PutItem). So the writes of everything that runs in one turn of
+   * the event loop share one SQLite transaction, each in a savepoint of its own, committed by one
+   * COMMIT right after the turn. Nothing is acknowledged before it is committed: the gateway waits
+   * for `settled()` before it answers.
+   */
   transaction<T>(fn: () => T): T {
     if (this.#depth > 0) {
       this.#depth++;
@@ -66,18 +77,54 @@ export class Database {
         this.#depth--;
       }
     }
-    this.raw.exec('BEGIN IMMEDIATE');
+    this.#openGroup();
+    this.raw.exec('SAVEPOINT fogbank_tx');
     this.#depth = 1;
     try {
       const result = fn();
-      this.raw.exec('COMMIT');
+      this.raw.exec('RELEASE fogbank_tx');
       return result;
     } catch (err) {
-      this.raw.exec('ROLLBACK');
+      this.raw.exec('ROLLBACK TO fogbank_tx');
+      this.raw.exec('RELEASE fogbank_tx');
       throw err;
     } finally {
       this.#depth = 0;
     }
+  }
+
+  /** Resolves once every write made so far is committed; rejects if that commit failed. */
+  settled(): Promise<void> {
+    return this.#group?.promise ?? Promise.resolve();
+  }
+
+  /** Commits the open group now (before schema changes, resets and shutdown). */
+  commit(): void {
+    const group = this.#group;
+    if (!group) return;
+    this.#group = undefined;
+    try {
+      this.raw.exec('COMMIT');
+      group.resolve();
+    } catch (err) {
+      if (this.raw.isTransaction) this.raw.exec('ROLLBACK');
+      group.reject(err);
+    }
+  }
+
+  #openGroup(): void {
+    if (this.#group || !this.raw.isOpen) return;
+    this.raw.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Nobody may be waiting; a failed commit must not become an unhandled rejection.
+    promise.catch(() => {});
+    this.#group = { promise, resolve, reject };
+    setImmediate(() => this.commit());
   }
 
   /**
@@ -99,18 +146,22 @@ export class Database {
           `this version knows ${files.length}). Upgrade Fogbank or use another --data-dir.`,
       );
     }
+    if (applied < files.length) this.commit();
     for (let v = applied + 1; v <= files.length; v++) {
       const sql = readFileSync(new URL(files[v - 1], dir), 'utf8');
-      this.transaction(() => {
+      // A migration commits on its own, outside any group: schema changes are not batched.
+      this.raw.exec('BEGIN IMMEDIATE');
+      try {
         this.raw.exec(sql);
-        this.run(
+        this.statement(
           'INSERT INTO _migrations (component, version, applied_at) VALUES (?, ?, ?) ' +
             'ON CONFLICT(component) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at',
-          component,
-          v,
-          Date.now(),
-        );
-      });
+        ).run(component, v, Date.now());
+        this.raw.exec('COMMIT');
+      } catch (err) {
+        this.raw.exec('ROLLBACK');
+        throw err;
+      }
     }
   }
 
@@ -124,11 +175,18 @@ export class Database {
     const tables = this.all<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_migrations'",
     );
+    // Foreign keys can only be switched off outside a transaction.
+    this.commit();
     this.raw.exec('PRAGMA foreign_keys = OFF');
     try {
-      this.transaction(() => {
+      this.raw.exec('BEGIN IMMEDIATE');
+      try {
         for (const t of tables) this.raw.exec(`DELETE FROM "${t.name.replaceAll('"', '""')}"`);
-      });
+        this.raw.exec('COMMIT');
+      } catch (err) {
+        this.raw.exec('ROLLBACK');
+        throw err;
+      }
     } finally {
       this.raw.exec('PRAGMA foreign_keys = ON');
     }
@@ -136,6 +194,7 @@ export class Database {
   }
 
   close(): void {
+    if (this.raw.isOpen) this.commit();
     this.#statements.clear();
     if (this.raw.isOpen) this.raw.close();
   }

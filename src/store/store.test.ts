@@ -119,3 +119,26 @@ test('leftover temporary files from a crash are removed on open', (t) => {
   new BlobStore(join(dir, 'blobs'));
   assert.deepEqual(readdirSync(join(dir, 'blobs', 'tmp')), []);
 });
+
+test('group commit: writes of one turn share a commit, settle before anyone is answered, and roll back alone', async (t) => {
+  const dir = tempDir(t);
+  const db = new Database(join(dir, 'g.db'));
+  db.raw.exec('CREATE TABLE t (x INTEGER)');
+  const other = new (process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite')).DatabaseSync(join(dir, 'g.db'));
+  const count = () => (other.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+  db.transaction(() => db.run('INSERT INTO t VALUES (1)'));
+  assert.throws(() =>
+    db.transaction(() => {
+      db.run('INSERT INTO t VALUES (2)');
+      throw new Error('abort');
+    }),
+  );
+  db.run('INSERT INTO t VALUES (3)');
+  // Not yet visible to another connection: one commit after this turn.
+  assert.equal(count(), 0);
+  await db.settled();
+  assert.equal(count(), 2);
+  assert.deepEqual(db.all<{ x: number }>('SELECT x FROM t ORDER BY x').map((r) => r.x), [1, 3]);
+  other.close();
+  db.close();
+});
