@@ -31,7 +31,8 @@ const ui = (path = '') => `${fb.endpoint}/_fogbank/ui/${path}`;
 const items = () => page.getByRole('table', { name: 'Items' });
 const firstColumn = () => items().locator('tbody tr td:first-child').allInnerTexts();
 const column = (n: number) => items().locator(`tbody tr td:nth-child(${n})`).allInnerTexts();
-const rows = (n: number) => page.waitForFunction(`document.querySelectorAll('table.items tbody tr').length === ${n}`);
+// Functions, not strings: a string predicate is eval'd in the page, which the UI's CSP forbids.
+const rows = (n: number) => page.waitForFunction((k) => (globalThis as any).document.querySelectorAll('table.items tbody tr').length === k, n);
 
 async function waitActive(TableName: string) {
   for (let i = 0; i < 100; i++) {
@@ -125,9 +126,17 @@ test('items written with the SDK appear in the browser; Query and Scan with filt
   await page.getByRole('button', { name: 'Run scan' }).click();
   await page.getByText('page 1', { exact: true }).waitFor();
   const seen: string[] = [];
+  // The rows' text, to wait for a new page's rows rather than read the old ones again.
+  const rowsText = () => [...(globalThis as any).document.querySelectorAll('table.items tbody tr')].map((r: any) => r.innerText).join('|');
+  let previous = '';
   for (let p = 1; ; p++) {
     await page.getByText(`Scan of table Orders, page ${p}`).waitFor();
-    await page.waitForFunction("document.querySelectorAll('table.items tbody tr').length > 0 || document.body.innerText.includes('No items on this page')");
+    await page.waitForFunction((prev) => {
+      const d = (globalThis as any).document;
+      const text = [...d.querySelectorAll('table.items tbody tr')].map((r: any) => r.innerText).join('|');
+      return text !== prev && (d.querySelectorAll('table.items tbody tr').length > 0 || d.body.innerText.includes('No items on this page'));
+    }, previous);
+    previous = await page.evaluate(rowsText);
     for (const [i, c] of (await firstColumn()).entries()) seen.push(`${c}/${(await column(2))[i]}`);
     if (await page.getByRole('button', { name: 'Next →' }).isDisabled()) break;
     await page.getByRole('button', { name: 'Next →' }).click();

@@ -151,7 +151,11 @@ test('a log line written with the SDK appears in the live tail; the filter narro
   // Many lines: the tail follows the bottom. A reload keeps the group (the name is in the query).
   await put(...Array.from({ length: 80 }, (_, i) => `line ${i + 1} of 80`));
   await tail.getByText('line 80 of 80').waitFor({ timeout: 5000 });
-  await page.waitForFunction("(() => { const el = document.querySelector('.tail'); return el.scrollHeight > el.clientHeight && el.scrollHeight - el.scrollTop - el.clientHeight < 30; })()");
+  // A function, not a string: a string predicate is eval'd in the page, which the UI's CSP forbids.
+  await page.waitForFunction(() => {
+    const el = (globalThis as any).document.querySelector('.tail');
+    return el.scrollHeight > el.clientHeight && el.scrollHeight - el.scrollTop - el.clientHeight < 30;
+  });
   await page.reload();
   await tail.getByText('line 80 of 80').waitFor();
 
