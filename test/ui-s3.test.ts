@@ -114,8 +114,9 @@ test('the object browser pages through a prefix and shows folders by delimiter',
   await page.goto(ui('s3/many'));
   await page.getByRole('link', { name: '📁 logs/' }).click();
   await page.getByLabel('Objects per page').selectOption('20');
+  // The first page (100 per page) shows 20.log too; with 20 per page it must go.
+  await page.getByRole('link', { name: '20.log', exact: true }).waitFor({ state: 'detached' });
   await page.getByRole('link', { name: '19.log', exact: true }).waitFor();
-  assert.equal(await page.getByRole('link', { name: '20.log', exact: true }).count(), 0);
   await page.getByRole('button', { name: 'Next →' }).click();
   // Keys and common prefixes interleave in key order: logs/20.log < logs/2024/ < logs/21.log.
   await page.getByRole('link', { name: '24.log', exact: true }).waitFor();
