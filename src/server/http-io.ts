@@ -4,6 +4,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { pipeline } from 'node:stream/promises';
 import type { HttpResponse } from '../aws/protocol/http.ts';
 import { ServiceError } from '../aws/protocol/errors.ts';
+import { released } from '../core/memory.ts';
 
 export type Req = IncomingMessage | Http2ServerRequest;
 export type Res = ServerResponse | Http2ServerResponse;
@@ -60,9 +61,17 @@ export async function send(res: Res, response: HttpResponse, head: boolean): Pro
     return;
   }
   try {
-    await pipeline(body, out);
+    await pipeline(body, countReleased, out);
   } catch {
     // The client went away mid-body; nothing to answer.
+  }
+}
+
+/** Passes a streamed body on, telling the memory keeper what it is done with (src/core/memory.ts). */
+async function* countReleased(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    yield chunk;
+    released(chunk.length);
   }
 }
 

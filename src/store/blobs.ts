@@ -6,6 +6,7 @@ import { open, rename, rm, stat, readFile, mkdir, type FileHandle } from 'node:f
 import { randomBytes, createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { released } from '../core/memory.ts';
 
 export interface BlobWriteResult {
   id: string;
@@ -125,7 +126,9 @@ async function writeStream(fh: FileHandle, source: Readable, observe: (chunk: Bu
   let unsynced = 0;
   const flush = async (buffers: Buffer[]) => {
     await writeAll(fh, buffers);
-    unsynced += buffers.reduce((n, b) => n + b.length, 0);
+    const written = buffers.reduce((n, b) => n + b.length, 0);
+    released(written);
+    unsynced += written;
     if (durable && unsynced >= SYNC_EVERY) {
       unsynced = 0;
       await syncing;
