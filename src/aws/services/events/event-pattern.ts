@@ -1,7 +1,7 @@
 // EventBridge event patterns: compiled once (PutRule, TestEventPattern), then matched against
 // events. Fields are ANDed, the values listed for a field are ORed, an array in the event matches
 // when any element does, `$or` offers alternative sub-patterns.
-import { isIP } from 'node:net';
+import { cidrContains, numericHolds, parseCidrBlock } from '../../../core/content-filter.ts';
 
 type Leaf = string | number | boolean | null;
 
@@ -156,31 +156,9 @@ function parseAnythingBut(arg: unknown): Condition {
 
 function parseCidr(arg: unknown): Condition {
   if (typeof arg !== 'string') fail('cidr match pattern must be a string');
-  const [ip, bitsText] = (arg as string).split('/');
-  const kind = isIP(ip);
-  const width = kind === 6 ? 128 : 32;
-  const bits = Number(bitsText);
-  if (!kind || !/^\d+$/.test(bitsText ?? '') || bits > width) fail(`Nonstandard IP address: ${arg}`);
-  const mask = bits === 0 ? 0n : ((1n << BigInt(bits)) - 1n) << BigInt(width - bits);
-  return { t: 'cidr', net: ipNumber(ip) & mask, mask, v6: kind === 6 };
-}
-
-function ipNumber(ip: string): bigint {
-  if (isIP(ip) === 4) return ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-  let [head, tail = ''] = ip.split('::');
-  const expand = (s: string) => {
-    const groups = s ? s.split(':') : [];
-    const last = groups.at(-1);
-    if (last?.includes('.')) {
-      const n = ipNumber(last);
-      groups.splice(-1, 1, (n >> 16n).toString(16), (n & 0xffffn).toString(16));
-    }
-    return groups;
-  };
-  const h = expand(head);
-  const t = expand(tail);
-  const all = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  const block = parseCidrBlock(arg as string);
+  if (!block) fail(`Nonstandard IP address: ${arg}`);
+  return { t: 'cidr', ...block };
 }
 
 // ── Matching ─────────────────────────────────────────────────────────────────────────────────────
@@ -241,9 +219,9 @@ function matchLeaf(c: Condition, v: Leaf): boolean {
       if (typeof v === 'number') return c.prefix === undefined && c.suffix === undefined && !c.ci && !c.wildcards && !c.values.includes(v);
       return false;
     case 'numeric':
-      return typeof v === 'number' && c.checks.every(({ op, v: b }) => (op === '=' ? v === b : op === '<' ? v < b : op === '<=' ? v <= b : op === '>' ? v > b : v >= b));
+      return numericHolds(c.checks, v);
     case 'cidr':
-      return typeof v === 'string' && isIP(v) !== 0 && (isIP(v) === 6) === c.v6 && (ipNumber(v) & c.mask) === c.net;
+      return cidrContains(c, v);
     default:
       return false;
   }

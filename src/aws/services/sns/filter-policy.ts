@@ -1,7 +1,7 @@
 // SNS subscription filter policies: parsed and checked once (when the policy is set), then matched
 // against each message's attributes (FilterPolicyScope MessageAttributes) or its JSON body
 // (MessageBody). Keys are ANDed, the values listed for a key are ORed, `$or` offers alternatives.
-import { isIP } from 'node:net';
+import { cidrContains, numericHolds, parseCidrBlock } from '../../../core/content-filter.ts';
 import type { MessageAttributeValue } from '../../../core/delivery.ts';
 
 export type FilterScope = 'MessageAttributes' | 'MessageBody';
@@ -167,35 +167,11 @@ function parseAnythingBut(arg: unknown): Condition {
 }
 
 function parseCidr(arg: unknown): Condition {
+  // SNS names the wrong operator in this message; it is what SNS answers.
   if (typeof arg !== 'string') fail('prefix match pattern must be a string');
-  const [ip, bitsText] = (arg as string).split('/');
-  const kind = isIP(ip);
-  const width = kind === 6 ? 128 : 32;
-  const bits = Number(bitsText);
-  if (!kind || !/^\d+$/.test(bitsText ?? '') || bits > width) fail(`Nonstandard IP address: ${arg}`);
-  const mask = bits === 0 ? 0n : ((1n << BigInt(bits)) - 1n) << BigInt(width - bits);
-  return { t: 'cidr', net: ipToBigInt(ip)! & mask, mask, v6: kind === 6 };
-}
-
-function ipToBigInt(ip: string): bigint | undefined {
-  const kind = isIP(ip);
-  if (kind === 4) return ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-  if (kind !== 6) return undefined;
-  const [head, tail = ''] = ip.split('::');
-  const parts = (s: string) => (s ? s.split(':') : []);
-  let h = parts(head);
-  let t = parts(tail);
-  const v4 = (list: string[]) => {
-    const last = list.at(-1);
-    if (last && last.includes('.')) {
-      const n = ipToBigInt(last)!;
-      list.splice(-1, 1, (n >> 16n).toString(16), (n & 0xffffn).toString(16));
-    }
-  };
-  v4(h);
-  v4(t);
-  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  const block = parseCidrBlock(arg as string);
+  if (!block) fail(`Nonstandard IP address: ${arg}`);
+  return { t: 'cidr', ...block };
 }
 
 // ── Matching ─────────────────────────────────────────────────────────────────────────────────────
@@ -304,30 +280,14 @@ function matchLeaf(c: Condition, v: Leaf): boolean {
       if (c.ci) return !c.ci.has(v.toLowerCase());
       return !c.strings.has(v);
     case 'numeric':
-      return typeof v === 'number' && c.checks.every(({ op, v: bound }) => compare(op, v, bound));
-    case 'cidr': {
-      if (typeof v !== 'string' || (isIP(v) === 6) !== c.v6 || !isIP(v)) return false;
-      return (ipToBigInt(v)! & c.mask) === c.net;
-    }
+      return numericHolds(c.checks, v);
+    case 'cidr':
+      return cidrContains(c, v);
     default:
       return false;
   }
 }
 
-function compare(op: string, a: number, b: number): boolean {
-  switch (op) {
-    case '=':
-      return a === b;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    default:
-      return a >= b;
-  }
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
