@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import { freePort, motoServer } from './support.ts';
+import { freePort, motoServer, startFogbank } from './support.ts';
 
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.argv[3] ?? 5);
@@ -274,7 +274,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fogbank-bench-ddb-'));
 let fog: Figures;
 useWrk = hasWrk();
 try {
-  fog = await run('fogbank', (p) => spawn(process.execPath, [new URL('../bin/fogbank.js', import.meta.url).pathname, 'start', '--data-dir', dataDir, '--port', String(p)]), ITEMS);
+  fog = await run('fogbank', (p) => startFogbank(p, dataDir), ITEMS);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import { freePort, motoServer } from './support.ts';
+import { freePort, motoServer, startFogbank } from './support.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 32;
@@ -88,7 +88,7 @@ const load = hasWrk() ? wrk : nodeLoad;
 // reconnect promptly); the Node generator's agent reconnects, so moto is measured with it.
 const subjects: Array<{ name: string; start: (port: number) => ChildProcess; load?: (url: string) => number | Promise<number> }> = [
   { name: 'bare node:http (constant)', start: (p) => spawn(process.execPath, [new URL('./bare-server.ts', import.meta.url).pathname, String(p)]) },
-  { name: 'fogbank', start: (p) => spawn(process.execPath, [new URL('../bin/fogbank.js', import.meta.url).pathname, 'start', '--ephemeral', '--port', String(p)]) },
+  { name: 'fogbank', start: (p) => startFogbank(p) },
 ];
 const moto = motoServer();
 if (moto) subjects.push({ name: 'moto_server', start: (p) => spawn(moto, ['-p', String(p)]), load: nodeLoad });

@@ -6,13 +6,13 @@
 //     a data directory), first page, deep pages and delimiter listings.
 // Requests are signed-looking SigV4 with UNSIGNED-PAYLOAD, so the client spends no time hashing.
 // Usage: node bench/s3.ts [seconds per run] [runs] [--no-list] [--large-only] [--size-mib N]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { Readable } from 'node:stream';
-import { freePort, median, motoServer } from './support.ts';
+import { durableSubjects, freePort, median, type Subject } from './support.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -116,19 +116,7 @@ function largeBody(mib: number): Readable {
   });
 }
 
-interface Subject {
-  name: string;
-  start(port: number, dir: string): ChildProcess;
-}
-
-const subjects: Subject[] = [
-  {
-    name: 'fogbank',
-    start: (p, dir) => spawn(process.execPath, [new URL('../bin/fogbank.js', import.meta.url).pathname, 'start', '--data-dir', dir, '--port', String(p)]),
-  },
-];
-const moto = motoServer();
-if (moto) subjects.push({ name: 'moto_server', start: (p) => spawn(moto, ['-p', String(p)]) });
+const subjects = durableSubjects();
 
 console.log(`s3: 4 KiB PUT/GET with ${CLIENTS} concurrent clients, ${seconds} s × ${runs} runs; one ${LARGE_MIB} MiB PUT + GET`);
 const results: Record<string, Record<string, number>> = {};

@@ -4,12 +4,12 @@
 // (durable SQLite, as `npm start` runs) and against moto_server in the same run when it is installed.
 // Prints each subject's figure, the median of the runs, and the Fogbank/moto ratio.
 // Usage: node bench/sqs.ts [seconds per run] [runs]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import { freePort, median, motoServer } from './support.ts';
+import { durableSubjects, freePort, median, type Subject } from './support.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const runs = Number(process.argv[3] ?? 3);
@@ -96,19 +96,7 @@ async function measure(sqs: Sqs, QueueUrl: string, fifo: boolean, ms: number): P
   return { rate: done / ((performance.now() - t0) / 1000), p50: cycles[Math.floor(cycles.length * 0.5)] ?? NaN, p99: cycles[Math.floor(cycles.length * 0.99)] ?? NaN };
 }
 
-interface Subject {
-  name: string;
-  start(port: number, dir: string): ChildProcess;
-}
-
-const subjects: Subject[] = [
-  {
-    name: 'fogbank',
-    start: (p, dir) => spawn(process.execPath, [new URL('../bin/fogbank.js', import.meta.url).pathname, 'start', '--data-dir', dir, '--port', String(p)]),
-  },
-];
-const moto = motoServer();
-if (moto) subjects.push({ name: 'moto_server', start: (p) => spawn(moto, ['-p', String(p)]) });
+const subjects = durableSubjects();
 
 console.log(`sqs: send+receive+delete, ${CLIENTS} concurrent clients, ${seconds} s × ${runs} runs per queue type, subjects interleaved`);
 // All subjects run at once and their runs alternate, so that load from elsewhere on the machine

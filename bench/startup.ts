@@ -5,10 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { freePort, median, motoServer } from './support.ts';
+import { FOGBANK_CLI, freePort, median, motoServer } from './support.ts';
 
 const runs = Number(process.argv[2] ?? 10);
-const CLI = new URL('../bin/fogbank.js', import.meta.url).pathname;
 
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -48,7 +47,7 @@ async function measure(start: (port: number) => ChildProcess, healthPath: string
 const subjects: Array<{ name: string; start: (port: number) => ChildProcess; health: string }> = [
   {
     name: 'fogbank start --ephemeral',
-    start: (port) => spawn(process.execPath, [CLI, 'start', '--ephemeral', '--port', String(port)], { stdio: 'pipe' }),
+    start: (port) => spawn(process.execPath, [FOGBANK_CLI, 'start', '--ephemeral', '--port', String(port)], { stdio: 'pipe' }),
     health: '/_fogbank/health',
   },
 ];

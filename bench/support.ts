@@ -1,5 +1,5 @@
 // What every benchmark needs: a free port, the moto_server peer when installed, order statistics.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 
@@ -39,4 +39,23 @@ export function median(xs: number[]): number {
 /** The p-th percentile (0–100) of an ascending array. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Spawns `fogbank start` on a port, durable in `dataDir` or ephemeral without one. */
+export function startFogbank(port: number, dataDir?: string): ChildProcess {
+  const state = dataDir ? ['--data-dir', dataDir] : ['--ephemeral'];
+  return spawn(process.execPath, [FOGBANK_CLI, 'start', ...state, '--port', String(port)]);
+}
+
+export interface Subject {
+  name: string;
+  start(port: number, dir: string): ChildProcess;
+}
+
+/** Fogbank with a data directory (as `npm start` runs) and, when installed, moto_server. */
+export function durableSubjects(): Subject[] {
+  const subjects: Subject[] = [{ name: 'fogbank', start: (p, dir) => startFogbank(p, dir) }];
+  const moto = motoServer();
+  if (moto) subjects.push({ name: 'moto_server', start: (p) => spawn(moto, ['-p', String(p)]) });
+  return subjects;
 }
