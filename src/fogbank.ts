@@ -10,6 +10,7 @@ import { RequestLog } from './core/request-log.ts';
 import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
 import { BlobStore } from './store/blobs.ts';
+import { sweepOrphanBlobs } from './store/blob-sweep.ts';
 import { ServiceRegistry } from './aws/registry.ts';
 import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
@@ -129,9 +130,14 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
             if (svc.definition.start && !stopped) svc.store();
           }).catch((err) => log.error(`could not resume ${component}`, err));
         }
+        // Blob files of writes whose rows never committed (a crash) are removed in the background.
+        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped })
+          .then((r) => { if (r?.removed) log.info(`removed ${r.removed} orphan blob files (${r.scanned} looked at, ${r.durationMs} ms)`); })
+          .catch((err) => log.warn('orphan blob sweep stopped', err));
       });
     }
     let stopped = false;
+    let sweeping: Promise<void> | undefined;
     return {
       env,
       endpoint: env.endpoint,
@@ -147,6 +153,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         stopped = true;
         await listener.close();
         await registry.stop();
+        await sweeping;
         clock.clearAll();
         env.db.close();
         if (ephemeral) rmSync(dataDir, { recursive: true, force: true });

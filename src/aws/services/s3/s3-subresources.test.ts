@@ -134,7 +134,10 @@ test('a sub-resource key sent with a method that has no such operation is refuse
         const what = `${method} ${objectLevel ? 'object' : 'bucket'}?${key}`;
         const r = await send(method, `${pathOf(objectLevel)}?${key}`);
         assert.equal(r.status, 405, `${what}: answered ${r.status} ${r.body}`);
-        if (method !== 'HEAD') assert.match(r.body, /<Code>MethodNotAllowed<\/Code>/, what);
+        if (method !== 'HEAD') {
+          assert.match(r.body, /<Code>MethodNotAllowed<\/Code><Message>The specified method is not allowed against this resource.<\/Message>/, what);
+          assert.match(r.body, new RegExp(`<Method>${method}</Method><ResourceType>${objectLevel ? 'OBJECT' : 'BUCKET'}</ResourceType>`), what);
+        }
         refused++;
         await assertIntact(what);
       }
@@ -155,6 +158,13 @@ test('a key that names the operation on a template (uploadId, partNumber) is nev
       await assertIntact(what);
     }
   }
+});
+
+test('POST on an object without uploadId is not CompleteMultipartUpload: 405 naming the method and resource', async () => {
+  const r = await send('POST', `/${BUCKET}/${KEY}`);
+  assert.equal(r.status, 405);
+  assert.match(r.body, /<Code>MethodNotAllowed<\/Code>.*<Method>POST<\/Method><ResourceType>OBJECT<\/ResourceType>/s);
+  await assertIntact('POST object');
 });
 
 test('DeleteBucketAnalyticsConfiguration without its id, through the AWS SDK v3, keeps the bucket', async () => {
