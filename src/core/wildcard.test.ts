@@ -56,9 +56,12 @@ test('wildcard: the backtracking inputs stay linear', () => {
   ];
   for (const [pattern, value] of cases) {
     const w = compileWildcard(pattern);
-    const t0 = performance.now();
-    assert.equal(w.test(value), false);
-    const ms = performance.now() - t0;
+    let ms = Infinity; // the best of three: a busy machine must not fail it, a backtracking matcher would
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      assert.equal(w.test(value), false);
+      ms = Math.min(ms, performance.now() - t0);
+    }
     assert.ok(ms < 50, `${pattern.slice(0, 20)}… took ${ms.toFixed(1)} ms`);
   }
 });

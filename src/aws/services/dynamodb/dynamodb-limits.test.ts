@@ -103,7 +103,7 @@ test('expressions cannot exhaust the stack: deep parentheses, NOT chains, functi
     assert.equal(f.name, 'ValidationException', `${name}: ${f.message}`);
     assert.equal(f.status, 400);
     assert.match(f.message, message, name);
-    assert.ok(ms < 500, `${name}: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 2000, `${name}: ${ms.toFixed(0)} ms`);
   }
   // A 2,000-segment document path is legal syntax; it names nothing in this item.
   const f = await failure(condition(`${Array.from({ length: 2000 }, () => 'a').join('.')} = :v`));

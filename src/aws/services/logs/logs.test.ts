@@ -230,10 +230,17 @@ test('subscription filters: at most two per group, described and deleted', async
 test('regex filter patterns: linear time (RE2), the documented alphabet and quotas', async () => {
   const line = `${'a'.repeat(40)}!`;
   await groupWithEvents('g', 's', [line, 'user=bob status=500', 'user=amy status=200']);
-  const timed = async <T>(p: Promise<T>) => {
-    const t0 = performance.now();
-    const r = await p.catch((e: Error) => e);
-    return { r, ms: performance.now() - t0 };
+  // The best of three, so that a machine busy with other work does not fail the bound; a backtracking
+  // engine would take seconds every time.
+  const timed = async <T>(send: () => Promise<T>) => {
+    let best = Infinity;
+    let r: T | Error = new Error('not sent');
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      r = await send().catch((e: Error) => e);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { r, ms: best };
   };
   // Eight stars: over this 41-character line a backtracking engine takes minutes; RE2 is linear.
   const stars = '%a*a*a*a*a*a*a*a*c%';
@@ -242,7 +249,7 @@ test('regex filter patterns: linear time (RE2), the documented alphabet and quot
     () => logs.send(new CW.TestMetricFilterCommand({ filterPattern: stars, logEventMessages: [line] })),
     () => logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'stars', filterPattern: stars, metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] })),
   ]) {
-    const { r, ms } = await timed(send());
+    const { r, ms } = await timed(send);
     assert.ok(!(r instanceof Error), String(r));
     assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
   }
@@ -253,7 +260,7 @@ test('regex filter patterns: linear time (RE2), the documented alphabet and quot
     () => logs.send(new CW.TestMetricFilterCommand({ filterPattern: '%(a+)+$%', logEventMessages: [line] })),
     () => logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'nested', filterPattern: '%(a+)+$%', metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] })),
   ]) {
-    const { r, ms } = await timed(send());
+    const { r, ms } = await timed(send);
     assert.equal((r as Error).name, 'InvalidParameterException');
     assert.equal((r as Error).message, 'Invalid character(s) in term');
     assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
