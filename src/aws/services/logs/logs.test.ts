@@ -274,6 +274,9 @@ test('regex filter patterns: linear time (RE2), the documented alphabet and quot
   assert.deepEqual(await q('[u, status = %=2\\d+$%]'), ['user=amy status=200']);
   const t = await logs.send(new CW.TestMetricFilterCommand({ filterPattern: '%\\x28ok\\x29%', logEventMessages: ['(ok)', 'ok'] }));
   assert.deepEqual(t.matches?.map((m) => m.eventMessage), ['(ok)']);
+  // RE2 expands counted repetitions: Fogbank bounds their sum (145 x .{1000} cost seconds per message).
+  await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: `%${'.{1000}'.repeat(145)}%` })), 'InvalidParameterException', /repeats more than 1000 times/);
+  assert.deepEqual(await q('%\\d{1,3}=\\d{1,3}|status=[0-9]{3}$%'), ['user=bob status=500', 'user=amy status=200']);
   // At most two regexes in one pattern; at most 1024 characters.
   await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: '{ $.a = %x% || $.b = %y% || $.c = %z% }' })), 'InvalidParameterException', /at most 2 regular expressions/);
   await expectError(logs.send(new CW.TestMetricFilterCommand({ filterPattern: `{ ${'('.repeat(5000)}$.a = 1 }`, logEventMessages: ['x'] })), 'InvalidParameterException', /length less than or equal to 1024/);
