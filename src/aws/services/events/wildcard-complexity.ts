@@ -36,9 +36,8 @@ function machineOf(pattern: string): Machine {
 export function wildcardComplexity(patterns: string[]): number {
   if (patterns.length === 0) return 0;
   const machines = patterns.map(machineOf);
-  const alphabet = [...new Set(machines.flatMap((m) => m.literals))];
+  // A character no literal uses stands for all such characters (only the star loops take it).
   const OTHER = '\u{10FFFF}';
-  alphabet.push(OTHER);
   // A subset is one sorted list of "machine:state" ids; the start is every machine in state 0.
   const start = machines.map((_, m) => `${m}:0`);
   const seen = new Set<string>([start.join(',')]);
@@ -47,6 +46,14 @@ export function wildcardComplexity(patterns: string[]): number {
   while (pending.length) {
     if (seen.size > EXPLORATION_BUDGET) return MAX_WILDCARD_COMPLEXITY + 1;
     const active = pending.pop()!;
+    // Only the characters some active state can advance on lead anywhere new.
+    const alphabet = new Set<string>([OTHER]);
+    for (const id of active) {
+      const colon = id.indexOf(':');
+      const m = machines[Number(id.slice(0, colon))];
+      const j = Number(id.slice(colon + 1));
+      if (j < m.literals.length) alphabet.add(m.literals[j]);
+    }
     for (const c of alphabet) {
       const next = new Set<string>();
       for (const id of active) {
