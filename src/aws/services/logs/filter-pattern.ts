@@ -1,7 +1,8 @@
 // CloudWatch Logs filter patterns (metric filters, subscription filters, FilterLogEvents): terms and
 // quoted phrases (all must match), `?term` (any), `-term` (none), `%regex%`, JSON patterns
 // `{ $.level = "error" && $.latency > 100 }` and space-delimited patterns `[ip, user, ..., status = 4*]`.
-// A pattern compiles once into a matcher; bad syntax is the service's InvalidParameterException.
+// A pattern compiles once into a matcher (regexes by RE2, wildcards by core/wildcard.ts: linear, never
+// backtracking); bad syntax is the service's InvalidParameterException.
 import { RE2JS } from 're2js';
 import { ServiceError } from '../../protocol/errors.ts';
 import { constraints } from '../../protocol/constraints.ts';
