@@ -22,11 +22,15 @@ Options (environment variable in brackets):
   --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
   --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
                        (debug, or DEBUG=1, prints every request)
-  --allowed-hosts <list>         more Host names to answer, e.g. fogbank,*.test  [FOGBANK_ALLOWED_HOSTS]
-                                 (on loopback: localhost, *.localhost, loopback IPs and cloud names are
-                                 always answered; beyond loopback: any Host unless this narrows it)
-  --cors-allowed-origins <list>  web origins whose pages may call the cloud APIs  [FOGBANK_CORS_ALLOWED_ORIGINS]
-                                 e.g. https://app.example.com,http://*.test:3000 or *  default: localhost origins
+
+Security (README, "Security model"):
+  --allowed-hosts <list>         Host names answered besides localhost, *.localhost, loopback
+                                 addresses and cloud names, e.g. fogbank,*.corp.test (* = any);
+                                 beyond loopback any Host is answered unless this is given
+                                 [FOGBANK_ALLOWED_HOSTS]
+  --cors-allowed-origins <list>  web origins whose pages may call the cloud APIs, e.g.
+                                 https://app.example.com,http://localhost:* (* = any)
+                                 [FOGBANK_CORS_ALLOWED_ORIGINS]  default: localhost origins
 
 Admin UI login, needed only when listening beyond loopback:
   FOGBANK_ADMIN_USER (default admin), FOGBANK_ADMIN_PASSWORD (default: generated at first start, printed once)
