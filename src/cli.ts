@@ -99,10 +99,11 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
   }
   const debugEnv = env.DEBUG === '1' || env.DEBUG === 'true';
   const hostsText = v['allowed-hosts'] ?? env.FOGBANK_ALLOWED_HOSTS;
-  const hosts = hostsText === undefined ? undefined : parseAllowedHosts(hostsText);
+  // An empty value (FOGBANK_ALLOWED_HOSTS= in a compose file) means the option is not given.
+  const hosts = hostsText === undefined || !hostsText.trim() ? undefined : parseAllowedHosts(hostsText);
   if (hosts && 'error' in hosts) throw new UsageError(`${v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'FOGBANK_ALLOWED_HOSTS'}: ${hosts.error}`);
   const originsText = v['cors-allowed-origins'] ?? env.FOGBANK_CORS_ALLOWED_ORIGINS;
-  const origins = originsText === undefined ? undefined : parseAllowedOrigins(originsText);
+  const origins = originsText === undefined || !originsText.trim() ? undefined : parseAllowedOrigins(originsText);
   if (origins && 'error' in origins) {
     throw new UsageError(`${v['cors-allowed-origins'] !== undefined ? '--cors-allowed-origins' : 'FOGBANK_CORS_ALLOWED_ORIGINS'}: ${origins.error}`);
   }

@@ -406,6 +406,8 @@ test('options: --allowed-hosts and --cors-allowed-origins parse, with one-line e
   assert.deepEqual(env.allowedHosts, ['*']);
   assert.deepEqual(env.corsAllowedOrigins, ['*']);
   assert.equal(parseStartOptions([], {}).allowedHosts, undefined);
+  assert.equal(parseStartOptions([], { FOGBANK_ALLOWED_HOSTS: '', FOGBANK_CORS_ALLOWED_ORIGINS: ' ' }).allowedHosts, undefined);
+  assert.equal(parseStartOptions([], { FOGBANK_CORS_ALLOWED_ORIGINS: ' ' }).corsAllowedOrigins, undefined);
   assert.throws(() => parseStartOptions(['--allowed-hosts', 'http://x'], {}), /^Error: --allowed-hosts: 'http:\/\/x' is not a host name/);
   assert.throws(() => parseStartOptions([], { FOGBANK_CORS_ALLOWED_ORIGINS: 'app.example.com' }), /^Error: FOGBANK_CORS_ALLOWED_ORIGINS: 'app\.example\.com' is not an origin/);
 });
