@@ -136,6 +136,12 @@ test('rebinding: --allowed-hosts admits the names it lists, exact or *.domain', 
   } finally {
     await other.stop();
   }
+  const any = await startFogbank({ allowedHosts: ['*'] });
+  try {
+    assert.equal((await raw('GET', '/_fogbank/health', { host: 'anything.example' }, undefined, any)).status, 200);
+  } finally {
+    await any.stop();
+  }
 });
 
 test('rebinding: beyond loopback any Host is accepted, unless --allowed-hosts narrows it', async () => {
