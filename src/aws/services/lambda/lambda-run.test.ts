@@ -451,3 +451,25 @@ test('a log subscription filter delivers matching lines of one function to anoth
   }, 10_000, 'the subscription delivery');
   assert.match(collected, /COLLECTED \["ERROR disk on fire"\]/);
 });
+
+test('the Runtime API refuses requests a web page could send: any Origin or Sec-Fetch header, or a foreign Host', async () => {
+  // The function probes its own Runtime API the way a page that found the port would.
+  await fn('probe', {
+    'index.mjs': `import http from 'node:http';
+const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const post = (headers) => new Promise((resolve, reject) => {
+  const req = http.request({ host, port, method: 'POST', path: '/2018-06-01/runtime/invocation/forged/response', headers: { 'content-type': 'text/plain', ...headers } }, (res) => { res.resume(); resolve(res.statusCode); });
+  req.on('error', reject);
+  req.end('forged');
+});
+export const handler = async () => ({
+  origin: await post({ origin: 'http://evil.example' }),
+  fetchSite: await post({ 'sec-fetch-site': 'cross-site' }),
+  rebound: await post({ host: 'evil.example:' + port }),
+  plain: await post({}),
+});`,
+  });
+  const out = await invoke('probe');
+  assert.equal(out.FunctionError, undefined);
+  assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString()), { origin: 403, fetchSite: 403, rebound: 403, plain: 400 });
+});

@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { isForeignToLocalListener } from '../../../../server/local-only.ts';
 
 export interface LaunchSpec {
   command: string;
@@ -227,6 +228,10 @@ export class Worker {
   }
 
   #route(req: IncomingMessage, res: ServerResponse): void {
+    if (isForeignToLocalListener(req.headers)) {
+      req.resume();
+      return reply(res, 403, { errorMessage: 'The Runtime API answers only the function process', errorType: 'Forbidden' });
+    }
     const url = req.url ?? '';
     const path = url.startsWith(BASE) ? url.slice(BASE.length) : url;
     if (req.method === 'GET' && path === '/invocation/next') return this.#next(req, res);
