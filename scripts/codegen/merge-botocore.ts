@@ -13,11 +13,12 @@
 // keeps the first and is reported.
 //
 // Enum value sets grow, and a 2022 set would refuse values AWS accepts today (Lambda runtimes), so
-// the values the installed v3 client exports under the same shape name (its enum objects) are taken
-// first, botocore's added after.
+// the values the installed v3 client exports under the same shape name (its enum objects) are added
+// after botocore's, which keep the model's order (the v3 objects may be sorted).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { CONSTRAINT_OVERRIDES } from './constraint-overrides.ts';
 import { isComposite, type MemberRef, type ServiceGraph, type ShapeNode, type Traits } from './graph.ts';
 import { compare } from './v3-schema.ts';
 
@@ -120,6 +121,8 @@ export function mergeBotocore(graph: ServiceGraph, boto: BotocoreModel, enums: M
   const walked = new Map<ShapeNode, Set<string>>();
 
   const constraintsOf = (name: string, type: string): Traits => {
+    const override = CONSTRAINT_OVERRIDES[service]?.[name];
+    if (override) return { ...override };
     const shape = boto.shapes[name]!;
     const out: Traits = {};
     if (shape.type !== type && !(NUMERIC.has(shape.type) && NUMERIC.has(type))) return out;
@@ -128,7 +131,7 @@ export function mergeBotocore(graph: ServiceGraph, boto: BotocoreModel, enums: M
       if (key === 'enum') {
         const current = enums.get(name);
         if (!current) enumsWithout.add(name);
-        out.enum = [...new Set([...(current ?? []), ...shape.enum!])];
+        out.enum = [...new Set([...shape.enum!, ...(current ?? [])])];
       } else {
         out[key] = shape[key];
       }
