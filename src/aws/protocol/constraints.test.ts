@@ -42,7 +42,7 @@ test('EventBridge PutTargets with a 9 MB Input answers ValidationException at on
     Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q', Input: 'x'.repeat(9 * 1024 * 1024) }],
   })), 'ValidationException', /^1 validation error detected: Value 'x{1024}\.\.\.' at 'targets\.1\.member\.input' failed to satisfy constraint: Member must have length less than or equal to 8192$/);
   const elapsed = performance.now() - started;
-  assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   assert.ok(e.message.length < 2000, 'the value is shown cut, not echoed');
   // Nothing was stored.
   const { Rules } = await eb.send(new ListRulesCommand({}));
@@ -67,7 +67,8 @@ test('CloudWatch Logs answers InvalidParameterException with Coral messages (9 M
   const started = performance.now();
   await rejects(logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'a'.repeat(9 * 1024 * 1024) })), 'InvalidParameterException',
     /^1 validation error detected: Value 'a{1024}\.\.\.' at 'logGroupNamePrefix' failed to satisfy constraint: Member must have length less than or equal to 512$/);
-  assert.ok(performance.now() - started < 3000);
+  // Seconds at most even on a loaded CI machine (the SDK itself serializes 9 MB); before, it was accepted.
+  assert.ok(performance.now() - started < 5000);
   await rejects(logs.send(new DescribeLogGroupsCommand({ limit: 51 })), 'InvalidParameterException',
     "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50");
   await rejects(logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'a b' })), 'InvalidParameterException',
