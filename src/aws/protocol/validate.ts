@@ -12,6 +12,26 @@ import { matchesJavaPattern } from './java-pattern.ts';
 import { resolveRef, type MemberView, type ServiceModel, type ShapeRef } from './model.ts';
 
 const MAX_REPORTED = 10;
+/** Models are immutable once loaded: one resolved view per reference, not one per value walked. */
+const views = new WeakMap<ShapeRef, MemberView>();
+
+function view(model: ServiceModel, ref: ShapeRef): MemberView {
+  let v = views.get(ref);
+  if (!v) views.set(ref, (v = resolveRef(model, ref)));
+  return v;
+}
+
+const memberLists = new WeakMap<MemberView, [string, ShapeRef][]>();
+
+function membersOf(shape: MemberView): [string, ShapeRef][] {
+  let list = memberLists.get(shape);
+  if (!list) memberLists.set(shape, (list = Object.entries(shape.members ?? {})));
+  return list;
+}
+
+function constrained(shape: MemberView): boolean {
+  return shape.min !== undefined || shape.max !== undefined || shape.pattern !== undefined || shape.enum !== undefined;
+}
 /** Longer values are shown cut, so that an error never echoes a megabyte (AWS's own cut is unknown). */
 const MAX_SHOWN = 1024;
 
@@ -54,7 +74,7 @@ interface Walk {
 
 function walk(w: Walk, ref: ShapeRef, value: unknown, path: string, depth: number): void {
   if (depth > 64 || w.out.length >= MAX_REPORTED) return;
-  const shape = resolveRef(w.model, ref);
+  const shape = view(w.model, ref);
   if (w.constraints && value !== undefined && value !== null && path !== '') checkMember(w, shape, value, path);
   if (shape.type === 'structure' && shape.members && isObject(value)) {
     const obj = value as Record<string, unknown>;
@@ -63,9 +83,12 @@ function walk(w: Walk, ref: ShapeRef, value: unknown, path: string, depth: numbe
         report(w, `Value null at '${join(path, name)}' failed to satisfy constraint: Member must not be null`);
       }
     }
-    for (const [name, member] of Object.entries(shape.members)) {
+    for (const [name, member] of membersOf(shape)) {
       const v = obj[name];
-      if (v !== undefined && v !== null) walk(w, member, v, join(path, name), depth + 1);
+      if (v === undefined || v === null) continue;
+      // Most scalars have nothing to check: skip them without building their path.
+      if (typeof v !== 'object' && (!w.constraints || !constrained(view(w.model, member)))) continue;
+      walk(w, member, v, join(path, name), depth + 1);
     }
   } else if (shape.type === 'list' && shape.member && Array.isArray(value)) {
     for (let i = 0; i < value.length && w.out.length < MAX_REPORTED; i++) {
@@ -73,7 +96,7 @@ function walk(w: Walk, ref: ShapeRef, value: unknown, path: string, depth: numbe
       if (v !== undefined && v !== null) walk(w, shape.member, v, `${path}.${i + 1}.member`, depth + 1);
     }
   } else if (shape.type === 'map' && shape.value && isObject(value)) {
-    const valueShape = resolveRef(w.model, shape.value);
+    const valueShape = view(w.model, shape.value);
     // Scalar map values are reported once for the map (checkMember); nested shapes by their path.
     if (!isScalar(valueShape)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -88,11 +111,11 @@ function checkMember(w: Walk, shape: MemberView, value: unknown, path: string): 
   if (shape.type === 'map' && isObject(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
     sizeProblems(w, shape, entries.length, value, path);
-    const keyShape = shape.key && resolveRef(w.model, shape.key);
+    const keyShape = shape.key && view(w.model, shape.key);
     if (keyShape && entries.some(([k]) => scalarFailures(keyShape, k).length > 0)) {
       report(w, `${valueAt(shape, value, path)} failed to satisfy constraint: Map keys must satisfy constraint: [${describe(keyShape).join(', ')}]`);
     }
-    const valueShape = shape.value && resolveRef(w.model, shape.value);
+    const valueShape = shape.value && view(w.model, shape.value);
     if (valueShape && isScalar(valueShape) && entries.some(([, v]) => v !== null && v !== undefined && scalarFailures(valueShape, v).length > 0)) {
       report(w, `${valueAt(shape, value, path)} failed to satisfy constraint: Map value must satisfy constraint: [${describe(valueShape).join(', ')}]`);
     }
