@@ -1,9 +1,9 @@
 // Request variants generated from the models: for every implemented operation of the services that
-// answer Coral validation errors, a few inputs that each violate one constraint of one top-level
-// member (length, range, enum, list size, pattern), sent through the service's AWS SDK v3 client
-// (which does not validate constraints). Each must get a 4xx validation-style error naming that member,
-// never a 5xx and never a success. Deterministic (no randomness), bounded (at most 3 variants per
-// operation). S3 and SQS answer their own codes instead (validate.ts) and are left out here.
+// answer Coral validation errors, inputs that each violate one constraint of one member at any depth
+// up to 3 (length, range, enum, list size, pattern), sent through the service's AWS SDK v3 client
+// (which does not validate constraints). Each must get a 4xx validation-style error naming that
+// member's path, never a 5xx and never a success. Deterministic (no randomness), bounded (at most 6
+// variants per operation). S3 and SQS answer their own codes instead (validate.ts), left out here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import { resolveRef, type MemberView, type ServiceModel, type ShapeRef } from '.
 
 const SERVICES = ['dynamodb', 'dynamodbstreams', 'events', 'scheduler', 'lambda', 'logs', 'sns', 'sts'];
 const VALIDATION_CODES = new Set(['ValidationException', 'ValidationError', 'InvalidParameterException']);
-const PER_OPERATION = 3;
+const PER_OPERATION = 6;
 
 let fb: TestFogbank;
 before(async () => {
@@ -66,34 +66,57 @@ function validString(s: MemberView): string {
   return 'a'.repeat(n);
 }
 
-/** Up to a few one-constraint violations of top-level members. */
+/** The values that break one constraint of a shape, each with the constraint's name. */
+function violations(model: ServiceModel, s: MemberView, bound: boolean): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  if (s.type === 'string') {
+    if (s.enum?.length) out.push(['enum', 'NOT_A_MODELLED_VALUE']);
+    if (s.max !== undefined && s.max < 100_000) out.push(['max', 'a'.repeat(s.max + 1)]);
+    // An empty or odd URI label or header is refused by the client itself, before the wire.
+    if (s.min !== undefined && s.min > 0 && !bound) out.push(['min', 'a'.repeat(s.min - 1)]);
+    if (s.pattern !== undefined && !bound) {
+      const n = Math.max(s.min ?? 1, 1);
+      const bad = ' \u0000'.repeat(n).slice(0, n);
+      if ((s.max === undefined || n <= s.max) && matchesJavaPattern(s.pattern, bad) === false) out.push(['pattern', bad]);
+    }
+  } else if (['integer', 'long'].includes(s.type)) {
+    if (s.max !== undefined) out.push(['max', s.max + 1]);
+    if (s.min !== undefined) out.push(['min', s.min - 1]);
+  } else if (s.type === 'list') {
+    if (s.max !== undefined && s.max <= 1000) out.push(['max', Array.from({ length: s.max + 1 }, () => validValue(model, s.member!, 1))]);
+    if (s.min !== undefined && s.min > 0) out.push(['min', []]);
+  }
+  return out;
+}
+
+/**
+ * Violations of members at any depth up to 3 (inside structures and the first element of lists),
+ * each set into an otherwise valid input; the first few per operation, in model order.
+ */
 function variants(model: ServiceModel, operation: string): Variant[] {
   const inputRef = model.operations[operation]!.input;
   if (!inputRef) return [];
-  const input = resolveRef(model, inputRef);
-  const base = validValue(model, inputRef, 0) as Record<string, unknown>;
   const out: Variant[] = [];
-  for (const [name, ref] of Object.entries(input.members ?? {})) {
-    const s = resolveRef(model, ref);
-    // An empty or odd URI label or header is refused by the client itself, before the wire.
-    const inUri = s.location === 'uri' || s.location === 'header' || s.location === 'headers';
-    const add = (constraint: string, value: unknown) => out.push({ operation, member: name, constraint, input: { ...base, [name]: value } });
-    if (s.type === 'string') {
-      if (s.enum?.length) add('enum', 'NOT_A_MODELLED_VALUE');
-      else if (s.max !== undefined && s.max < 100_000) add('max', 'a'.repeat(s.max + 1));
-      else if (s.min !== undefined && s.min > 0 && !inUri) add('min', 'a'.repeat(s.min - 1));
-      else if (s.pattern !== undefined && !inUri) {
-        const bad = ' \u0000'.repeat(Math.max(1, Math.ceil((s.min ?? 1) / 2))).slice(0, Math.max(s.min ?? 1, 1));
-        if (matchesJavaPattern(s.pattern, bad) === false) add('pattern', bad);
+  // `wrap` puts a value where the member sits: the base input with the path down to it filled in.
+  const visit = (ref: ShapeRef, path: string, depth: number, wrap: (v: Record<string, unknown>) => Record<string, unknown>) => {
+    const shape = resolveRef(model, ref);
+    if (shape.type !== 'structure' || depth > 3) return;
+    const base = validValue(model, ref, 0) as Record<string, unknown>;
+    for (const [name, memberRef] of Object.entries(shape.members ?? {})) {
+      const s = resolveRef(model, memberRef);
+      const at = `${path}${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+      const bound = s.location === 'uri' || s.location === 'header' || s.location === 'headers' || s.location === 'querystring';
+      for (const [constraint, value] of violations(model, s, bound)) {
+        out.push({ operation, member: at, constraint, input: wrap({ ...base, [name]: value }) });
       }
-    } else if (['integer', 'long'].includes(s.type)) {
-      if (s.max !== undefined) add('max', s.max + 1);
-      else if (s.min !== undefined) add('min', s.min - 1);
-    } else if (s.type === 'list' && s.max !== undefined && s.max <= 1000) {
-      add('max', Array.from({ length: s.max + 1 }, () => validValue(model, s.member!, 1)));
+      if (s.type === 'structure') {
+        visit(memberRef, `${at}.`, depth + 1, (v) => wrap({ ...base, [name]: v }));
+      } else if (s.type === 'list' && resolveRef(model, s.member!).type === 'structure') {
+        visit(s.member!, `${at}.1.member.`, depth + 1, (v) => wrap({ ...base, [name]: [v] }));
+      }
     }
-  }
-  // Spread over the members deterministically: the first few in model order.
+  };
+  visit(inputRef, '', 0, (v) => v);
   return out.slice(0, PER_OPERATION);
 }
 
@@ -126,7 +149,7 @@ test('one-constraint violations of every implemented operation get a 4xx validat
           }
           if (status >= 500 || status < 400) failures.push(`${where}: HTTP ${status} ${e.name}`);
           else if (!VALIDATION_CODES.has(e.name)) failures.push(`${where}: ${e.name}: ${e.message}`);
-          else if (!String(e.message).includes(`at '${v.member.charAt(0).toLowerCase()}${v.member.slice(1)}'`)) {
+          else if (!String(e.message).includes(`at '${v.member}'`)) {
             failures.push(`${where}: message does not name the member: ${e.message}`);
           }
         }
