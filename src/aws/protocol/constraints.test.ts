@@ -73,6 +73,10 @@ test('CloudWatch Logs answers InvalidParameterException with Coral messages (9 M
     "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50");
   await rejects(logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'a b' })), 'InvalidParameterException',
     "1 validation error detected: Value 'a b' at 'logGroupNamePrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+  // As AWS answered it to fluent-plugin-cloudwatch-logs (issue 223 there): pattern first, then length.
+  await rejects(logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '' })), 'InvalidParameterException',
+    "2 validation errors detected: Value '' at 'logGroupNamePrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+; " +
+    "Value '' at 'logGroupNamePrefix' failed to satisfy constraint: Member must have length greater than or equal to 1");
   await rejects(logs.send(new PutRetentionPolicyCommand({ logGroupName: 'g', retentionInDays: 2 })), 'InvalidParameterException', /at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \[1, 3, 5/);
 });
 
