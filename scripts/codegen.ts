@@ -60,4 +60,5 @@ function printConstraints(r: BotocoreReport): void {
   list('operations without constraints', r.operationsWithout);
   list('enums the v3 client does not export (botocore values alone)', r.enumsWithoutV3);
   list('conflicting list/map constraints (first kept)', r.conflicts);
+  list('patterns RE2 cannot compile (not enforced)', r.unenforceablePatterns);
 }

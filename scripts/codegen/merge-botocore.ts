@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { CONSTRAINT_OVERRIDES } from './constraint-overrides.ts';
 import { isComposite, type MemberRef, type ServiceGraph, type ShapeNode, type Traits } from './graph.ts';
 import { compare } from './v3-schema.ts';
+import { compile } from '../../src/aws/protocol/java-pattern.ts';
 
 /** Where Debian's python3-botocore keeps its models; FOGBANK_BOTOCORE_DATA overrides (tests, other systems). */
 export const BOTOCORE_DATA = process.env.FOGBANK_BOTOCORE_DATA ?? '/usr/lib/python3/dist-packages/botocore/data';
@@ -56,6 +57,8 @@ export interface BotocoreReport {
   enumsWithoutV3: string[];
   /** List/map nodes two botocore shapes constrain differently (the first kept). */
   conflicts: string[];
+  /** `Shape: pattern` for patterns RE2 cannot compile (lookaround...): kept in the model, not enforced. */
+  unenforceablePatterns: string[];
 }
 
 /** Which constraint traits botocore puts on which types, and which the runtime model keeps. */
@@ -109,7 +112,7 @@ export function v3Enums(root: string, pkg: string | undefined): Map<string, stri
 
 export function mergeBotocore(graph: ServiceGraph, boto: BotocoreModel, enums: Map<string, string[]>, service: string): BotocoreReport {
   const report: BotocoreReport = {
-    service, source: boto.source, constrainedShapes: 0, operationsWithout: [], membersWithout: [], enumsWithoutV3: [], conflicts: [],
+    service, source: boto.source, constrainedShapes: 0, operationsWithout: [], membersWithout: [], enumsWithoutV3: [], conflicts: [], unenforceablePatterns: [],
   };
   const constrained = new Set<string>();
   const enumsWithout = new Set<string>();
@@ -195,6 +198,10 @@ export function mergeBotocore(graph: ServiceGraph, boto: BotocoreModel, enums: M
     if (op.input && bop.input) walk(op.input, bop.input.shape, name);
   }
   report.constrainedShapes = constrained.size;
+  for (const name of [...constrained].sort(compare)) {
+    const pattern = CONSTRAINT_OVERRIDES[service]?.[name] ? undefined : boto.shapes[name]!.pattern;
+    if (pattern !== undefined && compile(pattern) === null) report.unenforceablePatterns.push(`${name}: ${pattern}`);
+  }
   report.enumsWithoutV3 = [...enumsWithout].sort(compare);
   report.membersWithout = [...new Set(report.membersWithout)].sort(compare);
   graph.sources.push(boto.source);

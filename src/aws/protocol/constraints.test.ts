@@ -191,8 +191,16 @@ test('patterns: Java syntax translated for RE2, hostile input in linear time', (
   assert.equal(toRe2('\\u10000'), '\\x{1000}0');
   assert.equal(matchesJavaPattern('\\p{Print}+', 'ok!'), true);
   assert.equal(matchesJavaPattern('\\p{Print}+', 'tab\there'), false);
-  // Lookaround is not RE2: such a pattern is not enforced rather than run by a backtracking engine.
-  assert.equal(matchesJavaPattern('(?!aws)x', 'x'), undefined);
+  // A leading lookahead is a second pattern at the value's start (Lambda's Alias: not all digits).
+  assert.equal(matchesJavaPattern('(?!^[0-9]+$)([a-zA-Z0-9-_]+)', '123'), false);
+  assert.equal(matchesJavaPattern('(?!^[0-9]+$)([a-zA-Z0-9-_]+)', '1a'), true);
+  assert.equal(matchesJavaPattern('^(?!\\s*$).+', '  '), false);
+  // Lookbehinds run in linear time in re2js (Lambda's S3Bucket: no trailing dot).
+  assert.equal(matchesJavaPattern('^[0-9A-Za-z\\.\\-_]*(?<!\\.)$', 'a.b'), true);
+  assert.equal(matchesJavaPattern('^[0-9A-Za-z\\.\\-_]*(?<!\\.)$', 'ab.'), false);
+  // Any other lookaround is not RE2: not enforced rather than run by a backtracking engine.
+  assert.equal(matchesJavaPattern('a(?!b)c', 'ac'), undefined);
+  assert.equal(matchesJavaPattern('(?=a)b|c', 'c'), undefined, 'a lookahead over one alternative only');
   const started = performance.now();
   assert.equal(matchesJavaPattern('(a+)+$', `${'a'.repeat(100_000)}!`), false);
   assert.ok(performance.now() - started < 1000);

@@ -1,11 +1,17 @@
 // AWS's `pattern` constraints are Java regular expressions, matched against the whole value
 // (`Pattern.matches`). They run on client input, so they are compiled with re2js, whose matching time
 // is linear in the input: no pattern from a model and no value from a request can make it backtrack.
-// RE2 lacks a few Java constructs (lookaround, backreferences, possessive quantifiers, some \p{...}
-// classes); a pattern that does not compile is not enforced, and is listed by skippedPatterns().
+// RE2 lacks some Java constructs: lookbehinds are enabled (re2js runs them in linear time), and a
+// lookahead opening the pattern (`(?!^[0-9]+$)[a-zA-Z0-9-_]+`, `^(?!\s*$).+`) becomes a second
+// pattern tested at the start of the value. Any other pattern RE2 cannot compile (a lookahead inside,
+// backreferences) is not enforced, and is listed by skippedPatterns().
 import { RE2JS } from 're2js';
 
-const compiled = new Map<string, RE2JS | null>();
+export interface PatternMatcher {
+  matches(value: string): boolean;
+}
+
+const compiled = new Map<string, PatternMatcher | null>();
 const skipped = new Map<string, string>();
 
 /** Whether `value` matches all of `pattern`; undefined when the pattern cannot be enforced. */
@@ -19,17 +25,70 @@ export function skippedPatterns(): ReadonlyMap<string, string> {
   return skipped;
 }
 
-export function compile(pattern: string): RE2JS | null {
+export function compile(pattern: string): PatternMatcher | null {
   let re = compiled.get(pattern);
   if (re !== undefined) return re;
   try {
-    re = RE2JS.compile(toRe2(pattern));
+    re = withLeadingLookahead(pattern) ?? re2(pattern);
   } catch (e) {
     re = null;
     skipped.set(pattern, e instanceof Error ? e.message : String(e));
   }
   compiled.set(pattern, re);
   return re;
+}
+
+function re2(pattern: string): RE2JS {
+  return RE2JS.compile(toRe2(pattern), RE2JS.LOOKBEHINDS);
+}
+
+/**
+ * `^?(?!A)B` / `^?(?=A)B`: the value matches B, and A does not (or does) match at its start, which is
+ * what the lookahead asks at position 0. Undefined when the pattern does not open with one.
+ */
+function withLeadingLookahead(pattern: string): PatternMatcher | undefined {
+  const start = pattern.startsWith('^') ? 1 : 0;
+  const kind = pattern.slice(start, start + 3);
+  if (kind !== '(?!' && kind !== '(?=') return undefined;
+  const end = closingParen(pattern, start);
+  if (end === undefined) return undefined;
+  const after = pattern.slice(end + 1);
+  // `(?=A)B|C` looks ahead for B only: not this form.
+  if (topLevelAlternation(after)) return undefined;
+  const ahead = re2(`^(?:${pattern.slice(start + 3, end)})`);
+  const rest = re2(pattern.slice(0, start) + after);
+  const negative = kind === '(?!';
+  return { matches: (v) => rest.matches(v) && ahead.matcher(v).lookingAt() !== negative };
+}
+
+function topLevelAlternation(s: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** Index of the parenthesis closing the group that opens at `open`, skipping escapes and classes. */
+function closingParen(s: string, open: number): number | undefined {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return undefined;
 }
 
 /**
