@@ -200,7 +200,11 @@ test('patterns: Java syntax translated for RE2, hostile input in linear time', (
   assert.equal(matchesJavaPattern('^[0-9A-Za-z\\.\\-_]*(?<!\\.)$', 'ab.'), false);
   // Any other lookaround is not RE2: not enforced rather than run by a backtracking engine.
   assert.equal(matchesJavaPattern('a(?!b)c', 'ac'), undefined);
-  assert.equal(matchesJavaPattern('(?=a)b|c', 'c'), undefined, 'a lookahead over one alternative only');
+  // Alternatives each match the whole value (Lambda's FunctionUrlQualifier: $LATEST or an alias).
+  const qualifier = '(^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))';
+  assert.deepEqual(['$LATEST', 'live', '12', '$LATEST2'].map((v) => matchesJavaPattern(qualifier, v)), [true, true, false, false]);
+  assert.equal(matchesJavaPattern('(?=a)a|c', 'c'), true, 'the lookahead applies to its alternative only');
+  assert.equal(matchesJavaPattern('(?=a)b|c', 'b'), false);
   const started = performance.now();
   assert.equal(matchesJavaPattern('(a+)+$', `${'a'.repeat(100_000)}!`), false);
   assert.ok(performance.now() - started < 1000);

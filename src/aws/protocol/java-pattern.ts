@@ -2,9 +2,9 @@
 // (`Pattern.matches`). They run on client input, so they are compiled with re2js, whose matching time
 // is linear in the input: no pattern from a model and no value from a request can make it backtrack.
 // RE2 lacks some Java constructs: lookbehinds are enabled (re2js runs them in linear time), and a
-// lookahead opening the pattern (`(?!^[0-9]+$)[a-zA-Z0-9-_]+`, `^(?!\s*$).+`) becomes a second
-// pattern tested at the start of the value. Any other pattern RE2 cannot compile (a lookahead inside,
-// backreferences) is not enforced, and is listed by skippedPatterns().
+// lookahead opening the pattern or one of its top-level alternatives (`(?!^[0-9]+$)[a-zA-Z0-9-_]+`,
+// `^(?!\s*$).+`) becomes a second pattern tested at the start of the value. Any other pattern RE2
+// cannot compile (a lookahead further in, backreferences) is not enforced; skippedPatterns() lists them.
 import { RE2JS } from 're2js';
 
 export interface PatternMatcher {
@@ -29,13 +29,33 @@ export function compile(pattern: string): PatternMatcher | null {
   let re = compiled.get(pattern);
   if (re !== undefined) return re;
   try {
-    re = withLeadingLookahead(pattern) ?? re2(pattern);
+    re = build(pattern);
   } catch (e) {
     re = null;
     skipped.set(pattern, e instanceof Error ? e.message : String(e));
   }
   compiled.set(pattern, re);
   return re;
+}
+
+function build(pattern: string): PatternMatcher {
+  try {
+    return re2(pattern);
+  } catch (e) {
+    // `A|B` matches a whole value when one alternative does: each may then be a lookahead form.
+    const alternatives = splitTopLevel(pattern);
+    if (alternatives.length > 1) {
+      const parts = alternatives.map(build);
+      return { matches: (v) => parts.some((p) => p.matches(v)) };
+    }
+    // A group around the whole pattern only captures, which matching ignores: `((?!A)B)` is `(?!A)B`.
+    if (pattern.startsWith('(') && !pattern.startsWith('(?') && closingParen(pattern, 0) === pattern.length - 1) {
+      return build(pattern.slice(1, -1));
+    }
+    const lookahead = withLeadingLookahead(pattern);
+    if (lookahead) return lookahead;
+    throw e;
+  }
 }
 
 function re2(pattern: string): RE2JS {
@@ -53,17 +73,20 @@ function withLeadingLookahead(pattern: string): PatternMatcher | undefined {
   const end = closingParen(pattern, start);
   if (end === undefined) return undefined;
   const after = pattern.slice(end + 1);
-  // `(?=A)B|C` looks ahead for B only: not this form.
-  if (topLevelAlternation(after)) return undefined;
+  // `(?=A)B|C` looks ahead for B only: not this form (build() splits alternatives first).
+  if (splitTopLevel(after).length > 1) return undefined;
   const ahead = re2(`^(?:${pattern.slice(start + 3, end)})`);
   const rest = re2(pattern.slice(0, start) + after);
   const negative = kind === '(?!';
   return { matches: (v) => rest.matches(v) && ahead.matcher(v).lookingAt() !== negative };
 }
 
-function topLevelAlternation(s: string): boolean {
+/** The top-level alternatives of a pattern (one element when it has none). */
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
   let depth = 0;
   let inClass = false;
+  let from = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') i++;
@@ -71,9 +94,13 @@ function topLevelAlternation(s: string): boolean {
     else if (c === '[') inClass = true;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
+    else if (c === '|' && depth === 0) {
+      out.push(s.slice(from, i));
+      from = i + 1;
+    }
   }
-  return false;
+  out.push(s.slice(from));
+  return out;
 }
 
 /** Index of the parenthesis closing the group that opens at `open`, skipping escapes and classes. */
