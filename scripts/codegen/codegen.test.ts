@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { awsCatalog, type CatalogEntry } from '../../src/aws/catalog.ts';
 import { resolveRef, type ServiceModel, type ShapeRef } from '../../src/aws/protocol/model.ts';
 import { v2ModelSource } from './load-v2.ts';
+import { loadBotocoreModel } from './merge-botocore.ts';
 import { buildService, hasPackage } from './pipeline.ts';
 import { loadV3Service, type V3Shape } from './v3-schema.ts';
 
@@ -70,6 +71,36 @@ test('errors carry their query code, status and fault as botocore writes them', 
   assert.equal(model.shapes.IDPCommunicationErrorException?.exception, true);
 });
 
+test('botocore constraints reach the inputs, matched by member name across shape names', async () => {
+  const events = await buildService(awsCatalog.find((e) => e.name === 'events')!, root);
+  const target = resolveRef(events.model, events.model.shapes.PutTargetsRequest!.members!.Targets!);
+  const targetShape = resolveRef(events.model, target.member!);
+  assert.equal(resolveRef(events.model, targetShape.members!.Input!).max, 8192);
+  assert.equal(target.max, 100);
+  assert.equal(target.min, 1);
+  const listRules = events.model.shapes[events.model.operations.ListRules!.input!.shape]!;
+  assert.deepEqual([resolveRef(events.model, listRules.members!.Limit!).min, resolveRef(events.model, listRules.members!.Limit!).max], [1, 100]);
+
+  const dynamodb = await buildService(awsCatalog.find((e) => e.name === 'dynamodb')!, root);
+  const gsi = resolveRef(dynamodb.model, dynamodb.model.shapes.QueryInput!.members!.IndexName!);
+  assert.deepEqual([gsi.min, gsi.max, gsi.pattern], [3, 255, '[a-zA-Z0-9_.-]+']);
+  // Overridden where AWS relaxed botocore 1.29's constraint (constraint-overrides.ts): table ARNs.
+  const tableName = resolveRef(dynamodb.model, dynamodb.model.shapes.CreateTableInput!.members!.TableName!);
+  assert.deepEqual([tableName.min, tableName.max, tableName.pattern], [1, 1024, undefined]);
+  assert.ok(dynamodb.constraints.operationsWithout.length > 0, 'operations newer than botocore 1.29 are reported');
+
+  // Enum sets: the current v3 client's values first (runtimes botocore 1.29 predates), botocore's after.
+  const lambda = await buildService(awsCatalog.find((e) => e.name === 'lambda')!, root);
+  const runtime = resolveRef(lambda.model, lambda.model.shapes.CreateFunctionRequest!.members!.Runtime!);
+  assert.ok(runtime.enum?.includes('nodejs22.x') && runtime.enum.includes('nodejs12.x'), String(runtime.enum));
+  // Constraints only: no documentation made it in.
+  assert.ok(!JSON.stringify(lambda.model).includes('"documentation"'));
+});
+
+test('a missing botocore data directory fails with a message naming the package', () => {
+  assert.throws(() => loadBotocoreModel('events', '2015-10-07', '/nonexistent/botocore/data'), /python3-botocore/);
+});
+
 // Every key the v2 SDK would see on a member (shape traits overridden by the reference's) must be what
 // resolveRef gives on the generated model: same keys, same values.
 for (const entry of [...awsCatalog, s3, { name: 'ec2', model: 'ec2-2016-11-15' }, { name: 'lambda', model: 'lambda-2015-03-31' }]) {
@@ -86,6 +117,7 @@ for (const entry of [...awsCatalog, s3, { name: 'ec2', model: 'ec2-2016-11-15' }
   });
 }
 
+const CONSTRAINT_KEYS = new Set(['min', 'max', 'pattern', 'enum']);
 const IGNORED = new Set(['documentation', 'documentationUrl', 'deprecatedMessage', 'members', 'member', 'key', 'value', 'shape', 'shapeName']);
 
 function compareViews(
@@ -109,6 +141,8 @@ function compareViews(
       continue;
     }
     if (k === 'payload' && v2.payload === undefined) continue;
+    // The min models have no constraints; botocore's are merged in (tested below).
+    if (CONSTRAINT_KEYS.has(k) && v2[k] === undefined) continue;
     if (JSON.stringify(v2[k]) !== JSON.stringify(view[k])) {
       problems.push(`${path}: ${k} v2=${JSON.stringify(v2[k])} generated=${JSON.stringify(view[k])}`);
     }

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { CatalogEntry } from '../../src/aws/catalog.ts';
+import type { BotocoreReport } from './merge-botocore.ts';
 import type { MergeReport } from './merge-v3.ts';
 import { buildService, generatedNotice } from './pipeline.ts';
 import { serviceIdentity, writeIdentities } from './write-identities.ts';
@@ -17,6 +18,7 @@ export interface GeneratedFile {
 export interface Plan {
   files: GeneratedFile[];
   reports: MergeReport[];
+  constraints: BotocoreReport[];
   /** Generated files on disk for services the catalog no longer lists. */
   stale: string[];
 }
@@ -24,11 +26,13 @@ export interface Plan {
 export async function planFiles(catalog: readonly CatalogEntry[], root: string): Promise<Plan> {
   const files: GeneratedFile[] = [];
   const reports: MergeReport[] = [];
+  const constraints: BotocoreReport[] = [];
   const identities: Record<string, unknown>[] = [];
   const packages = new Set<string>();
   for (const entry of [...catalog].sort((a, b) => compare(a.name, b.name))) {
     const built = await buildService(entry, root);
     if (built.report) reports.push(built.report);
+    constraints.push(built.constraints);
     const dir = join(root, 'src/aws/services', entry.name, 'generated');
     const serviceModule = relative(dir, join(root, 'src/aws/service.ts'));
     files.push({ path: join(dir, 'model.json'), content: `${JSON.stringify(built.model)}\n` });
@@ -42,7 +46,7 @@ export async function planFiles(catalog: readonly CatalogEntry[], root: string):
   }
   const notice = generatedNotice(`the models of src/aws/catalog.ts (${[...packages].sort(compare).join(', ')})`);
   files.push({ path: join(root, 'src/aws/generated/identities.ts'), content: writeIdentities(identities, notice) });
-  return { files, reports, stale: staleFiles(catalog, root) };
+  return { files, reports, constraints, stale: staleFiles(catalog, root) };
 }
 
 /** One line per file that is missing or differs. */

@@ -16,6 +16,8 @@ export interface ShapeNode {
   value?: MemberRef;
   /** The name a v3 schema gave this shape; the writer names the rest. */
   name?: string;
+  /** A constrained scalar's botocore shape name (merge-botocore.ts): the writer's hint for its name. */
+  constraintName?: string;
 }
 
 export interface MemberRef {

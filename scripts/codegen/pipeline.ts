@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CatalogEntry } from '../../src/aws/catalog.ts';
 import type { ServiceModel } from '../../src/aws/protocol/model.ts';
 import { loadV2Service } from './load-v2.ts';
+import { loadBotocoreModel, mergeBotocore, v3Enums, type BotocoreReport } from './merge-botocore.ts';
 import { mergeV3, type MergeReport } from './merge-v3.ts';
 import { loadV3Service } from './v3-schema.ts';
 import { applyQueryTraits } from './query-compat.ts';
@@ -18,12 +19,17 @@ export interface BuiltService {
   sources: string;
   /** Undefined when no v3 client is installed for the service. */
   report?: MergeReport;
+  /** What botocore's constraints reached (merge-botocore.ts). */
+  constraints: BotocoreReport;
   /** awsQueryCompatible services: the same model as query-protocol clients see it (query-compat.ts). */
   queryModel?: ServiceModel;
 }
 
 export async function buildService(entry: CatalogEntry, root: string): Promise<BuiltService> {
   const graph = loadV2Service(root, entry.model);
+  // botocore names its data directories as the catalog names services (events, dynamodbstreams, ...).
+  const botocore = loadBotocoreModel(entry.name, String(graph.metadata.apiVersion));
+  const enums = v3Enums(root, entry.v3Client && hasPackage(root, entry.v3Client) ? entry.v3Client : undefined);
   let report: MergeReport | undefined;
   let queryModel: ServiceModel | undefined;
   if (entry.v3Client && hasPackage(root, entry.v3Client)) {
@@ -33,13 +39,15 @@ export async function buildService(entry: CatalogEntry, root: string): Promise<B
       // A second graph, merged the same way, rewritten to the query view: the JSON one stays as is.
       const queryGraph = loadV2Service(root, entry.model);
       mergeV3(queryGraph, v3, entry.name);
+      mergeBotocore(queryGraph, botocore, enums, entry.name);
       applyQueryTraits(queryGraph, v3);
       queryModel = writeModel(queryGraph, generatedNotice(queryGraph.sources.join(' + ')));
     }
   }
+  const constraints = mergeBotocore(graph, botocore, enums, entry.name);
   const sources = graph.sources.join(' + ');
   const model = writeModel(graph, generatedNotice(sources));
-  return { entry, model, sources, report, queryModel };
+  return { entry, model, sources, report, constraints, queryModel };
 }
 
 export function generatedNotice(sources: string): string {

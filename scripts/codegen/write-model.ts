@@ -115,7 +115,10 @@ class Namer {
     }
     for (const key of [...byKey.keys()].sort(compare)) {
       const nodes = byKey.get(key)!;
-      const name = this.unique(scalarName(nodes[0]!));
+      // Constrained scalars take botocore's name (TableName, not StringMaxMinPattern3); of several
+      // shapes with the same content, the first name in order, so names do not depend on walk order.
+      const hints = nodes.map((n) => n.constraintName).filter((h): h is string => h !== undefined).sort(compare);
+      const name = this.unique(hints[0] ?? scalarName(nodes[0]!));
       for (const node of nodes) this.names.set(node, name);
     }
   }

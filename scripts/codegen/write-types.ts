@@ -40,7 +40,9 @@ export function writeTypes(model: ServiceModel, service: string, notice: string,
       case 'string':
         // A jsonvalue is JSON text on the wire, a parsed value for handlers (as the v2 SDK reads it).
         if (view.jsonvalue) return 'unknown';
-        return view.enum?.length ? view.enum.map((e) => JSON.stringify(e)).join(' | ') : 'string';
+        // Enum values stay plain strings here: the model's sets come partly from botocore 1.29 (2022)
+        // and handlers pass values through; validation (protocol/validate.ts) enforces the sets.
+        return 'string';
       case 'boolean':
         return 'boolean';
       case 'timestamp':

@@ -177,8 +177,8 @@ export class AwsGateway {
     const missingCode = definition.hooks?.missingParameter;
     const missing = missingCode && firstMissingMember(model, operation, input);
     if (missing) throw new ServiceError(missingCode, `The request must contain the parameter ${missing}.`, 400);
-    const problems = validateInput(model, operation, input);
-    if (problems.length) throw new ServiceError(codec.validationErrorCode, validationMessage(problems), 400);
+    const problems = validateInput(model, operation, input, definition.hooks);
+    if (problems.length) throw new ServiceError(definition.hooks?.validationError ?? codec.validationErrorCode, validationMessage(problems), 400);
     const output = (await handler(input, ctx)) ?? {};
     return codec.serializeOutput(model, operation, output, { requestId: ctx.requestId, request: http }, definition.hooks);
   }
@@ -209,8 +209,8 @@ export class AwsGateway {
       const svc = await this.#registry.load(service);
       const handler = svc.definition.handlers[operation];
       if (!handler) throw ProtocolErrors.notImplemented(svc.identity.serviceId ?? service, operation);
-      const problems = validateInput(svc.definition.model, operation, input);
-      if (problems.length) throw new ServiceError(svc.codec.validationErrorCode, validationMessage(problems), 400);
+      const problems = validateInput(svc.definition.model, operation, input, svc.definition.hooks);
+      if (problems.length) throw new ServiceError(svc.definition.hooks?.validationError ?? svc.codec.validationErrorCode, validationMessage(problems), 400);
       const caller: Caller = { accessKeyId: 'internal', account: scope.account, arn: `arn:aws:iam::${scope.account}:root`, userId: scope.account };
       const http: HttpRequest = { method: 'POST', path: '/', query: '', headers: {}, body: EMPTY };
       const ctx = this.#context(svc, caller, scope.region, requestId, http, operation);

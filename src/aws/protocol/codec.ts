@@ -54,4 +54,11 @@ export interface CodecHooks {
    * contain the parameter X." (SQS and EC2: MissingParameter), instead of the generic validation error.
    */
   missingParameter?: string;
+  /**
+   * The code a service answers for a failed constraint or missing member when it is not the
+   * protocol's (CloudWatch Logs: InvalidParameterException, with Coral's message).
+   */
+  validationError?: string;
+  /** false: the service answers its own codes, not Coral's constraint messages (SQS's InvalidAttributeName). */
+  constraints?: false;
 }

@@ -1,5 +1,6 @@
 // Member constraints (length, range, pattern) checked by handlers, reported in AWS's own words. The
-// models Fogbank generates from carry no constraint traits, so services state the ones that matter.
+// models' own constraints are enforced generically before handlers run (validate.ts); handlers state
+// only the rules the models do not carry (DynamoDB's table-name rules for non-ARN names, ...).
 import { ServiceError } from './errors.ts';
 import { validationMessage } from './validate.ts';
 

@@ -19,6 +19,8 @@ const PURGE_INTERVAL = 3_600_000;
 export default defineService<LogsHandlers, LogsStore>({
   name: 'logs',
   model,
+  // CloudWatch Logs answers Coral's validation messages with its own code.
+  hooks: { validationError: 'InvalidParameterException' },
   store: (env) => new LogsStore(env),
   start: (env, store) => {
     const timer = env.clock.setInterval(() => store.purgeExpired(env.clock.now()), PURGE_INTERVAL);

@@ -30,7 +30,8 @@ export default defineService<SqsHandlers, SqsEngine>({
   name: 'sqs',
   model,
   queryModel,
-  hooks: { missingParameter: 'MissingParameter' },
+  // SQS checks its enums (attribute names) itself, with its own codes: no Coral constraint messages.
+  hooks: { missingParameter: 'MissingParameter', constraints: false },
   store: (env) => new SqsEngine(env),
   start: (_env, engine) => {
     engine.start();
