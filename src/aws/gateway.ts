@@ -11,6 +11,7 @@ import type { ServiceModel } from './protocol/model.ts';
 import type { Caller, RequestContext } from './service.ts';
 import { ServiceError, ProtocolErrors } from './protocol/errors.ts';
 import { resolveRef } from './protocol/model.ts';
+import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
@@ -105,7 +106,7 @@ export class AwsGateway {
     });
     if ((!found || (!signature && !target && found.identity.name === 's3')) && isForm(http)) {
       // An unsigned query-protocol request names its service only through Action/Version in the body.
-      http.body = await readBody(req);
+      http.body = await readBody(req, rawBodyLimit(http));
       const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: new URLSearchParams(http.body.toString('latin1')) });
       if (formFound) found = formFound;
     }
@@ -115,6 +116,7 @@ export class AwsGateway {
     const svc = await this.#registry.load(found.identity.name);
     if (found.virtualBucket) http.path = http.path === '/' ? `/${found.virtualBucket}` : `/${found.virtualBucket}${http.path}`;
     const { definition } = svc;
+    http.maxBodyBytes = definition.hooks?.maxRequestBytes;
     // awsQueryCompatible services answer form-encoded (query protocol) clients in their own dialect.
     const asQuery = definition.queryModel && svc.queryCodec && isQueryRequest(http);
     const codec: Codec = asQuery ? svc.queryCodec! : svc.codec;
@@ -143,14 +145,14 @@ export class AwsGateway {
 
   async #operation(req: Req, svc: LoadedService, codec: Codec, model: ServiceModel, http: HttpRequest, ctx: RequestContext, outcome: Outcome): Promise<HttpResponse> {
     const rest = codec.protocol.startsWith('rest');
-    if (!rest && http.body === EMPTY) http.body = await readBody(req);
+    if (!rest && http.body === EMPTY) http.body = await readBody(req, rawBodyLimit(http));
     const operation = codec.operationOf(model, http);
     if (!operation) throw codec.unknownOperation(model, http);
     outcome.operation = operation;
     ctx.operation = operation;
     if (rest && http.body === EMPTY) {
       if (hasStreamingInput(model, operation)) http.stream = req as unknown as Readable;
-      else http.body = await readBody(req);
+      else http.body = await readBody(req, rawBodyLimit(http));
     }
     const { definition } = svc;
     const handler = definition.handlers[operation];
