@@ -15,7 +15,7 @@ import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
-import { listen, type Listener } from './server/listener.ts';
+import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -31,6 +31,8 @@ export interface FogbankOptions {
   /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
   adminUser?: string;
   adminPassword?: string;
+  /** The listener's header, idle-body and keep-alive timeouts (src/server/listener.ts). */
+  timeouts?: Partial<ListenerTimeouts>;
 }
 
 export interface Fogbank {
@@ -114,7 +116,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
           res.end();
         }
       });
-    });
+    }, options.timeouts);
     const port = listener.address.port;
     const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     env.endpoint = `http://${urlHost}:${port}`;

@@ -15,7 +15,7 @@ import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
-import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
+import { EMPTY, isClientDisconnect, readBody, send, type Req, type Res } from '../server/http-io.ts';
 import type { RawDetail } from '../core/request-log.ts';
 
 interface Outcome {
@@ -225,6 +225,11 @@ export class AwsGateway {
 
   #asServiceError(err: unknown, requestId: string, service?: string, operation?: string): ServiceError {
     if (err instanceof ServiceError) return err;
+    if (isClientDisconnect(err)) {
+      // The client left mid-request: nobody to answer and nothing wrong here, so no stack either.
+      this.#env.log.debug(`client went away during ${service ?? '?'}.${operation ?? '?'} (request ${requestId}): ${(err as Error).message}`);
+      return new ServiceError('RequestAborted', 'The client closed the connection before the request was complete', 400);
+    }
     this.#env.log.error(`internal error in ${service ?? '?'}.${operation ?? '?'} (request ${requestId})`, err);
     return ProtocolErrors.internal(requestId);
   }
