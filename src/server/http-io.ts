@@ -107,16 +107,24 @@ export function watchBodyIdle(req: Req, res: Res, idleMs: number): void {
   const timer = setTimeout(onIdle, idleMs);
   timer.unref();
   const stop = () => clearTimeout(timer);
-  // Every chunk the transport hands over, and every read the consumer asks for, proves progress.
+  // The clock runs from the moment the consumer asks for data (_read) until the transport hands some
+  // over (push): only then is Fogbank waiting on the client.
+  let waiting = false;
   const push = req.push;
   req.push = function (this: Req, chunk: unknown, encoding?: BufferEncoding) {
     if (chunk === null) stop();
-    else timer.refresh();
+    else {
+      waiting = false;
+      timer.refresh();
+    }
     return push.call(this, chunk, encoding);
   };
   const read = req._read;
   req._read = function (this: Req, n: number) {
-    timer.refresh();
+    if (!waiting) {
+      waiting = true;
+      timer.refresh();
+    }
     return read.call(this, n);
   };
   req.once('close', stop);
@@ -124,8 +132,8 @@ export function watchBodyIdle(req: Req, res: Res, idleMs: number): void {
 
   function onIdle() {
     if (req.complete || req.readableEnded || req.destroyed) return;
-    // Data is waiting in our buffer: Fogbank is the slow side, not the client.
-    if (req.readableLength > 0) {
+    // Nobody has asked for more, or data sits unread in our buffer: Fogbank is the slow side.
+    if (!waiting || req.readableLength > 0) {
       timer.refresh();
       return;
     }
