@@ -16,6 +16,7 @@ import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
+import { isClientDisconnect } from './server/http-io.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -104,6 +105,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         const q = url.indexOf('?');
         const path = q < 0 ? url : url.slice(0, q);
         admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
+          // A client that left mid-request is no failure of Fogbank's (http-io.ts).
+          if (isClientDisconnect(err)) return log.debug(`admin client went away: ${(err as Error).message}`);
           log.error('admin request failed', err);
           if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
         });

@@ -395,6 +395,7 @@ test('clients that leave mid-request are logged at debug level, not as internal 
   });
   await abort(`POST / HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth('dynamodb')}\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100000\r\n\r\n`, '{"TableName":"tbl"');
   await abort(`PUT /bkt/aborted HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth('s3')}\r\nContent-Length: 10000000\r\n\r\n`, 'z'.repeat(200_000));
+  await abort(`POST /_fogbank/call HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n`, '{"service":"sqs",');
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(errors, []);
   assert.ok(debugs.some((m) => /client went away during dynamodb\./.test(m)), debugs.join('\n'));
