@@ -127,8 +127,9 @@ export function watchBodyIdle(req: Req, res: Res, idleMs: number): void {
     }
     return read.call(this, n);
   };
+  // Not on the response's end: a request answered before its body was read (an error) still holds
+  // the connection until the body has arrived, and a client that never sends it must not keep it.
   req.once('close', stop);
-  res.once('close', stop);
 
   function onIdle() {
     if (req.complete || req.readableEnded || req.destroyed) return;

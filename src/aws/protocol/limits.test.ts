@@ -325,6 +325,12 @@ test('a body that stops arriving is answered RequestTimeout in the service\'s pr
   assert.match(s3.data, /<Code>RequestTimeout<\/Code>/);
   assert.ok(s3.closedAfterMs < IDLE_MS + 1500, `closed after ${s3.closedAfterMs} ms`);
 
+  // Answered before the body was read (no such bucket): the connection still closes once the rest of the body fails to come.
+  const early = await stall(`PUT /no-such-bucket/k HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth('s3')}\r\nContent-Length: 1000\r\n\r\n`, 'x'.repeat(10));
+  assert.match(early.data, /^HTTP\/1\.1 404/);
+  assert.match(early.data, /NoSuchBucket/);
+  assert.ok(early.closedAfterMs < IDLE_MS + 1500, `closed after ${early.closedAfterMs} ms`);
+
   // Headers that never end: node's 408 once the headers timeout passes.
   const headers = await stall(`GET /_fogbank/health HTTP/1.1\r\nHost: localhost\r\n`, 'X-Slow: 1\r\n');
   assert.ok(headers.closedAfterMs < HEADERS_MS + 1500, `closed after ${headers.closedAfterMs} ms`);
