@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { createFogbank, VERSION } from './fogbank.ts';
 import { isLogLevel, type LogLevel } from './core/logger.ts';
 import { DataDirectoryError } from './store/database.ts';
+import { parseAllowedHosts } from './server/host-check.ts';
+import { parseAllowedOrigins } from './server/browser-origin.ts';
 
 const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
 
@@ -20,6 +22,15 @@ Options (environment variable in brackets):
   --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
   --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
                        (debug, or DEBUG=1, prints every request)
+
+Security (README, "Security model"):
+  --allowed-hosts <list>         Host names answered besides localhost, *.localhost, loopback
+                                 addresses and cloud names, e.g. fogbank,*.corp.test (* = any);
+                                 beyond loopback any Host is answered unless this is given
+                                 [FOGBANK_ALLOWED_HOSTS]
+  --cors-allowed-origins <list>  web origins whose pages may call the cloud APIs, e.g.
+                                 https://app.example.com,http://localhost:* (* = any)
+                                 [FOGBANK_CORS_ALLOWED_ORIGINS]  default: localhost origins
 
 Admin UI login, needed only when listening beyond loopback:
   FOGBANK_ADMIN_USER (default admin), FOGBANK_ADMIN_PASSWORD (default: generated at first start, printed once)
@@ -39,6 +50,8 @@ interface StartOptions {
   ephemeral: boolean;
   logLevel: LogLevel;
   logRequests: boolean;
+  allowedHosts?: string[];
+  corsAllowedOrigins?: string[];
 }
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions {
@@ -52,6 +65,8 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
         'data-dir': { type: 'string' },
         ephemeral: { type: 'boolean' },
         'log-level': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'cors-allowed-origins': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -83,6 +98,15 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     throw new UsageError(`${v['log-level'] !== undefined ? '--log-level' : 'FOGBANK_LOG_LEVEL'} must be error, warn, info or debug, not '${level}'`);
   }
   const debugEnv = env.DEBUG === '1' || env.DEBUG === 'true';
+  const hostsText = v['allowed-hosts'] ?? env.FOGBANK_ALLOWED_HOSTS;
+  // An empty value (FOGBANK_ALLOWED_HOSTS= in a compose file) means the option is not given.
+  const hosts = hostsText === undefined || !hostsText.trim() ? undefined : parseAllowedHosts(hostsText);
+  if (hosts && 'error' in hosts) throw new UsageError(`${v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'FOGBANK_ALLOWED_HOSTS'}: ${hosts.error}`);
+  const originsText = v['cors-allowed-origins'] ?? env.FOGBANK_CORS_ALLOWED_ORIGINS;
+  const origins = originsText === undefined || !originsText.trim() ? undefined : parseAllowedOrigins(originsText);
+  if (origins && 'error' in origins) {
+    throw new UsageError(`${v['cors-allowed-origins'] !== undefined ? '--cors-allowed-origins' : 'FOGBANK_CORS_ALLOWED_ORIGINS'}: ${origins.error}`);
+  }
   return {
     host,
     port: Number(portText),
@@ -90,6 +114,8 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     ephemeral: v.ephemeral ?? (ephEnv === '1' || ephEnv === 'true'),
     logLevel: debugEnv && level === 'warn' ? 'debug' : level,
     logRequests: debugEnv || level === 'debug',
+    allowedHosts: hosts,
+    corsAllowedOrigins: origins,
   };
 }
 

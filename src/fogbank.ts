@@ -10,6 +10,7 @@ import { RequestLog } from './core/request-log.ts';
 import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
 import { BlobStore } from './store/blobs.ts';
+import { sweepOrphanBlobs } from './store/blob-sweep.ts';
 import { ServiceRegistry } from './aws/registry.ts';
 import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
@@ -17,6 +18,8 @@ import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
 import { isClientDisconnect } from './server/http-io.ts';
+import { HostCheck } from './server/host-check.ts';
+import { BrowserOriginPolicy } from './server/browser-origin.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -32,6 +35,13 @@ export interface FogbankOptions {
   /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
   adminUser?: string;
   adminPassword?: string;
+  /**
+   * Host names answered besides localhost, loopback addresses and the cloud names (--allowed-hosts):
+   * exact names, `*.domain`, or `*` for any. Given beyond loopback, it narrows what is answered.
+   */
+  allowedHosts?: string[];
+  /** Web origins whose pages may call the cloud APIs (--cors-allowed-origins); default localhost and loopback origins. */
+  corsAllowedOrigins?: string[];
   /** The listener's header, idle-body and keep-alive timeouts (src/server/listener.ts). */
   timeouts?: Partial<ListenerTimeouts>;
 }
@@ -99,8 +109,19 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       );
       if (!log.enabled('info')) log.level = 'info';
     }
+    const hostCheck = new HostCheck({ loopback: isLoopbackHost(host), allowedHosts: options.allowedHosts });
+    const browserOrigins = new BrowserOriginPolicy(options.corsAllowedOrigins);
     const listener: Listener = await listen(host, options.port ?? 4566, (req, res) => {
       const url = req.url ?? '/';
+      // The front (DESIGN.md §1): the Host check for everything, admin and UI included.
+      const authority = req.headers[':authority'] ?? req.headers.host;
+      const hostHeader = Array.isArray(authority) ? authority[0] : authority;
+      if (!hostCheck.allows(hostHeader)) {
+        const refusal = hostCheck.refusal(hostHeader!);
+        (res as import('node:http').ServerResponse).writeHead(refusal.status, refusal.headers).end(refusal.body);
+        req.resume();
+        return;
+      }
       if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/') || url.startsWith('/_aws/')) {
         const q = url.indexOf('?');
         const path = q < 0 ? url : url.slice(0, q);
@@ -112,7 +133,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         });
         return;
       }
-      gateway.handle(req, res).catch((err) => {
+      gateway.handle(req, res, browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET')).catch((err) => {
         log.error('request failed outside the gateway', err);
         if (!res.headersSent) {
           res.statusCode = 500;
@@ -134,9 +155,14 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
             if (svc.definition.start && !stopped) svc.store();
           }).catch((err) => log.error(`could not resume ${component}`, err));
         }
+        // Blob files of writes whose rows never committed (a crash) are removed in the background.
+        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped })
+          .then((r) => { if (r?.removed) log.info(`removed ${r.removed} orphan blob files (${r.scanned} looked at, ${r.durationMs} ms)`); })
+          .catch((err) => log.warn('orphan blob sweep stopped', err));
       });
     }
     let stopped = false;
+    let sweeping: Promise<void> | undefined;
     return {
       env,
       endpoint: env.endpoint,
@@ -152,6 +178,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         stopped = true;
         await listener.close();
         await registry.stop();
+        await sweeping;
         clock.clearAll();
         env.db.close();
         if (ephemeral) rmSync(dataDir, { recursive: true, force: true });

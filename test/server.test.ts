@@ -99,18 +99,23 @@ test('HTTP/2 with prior knowledge works on the same port', async () => {
   }
 });
 
-test('an unsigned query request is identified by its Action and Version', async () => {
+test('an unsigned query request is identified by its Action and Version (and needs a signature there)', async () => {
   const r = await request('/', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'Action=GetCallerIdentity&Version=2011-06-15',
   });
-  assert.equal(r.status, 200);
-  assert.match(r.body, /<Arn>arn:aws:iam::000000000000:root<\/Arn>/);
+  assert.equal(r.status, 403);
+  assert.match(r.body, /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/">/);
+  assert.match(r.body, /<Code>MissingAuthenticationToken<\/Code>/);
+  const last = fb.instance.env.requests.entries().at(-1)!;
+  assert.equal(last.service, 'sts');
+  assert.equal(last.operation, 'GetCallerIdentity');
 });
 
 test('the Host name identifies the service: sts.<region>.localhost', async () => {
-  const r = await request('/?Action=GetCallerIdentity&Version=2011-06-15', { headers: { host: 'sts.eu-central-1.localhost:4566' } });
+  // A SigV2 header names no region, so the host name's region is the one used.
+  const r = await request('/?Action=GetCallerIdentity&Version=2011-06-15', { headers: { host: 'sts.eu-central-1.localhost:4566', authorization: 'AWS test:c2ln' } });
   assert.equal(r.status, 200);
   assert.equal(fb.instance.env.requests.entries().at(-1)!.region, 'eu-central-1');
 });
@@ -148,7 +153,7 @@ test('a presigned URL (query-string SigV4, as `aws eks get-token` makes) is iden
 test('a request no service claims gets a clear error, not a crash', async () => {
   // Unsigned requests with no other clue go to S3; one signed for an unknown service is unclaimed.
   const r = await request('/what/is/this', {
-    headers: { host: 'example.org', authorization: SIGNED.replace('/sts/', '/nosuchservice/') },
+    headers: { authorization: SIGNED.replace('/sts/', '/nosuchservice/') },
   });
   assert.equal(r.status, 400);
   assert.equal(JSON.parse(r.body).__type, 'UnrecognizedClientException');

@@ -3,6 +3,7 @@
 // modelled failures are ServiceErrors, anything else becomes InternalError and is logged.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { Environment, Scope } from '../core/environment.ts';
 import type { ServiceRegistry, LoadedService } from './registry.ts';
 import type { HttpRequest, HttpResponse } from './protocol/http.ts';
@@ -15,6 +16,9 @@ import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
+import { isAnonymousOperation } from './auth/anonymous.ts';
+import { formSignature, missingSignature } from './auth/missing-signature.ts';
+import { corsResponseHeaders, preflightResponse, refusedOrigin, servesBrowsers, type BrowserVerdict } from '../server/browser-origin.ts';
 import { EMPTY, isClientDisconnect, readBody, send, type Req, type Res } from '../server/http-io.ts';
 import type { RawDetail } from '../core/request-log.ts';
 
@@ -35,7 +39,8 @@ export class AwsGateway {
     this.#registry = registry;
   }
 
-  async handle(req: Req, res: Res): Promise<void> {
+  /** `browser`: what the front found about a browser origin (src/server/browser-origin.ts), if anything. */
+  async handle(req: Req, res: Res, browser?: BrowserVerdict): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
     const url = req.url ?? '/';
@@ -52,7 +57,7 @@ export class AwsGateway {
     const outcome: Outcome = {};
     let response: HttpResponse;
     try {
-      response = await this.#route(req, http, requestId, outcome);
+      response = await this.#route(req, res, http, requestId, outcome, browser);
     } catch (err) {
       // Failures before a codec is known (loading a service, reading the body).
       const error = this.#asServiceError(err, requestId, outcome.service, outcome.operation);
@@ -93,7 +98,7 @@ export class AwsGateway {
     if (!req.readableEnded && !http.stream) req.resume();
   }
 
-  async #route(req: Req, http: HttpRequest, requestId: string, outcome: Outcome): Promise<HttpResponse> {
+  async #route(req: Req, res: Res, http: HttpRequest, requestId: string, outcome: Outcome, browser: BrowserVerdict | undefined): Promise<HttpResponse> {
     const params = http.query ? new URLSearchParams(http.query) : undefined;
     const signature = readSignature(http, params);
     const target = req.headers['x-amz-target'];
@@ -110,7 +115,7 @@ export class AwsGateway {
       const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: new URLSearchParams(http.body.toString('latin1')) });
       if (formFound) found = formFound;
     }
-    if (!found) return unrecognized(requestId);
+    if (!found) return browser && !browser.allowed ? plainError(refusedOrigin(browser.origin, 'json'), requestId) : unrecognized(requestId);
     outcome.service = found.identity.name;
     outcome.region = found.region ?? 'us-east-1';
     const svc = await this.#registry.load(found.identity.name);
@@ -122,15 +127,22 @@ export class AwsGateway {
     const codec: Codec = asQuery ? svc.queryCodec! : svc.codec;
     const model: ServiceModel = asQuery ? definition.queryModel! : definition.model;
     let ctx: RequestContext | undefined;
+    // The browser-origin policy, for what the service does not serve to browsers itself.
+    const cors = browser && !servesBrowsers(found, http, browser.preflight) ? browser : undefined;
     try {
-      const caller = this.#env.accounts.callerOf(signature?.accessKeyId);
+      if (cors && !cors.allowed) throw refusedOrigin(cors.origin, codec.protocol);
+      if (cors?.preflight) return preflightResponse(http, cors.origin!);
+      // An allowed page may read the answer: headers set here merge into whatever is written.
+      if (cors?.origin) for (const [k, v] of Object.entries(corsResponseHeaders(cors.origin))) (res as ServerResponse).setHeader(k, v);
+      const known = this.#env.accounts.callerOf(signature?.accessKeyId);
+      const caller = signature ? known : { ...known, anonymous: true };
       outcome.account = caller.account;
       ctx = this.#context(svc, caller, outcome.region, requestId, http, '');
       http.source = req as unknown as Readable;
       let response = definition.intercept ? await definition.intercept(http, ctx) : undefined;
       // An intercepted request may name what it did (S3's PostObject) for the request log.
       if (response && ctx.operation) outcome.operation = ctx.operation;
-      if (!response) response = await this.#operation(req, svc, codec, model, http, ctx, outcome);
+      if (!response) response = await this.#operation(req, svc, codec, model, http, ctx, outcome, signature !== undefined);
       if (definition.decorate) await definition.decorate(response, http, ctx);
       return response;
     } catch (err) {
@@ -143,13 +155,19 @@ export class AwsGateway {
     }
   }
 
-  async #operation(req: Req, svc: LoadedService, codec: Codec, model: ServiceModel, http: HttpRequest, ctx: RequestContext, outcome: Outcome): Promise<HttpResponse> {
+  async #operation(req: Req, svc: LoadedService, codec: Codec, model: ServiceModel, http: HttpRequest, ctx: RequestContext, outcome: Outcome, signed: boolean): Promise<HttpResponse> {
     const rest = codec.protocol.startsWith('rest');
     if (!rest && http.body === EMPTY) http.body = await readBody(req, rawBodyLimit(http));
+    // SigV2 query clients sign inside the form body; its presence is what counts here.
+    if (!signed && isForm(http)) signed = formSignature(http.body) !== undefined;
     const operation = codec.operationOf(model, http);
-    if (!operation) throw codec.unknownOperation(model, http);
+    if (!operation) throw signed ? codec.unknownOperation(model, http) : missingSignature(codec.protocol);
     outcome.operation = operation;
     ctx.operation = operation;
+    // Authenticate: a signature must be present unless AWS serves this operation anonymously.
+    if (!signed && !isAnonymousOperation(svc.identity.name, operation) && !(await svc.definition.anonymous?.(http, ctx))) {
+      throw missingSignature(codec.protocol);
+    }
     if (rest && http.body === EMPTY) {
       if (hasStreamingInput(model, operation)) http.stream = req as unknown as Readable;
       else http.body = await readBody(req, rawBodyLimit(http));

@@ -39,7 +39,11 @@ function indexOf(list: readonly ServiceIdentity[]): Index {
     if (s.endpointPrefix && !ix.byEndpointPrefix.has(s.endpointPrefix)) ix.byEndpointPrefix.set(s.endpointPrefix, s);
     if (s.protocol === 'query' || s.protocol === 'ec2' || s.awsQueryCompatible) ix.byQueryVersion.set(s.apiVersion, s);
     for (const p of s.restPathPrefixes ?? []) ix.byPathPrefix.set(p, s);
-    if (s.name === 's3') ix.s3 = s;
+    if (s.name === 's3') {
+      ix.s3 = s;
+      // S3 Express One Zone (directory buckets: ListDirectoryBuckets, CreateSession) signs as 's3express'.
+      ix.bySigningName.set('s3express', [s]);
+    }
   }
   indexes.set(list, ix);
   return ix;

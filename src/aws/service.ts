@@ -17,6 +17,8 @@ export interface Caller {
   /** The principal's unique id (AIDA…/AROA…:session), as GetCallerIdentity reports it. */
   userId: string;
   sessionToken?: string;
+  /** A request with no signature at all (an operation AWS serves anonymously, auth/anonymous.ts). */
+  anonymous?: boolean;
 }
 
 export interface RequestContext<S = unknown> {
@@ -115,6 +117,11 @@ export interface ServiceDefinition<S = any> {
   intercept?: (http: HttpRequest, ctx: RequestContext<S>) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
   /** Adjusts every response of this service before it is sent (S3's CORS headers). */
   decorate?: (response: HttpResponse, http: HttpRequest, ctx: RequestContext<S>) => void | Promise<void>;
+  /**
+   * Whether an unsigned request for `ctx.operation` may run, for services whose anonymous access
+   * depends on their state (S3: a bucket's public policy or ACL). Fixed lists live in auth/anonymous.ts.
+   */
+  anonymous?: (http: HttpRequest, ctx: RequestContext<S>) => boolean | Promise<boolean>;
   /** Accepts a delivery addressed to one of this service's resources (DESIGN.md §6). */
   deliver?: (delivery: Delivery, ctx: DeliveryContext<S>) => Promise<DeliveryResult>;
   /** Out-of-band routes of the admin API (and LocalStack-compatible /_aws/ ones). */

@@ -24,6 +24,8 @@ export interface BlobWriteOptions {
 
 export class BlobStore {
   readonly dir: string;
+  /** When this store was opened: files older than this were written by an earlier process. */
+  readonly openedAt = Date.now();
   readonly #durable: boolean;
   /** Fan-out directories known to exist. */
   #dirs = new Set<string>();
@@ -33,7 +35,8 @@ export class BlobStore {
     this.dir = dir;
     this.#durable = durable;
     mkdirSync(join(dir, 'tmp'), { recursive: true });
-    // Leftovers of writes interrupted by a crash were never acknowledged: drop them.
+    // Leftovers of writes interrupted by a crash were never acknowledged: drop them. (Files renamed
+    // into place whose rows never committed are for the orphan sweep, blob-sweep.ts.)
     for (const f of readdirSync(join(dir, 'tmp'))) rmSync(join(dir, 'tmp', f), { force: true });
   }
 

@@ -87,6 +87,42 @@ test('query literals pick the most specific bucket operation', () => {
   assert.equal(route('DELETE', '/my-bucket'), undefined);
 });
 
+// The delete routes of S3, where falling through to the plain operation loses data.
+const deleteOps: typeof s3Ops = [
+  ['DeleteBucket', 'DELETE', '/{Bucket}'],
+  ['DeleteBucketAnalyticsConfiguration', 'DELETE', '/{Bucket}?analytics', { Id: { shape: 'S', location: 'querystring', locationName: 'id' } }, ['Id']],
+  ['DeleteBucketTagging', 'DELETE', '/{Bucket}?tagging'],
+  ['GetBucketVersioning', 'GET', '/{Bucket}?versioning'],
+  ['DeleteObject', 'DELETE', '/{Bucket}/{Key+}?x-id=DeleteObject', { VersionId: { shape: 'S', location: 'querystring', locationName: 'versionId' } }],
+  ['AbortMultipartUpload', 'DELETE', '/{Bucket}/{Key+}', { UploadId: { shape: 'S', location: 'querystring', locationName: 'uploadId' } }, ['UploadId']],
+  ...s3Ops,
+];
+const deletes = buildModel(deleteOps);
+const routeDelete = (method: string, url: string) => routeOperation(deletes, req(method, url));
+
+test('a sub-resource key is never ignored: the plain bucket or object operation does not take it', () => {
+  assert.equal(routeDelete('DELETE', '/b'), 'DeleteBucket');
+  assert.equal(routeDelete('DELETE', '/b?analytics&id=a'), 'DeleteBucketAnalyticsConfiguration');
+  // Without its required id the sub-resource's operation still wins, so its handler answers the error.
+  assert.equal(routeDelete('DELETE', '/b?analytics'), 'DeleteBucketAnalyticsConfiguration');
+  // A sub-resource with no DELETE route is no route at all (the codec answers MethodNotAllowed).
+  assert.equal(routeDelete('DELETE', '/b?versioning'), undefined);
+  assert.equal(routeDelete('DELETE', '/b/k?versioning'), undefined);
+  assert.equal(routeDelete('DELETE', '/b/k?uploads'), undefined);
+  assert.equal(routeDelete('DELETE', '/b/k'), 'DeleteObject');
+  assert.equal(routeDelete('DELETE', '/b/k?versionId=3'), 'DeleteObject');
+  assert.equal(routeDelete('DELETE', '/b/k?uploadId=u'), 'AbortMultipartUpload');
+  // uploadId tells UploadPart from PutObject: with only one of its two members it is not PutObject.
+  assert.equal(routeDelete('PUT', '/b/k?uploadId=u'), 'UploadPart');
+  assert.equal(routeDelete('PUT', '/b/k?partNumber=1'), 'UploadPart');
+  assert.equal(routeDelete('PUT', '/b/k'), 'PutObject');
+  // Keys a route binds stay its own: GetObject reads one part.
+  assert.equal(routeDelete('GET', '/b/k?partNumber=1'), 'GetObject');
+  // A key=value literal is a variant, not a sub-resource; unknown keys stay ignored.
+  assert.equal(routeDelete('GET', '/b?list-type=1'), 'ListObjects');
+  assert.equal(routeDelete('GET', '/b?id=3&foo'), 'ListObjects');
+});
+
 test('a deprecated twin loses to its replacement', () => {
   assert.equal(route('GET', '/b?lifecycle'), 'GetBucketLifecycleConfiguration');
 });

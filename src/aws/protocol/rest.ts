@@ -52,6 +52,12 @@ interface CompiledRoute {
    *  template (S3: GetObject and ListParts on GET /{Bucket}/{Key+}, the latter requiring uploadId). */
   requiredQuery: string[];
   requiredHeaders: string[];
+  /** Wire names of every querystring member the input binds; undefined when a map takes them all. */
+  boundQuery?: Set<string>;
+  /** The path template without its query part: routes sharing it address the same resource. */
+  template: string;
+  /** Query keys that name another operation or sub-resource: a request carrying one is not this route. */
+  foreignKeys: string[];
   literalSegments: number;
   deprecated: boolean;
 }
@@ -67,21 +73,53 @@ function routeTable(model: ServiceModel): Map<string, CompiledRoute[]> {
   let table = routeTables.get(model);
   if (table) return table;
   table = new Map();
+  const all: CompiledRoute[] = [];
   for (const [name, op] of Object.entries(model.operations)) {
     const method = (op.http?.method ?? 'POST').toUpperCase();
     let list = table.get(method);
     if (!list) table.set(method, (list = []));
-    list.push(compileRoute(model, name, op.http?.requestUri ?? '/', op.input, op.deprecated === true));
+    const route = compileRoute(model, name, op.http?.requestUri ?? '/', op.input, op.deprecated === true);
+    list.push(route);
+    all.push(route);
   }
+  markForeignKeys(all);
   routeTables.set(model, table);
   return table;
+}
+
+/**
+ * A query key that names a sub-resource (a literal such as S3's `?analytics`, `?tagging`, `?uploads`
+ * anywhere in the model) or the operation on a resource (a required member such as `uploadId` that
+ * tells UploadPart from PutObject on the same template) must never be ignored by a route that does not
+ * bind it: `DELETE /bucket?analytics` without its `id` is not DeleteBucket, and `PUT /b/k?uploadId=x`
+ * is not PutObject. Each route keeps the keys it must turn away.
+ */
+function markForeignKeys(routes: CompiledRoute[]): void {
+  const literalKeys = new Set<string>();
+  const operationKeys = new Map<string, Set<string>>();
+  for (const route of routes) {
+    // A bare key names a sub-resource; a key=value literal (list-type=2) picks a variant of its route.
+    for (const [key, value] of route.queryLiterals) if (value === undefined) literalKeys.add(key);
+    if (route.queryLiterals.length) continue;
+    let keys = operationKeys.get(route.template);
+    if (!keys) operationKeys.set(route.template, (keys = new Set()));
+    for (const key of route.requiredQuery) keys.add(key);
+  }
+  for (const route of routes) {
+    if (!route.boundQuery) continue; // a map member takes every parameter
+    const own = new Set([...route.boundQuery, ...route.queryLiterals.map(([key]) => key)]);
+    for (const key of [...literalKeys, ...(operationKeys.get(route.template) ?? [])]) {
+      if (!own.has(key) && !route.foreignKeys.includes(key)) route.foreignKeys.push(key);
+    }
+  }
 }
 
 function compileRoute(model: ServiceModel, operation: string, uri: string, input: ShapeRef | undefined, deprecated: boolean): CompiledRoute {
   const q = uri.indexOf('?');
   const path = q < 0 ? uri : uri.slice(0, q);
   const route: CompiledRoute = {
-    operation, head: [], tail: [], queryLiterals: [], requiredQuery: [], requiredHeaders: [], literalSegments: 0, deprecated,
+    operation, head: [], tail: [], queryLiterals: [], requiredQuery: [], requiredHeaders: [], boundQuery: new Set(), template: path, foreignKeys: [],
+    literalSegments: 0, deprecated,
   };
   for (const part of path.slice(1).split('/')) {
     const label = /^\{([^}]+)\}$/.exec(part);
@@ -109,6 +147,12 @@ function compileRoute(model: ServiceModel, operation: string, uri: string, input
   }
   if (input) {
     const shape = model.shapes[input.shape];
+    for (const [name, ref] of Object.entries(shape?.members ?? {})) {
+      const view = resolveRef(model, ref);
+      if (view.location !== 'querystring') continue;
+      if (view.type === 'map') route.boundQuery = undefined;
+      else route.boundQuery?.add(view.locationName ?? name);
+    }
     for (const name of shape?.required ?? []) {
       const ref = shape.members?.[name];
       if (!ref) continue;
@@ -124,10 +168,11 @@ const matchCache = new WeakMap<object, { model: ServiceModel; method: string; pa
 
 /**
  * Finds the operation whose `http.method` and `http.requestUri` template fit the request. When several
- * fit (S3 has many operations per template), the most specific wins: more literal path segments, then
- * a matching x-id, then more query literals and present required query/header members, then a
- * non-deprecated operation. Operations whose required query/header members are missing only match
- * when nothing else does, so the handler can still answer a validation error.
+ * fit (S3 has many operations per template), the most specific wins: more query literals (the
+ * sub-resource named), then all required query/header members present, more literal path segments, a
+ * matching x-id, then a non-deprecated operation. An operation missing a required member still beats a
+ * plainer one when the request names its sub-resource, so its handler answers the validation error;
+ * a route never matches a request carrying a query key that names another operation (markForeignKeys).
  */
 export function matchRoute(model: ServiceModel, req: RouteRequest): RouteMatch | undefined {
   const method = req.method.toUpperCase();
@@ -168,14 +213,19 @@ function bestMatch(routes: CompiledRoute[], segments: string[], query: QueryPara
       const got = query.get(key);
       if (!got || (value !== undefined && !got.includes(value))) { literalsOk = false; break; }
     }
+    if (!literalsOk) continue;
+    for (const key of route.foreignKeys) if (query.has(key)) { literalsOk = false; break; }
     if (!literalsOk || !fitsPath(route, segments)) continue;
     let present = 0;
     for (const key of route.requiredQuery) if (query.has(key)) present++;
     for (const name of route.requiredHeaders) if (headers[name] !== undefined) present++;
     const complete = present === route.requiredQuery.length + route.requiredHeaders.length;
-    // Most significant first: all required members present, literal path segments, no greedy label,
-    // the x-id the client named, query literals and required members present, not deprecated.
+    // Most significant first: the query literals the request carries (the sub-resource it names wins
+    // even with a required member missing, so the handler answers that error), all required members
+    // present, literal path segments, no greedy label, the x-id the client named, query literals and
+    // required members present, not deprecated.
     const score =
+      Math.min(route.queryLiterals.length, 31) * (1 << 25) +
       (complete ? 1 << 24 : 0) +
       (Math.min(route.literalSegments, 255) << 16) +
       (route.greedy === undefined ? 1 << 15 : 0) +

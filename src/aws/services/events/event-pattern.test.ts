@@ -93,6 +93,10 @@ const invalid: Array<[string, string]> = [
   ['prefix with a number', '{"a":[{"prefix":5}]}'],
   ['exists with a string', '{"a":[{"exists":"true"}]}'],
   ['consecutive wildcards', '{"a":[{"wildcard":"a**b"}]}'],
+  ['an escape other than \\* and \\\\', '{"a":[{"wildcard":"a\\\\nb"}]}'],
+  ['a wildcard with repeating characters after a star', `{"a":[{"wildcard":"*${'a'.repeat(12)}"}]}`],
+  ['a wildcard with too many stars', `{"a":[{"wildcard":"${'*a'.repeat(12)}"}]}`],
+  ['too many wildcards on one field', `{"a":[${['png', 'jpg', 'gif', 'tif', 'bmp', 'svg'].map((x) => `{"wildcard":"*.${x}"}`).join(',')}]}`],
   ['a bad cidr', '{"a":[{"cidr":"300.0.0.0/8"}]}'],
   ['$or with one alternative', '{"$or":[{"a":["x"]}]}'],
 ];
@@ -102,3 +106,22 @@ for (const [name, text] of invalid) {
     assert.throws(() => parseEventPattern(text), EventPatternError);
   });
 }
+
+test('wildcard errors name the position as event-ruler does', () => {
+  assert.throws(() => parseEventPattern('{"a":[{"wildcard":"ab**"}]}'), { message: 'Event pattern is not valid. Reason: Consecutive wildcard characters at pos 2' });
+  assert.throws(() => parseEventPattern('{"a":[{"wildcard":"é\\\\x"}]}'), { message: 'Event pattern is not valid. Reason: Invalid escape character at pos 2' });
+  assert.throws(() => parseEventPattern(`{"a":[{"wildcard":"${'*a'.repeat(12)}"}]}`), {
+    message: 'Event pattern is not valid. Reason: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+  });
+});
+
+test('wildcard: patterns within the complexity limit are accepted and match', () => {
+  const ok: Array<[unknown, Record<string, unknown>, boolean]> = [
+    [{ f: [{ wildcard: '*.png' }, { wildcard: '*.jpg' }, { wildcard: '*.gif' }] }, { f: 'a/b.jpg' }, true],
+    [{ f: [{ wildcard: 'arn:aws:*:*:*:*:*' }] }, { f: 'arn:aws:s3:us-east-1:1:b:k' }, true],
+    [{ f: [{ wildcard: 'a\\*b' }] }, { f: 'a*b' }, true],
+    [{ f: [{ wildcard: 'a\\*b' }] }, { f: 'axb' }, false],
+    [{ f: [{ wildcard: '*a*a*a*a*a*a*a*b' }] }, { f: 'a'.repeat(60) }, false],
+  ];
+  for (const [pattern, ev, expected] of ok) assert.equal(matchesPattern(parseEventPattern(JSON.stringify(pattern)), ev), expected, JSON.stringify(pattern));
+});

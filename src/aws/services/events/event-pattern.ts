@@ -2,6 +2,8 @@
 // events. Fields are ANDed, the values listed for a field are ORed, an array in the event matches
 // when any element does, `$or` offers alternative sub-patterns.
 import { cidrContains, numericHolds, parseCidrBlock } from '../../../core/content-filter.ts';
+import { compileWildcard, type Wildcard } from '../../../core/wildcard.ts';
+import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './wildcard-complexity.ts';
 
 type Leaf = string | number | boolean | null;
 
@@ -10,8 +12,8 @@ type Condition =
   | { t: 'prefix'; v: string; ci: boolean }
   | { t: 'suffix'; v: string; ci: boolean }
   | { t: 'ci'; v: string }
-  | { t: 'wildcard'; re: RegExp }
-  | { t: 'anything-but'; values: Leaf[]; prefix?: string; suffix?: string; ci?: Set<string>; wildcards?: RegExp[] }
+  | { t: 'wildcard'; w: Wildcard; source: string }
+  | { t: 'anything-but'; values: Leaf[]; prefix?: string; suffix?: string; ci?: Set<string>; wildcards?: Wildcard[]; sources?: string[] }
   | { t: 'numeric'; checks: Array<{ op: string; v: number }> }
   | { t: 'exists'; v: boolean }
   | { t: 'cidr'; net: bigint; mask: bigint; v6: boolean };
@@ -50,7 +52,9 @@ function parsePattern(doc: Record<string, unknown>, depth: number): Pattern {
       p.alternatives.push(value.map((v) => parsePattern(v as Record<string, unknown>, depth + 1)));
     } else if (Array.isArray(value)) {
       if (value.length === 0) fail(`Empty arrays are not allowed`);
-      p.fields.push({ key, conditions: value.map(parseCondition) });
+      const conditions = value.map(parseCondition);
+      checkComplexity(conditions);
+      p.fields.push({ key, conditions });
     } else if (isObject(value)) {
       p.fields.push({ key, nested: parsePattern(value, depth + 1) });
     } else {
@@ -80,7 +84,7 @@ function parseCondition(v: unknown): Condition {
       return { t: 'ci', v: (arg as string).toLowerCase() };
     case 'wildcard':
       if (typeof arg !== 'string') fail('wildcard match pattern must be a string');
-      return { t: 'wildcard', re: wildcard(arg as string) };
+      return { t: 'wildcard', w: wildcard(arg as string), source: arg as string };
     case 'exists':
       if (typeof arg !== 'boolean') fail('exists match pattern must be either true or false.');
       return { t: 'exists', v: arg as boolean };
@@ -95,16 +99,27 @@ function parseCondition(v: unknown): Condition {
   }
 }
 
-function wildcard(s: string): RegExp {
-  if (s.includes('**')) fail('Consecutive wildcard characters at pos ' + s.indexOf('**'));
-  let re = '';
+// event-ruler's wildcard grammar: `*` is any run, `\*` and `\\` are literal; positions are UTF-8 bytes.
+function wildcard(s: string): Wildcard {
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === '\\' && (s[i + 1] === '*' || s[i + 1] === '\\')) re += '\\' + s[++i];
-    else if (ch === '*') re += '[\\s\\S]*';
-    else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    if (s[i] === '*' && s[i + 1] === '*') fail(`Consecutive wildcard characters at pos ${bytePos(s, i)}`);
+    if (s[i] === '\\') {
+      if (s[i + 1] !== '*' && s[i + 1] !== '\\') fail(`Invalid escape character at pos ${bytePos(s, i)}`);
+      i++;
+    }
   }
-  return new RegExp(`^${re}$`);
+  return compileWildcard(s, { escapes: true });
+}
+
+function bytePos(s: string, i: number): number {
+  return Buffer.byteLength(s.slice(0, i));
+}
+
+function checkComplexity(conditions: Condition[]): void {
+  const patterns = conditions.flatMap((c) => (c.t === 'wildcard' ? [c.source] : c.t === 'anything-but' ? (c.sources ?? []) : []));
+  if (patterns.length && wildcardComplexity(patterns) > MAX_WILDCARD_COMPLEXITY) {
+    fail('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
+  }
 }
 
 function parseNumeric(arg: unknown): Condition {
@@ -148,7 +163,10 @@ function parseAnythingBut(arg: unknown): Condition {
     if (op === 'prefix' && typeof v === 'string') c.prefix = v;
     else if (op === 'suffix' && typeof v === 'string') c.suffix = v;
     else if (op === 'equals-ignore-case') c.ci = new Set(strings(v).map((s) => s.toLowerCase()));
-    else if (op === 'wildcard') c.wildcards = strings(v).map(wildcard);
+    else if (op === 'wildcard') {
+      c.sources = strings(v);
+      c.wildcards = c.sources.map(wildcard);
+    }
     else fail(`Unsupported anything-but pattern: ${op}`);
   } else leaf(arg);
   return c;
@@ -207,13 +225,13 @@ function matchLeaf(c: Condition, v: Leaf): boolean {
     case 'ci':
       return typeof v === 'string' && v.toLowerCase() === c.v;
     case 'wildcard':
-      return typeof v === 'string' && c.re.test(v);
+      return typeof v === 'string' && c.w.test(v);
     case 'anything-but':
       if (typeof v === 'string') {
         if (c.prefix !== undefined) return !v.startsWith(c.prefix);
         if (c.suffix !== undefined) return !v.endsWith(c.suffix);
         if (c.ci) return !c.ci.has(v.toLowerCase());
-        if (c.wildcards) return !c.wildcards.some((re) => re.test(v));
+        if (c.wildcards) return !c.wildcards.some((w) => w.test(v));
         return !c.values.includes(v);
       }
       if (typeof v === 'number') return c.prefix === undefined && c.suffix === undefined && !c.ci && !c.wildcards && !c.values.includes(v);

@@ -124,6 +124,47 @@ test('TestEventPattern', async () => {
   await assert.rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"source":"x"}' })), { name: 'ValidationException' });
 });
 
+test('wildcard patterns: no backtracking, EventBridge\'s complexity limit, legitimate wildcards still route', async () => {
+  const value = 'a'.repeat(60);
+  const event = JSON.stringify({ id: '1', account: '123456789012', source: 'app', time: '2024-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'x', resources: [], detail: { name: value } });
+  // The best of three, so that a machine busy with other work does not fail the bound; the old regex
+  // translation took over a minute every time.
+  const timed = async <T>(send: () => Promise<T>) => {
+    let best = Infinity;
+    let r: T | Error = new Error('not sent');
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      r = await send().catch((e: Error) => e);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { r, ms: best };
+  };
+  // Seven stars over a 60-character value: the old regex translation took over a minute here.
+  const sevenStars = JSON.stringify({ detail: { name: [{ wildcard: '*a*a*a*a*a*a*a*b' }] } });
+  const put = await timed(() => eb.send(new PutRuleCommand({ Name: 'stars', EventPattern: sevenStars })));
+  assert.ok(!(put.r instanceof Error), String(put.r));
+  const tested = await timed(() => eb.send(new TestEventPatternCommand({ EventPattern: sevenStars, Event: event })));
+  assert.equal((tested.r as { Result?: boolean }).Result, false);
+  assert.ok(put.ms < 50 && tested.ms < 50, `PutRule ${put.ms.toFixed(1)} ms, TestEventPattern ${tested.ms.toFixed(1)} ms`);
+  // Past event-ruler's complexity limit: refused with EventBridge's words, just as fast.
+  const tooComplex = JSON.stringify({ detail: { name: [{ wildcard: `${'*a'.repeat(12)}b` }] } });
+  for (const send of [() => eb.send(new PutRuleCommand({ Name: 'complex', EventPattern: tooComplex })), () => eb.send(new TestEventPatternCommand({ EventPattern: tooComplex, Event: event }))]) {
+    const { r, ms } = await timed(send);
+    assert.equal((r as Error).name, 'InvalidEventPatternException');
+    assert.match((r as Error).message, /^Event pattern is not valid\. Reason: Rule is too complex - try using fewer wildcard characters/);
+    assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
+  }
+  await assert.rejects(eb.send(new PutRuleCommand({ Name: 'big', EventPattern: JSON.stringify({ source: ['x'.repeat(2100)] }) })), { name: 'InvalidEventPatternException' });
+  // A legitimate wildcard still routes a matching event and skips the others.
+  const q = await queue('images');
+  await eb.send(new PutRuleCommand({ Name: 'images', EventPattern: JSON.stringify({ detail: { key: [{ wildcard: 'uploads/*/photo-*.png' }] } }) }));
+  await eb.send(new PutTargetsCommand({ Rule: 'images', Targets: [{ Id: 'q', Arn: q.arn }] }));
+  const entry = (key: string) => ({ Source: 'app', DetailType: 'x', Detail: JSON.stringify({ key }) });
+  await eb.send(new PutEventsCommand({ Entries: [entry('uploads/2024/photo-1.png'), entry('uploads/2024/photo-1.jpg')] }));
+  const got = await receive(q.url, 1);
+  assert.deepEqual(got.map((m) => JSON.parse(m.Body!).detail.key), ['uploads/2024/photo-1.png']);
+});
+
 test('a scheduled rule fires on the clock; the admin API fires a rule now', async () => {
   const q = await queue('ticks');
   fb.clock.freeze(Date.parse('2030-01-01T00:00:30Z'));

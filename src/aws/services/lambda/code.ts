@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Environment } from '../../../core/environment.ts';
 import { ServiceError } from '../../protocol/errors.ts';
 import { invalidParameter } from './names.ts';
-import { ZipError, inspectZip, unzipTo } from './zip.ts';
+import { ZipError, inspectZip, removeEscapingLinks, unzipTo } from './zip.ts';
 
 /** Unzipped size limit of a function with all its layers (AWS: 250 MB). */
 export const MAX_UNZIPPED = 262_144_000;
@@ -78,6 +78,9 @@ export class CodeStore {
     const tmp = `${opt}.tmp-${process.pid}-${Date.now()}`;
     mkdirSync(tmp, { recursive: true });
     for (const d of dirs) cpSync(d, tmp, { recursive: true, force: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('.fogbank-complete') });
+    // Each layer was checked alone; merged, one layer's link can walk through another's.
+    const removed = removeEscapingLinks(tmp);
+    if (removed.length) this.#env.log.warn(`lambda: layers merged into /opt left symlinks that loop or point outside it; removed: ${removed.join(', ')}`);
     writeFileSync(join(tmp, '.fogbank-complete'), '');
     rmSync(opt, { recursive: true, force: true });
     renameSync(tmp, opt);

@@ -97,6 +97,73 @@ test('bad requests get Lambda\'s errors, and a zip entry cannot escape its direc
   assert.ok(!existsSync(codeDir) || readdirSync(codeDir).every((d) => !d.includes('.tmp-')));
 });
 
+test('symlinks in a zip: loops and escapes through other links are refused, links inside the code work', async () => {
+  const handler = { name: 'index.js', data: 'exports.handler = async () => 1' };
+  const link = (name: string, target: string) => ({ name, data: target, symlink: true });
+  const refused: Array<[string, Buffer, RegExp]> = [
+    ['a two-link loop', buildZip([handler, link('a', 'b'), link('b', 'a')]), /symlink (a|b) is a symlink loop/],
+    ['a directory looping on itself', buildZip([handler, link('d', 'd'), link('d/x', 'y')]), /symlink loop/],
+    // Lexically a/a/a/../../.. is the root; with a -> . it is three levels above it.
+    ['an escape through another link', buildZip([handler, link('a', '.'), link('s', 'a/a/a/../../..')]), /symlink s points outside the archive/],
+    ['a link placed through a link', buildZip([handler, link('a', '.'), link('a/a/a/up', '../../..')]), /points outside the archive/],
+    ['an absolute target', buildZip([handler, link('etc', '/etc')]), /symlink etc points outside the archive/],
+    ['a plain escape', buildZip([handler, link('up', '../../..')]), /symlink up points outside the archive/],
+    ['a name that is both a file and a link', buildZip([handler, { name: 'lib/x', data: 'file' }, link('lib', 'other')]), /Could not unzip/],
+  ];
+  for (const [what, zip, message] of refused) {
+    await assert.rejects(create(`links-${refused.findIndex(([w]) => w === what)}`, {}, zip), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(err.name, 'InvalidParameterValueException', `${what}: ${err.message}`);
+      assert.equal(err.$metadata?.httpStatusCode, 400, what);
+      assert.match(err.message, /^Could not unzip uploaded file\. Please check your file, then try to upload again\./, what);
+      assert.match(err.message, message, what);
+      assert.ok(!err.message.includes(fb.instance.env.dataDir), 'the message names entries, not server paths');
+      return true;
+    });
+  }
+  assert.deepEqual((await lambda.send(new L.ListFunctionsCommand({}))).Functions, []);
+  const codeDir = join(fb.instance.env.dataDir, 'lambda', 'code');
+  assert.ok(!existsSync(codeDir) || readdirSync(codeDir).every((d) => !d.includes('.tmp-')), 'refused archives leave nothing unpacked');
+
+  // What real packages ship: node_modules/.bin links, versioned shared libraries, a handler reached through a link.
+  const good = buildZip([
+    { name: 'src/main.js', data: `const fs = require('fs');
+exports.handler = async () => ({
+  bin: fs.readFileSync(__dirname + '/../node_modules/.bin/tool', 'utf8'),
+  lib: fs.readFileSync(__dirname + '/../lib/libx.so', 'utf8'),
+  root: fs.readdirSync(__dirname + '/../self/self/src'),
+});` },
+    link('index.js', 'src/main.js'),
+    { name: 'node_modules/tool/cli.js', data: '#!/usr/bin/env node' },
+    link('node_modules/.bin/tool', '../tool/cli.js'),
+    { name: 'lib/libx.so.1', data: 'ELF' },
+    link('lib/libx.so', 'libx.so.1'),
+    link('self', '.'),
+    link('dangling', 'not-there'),
+  ]);
+  await create('links-ok', {}, good);
+  await L.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 5, minDelay: 1 }, { FunctionName: 'links-ok' });
+  const r = await lambda.send(new L.InvokeCommand({ FunctionName: 'links-ok' }));
+  assert.equal(r.FunctionError, undefined, text(r.Payload));
+  assert.deepEqual(json(r.Payload), { bin: '#!/usr/bin/env node', lib: 'ELF', root: ['main.js'] });
+});
+
+test('layers merged into one /opt: a link that escapes only through another layer\'s link is removed', async () => {
+  const link = (name: string, target: string) => ({ name, data: target, symlink: true });
+  // Alone, each layer is fine: in B, q/q/../.. is B's own root. Merged, A's q -> . makes it /opt/../..
+  const a = await lambda.send(new L.PublishLayerVersionCommand({ LayerName: 'a', Content: { ZipFile: buildZip([{ name: 'nodejs/node_modules/m/index.js', data: 'module.exports = 1' }, link('q', '.')]) } }));
+  const b = await lambda.send(new L.PublishLayerVersionCommand({ LayerName: 'b', Content: { ZipFile: buildZip([link('p', 'q/q/../..'), link('fine', 'q/nodejs')]) } }));
+  const handler = `const fs = require('fs'), path = require('path');
+exports.handler = async () => {
+  const opt = path.resolve(process.env.NODE_PATH.split(':').find((p) => p.endsWith('/nodejs/node_modules')), '../..');
+  return { entries: fs.readdirSync(opt).filter((n) => !n.startsWith('.')).sort(), fine: fs.readdirSync(path.join(opt, 'fine')) };
+};`;
+  await create('merged', { Layers: [a.LayerVersionArn!, b.LayerVersionArn!] }, zipOf({ 'index.js': handler }));
+  await L.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 5, minDelay: 1 }, { FunctionName: 'merged' });
+  const r = await lambda.send(new L.InvokeCommand({ FunctionName: 'merged' }));
+  assert.equal(r.FunctionError, undefined, text(r.Payload));
+  assert.deepEqual(json(r.Payload), { entries: ['fine', 'nodejs', 'q'], fine: ['node_modules'] });
+});
+
 test('updates: code and configuration go InProgress then Successful, and the new code runs', async () => {
   await create('upd');
   await L.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 5, minDelay: 1 }, { FunctionName: 'upd' });

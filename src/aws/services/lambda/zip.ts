@@ -2,7 +2,7 @@
 // deflated entries, ZIP64, Unix modes and symlinks) and unpacks into a directory without letting any
 // entry escape it (zip-slip), and a small writer that the tests and the bench use to build archives.
 import { inflateRawSync, deflateRawSync, crc32 } from 'node:zlib';
-import { mkdirSync, writeFileSync, symlinkSync, chmodSync } from 'node:fs';
+import { mkdirSync, writeFileSync, symlinkSync, chmodSync, realpathSync, readdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 export interface ZipEntry {
@@ -139,15 +139,61 @@ export function inspectZip(zip: Buffer): { entries: ZipEntry[]; size: number } {
   return { entries, size };
 }
 
+/** Links followed while resolving one path before it counts as a loop (Linux's MAXSYMLINKS). */
+const MAX_LINK_HOPS = 40;
+
 /**
- * Unpacks into `dir` (which must exist and be empty). Symlinks are created last and only when their
- * target resolves inside `dir`, so that no later entry can be written through one.
+ * Resolves `segments` (relative to the archive's root) the way the kernel will once every symlink of
+ * the archive exists: component by component, replacing each link by its target. Lexical checks
+ * are not enough — with `a -> .`, `a/a/a/../../..` is lexically the root but really three levels
+ * above it. Throws when the path leaves the root or loops; a path to nothing is fine (a dangling
+ * link harms no one).
+ */
+export function resolveInArchive(segments: string[], links: ReadonlyMap<string, string>, what: string): string[] {
+  const pending = [...segments].reverse();
+  const resolved: string[] = [];
+  let hops = 0;
+  while (pending.length) {
+    const c = pending.pop()!;
+    if (c === '' || c === '.') continue;
+    if (c === '..') {
+      if (resolved.length === 0) throw new ZipError(`${what} points outside the archive`);
+      resolved.pop();
+      continue;
+    }
+    resolved.push(c);
+    const target = links.get(resolved.join('/'));
+    if (target === undefined) continue;
+    if (++hops > MAX_LINK_HOPS) throw new ZipError(`${what} is a symlink loop`);
+    if (target.startsWith('/') || target.includes('\0')) throw new ZipError(`${what} points outside the archive`);
+    resolved.pop();
+    for (const t of target.split('/').reverse()) pending.push(t);
+  }
+  return resolved;
+}
+
+/**
+ * Unpacks into `dir` (which must exist and be empty). Symlinks are created last, and only when their
+ * target resolves inside `dir` through every other link of the archive (then checked again with
+ * realpath once all exist), so that no entry can be written or read through one. Any filesystem
+ * refusal (an entry that is both a file and a link, say) is a ZipError, never an internal error.
  */
 export function unzipTo(zip: Buffer, dir: string, limits: UnzipLimits): { files: number; size: number } {
+  try {
+    return unpack(zip, dir, limits);
+  } catch (err) {
+    if (err instanceof ZipError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new ZipError(`cannot unpack the archive (${code})`);
+    throw err;
+  }
+}
+
+function unpack(zip: Buffer, dir: string, limits: UnzipLimits): { files: number; size: number } {
   const { entries, size: declared } = inspectZip(zip);
   if (declared > limits.maxSize) throw new ZipError(`unzipped size ${declared} exceeds ${limits.maxSize} bytes`);
   const root = resolve(dir);
-  const links: Array<{ path: string; target: string }> = [];
+  const links = new Map<string, string>();
   let files = 0;
   let size = 0;
   for (const e of entries) {
@@ -162,7 +208,9 @@ export function unzipTo(zip: Buffer, dir: string, limits: UnzipLimits): { files:
     size += data.length;
     if (size > limits.maxSize) throw new ZipError(`unzipped size exceeds ${limits.maxSize} bytes`);
     if (e.isSymlink) {
-      links.push({ path, target: data.toString('utf8') });
+      const target = data.toString('utf8');
+      if (target.startsWith('/') || target.includes('\0')) throw new ZipError(`symlink ${segments.join('/')} points outside the archive`);
+      links.set(segments.join('/'), target);
       continue;
     }
     mkdirSync(dirname(path), { recursive: true });
@@ -172,21 +220,76 @@ export function unzipTo(zip: Buffer, dir: string, limits: UnzipLimits): { files:
     chmodSync(path, perm);
     files++;
   }
-  for (const link of links) {
-    if (link.target.startsWith('/') || link.target.includes('\0')) throw new ZipError(`symlink ${link.path} points outside the archive`);
-    const resolved = resolve(dirname(link.path), link.target);
-    if (resolved !== root && !resolved.startsWith(root + sep)) throw new ZipError(`symlink ${link.path} points outside the archive`);
-    mkdirSync(dirname(link.path), { recursive: true });
-    symlinkSync(link.target, link.path);
+  // Every link, its directory and its target must resolve inside the root with all links in place.
+  for (const [name, target] of links) {
+    const segments = name.split('/');
+    resolveInArchive(segments.slice(0, -1), links, `symlink ${name}`);
+    resolveInArchive([...segments.slice(0, -1), ...target.split('/')], links, `symlink ${name}`);
+  }
+  for (const [name, target] of links) {
+    const path = join(root, ...name.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    symlinkSync(target, path);
+  }
+  // The same question asked of the kernel itself (realpath(3): Node's JS realpath resolves `..`
+  // lexically, the very mistake this guards against), now that everything exists.
+  const realRoot = realpathSync.native(root);
+  for (const name of links.keys()) {
+    let real: string;
+    try {
+      real = realpathSync.native(join(root, ...name.split('/')));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      if (code === 'ELOOP') throw new ZipError(`symlink ${name} is a symlink loop`);
+      throw err;
+    }
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new ZipError(`symlink ${name} points outside the archive`);
   }
   return { files, size };
 }
 
+/**
+ * Removes the symlinks under `dir` that loop or resolve outside it, and returns their paths relative
+ * to `dir`. For directories merged from several checked archives (a function's layers in one /opt):
+ * each layer's links stay inside that layer, but a link in one layer can walk through a link of
+ * another once they share a directory. Walks without following links and without recursion.
+ */
+export function removeEscapingLinks(dir: string): string[] {
+  const root = realpathSync.native(dir); // native: realpath(3), not Node's lexical `..` handling
+  const removed: string[] = [];
+  const pending = [''];
+  while (pending.length) {
+    const rel = pending.pop()!;
+    for (const d of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) pending.push(child);
+      if (!d.isSymbolicLink()) continue;
+      const path = join(root, child);
+      let inside = true;
+      try {
+        const real = realpathSync.native(path);
+        inside = real === root || real.startsWith(root + sep);
+      } catch (err) {
+        inside = (err as NodeJS.ErrnoException).code !== 'ELOOP';
+      }
+      if (!inside) {
+        unlinkSync(path);
+        removed.push(child);
+      }
+    }
+  }
+  return removed;
+}
+
 export interface ZipInput {
   name: string;
+  /** The file's bytes, or a symlink's target. */
   data: string | Buffer;
   /** Unix permission bits (default 0o644; 0o755 for an executable). */
   mode?: number;
+  /** Stores the entry as a symlink to `data` (Unix mode 0o120777), as `zip --symlinks` does. */
+  symlink?: boolean;
 }
 
 /** Builds a deflated zip archive (tests, bench and examples; Fogbank itself never needs to write one). */
@@ -221,7 +324,8 @@ export function buildZip(files: ZipInput[]): Buffer {
     central.writeUInt32LE(deflated.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(((0o100000 | (f.mode ?? 0o644)) << 16) >>> 0, 38);
+    const type = f.symlink ? 0o120000 : 0o100000;
+    central.writeUInt32LE(((type | (f.mode ?? (f.symlink ? 0o777 : 0o644))) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
     offset += 30 + name.length + deflated.length;

@@ -1,14 +1,33 @@
 // CloudWatch Logs filter patterns (metric filters, subscription filters, FilterLogEvents): terms and
 // quoted phrases (all must match), `?term` (any), `-term` (none), `%regex%`, JSON patterns
 // `{ $.level = "error" && $.latency > 100 }` and space-delimited patterns `[ip, user, ..., status = 4*]`.
-// A pattern compiles once into a matcher; bad syntax is the service's InvalidParameterException.
+// A pattern compiles once into a matcher (regexes by RE2, wildcards by core/wildcard.ts: linear, never
+// backtracking); bad syntax is the service's InvalidParameterException.
+import { RE2JS } from 're2js';
 import { ServiceError } from '../../protocol/errors.ts';
+import { constraints } from '../../protocol/constraints.ts';
+import { compileWildcard, type Wildcard } from '../../../core/wildcard.ts';
 
 export interface FilterMatcher {
   matches(message: string): boolean;
   /** Space-delimited patterns: the named fields of a matching message ($name → value). */
   extract(message: string): Record<string, string> | undefined;
+  /** How many `%regex%` terms the pattern has (the log group's regex-filter quota counts them). */
+  regexCount: number;
 }
+
+/** A `%regex%` term, compiled by RE2 (linear time): user regexes never reach a backtracking engine. */
+interface Regex {
+  test(text: string): boolean;
+}
+
+/** filterPattern's length limit in every operation's model. */
+export const MAX_FILTER_PATTERN = 1024;
+/** "There is a limit of 2 regex for each filter pattern" (CloudWatch Logs filter pattern syntax). */
+export const MAX_REGEX_PER_PATTERN = 2;
+// The documented regex alphabet: letters, digits, the symbols : _ # = @ / ; , - and the operators
+// ^ $ ? [ ] { } | \ * + . — no parentheses (not even escaped), no other symbol, no multi-byte character.
+const REGEX_ALPHABET = /^[A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+.]*$/;
 
 export function invalidPattern(detail: string): ServiceError {
   return new ServiceError('InvalidParameterException', `Invalid filter pattern: ${detail}`, 400);
@@ -20,18 +39,27 @@ export function compileFilterPattern(pattern: string | undefined): FilterMatcher
   const key = pattern ?? '';
   let m = cache.get(key);
   if (!m) {
-    m = compile(key.trim());
+    // Checked before parsing: the parsers recurse on parentheses, so the length bounds their depth.
+    constraints().length('filterPattern', key, 0, MAX_FILTER_PATTERN).check('InvalidParameterException');
+    const counter = { regexes: 0 };
+    m = { ...compile(key.trim(), counter), regexCount: counter.regexes };
+    if (counter.regexes > MAX_REGEX_PER_PATTERN) throw invalidPattern(`a filter pattern can contain at most ${MAX_REGEX_PER_PATTERN} regular expressions`);
     if (cache.size > 500) cache.clear();
     cache.set(key, m);
   }
   return m;
 }
 
-function compile(p: string): FilterMatcher {
+type Compiled = Omit<FilterMatcher, 'regexCount'>;
+interface Counter {
+  regexes: number;
+}
+
+function compile(p: string, counter: Counter): Compiled {
   if (p === '' || p === '""') return { matches: () => true, extract: () => ({}) };
   if (p.startsWith('{')) {
     if (!p.endsWith('}')) throw invalidPattern('a JSON pattern must end with }');
-    const expr = new JsonPatternParser(p.slice(1, -1)).parseAll();
+    const expr = new JsonPatternParser(p.slice(1, -1), counter).parseAll();
     return {
       matches: (msg) => {
         const doc = parseJsonObject(msg);
@@ -42,22 +70,49 @@ function compile(p: string): FilterMatcher {
   }
   if (p.startsWith('[')) {
     if (!p.endsWith(']')) throw invalidPattern('a space-delimited pattern must end with ]');
-    const fields = parseDelimited(p.slice(1, -1));
+    const fields = parseDelimited(p.slice(1, -1), counter);
     return {
       matches: (msg) => matchDelimited(fields, msg) !== undefined,
       extract: (msg) => matchDelimited(fields, msg),
     };
   }
   if (p.length > 1 && p.startsWith('%') && p.endsWith('%')) {
-    const re = regex(p.slice(1, -1));
+    const re = regex(p.slice(1, -1), counter);
     return { matches: (msg) => re.test(msg), extract: () => ({}) };
   }
-  return termMatcher(p);
+  return termMatcher(p, counter);
 }
 
-function regex(source: string): RegExp {
+/**
+ * Fogbank's own bound (AWS documents none): RE2 expands `x{1000}` into 1000 copies, so 145 of them
+ * in one 1024-character pattern make a program that costs seconds per message — linear, but a
+ * FilterLogEvents scans up to 200,000 of them. Without parentheses nothing nests, so the sum of the
+ * counts bounds the program; 1000 in all admits every pattern AWS's documentation shows.
+ */
+const MAX_REPETITIONS = 1000;
+
+function repetitions(source: string): number {
+  let total = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '{') {
+      const m = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i, i + 20));
+      if (m) total += Math.max(Number(m[1]), m[2] ? Number(m[2]) : 0);
+    }
+  }
+  return total;
+}
+
+function regex(source: string, counter: Counter): Regex {
+  counter.regexes++;
+  if (!REGEX_ALPHABET.test(source)) throw new ServiceError('InvalidParameterException', 'Invalid character(s) in term', 400);
+  if (repetitions(source) > MAX_REPETITIONS) throw invalidPattern(`%${source}% repeats more than ${MAX_REPETITIONS} times in all`);
   try {
-    return new RegExp(source);
+    return RE2JS.compile(source);
   } catch {
     throw invalidPattern(`bad regular expression %${source}%`);
   }
@@ -71,7 +126,7 @@ interface Term {
   test: (msg: string) => boolean;
 }
 
-function termMatcher(p: string): FilterMatcher {
+function termMatcher(p: string, counter: Counter): Compiled {
   const terms: Term[] = [];
   let i = 0;
   while (i < p.length) {
@@ -91,7 +146,7 @@ function termMatcher(p: string): FilterMatcher {
     } else if (p[i] === '%') {
       const end = p.indexOf('%', i + 1);
       if (end < 0) throw invalidPattern('unterminated %regex%');
-      const re = regex(p.slice(i + 1, end));
+      const re = regex(p.slice(i + 1, end), counter);
       i = end + 1;
       test = (msg) => re.test(msg);
     } else {
@@ -122,14 +177,16 @@ type JsonExpr =
   | { type: 'compare'; path: Array<string | number>; op: Op; value: Literal }
   | { type: 'is'; path: Array<string | number>; what: 'null' | 'true' | 'false' | 'not-exists' | 'exists' };
 
-type Literal = { kind: 'string'; text: string; wildcard?: RegExp } | { kind: 'number'; n: number; text: string } | { kind: 'regex'; re: RegExp };
+type Literal = { kind: 'string'; text: string; wildcard?: Wildcard } | { kind: 'number'; n: number; text: string } | { kind: 'regex'; re: Regex };
 
 class JsonPatternParser {
   #s: string;
   #i = 0;
+  #counter: Counter;
 
-  constructor(s: string) {
+  constructor(s: string, counter: Counter) {
     this.#s = s;
+    this.#counter = counter;
   }
 
   parseAll(): JsonExpr {
@@ -226,7 +283,7 @@ class JsonPatternParser {
     if (s[this.#i] === '%') {
       const end = s.indexOf('%', this.#i + 1);
       if (end < 0) throw invalidPattern('unterminated %regex% in JSON pattern');
-      const re = regex(s.slice(this.#i + 1, end));
+      const re = regex(s.slice(this.#i + 1, end), this.#counter);
       this.#i = end + 1;
       return { kind: 'regex', re };
     }
@@ -241,12 +298,7 @@ class JsonPatternParser {
 
 function stringLiteral(text: string): Literal {
   if (!text.includes('*')) return { kind: 'string', text };
-  const re = new RegExp(`^${text.split('*').map(escapeRe).join('.*')}$`, 's');
-  return { kind: 'string', text, wildcard: re };
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { kind: 'string', text, wildcard: compileWildcard(text) };
 }
 
 function parseJsonObject(msg: string): unknown {
@@ -339,7 +391,7 @@ interface DelimitedField {
   conditions: Condition[][];
 }
 
-function parseDelimited(body: string): DelimitedField[] {
+function parseDelimited(body: string, counter: Counter): DelimitedField[] {
   const parts = splitOutsideQuotes(body, ',');
   const fields: DelimitedField[] = [];
   for (const raw of parts) {
@@ -356,7 +408,7 @@ function parseDelimited(body: string): DelimitedField[] {
     const conditions: Condition[][] = [];
     if (rest) {
       for (const alt of splitOutsideQuotes(`${name}${part.slice(name.length)}`, '||')) {
-        conditions.push(splitOutsideQuotes(alt, '&&').map((c) => parseCondition(c.trim())));
+        conditions.push(splitOutsideQuotes(alt, '&&').map((c) => parseCondition(c.trim(), counter)));
       }
     }
     fields.push({ name, ellipsis: false, conditions });
@@ -364,13 +416,13 @@ function parseDelimited(body: string): DelimitedField[] {
   return fields;
 }
 
-function parseCondition(c: string): Condition {
+function parseCondition(c: string, counter: Counter): Condition {
   const m = /^([A-Za-z0-9_$-]+)\s*(!=|<=|>=|=|<|>)\s*(.*)$/s.exec(c);
   if (!m) throw invalidPattern(`bad condition ${JSON.stringify(c)}`);
   const raw = m[3].trim();
   let value: Literal;
   if (raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2) value = stringLiteral(raw.slice(1, -1));
-  else if (raw.length > 1 && raw.startsWith('%') && raw.endsWith('%')) value = { kind: 'regex', re: regex(raw.slice(1, -1)) };
+  else if (raw.length > 1 && raw.startsWith('%') && raw.endsWith('%')) value = { kind: 'regex', re: regex(raw.slice(1, -1), counter) };
   else if (raw !== '' && Number.isFinite(Number(raw))) value = { kind: 'number', n: Number(raw), text: raw };
   else if (raw === '') throw invalidPattern(`missing value in ${JSON.stringify(c)}`);
   else value = stringLiteral(raw);

@@ -227,6 +227,70 @@ test('subscription filters: at most two per group, described and deleted', async
   await expectError(logs.send(new CW.DeleteSubscriptionFilterCommand({ logGroupName: 'g', filterName: 'a' })), 'ResourceNotFoundException');
 });
 
+test('regex filter patterns: linear time (RE2), the documented alphabet and quotas', async () => {
+  const line = `${'a'.repeat(40)}!`;
+  await groupWithEvents('g', 's', [line, 'user=bob status=500', 'user=amy status=200']);
+  // The best of three, so that a machine busy with other work does not fail the bound; a backtracking
+  // engine would take seconds every time.
+  const timed = async <T>(send: () => Promise<T>) => {
+    let best = Infinity;
+    let r: T | Error = new Error('not sent');
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      r = await send().catch((e: Error) => e);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { r, ms: best };
+  };
+  // Eight stars: over this 41-character line a backtracking engine takes minutes; RE2 is linear.
+  const stars = '%a*a*a*a*a*a*a*a*c%';
+  for (const send of [
+    () => logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: stars })),
+    () => logs.send(new CW.TestMetricFilterCommand({ filterPattern: stars, logEventMessages: [line] })),
+    () => logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'stars', filterPattern: stars, metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] })),
+  ]) {
+    const { r, ms } = await timed(send);
+    assert.ok(!(r instanceof Error), String(r));
+    assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
+  }
+  assert.deepEqual((await logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: stars }))).events, []);
+  // The classic (a+)+$: parentheses are outside CloudWatch's regex alphabet, refused as AWS does.
+  for (const send of [
+    () => logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: '%(a+)+$%' })),
+    () => logs.send(new CW.TestMetricFilterCommand({ filterPattern: '%(a+)+$%', logEventMessages: [line] })),
+    () => logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'nested', filterPattern: '%(a+)+$%', metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] })),
+  ]) {
+    const { r, ms } = await timed(send);
+    assert.equal((r as Error).name, 'InvalidParameterException');
+    assert.equal((r as Error).message, 'Invalid character(s) in term');
+    assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
+  }
+  await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: '%something!%' })), 'InvalidParameterException', /Invalid character/);
+  await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: '%\\(x\\)%' })), 'InvalidParameterException', /Invalid character/);
+  // Legitimate regexes still match, including the documented examples and hex escapes for ( and ).
+  const q = async (filterPattern: string) => (await logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern }))).events!.map((e) => e.message);
+  assert.deepEqual(await q('%status=5[0-9]{2}%'), ['user=bob status=500']);
+  assert.deepEqual(await q('%^user=a|bob%'), ['user=bob status=500', 'user=amy status=200']);
+  assert.deepEqual(await q('[u, status = %=2\\d+$%]'), ['user=amy status=200']);
+  const t = await logs.send(new CW.TestMetricFilterCommand({ filterPattern: '%\\x28ok\\x29%', logEventMessages: ['(ok)', 'ok'] }));
+  assert.deepEqual(t.matches?.map((m) => m.eventMessage), ['(ok)']);
+  // RE2 expands counted repetitions: Fogbank bounds their sum (145 x .{1000} cost seconds per message).
+  await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: `%${'.{1000}'.repeat(145)}%` })), 'InvalidParameterException', /repeats more than 1000 times/);
+  assert.deepEqual(await q('%\\d{1,3}=\\d{1,3}|status=[0-9]{3}$%'), ['user=bob status=500', 'user=amy status=200']);
+  // At most two regexes in one pattern; at most 1024 characters.
+  await expectError(logs.send(new CW.FilterLogEventsCommand({ logGroupName: 'g', filterPattern: '{ $.a = %x% || $.b = %y% || $.c = %z% }' })), 'InvalidParameterException', /at most 2 regular expressions/);
+  await expectError(logs.send(new CW.TestMetricFilterCommand({ filterPattern: `{ ${'('.repeat(5000)}$.a = 1 }`, logEventMessages: ['x'] })), 'InvalidParameterException', /length less than or equal to 1024/);
+  // At most five regex filters per log group, metric and subscription filters together.
+  const once = fb.client(CW.CloudWatchLogsClient, { maxAttempts: 1 });
+  for (let i = 1; i <= 4; i++) {
+    await logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: `r${i}`, filterPattern: `%r${i}%`, metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] }));
+  }
+  await logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'r1', filterPattern: '%again%', metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] }));
+  await logs.send(new CW.PutMetricFilterCommand({ logGroupName: 'g', filterName: 'plain', filterPattern: 'ERROR', metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] }));
+  const dest = 'arn:aws:lambda:us-east-1:000000000000:function:f';
+  await expectError(once.send(new CW.PutSubscriptionFilterCommand({ logGroupName: 'g', filterName: 'sixth', filterPattern: '%six%', destinationArn: dest })), 'LimitExceededException');
+});
+
 test('filter pattern compiler: JSON selectors and operators', () => {
   const m = (p: string, s: string) => compileFilterPattern(p).matches(s);
   assert.ok(m('{ $.a[1] = 2 }', '{"a":[1,2]}'));

@@ -29,8 +29,10 @@ import { startLifecycle } from './lifecycle.ts';
 import { shapeResponse } from './http/wire.ts';
 import { intercept } from './http/intercept.ts';
 import { addCorsHeaders } from './http/cors.ts';
+import { guardHeaders } from './http/header-values.ts';
 import { adminRoutes } from './admin.ts';
 import { checkBufferedDigests } from './bodies.ts';
+import { allowsAnonymous } from './anonymous.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -165,11 +167,13 @@ export default defineService<S3Handlers, S3Store>({
     UpdateBucketMetadataInventoryTableConfiguration: md.updateBucketMetadataInventoryTableConfiguration,
     UpdateBucketMetadataAnnotationTableConfiguration: md.updateBucketMetadataAnnotationTableConfiguration,
   }),
-  intercept: (http, ctx) => intercept(http, ctx),
+  intercept: (http, ctx) => intercept(http, ctx, model),
+  anonymous: (http, ctx) => allowsAnonymous(http, ctx),
   decorate(response, http, ctx) {
     shapeResponse(response, ctx.operation);
     if (ctx.operation === 'RestoreObject' && response.status === 200 && restoreAccepted.has(http)) response.status = 202;
     addCorsHeaders(response, http, ctx);
+    guardHeaders(response, ctx.requestId);
   },
   admin: adminRoutes,
 });

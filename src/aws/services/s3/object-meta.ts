@@ -8,6 +8,7 @@ import type { Bucket, ObjectMeta, ObjectVersion } from './store.ts';
 import { storedContentEncoding } from './bodies.ts';
 import { checksumOutput } from './checksums.ts';
 import { S3Errors } from './errors.ts';
+import { checkHeaderValue, isHeaderName } from './http/header-values.ts';
 
 const MAX_METADATA_BYTES = 2048;
 const SSE_VALUES = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
@@ -35,6 +36,7 @@ interface EncryptionDefault {
 /** The metadata of a new object from a PutObject / CreateMultipartUpload / CopyObject(REPLACE) request. */
 export function metaFromInput(ctx: Ctx, bucket: Bucket, input: MetaInput, rawExpires: string | undefined): ObjectMeta {
   const meta: ObjectMeta = {};
+  checkStoredHeaders(input);
   meta.ContentType = input.ContentType || 'binary/octet-stream';
   const enc = storedContentEncoding(input.ContentEncoding);
   if (enc) meta.ContentEncoding = enc;
@@ -62,6 +64,19 @@ export function metaFromInput(ctx: Ctx, bucket: Bucket, input: MetaInput, rawExp
   }
   Object.assign(meta, encryptionOf(ctx, bucket, input));
   return meta;
+}
+
+/**
+ * What is stored here is sent back as headers on every read. Over HTTP Node has already refused what
+ * no header can carry; a browser POST form field or an internal call can still hold a CR/LF or a
+ * character beyond ISO-8859-1 (user metadata values are RFC 2047-encoded on the way out instead).
+ */
+function checkStoredHeaders(input: MetaInput): void {
+  checkHeaderValue(input.ContentType, 'Content-Type');
+  checkHeaderValue(input.WebsiteRedirectLocation, 'x-amz-website-redirect-location');
+  for (const k of Object.keys(input.Metadata ?? {})) {
+    if (!isHeaderName(`x-amz-meta-${k}`)) throw S3Errors.invalidArgument('Your metadata key is not valid.', `x-amz-meta-${k}`, k);
+  }
 }
 
 /** Server-side encryption settings: the request's, else the bucket default, else SSE-S3 (AES256). */

@@ -32,10 +32,14 @@ interface RawResponse {
   body: string;
 }
 
-/** A request with full control of the Host header and body framing. */
-function raw(method: string, path: string, opts: { host?: string; headers?: Record<string, string | number>; body?: Buffer | string; expect100?: boolean } = {}): Promise<RawResponse> {
+/** A SigV4 Authorization header: Fogbank needs one to be present (it does not verify it yet). */
+const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0';
+
+/** A request with full control of the Host header and body framing; signed unless `anonymous`. */
+function raw(method: string, path: string, opts: { host?: string; headers?: Record<string, string | number>; body?: Buffer | string; expect100?: boolean; anonymous?: boolean } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
+    const headers = { host: opts.host ?? `127.0.0.1:${port}`, ...(opts.anonymous ? {} : { authorization: AUTH }), ...opts.headers };
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -105,7 +109,7 @@ test('errors are bare <Error> documents with the request id', async () => {
   assert.match(list.body, /<ListAllMyBucketsResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
 });
 
-test('unsigned PUTs: binary/octet-stream by default, Content-Length required, Expect: 100-continue', async () => {
+test('raw PUTs: binary/octet-stream by default, Content-Length required, Expect: 100-continue', async () => {
   await s3.send(new S.CreateBucketCommand({ Bucket: 'plain' }));
   const put = await raw('PUT', '/plain/raw', { body: 'abc' });
   assert.equal(put.status, 200);
@@ -293,11 +297,11 @@ test('CORS: preflight answered from the rules, headers on actual responses', asy
   const badHeader = await preflight('http://app.example', 'PUT', 'authorization2');
   assert.equal(badHeader.status, 403);
   assert.equal((await fetch(`${fb.endpoint}/cors/k`, { method: 'OPTIONS' })).status, 400);
-  const actual = await fetch(`${fb.endpoint}/cors/k`, { headers: { origin: 'http://app.example' } });
+  const actual = await fetch(`${fb.endpoint}/cors/k`, { headers: { origin: 'http://app.example', authorization: AUTH } });
   assert.equal(actual.status, 200);
   assert.equal(actual.headers.get('access-control-allow-origin'), 'http://app.example');
   assert.equal(actual.headers.get('access-control-expose-headers'), 'ETag');
-  const noOrigin = await fetch(`${fb.endpoint}/cors/k`);
+  const noOrigin = await fetch(`${fb.endpoint}/cors/k`, { headers: { authorization: AUTH } });
   assert.equal(noOrigin.headers.get('access-control-allow-origin'), null);
 });
 
@@ -365,7 +369,7 @@ test('an upload cut off midway leaves no object and no temporary file', async ()
   await s3.send(new S.CreateBucketCommand({ Bucket: 'cutoff' }));
   await s3.send(new S.PutObjectCommand({ Bucket: 'cutoff', Key: 'k', Body: 'previous' }));
   await new Promise<void>((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: '/cutoff/k', headers: { 'content-length': 4 * 1024 * 1024 } });
+    const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: '/cutoff/k', headers: { 'content-length': 4 * 1024 * 1024, authorization: AUTH } });
     req.on('error', () => resolve());
     req.write(Buffer.alloc(1024 * 1024, 1), () => setTimeout(() => req.destroy(), 100));
     req.on('close', () => resolve());

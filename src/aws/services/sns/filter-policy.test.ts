@@ -105,6 +105,16 @@ const invalid: Array<[string, string, 'MessageAttributes' | 'MessageBody']> = [
   ['exists with a string', '{"a":[{"exists":"yes"}]}', 'MessageBody'],
   ['a bad cidr', '{"a":[{"cidr":"10.0.0.0/99"}]}', 'MessageBody'],
   ['$or with one alternative', '{"$or":[{"a":["1"]}]}', 'MessageBody'],
+  ['10,000 nested $or (a stack overflow before)', (() => {
+    let p = '{"a":["x"]}';
+    for (let i = 0; i < 10_000; i++) p = `{"$or":[{"b":["y"]},${p}]}`;
+    return p;
+  })(), 'MessageBody'],
+  ['150 nested $or: over 150 combinations', (() => {
+    let p = '{"a":["x"]}';
+    for (let i = 0; i < 150; i++) p = `{"$or":[{"b":["y"]},${p}]}`;
+    return p;
+  })(), 'MessageBody'],
   ['too many combinations', JSON.stringify({ a: Array.from({ length: 20 }, (_, i) => `v${i}`), b: Array.from({ length: 10 }, (_, i) => `w${i}`) }), 'MessageBody'],
 ];
 

@@ -32,6 +32,8 @@ export interface FilterPolicy {
 export class FilterPolicyError extends Error {}
 
 const MAX_NUMBER = 1e9;
+/** SNS's cap on a policy's combinations; a chain of n nested `$or`s has at least n + 1 of them. */
+const MAX_COMBINATIONS = 150;
 
 function fail(message: string): never {
   throw new FilterPolicyError(message);
@@ -47,9 +49,9 @@ export function parseFilterPolicy(text: string, scope: FilterScope): FilterPolic
   }
   if (!isObject(doc)) fail('Filter policy must be a JSON object');
   const counter = { combinations: 1 };
-  const root = parseClause(doc, scope, 1, counter);
+  const root = parseClause(doc, scope, 1, counter, 0);
   if (scope === 'MessageAttributes' && countKeys(root) > 5) fail('Filter policy can not have more than 5 keys');
-  if (counter.combinations > 150) fail('Filter policy is too complex');
+  if (counter.combinations > MAX_COMBINATIONS) fail('Filter policy is too complex');
   return { scope, root };
 }
 
@@ -57,14 +59,17 @@ function countKeys(c: Clause): number {
   return c.keys.length + Math.max(0, ...c.alternatives.map((alt) => Math.max(0, ...alt.map(countKeys))));
 }
 
-function parseClause(doc: Record<string, unknown>, scope: FilterScope, depth: number, counter: { combinations: number }): Clause {
+function parseClause(doc: Record<string, unknown>, scope: FilterScope, depth: number, counter: { combinations: number }, orDepth: number): Clause {
   if (Object.keys(doc).length === 0 && depth === 1) return { keys: [], alternatives: [] };
   if (depth > 5 + 1) fail('Filter policy has more than 5 levels of nesting');
+  // `$or` does not add a level of nesting, so it alone could recurse as deep as the 256 KB policy
+  // allows (a stack overflow); past this many nested `$or`s the policy is over 150 combinations anyway.
+  if (orDepth >= MAX_COMBINATIONS) fail('Filter policy is too complex');
   const clause: Clause = { keys: [], alternatives: [] };
   for (const [key, value] of Object.entries(doc)) {
     if (key === '$or') {
       if (!Array.isArray(value) || value.length < 2 || !value.every(isObject)) fail('$or must be an array of at least two JSON objects');
-      clause.alternatives.push((value as Record<string, unknown>[]).map((v) => parseClause(v, scope, depth, counter)));
+      clause.alternatives.push((value as Record<string, unknown>[]).map((v) => parseClause(v, scope, depth, counter, orDepth + 1)));
       continue;
     }
     if (Array.isArray(value)) {
@@ -73,7 +78,7 @@ function parseClause(doc: Record<string, unknown>, scope: FilterScope, depth: nu
       clause.keys.push({ key, conditions: value.map((v) => parseCondition(v, scope)) });
     } else if (isObject(value)) {
       if (scope === 'MessageAttributes') fail(`"${key}" must be an object or an array`);
-      clause.keys.push({ key, nested: parseClause(value, scope, depth + 1, counter) });
+      clause.keys.push({ key, nested: parseClause(value, scope, depth + 1, counter, orDepth) });
     } else {
       fail(`"${key}" must be an object or an array`);
     }

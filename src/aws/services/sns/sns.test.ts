@@ -192,6 +192,13 @@ test('filter policies on attributes and on the message body decide who gets a me
     sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subs[0].SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: '{"price":[{"numeric":["!",1]}]}' })),
     (e: Error) => e.name === 'InvalidParameterException' && e.message.startsWith('Invalid parameter: FilterPolicy:'),
   );
+  // $or nested 10,000 deep (220 KB) used to overflow the parser's stack: now SNS's complexity error.
+  let deep = '{"a":["x"]}';
+  for (let i = 0; i < 10_000; i++) deep = `{"$or":[{"b":["y"]},${deep}]}`;
+  await assert.rejects(
+    sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subs[0].SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: deep })),
+    (e: Error) => e.name === 'InvalidParameterException' && e.message === 'Invalid parameter: FilterPolicy: Filter policy is too complex',
+  );
 });
 
 test('FIFO topic to FIFO queue: group ids, deduplication and sequence numbers', async () => {

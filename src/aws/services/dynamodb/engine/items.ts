@@ -12,7 +12,7 @@ import { writeItem, type OldItem } from './write.ts';
 import { readUnits, writeUnits, type Consumption } from './capacity.ts';
 import { conditionalCheckFailed, validation } from '../errors.ts';
 import { ServiceError } from '../../../protocol/errors.ts';
-import { decodeItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribute.ts';
+import { checkItemNesting, decodeItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribute.ts';
 
 export interface WriteRequest {
   spec: TableSpec;
@@ -73,6 +73,8 @@ export function evaluateWrite(store: DynamoStore, w: WriteRequest): WriteOutcome
       const next = w.update ? applyUpdate(w.update, base) : w.attributeUpdates ? applyAttributeUpdates(w.attributeUpdates, base) : { ...base };
       const nextSize = itemSize(next);
       if (nextSize > MAX_ITEM_SIZE) throw validation('Item size to update has exceeded the maximum allowed size');
+      // SET a.b.c = :deep can push a value that was within the limit past it once placed in the item.
+      checkItemNesting(next);
       checkIndexKeys(w.spec, next);
       return { old, next, nextSize };
     }

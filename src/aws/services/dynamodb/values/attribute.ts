@@ -58,6 +58,34 @@ export class ValueProblem extends Error {
   }
 }
 
+/**
+ * "DynamoDB supports nested attributes up to 32 levels deep", the top-level value being level 1: a
+ * scalar under 31 maps is accepted, under 32 it is refused. Real DynamoDB words it bare, for items and
+ * expression values alike (no "One or more parameter values were invalid" or "ExpressionAttributeValues
+ * contains invalid value" around it), so it is a ServiceError, not a ValueProblem callers reword.
+ */
+export const MAX_NESTING_LEVELS = 32;
+export const NESTING_MESSAGE = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+
+/** The deepest level of a value (a scalar is 1), walked without recursion; stops counting past the limit. */
+export function nestingLevels(v: AttributeValue): number {
+  let deepest = 0;
+  const stack: Array<[AttributeValue, number]> = [[v, 1]];
+  while (stack.length) {
+    const [x, level] = stack.pop()!;
+    if (level > deepest) deepest = level;
+    if (deepest > MAX_NESTING_LEVELS) return deepest;
+    if (typeof x !== 'object' || x === null) continue;
+    if (x.M && typeof x.M === 'object') for (const k in x.M) stack.push([x.M[k], level + 1]);
+    else if (Array.isArray(x.L)) for (const y of x.L) stack.push([y, level + 1]);
+  }
+  return deepest;
+}
+
+export function checkItemNesting(item: Item): void {
+  for (const k in item) if (nestingLevels(item[k]) > MAX_NESTING_LEVELS) throw validation(NESTING_MESSAGE);
+}
+
 function problem(message: string, prefixed = true): never {
   throw new ValueProblem(message, prefixed);
 }
@@ -72,7 +100,8 @@ export function checkValue(v: AttributeValue, depth = 0): void {
   for (const t of ATTRIBUTE_TYPES) if ((v as Record<string, unknown>)[t] !== undefined) count++;
   if (count === 0) problem('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes', false);
   if (count > 1) problem('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes', false);
-  if (depth > 32) problem('Nesting Levels have exceeded supported limits', true);
+  // depth counts from 0 at the top-level value, so depth 32 is the 33rd level.
+  if (depth >= MAX_NESTING_LEVELS) throw validation(NESTING_MESSAGE);
   if (v.N !== undefined) {
     v.N = numberOrProblem(v.N);
   } else if (v.NULL !== undefined) {

@@ -10,7 +10,7 @@ import { parseArn } from '../../../../core/delivery.ts';
 import { parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, RuleData, TargetData } from '../store.ts';
-import { EventPatternError, matchesPattern, parseEventPattern } from '../event-pattern.ts';
+import { EventPatternError, matchesPattern, parseEventPattern, type EventPattern } from '../event-pattern.ts';
 import { checkJsonPath } from '../input.ts';
 import { decodeToken, limitExceeded, NAME_RE, notFound, page, resolveBus, validation } from './common.ts';
 
@@ -20,9 +20,15 @@ export function ruleArn(account: string, region: string, bus: string, name: stri
   return bus === 'default' ? `arn:aws:events:${region}:${account}:rule/${name}` : `arn:aws:events:${region}:${account}:rule/${bus}/${name}`;
 }
 
-export function checkPattern(text: string): void {
+/** EventBridge's "Event pattern size" quota (characters; the default, adjustable up to 4096). */
+const MAX_PATTERN_CHARS = 2048;
+
+export function checkPattern(text: string): EventPattern {
+  if (text.length > MAX_PATTERN_CHARS) {
+    throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: Event pattern size must be at most ${MAX_PATTERN_CHARS} characters`, 400);
+  }
   try {
-    parseEventPattern(text);
+    return parseEventPattern(text);
   } catch (err) {
     if (err instanceof EventPatternError) throw new ServiceError('InvalidEventPatternException', err.message, 400);
     throw err;
@@ -210,7 +216,7 @@ const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'det
 
 export function testEventPattern(input: TestEventPatternRequest, ctx: Ctx): TestEventPatternResponse {
   void ctx;
-  checkPattern(input.EventPattern);
+  const pattern = checkPattern(input.EventPattern);
   let event: unknown;
   try {
     event = JSON.parse(input.Event);
@@ -221,5 +227,5 @@ export function testEventPattern(input: TestEventPatternRequest, ctx: Ctx): Test
   for (const f of REQUIRED_EVENT_FIELDS) {
     if (!(f in event)) throw validation(`Parameter Event is not valid. Reason: Provided Event is missing required field ${f}.`);
   }
-  return { Result: matchesPattern(parseEventPattern(input.EventPattern), event as Record<string, unknown>) };
+  return { Result: matchesPattern(pattern, event as Record<string, unknown>) };
 }

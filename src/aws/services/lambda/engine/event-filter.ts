@@ -2,6 +2,7 @@
 // values, prefix, suffix, anything-but, numeric ranges, exists, equals-ignore-case, wildcard — where
 // any one filter matching lets the record through.
 import { invalidParameter } from '../names.ts';
+import { compileWildcard } from '../../../../core/wildcard.ts';
 
 type Pattern = Record<string, unknown>;
 
@@ -73,8 +74,8 @@ function operator(op: Record<string, unknown>, x: unknown): boolean {
   }
   if ('equals-ignore-case' in op) return typeof x === 'string' && x.toLowerCase() === String(op['equals-ignore-case']).toLowerCase();
   if ('wildcard' in op) {
-    const re = new RegExp(`^${String(op.wildcard).split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-    return typeof x === 'string' && re.test(x);
+    // Linear, never a regex: `a*a*a*…` backtracks exponentially in one (see core/wildcard.ts).
+    return typeof x === 'string' && compileWildcard(String(op.wildcard)).test(x);
   }
   if ('anything-but' in op) {
     const a = op['anything-but'];

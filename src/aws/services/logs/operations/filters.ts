@@ -4,24 +4,43 @@
 import type * as T from '../generated/types.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 import { ServiceError } from '../../../protocol/errors.ts';
-import { compileFilterPattern } from '../filter-pattern.ts';
+import { compileFilterPattern, type FilterMatcher } from '../filter-pattern.ts';
 import { type Ctx, decodeToken, encodeToken, invalidParameter, requireGroup } from '../common.ts';
 
 const FILTER_NAME = /^[^:*]*$/;
 const MAX_SUBSCRIPTIONS = 2;
 const MAX_METRIC_FILTERS = 100;
+/** "A maximum of 5 filter patterns containing regex for each log group" (metric and subscription filters). */
+const MAX_REGEX_FILTERS = 5;
 
-function checkFilter(name: string, pattern: string): void {
+function checkFilter(name: string, pattern: string): FilterMatcher {
   constraints()
     .length('filterName', name, 1, 512)
     .pattern('filterName', name, FILTER_NAME, '[^:*]*')
     .length('filterPattern', pattern, 0, 1024)
     .check('InvalidParameterException');
-  compileFilterPattern(pattern);
+  return compileFilterPattern(pattern);
+}
+
+/** Refuses a sixth regex filter in the group; replacing a filter of the same kind and name is not a new one. */
+function checkRegexQuota(ctx: Ctx, groupId: number, matcher: FilterMatcher, kind: 'metric' | 'subscription', name: string): void {
+  if (matcher.regexCount === 0) return;
+  const others = [
+    ...ctx.store.metricFilters(groupId).filter((f) => kind !== 'metric' || f.name !== name),
+    ...ctx.store.subscriptions(groupId).filter((f) => kind !== 'subscription' || f.name !== name),
+  ];
+  const withRegex = others.filter((f) => {
+    try {
+      return compileFilterPattern(f.pattern).regexCount > 0;
+    } catch {
+      return false;
+    }
+  }).length;
+  if (withRegex >= MAX_REGEX_FILTERS) throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
 }
 
 export function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx: Ctx): void {
-  checkFilter(input.filterName, input.filterPattern);
+  const matcher = checkFilter(input.filterName, input.filterPattern);
   const g = requireGroup(ctx, input.logGroupName);
   if (!/^arn:[^:]+:(lambda|kinesis|firehose|logs):/.test(input.destinationArn)) {
     throw invalidParameter(`Invalid destination ARN: ${input.destinationArn}`);
@@ -33,6 +52,7 @@ export function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx
   if (!existing.some((s) => s.name === input.filterName) && existing.length >= MAX_SUBSCRIPTIONS) {
     throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
   }
+  checkRegexQuota(ctx, g.id, matcher, 'subscription', input.filterName);
   ctx.store.putSubscription({
     group_id: g.id,
     name: input.filterName,
@@ -73,7 +93,7 @@ export function deleteSubscriptionFilter(input: T.DeleteSubscriptionFilterReques
 }
 
 export function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): void {
-  checkFilter(input.filterName, input.filterPattern);
+  const matcher = checkFilter(input.filterName, input.filterPattern);
   constraints().length('metricTransformations', input.metricTransformations, 1, 1).check('InvalidParameterException');
   for (const t of input.metricTransformations) {
     constraints()
@@ -87,6 +107,7 @@ export function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): void
   if (!existing.some((f) => f.name === input.filterName) && existing.length >= MAX_METRIC_FILTERS) {
     throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
   }
+  checkRegexQuota(ctx, g.id, matcher, 'metric', input.filterName);
   ctx.store.putMetricFilter({
     group_id: g.id,
     name: input.filterName,

@@ -9,6 +9,7 @@ import type { Bucket } from '../store.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
 import type { ObjectLockConfiguration } from '../lock.ts';
+import { isHeaderValue } from '../http/header-values.ts';
 
 function configOr<T>(ctx: Ctx, bucket: Bucket, kind: string, missing: () => ServiceError): T {
   const c = ctx.store.config<T>(bucket.name, kind);
@@ -91,6 +92,10 @@ export function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): void {
     }
     for (const h of r.AllowedHeaders ?? []) {
       if ((h.match(/\*/g) ?? []).length > 1) throw S3Errors.invalidRequest(`AllowedHeader "${h}" can not have more than one wildcard.`);
+    }
+    // Origins, headers and exposed headers are echoed in Access-Control-* response headers.
+    for (const v of [...r.AllowedOrigins, ...(r.AllowedHeaders ?? []), ...(r.ExposeHeaders ?? [])]) {
+      if (!isHeaderValue(v)) throw S3Errors.malformedXml();
     }
   }
   ctx.store.putConfig(b.name, 'cors', { CORSRules: rules });

@@ -10,6 +10,7 @@ import { readObject } from '../bodies.ts';
 import { checksumOutput, isAlgorithm, type ChecksumAlgorithm } from '../checksums.ts';
 import { checkSseCustomer, objectHeaders } from '../object-meta.ts';
 import { expirationOf } from '../lifecycle.ts';
+import { checkHeaderValue } from '../http/header-values.ts';
 
 /** The version a read names: the latest, or the one asked for; 404/405 for delete markers as S3. */
 export function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, method: string): ObjectVersion {
@@ -108,7 +109,17 @@ function partRange(v: ObjectVersion, n: number): ByteRange & { count: number } {
 
 type ReadInput = T.GetObjectRequest<'in'> | T.HeadObjectRequest<'in'>;
 
+/** The response-* overrides become headers as sent: S3 refuses one no header can carry. */
+function checkOverrides(input: ReadInput): void {
+  checkHeaderValue(input.ResponseCacheControl, 'response-cache-control');
+  checkHeaderValue(input.ResponseContentDisposition, 'response-content-disposition');
+  checkHeaderValue(input.ResponseContentEncoding, 'response-content-encoding');
+  checkHeaderValue(input.ResponseContentLanguage, 'response-content-language');
+  checkHeaderValue(input.ResponseContentType, 'response-content-type');
+}
+
 function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): { v: ObjectVersion; out: Record<string, unknown>; range?: ByteRange } {
+  checkOverrides(input);
   const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const v = findVersion(ctx, bucket, input.Key, input.VersionId, method);
   const now = ctx.clock.now();

@@ -126,8 +126,9 @@ const ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', '
 
 export function getObjectAttributes(input: T.GetObjectAttributesRequest<'in'>, ctx: Ctx): T.GetObjectAttributesOutput {
   const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const attrs = input.ObjectAttributes ?? [];
-  if (!attrs.length || attrs.some((a) => !ATTRIBUTES.has(a))) throw S3Errors.invalidArgument('Invalid attribute name specified.', 'x-amz-object-attributes', attrs.join(','));
+  const attrs = (input.ObjectAttributes ?? []).filter((a) => a !== '');
+  if (!attrs.length) throw S3Errors.invalidRequest('The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty');
+  if (attrs.some((a) => !ATTRIBUTES.has(a))) throw S3Errors.invalidArgument('Invalid attribute name specified.', 'x-amz-object-attributes', attrs.join(','));
   const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   const out: T.GetObjectAttributesOutput = { LastModified: new Date(v.lastModified), ...versionOut(bucket, v) };
   if (attrs.includes('ETag')) out.ETag = v.etag.replace(/"/g, '');

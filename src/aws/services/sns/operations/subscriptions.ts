@@ -7,6 +7,7 @@ import type {
   SetSubscriptionAttributesInput, SubscribeInput, SubscribeResponse, UnsubscribeInput,
 } from '../generated/types.ts';
 import { parseArn } from '../../../../core/delivery.ts';
+import { ServiceError } from '../../../protocol/errors.ts';
 import type { Ctx } from '../state.ts';
 import { toSubscription, type SubscriptionRow } from '../store.ts';
 import { FilterPolicyError, parseFilterPolicy, type FilterScope } from '../filter-policy.ts';
@@ -168,7 +169,8 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): 
   if (!row || row.topic_arn !== input.TopicArn) throw invalidParameter('Token');
   if (!row.confirmed && ctx.clock.now() - row.created > TOKEN_LIFETIME_MS) throw invalidParameter('Token');
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
-  if (input.AuthenticateOnUnsubscribe === 'true') attrs.ConfirmationWasAuthenticated = 'true';
+  // AWS: the flag counts only when the confirming request is signed (not the SubscribeURL link).
+  if (input.AuthenticateOnUnsubscribe === 'true' && !ctx.caller.anonymous) attrs.ConfirmationWasAuthenticated = 'true';
   store.updateSubscription(row.arn, { confirmed: 1, attributes: JSON.stringify(attrs) });
   return { SubscriptionArn: row.arn };
 }
@@ -176,6 +178,10 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): 
 export async function unsubscribe(input: UnsubscribeInput, ctx: Ctx): Promise<void> {
   const row = requireSubscription(ctx, input.SubscriptionArn);
   const { store, engine } = ctx.store;
+  // The UnsubscribeURL link works unsigned, unless the subscription was confirmed with AuthenticateOnUnsubscribe.
+  if (ctx.caller.anonymous && (JSON.parse(row.attributes) as Record<string, string>).ConfirmationWasAuthenticated === 'true') {
+    throw new ServiceError('AuthorizationError', 'This subscription was confirmed with AuthenticateOnUnsubscribe: unsubscribing needs a signed request', 403);
+  }
   store.deleteSubscription(row.arn);
   if ((row.protocol === 'http' || row.protocol === 'https') && row.confirmed) {
     const token = row.token ?? randomBytes(64).toString('hex');
