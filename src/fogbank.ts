@@ -16,7 +16,8 @@ import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
-import { listen, type Listener } from './server/listener.ts';
+import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
+import { isClientDisconnect } from './server/http-io.ts';
 import { HostCheck } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 
@@ -41,6 +42,8 @@ export interface FogbankOptions {
   allowedHosts?: string[];
   /** Web origins whose pages may call the cloud APIs (--cors-allowed-origins); default localhost and loopback origins. */
   corsAllowedOrigins?: string[];
+  /** The listener's header, idle-body and keep-alive timeouts (src/server/listener.ts). */
+  timeouts?: Partial<ListenerTimeouts>;
 }
 
 export interface Fogbank {
@@ -123,6 +126,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         const q = url.indexOf('?');
         const path = q < 0 ? url : url.slice(0, q);
         admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
+          // A client that left mid-request is no failure of Fogbank's (http-io.ts).
+          if (isClientDisconnect(err)) return log.debug(`admin client went away: ${(err as Error).message}`);
           log.error('admin request failed', err);
           if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
         });
@@ -135,7 +140,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
           res.end();
         }
       });
-    });
+    }, options.timeouts);
     const port = listener.address.port;
     const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     env.endpoint = `http://${urlHost}:${port}`;

@@ -6,7 +6,7 @@ import type { ServiceRegistry } from '../aws/registry.ts';
 import { coverage } from './coverage.ts';
 import { RawAdminResponse } from '../aws/service.ts';
 import { ServiceError } from '../aws/protocol/errors.ts';
-import { json, type Req, type Res } from '../server/http-io.ts';
+import { isClientDisconnect, json, type Req, type Res } from '../server/http-io.ts';
 import { AdminAuth, isCrossSite } from './auth.ts';
 import { call } from './call.ts';
 import { serveUi } from './ui.ts';
@@ -108,6 +108,8 @@ export class AdminApi {
     } catch (err) {
       if (err instanceof AdminError) return json(res, err.status, { error: err.code, message: err.message });
       if (err instanceof ServiceError) return json(res, err.status, { error: err.code, message: err.message });
+      // The client left mid-request: nobody to answer, nothing wrong here.
+      if (isClientDisconnect(err)) return this.#env.log.debug(`admin ${method} ${path}: client went away`);
       this.#env.log.error(`admin ${method} ${path} failed`, err);
       return json(res, 500, { error: 'InternalError', message: String((err as Error)?.message ?? err) });
     }

@@ -12,13 +12,14 @@ import type { ServiceModel } from './protocol/model.ts';
 import type { Caller, RequestContext } from './service.ts';
 import { ServiceError, ProtocolErrors } from './protocol/errors.ts';
 import { resolveRef } from './protocol/model.ts';
+import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
 import { isAnonymousOperation } from './auth/anonymous.ts';
 import { formSignature, missingSignature } from './auth/missing-signature.ts';
 import { corsResponseHeaders, preflightResponse, refusedOrigin, servesBrowsers, type BrowserVerdict } from '../server/browser-origin.ts';
-import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
+import { EMPTY, isClientDisconnect, readBody, send, type Req, type Res } from '../server/http-io.ts';
 import type { RawDetail } from '../core/request-log.ts';
 
 interface Outcome {
@@ -110,7 +111,7 @@ export class AwsGateway {
     });
     if ((!found || (!signature && !target && found.identity.name === 's3')) && isForm(http)) {
       // An unsigned query-protocol request names its service only through Action/Version in the body.
-      http.body = await readBody(req);
+      http.body = await readBody(req, rawBodyLimit(http));
       const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: new URLSearchParams(http.body.toString('latin1')) });
       if (formFound) found = formFound;
     }
@@ -120,6 +121,7 @@ export class AwsGateway {
     const svc = await this.#registry.load(found.identity.name);
     if (found.virtualBucket) http.path = http.path === '/' ? `/${found.virtualBucket}` : `/${found.virtualBucket}${http.path}`;
     const { definition } = svc;
+    http.maxBodyBytes = definition.hooks?.maxRequestBytes;
     // awsQueryCompatible services answer form-encoded (query protocol) clients in their own dialect.
     const asQuery = definition.queryModel && svc.queryCodec && isQueryRequest(http);
     const codec: Codec = asQuery ? svc.queryCodec! : svc.codec;
@@ -155,7 +157,7 @@ export class AwsGateway {
 
   async #operation(req: Req, svc: LoadedService, codec: Codec, model: ServiceModel, http: HttpRequest, ctx: RequestContext, outcome: Outcome, signed: boolean): Promise<HttpResponse> {
     const rest = codec.protocol.startsWith('rest');
-    if (!rest && http.body === EMPTY) http.body = await readBody(req);
+    if (!rest && http.body === EMPTY) http.body = await readBody(req, rawBodyLimit(http));
     // SigV2 query clients sign inside the form body; its presence is what counts here.
     if (!signed && isForm(http)) signed = formSignature(http.body) !== undefined;
     const operation = codec.operationOf(model, http);
@@ -168,7 +170,7 @@ export class AwsGateway {
     }
     if (rest && http.body === EMPTY) {
       if (hasStreamingInput(model, operation)) http.stream = req as unknown as Readable;
-      else http.body = await readBody(req);
+      else http.body = await readBody(req, rawBodyLimit(http));
     }
     const { definition } = svc;
     const handler = definition.handlers[operation];
@@ -241,6 +243,11 @@ export class AwsGateway {
 
   #asServiceError(err: unknown, requestId: string, service?: string, operation?: string): ServiceError {
     if (err instanceof ServiceError) return err;
+    if (isClientDisconnect(err)) {
+      // The client left mid-request: nobody to answer and nothing wrong here, so no stack either.
+      this.#env.log.debug(`client went away during ${service ?? '?'}.${operation ?? '?'} (request ${requestId}): ${(err as Error).message}`);
+      return new ServiceError('RequestAborted', 'The client closed the connection before the request was complete', 400);
+    }
     this.#env.log.error(`internal error in ${service ?? '?'}.${operation ?? '?'} (request ${requestId})`, err);
     return ProtocolErrors.internal(requestId);
   }

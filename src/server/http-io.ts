@@ -1,6 +1,6 @@
 // Reading request bodies and writing responses, for every HTTP path of the server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { pipeline } from 'node:stream/promises';
 import type { HttpResponse } from '../aws/protocol/http.ts';
 import { ServiceError } from '../aws/protocol/errors.ts';
@@ -14,27 +14,169 @@ export const MAX_BUFFERED_BODY = 100 * 1024 * 1024;
 
 export const EMPTY = Buffer.alloc(0);
 
+/**
+ * Reads a whole body into memory, refusing one over `limit` (413). A client that goes silent mid-body
+ * gets RequestTimeout once the listener's idle timeout passes (watchBodyIdle); one that goes away
+ * gets a ClientDisconnected, which is no fault of Fogbank's and is not logged as one.
+ */
 export function readBody(req: Req, limit = MAX_BUFFERED_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return reject(tooLarge(limit));
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const stop = (err: Error) => {
+      idleReaders.delete(req);
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('aborted', onAborted);
+      // Whatever else arrives is drained, not kept.
+      req.on('error', () => {});
+      req.resume();
+      reject(err);
+    };
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge(limit));
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
+      if (size > limit) stop(tooLarge(limit));
+      else chunks.push(c);
+    };
+    const onEnd = () => {
+      idleReaders.delete(req);
+      resolve(chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => stop(new ClientDisconnected(err));
+    const onAborted = () => stop(new ClientDisconnected());
+    idleReaders.set(req, () => stop(requestTimeout()));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
   });
 }
 
 function tooLarge(limit: number): ServiceError {
   return new ServiceError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413);
+}
+
+/** S3's words for a client that stopped sending its body; the other services have no error of their own for it. */
+export function requestTimeout(): ServiceError {
+  return new ServiceError(
+    'RequestTimeout',
+    'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+    400,
+  );
+}
+
+/**
+ * The client closed the connection (or reset the stream) before its request was read: nobody is left
+ * to answer, and nothing went wrong in Fogbank. Logged at debug level, without a stack.
+ */
+export class ClientDisconnected extends Error {
+  readonly code = 'ClientDisconnected';
+  constructor(cause?: unknown) {
+    super('the client closed the connection before sending the whole request', cause === undefined ? undefined : { cause });
+    this.name = 'ClientDisconnected';
+  }
+}
+
+/**
+ * Errors that only say the client went away: ClientDisconnected, or node's own error for an aborted
+ * request ('aborted', ECONNRESET). Resets of Fogbank's own outbound connections are not among them.
+ */
+export function isClientDisconnect(err: unknown): boolean {
+  if (err instanceof ClientDisconnected) return true;
+  return err instanceof Error && err.message === 'aborted' && (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+}
+
+// ── Idle bodies ──────────────────────────────────────────────────────────────────────────────────
+
+/** Readers of whole bodies (readBody), told when their client has gone silent so they answer in the service's protocol. */
+const idleReaders = new WeakMap<Req, () => void>();
+
+/**
+ * Watches a request body for silence: `idleMs` without a byte arriving while Fogbank is waiting for
+ * one ends the request. A body of any length that keeps flowing is never cut, and time that Fogbank
+ * itself spends not reading (backpressure, a handler still busy) does not count. A body read by
+ * readBody is answered RequestTimeout in the service's protocol; any other (a streamed upload) gets
+ * S3's RequestTimeout document if nothing was answered yet. Either way the connection (HTTP/2: the
+ * stream) is closed afterwards, since the rest of the body will not be read.
+ */
+export function watchBodyIdle(req: Req, res: Res, idleMs: number): void {
+  if (!(idleMs > 0) || req.complete || req.readableEnded) return;
+  const timer = setTimeout(onIdle, idleMs);
+  timer.unref();
+  const stop = () => clearTimeout(timer);
+  // The clock runs from the moment the consumer asks for data (_read) until the transport hands some
+  // over (push): only then is Fogbank waiting on the client.
+  let waiting = false;
+  const push = req.push;
+  req.push = function (this: Req, chunk: unknown, encoding?: BufferEncoding) {
+    if (chunk === null) stop();
+    else {
+      waiting = false;
+      timer.refresh();
+    }
+    return push.call(this, chunk, encoding);
+  };
+  const read = req._read;
+  req._read = function (this: Req, n: number) {
+    if (!waiting) {
+      waiting = true;
+      timer.refresh();
+    }
+    return read.call(this, n);
+  };
+  // Not on the response's end: a request answered before its body was read (an error) still holds
+  // the connection until the body has arrived, and a client that never sends it must not keep it.
+  req.once('close', stop);
+
+  function onIdle() {
+    if (req.complete || req.readableEnded || req.destroyed) return;
+    // Nobody has asked for more, or data sits unread in our buffer: Fogbank is the slow side.
+    if (!waiting || req.readableLength > 0) {
+      timer.refresh();
+      return;
+    }
+    closeAfterResponse(req, res);
+    const reader = idleReaders.get(req);
+    if (reader) {
+      reader();
+      return;
+    }
+    if (!res.headersSent && !res.writableEnded) {
+      const e = requestTimeout();
+      const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${e.code}</Code><Message>${e.message}</Message></Error>`;
+      (res as ServerResponse).writeHead(e.status, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)) });
+      (res as ServerResponse).end(body);
+    } else {
+      req.destroy();
+    }
+  }
+}
+
+/** After this response, close the connection (HTTP/1.1) or the stream (HTTP/2) that still carries an unread body. */
+function closeAfterResponse(req: Req, res: Res): void {
+  if ('stream' in req) {
+    // HTTP/2: RST_STREAM(NO_ERROR) once the response is out is how a server says "stop sending"; the
+    // compatibility response reports 'finish' only when the whole stream closes, so watch the stream.
+    const stream = req.stream;
+    const done = () => {
+      if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    };
+    if (stream.writableFinished) done();
+    else stream.once('finish', done);
+    return;
+  }
+  (res as ServerResponse).shouldKeepAlive = false;
+  const done = () => {
+    if (!req.complete && !req.destroyed) req.destroy();
+  };
+  if (res.writableFinished) done();
+  else {
+    res.once('finish', done);
+    res.once('close', done);
+  }
 }
 
 function hasHeader(headers: Record<string, unknown>, name: string): boolean {
@@ -46,6 +188,11 @@ function hasHeader(headers: Record<string, unknown>, name: string): boolean {
 export async function send(res: Res, response: HttpResponse, head: boolean): Promise<void> {
   const { body, headers } = response;
   const out = res as ServerResponse;
+  // Already answered (an idle body timed out) or the client is gone: nothing more can be said.
+  if (out.headersSent || out.writableEnded || out.destroyed) {
+    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) body.destroy();
+    return;
+  }
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
     if (body !== undefined && !hasHeader(headers, 'content-length')) {
       headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);

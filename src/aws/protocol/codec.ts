@@ -61,4 +61,14 @@ export interface CodecHooks {
   validationError?: string;
   /** false: the service answers its own codes, not Coral's constraint messages (SQS's InvalidAttributeName). */
   constraints?: false;
+  /**
+   * The largest request body the service accepts, compressed or inflated (DynamoDB: 16 MB); larger ones
+   * are refused with 413 before they are parsed. Unset, the protocol layer's defaults apply.
+   */
+  maxRequestBytes?: number;
+  /**
+   * The error for a JSON document nested deeper than the codec reads (MAX_JSON_DEPTH), when the
+   * service answers something else than SerializationException (DynamoDB: its nesting ValidationException).
+   */
+  tooDeeplyNested?: () => ServiceError;
 }

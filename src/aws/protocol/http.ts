@@ -20,6 +20,11 @@ export interface HttpRequest {
   source?: Readable;
   /** Host without port, lower-case. */
   hostname?: string;
+  /**
+   * The service's own limit on the request body (CodecHooks.maxRequestBytes), raw and inflated alike;
+   * unset, the readers' defaults apply (content-encoding.ts, http-io.ts).
+   */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {

@@ -2,9 +2,10 @@
 // input members; the response is a JSON document of the output members, an error a document with
 // `__type`. This file also holds the JSON value layer that rest-json shares: reading a parsed document
 // into handler values (with Coral-style SerializationException messages) and writing values back.
-import { crc32, gunzipSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import type { Codec, CodecHooks, ResponseMeta } from './codec.ts';
 import { ProtocolErrors, ServiceError } from './errors.ts';
+import { decodedBody } from './content-encoding.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import { header } from './http.ts';
 import type { MemberView, ServiceModel } from './model.ts';
@@ -48,16 +49,38 @@ function structureOf(model: ServiceModel, shapeName: string): JsonStructure {
 // Reading JSON into handler values
 
 /**
+ * Documents nested deeper than this are refused before anything walks them: JSON.parse is iterative,
+ * but reading values into shapes (and every handler after) recurses. Far above any real request
+ * (DynamoDB's 32 levels of attributes are ~70 JSON levels; Jackson's default limit is 1000).
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A document nested deeper than MAX_JSON_DEPTH; codecs may answer it as the service does (CodecHooks.tooDeeplyNested). */
+export class NestingTooDeep extends ServiceError {
+  constructor() {
+    super('SerializationException', `The JSON document is nested deeper than ${MAX_JSON_DEPTH} levels`, 400);
+  }
+}
+
+/** The error the service answers for `err`: its own for a too deeply nested document, when it has one. */
+export function nestingError(err: unknown, hooks: CodecHooks | undefined): unknown {
+  return err instanceof NestingTooDeep && hooks?.tooDeeplyNested ? hooks.tooDeeplyNested() : err;
+}
+
+/**
  * Reads the members of structure `shapeName` from a parsed JSON object. `only`, when given, limits
  * reading to those members (rest-json: the body members). Unknown keys and nulls are ignored.
+ * `depth` is the object's own nesting level in the document (1 for the document itself).
  */
 export function readJsonStructure(
   model: ServiceModel,
   shapeName: string,
   doc: unknown,
   only?: ReadonlySet<string>,
+  depth = 1,
 ): Record<string, unknown> {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw typeMismatch(doc, 'a Structure');
+  if (depth > MAX_JSON_DEPTH) throw new NestingTooDeep();
   const s = structureOf(model, shapeName);
   const out: Record<string, unknown> = {};
   for (const key in doc) {
@@ -65,38 +88,47 @@ export function readJsonStructure(
     if (!m || (only && !only.has(m.name))) continue;
     const v = (doc as Record<string, unknown>)[key];
     if (v === null || v === undefined) continue;
-    out[m.name] = readJsonValue(model, m.view, v);
+    out[m.name] = readJsonValue(model, m.view, v, depth + 1);
   }
   return out;
 }
 
 /** Reads one JSON value as the member `view` describes, throwing SerializationException on a type mismatch. */
-export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown): unknown {
+export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown, depth = 1): unknown {
   switch (view.type) {
     case 'structure':
-      if (view.document) return v;
-      return readJsonStructure(model, view.shapeName, v);
+      if (view.document) {
+        // Handed over as parsed: bounded here, since whatever walks it later may recurse.
+        if (nestingDepth(v, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
+        return v;
+      }
+      return readJsonStructure(model, view.shapeName, v, undefined, depth);
     case 'list': {
       if (!Array.isArray(v)) throw typeMismatch(v, 'a List');
+      if (depth > MAX_JSON_DEPTH) throw new NestingTooDeep();
       const member = viewOf(model, view.member!);
       const out: unknown[] = [];
-      for (const item of v) if (item !== null) out.push(readJsonValue(model, member, item));
+      for (const item of v) if (item !== null) out.push(readJsonValue(model, member, item, depth + 1));
       return out;
     }
     case 'map': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw typeMismatch(v, 'a Map');
+      if (depth > MAX_JSON_DEPTH) throw new NestingTooDeep();
       const value = viewOf(model, view.value!);
       const out: Record<string, unknown> = {};
       for (const key in v) {
         const item = (v as Record<string, unknown>)[key];
-        if (item !== null && item !== undefined) setOwn(out, key, readJsonValue(model, value, item));
+        if (item !== null && item !== undefined) setOwn(out, key, readJsonValue(model, value, item, depth + 1));
       }
       return out;
     }
     case 'string':
       if (typeof v === 'string') return v;
-      // A jsonvalue member may arrive as the JSON itself rather than as its text.
-      if (view.jsonvalue) return JSON.stringify(v);
+      // A jsonvalue member may arrive as the JSON itself rather than as its text (JSON.stringify recurses).
+      if (view.jsonvalue) {
+        if (nestingDepth(v, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
+        return JSON.stringify(v);
+      }
       throw typeMismatch(v, 'a String');
     case 'boolean':
       if (typeof v === 'boolean') return v;
@@ -128,6 +160,25 @@ export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown)
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
+/**
+ * How deep a parsed value nests, counting from `depth` for the value itself; stops counting past
+ * MAX_JSON_DEPTH. Iterative, so it is safe on any document JSON.parse accepted.
+ */
+function nestingDepth(root: unknown, depth: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, depth]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    }
+  }
+  return max;
+}
+
 /** The message Coral (the framework behind the JSON services) gives for a value of the wrong type. */
 function typeMismatch(v: unknown, expected: string): ServiceError {
   if (Array.isArray(v)) return ProtocolErrors.serialization('Start of list found where not expected');
@@ -136,9 +187,19 @@ function typeMismatch(v: unknown, expected: string): ServiceError {
   return ProtocolErrors.serialization(`${token} can not be converted to ${expected}`);
 }
 
-/** Parses a JSON request body; an empty body is an empty object. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a JSON request body; an empty body is an empty object. JSON is UTF-8: anything else is refused, not mangled. */
 export function parseJsonBody(body: Buffer | string): unknown {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw ProtocolErrors.serialization('Malformed JSON in request body: invalid UTF-8');
+    }
+  }
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -147,15 +208,12 @@ export function parseJsonBody(body: Buffer | string): unknown {
   }
 }
 
-/** The request body, inflated when the client compressed it (SDKs gzip large bodies of some operations). */
-export function requestBody(req: HttpRequest): Buffer {
-  const encoding = header(req, 'content-encoding');
-  if (!encoding || !/\bgzip\b/i.test(encoding) || req.body.length === 0) return req.body;
-  try {
-    return gunzipSync(req.body);
-  } catch {
-    throw ProtocolErrors.serialization('The request body is not valid gzip');
-  }
+/**
+ * The request body, inflated when the client compressed it (SDKs gzip large bodies of some
+ * operations), within the service's size limit (content-encoding.ts).
+ */
+export function requestBody(req: HttpRequest, model?: ServiceModel): Buffer {
+  return decodedBody(req, model, ProtocolErrors.serialization);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,14 +343,18 @@ export const jsonCodec: Codec = {
     return Object.hasOwn(model.operations, operation) ? operation : undefined;
   },
 
-  parseInput(model: ServiceModel, operation: string, req: HttpRequest): Record<string, unknown> {
-    const doc = parseJsonBody(requestBody(req));
+  parseInput(model: ServiceModel, operation: string, req: HttpRequest, hooks?: CodecHooks): Record<string, unknown> {
+    const doc = parseJsonBody(requestBody(req, model));
     const input = model.operations[operation]?.input;
     if (!input) {
       if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw typeMismatch(doc, 'a Structure');
       return {};
     }
-    return readJsonStructure(model, input.shape, doc);
+    try {
+      return readJsonStructure(model, input.shape, doc);
+    } catch (err) {
+      throw nestingError(err, hooks);
+    }
   },
 
   serializeOutput(model: ServiceModel, operation: string, output: Record<string, unknown>, meta: ResponseMeta, hooks?: CodecHooks): HttpResponse {

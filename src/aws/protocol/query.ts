@@ -2,10 +2,11 @@
 // flat list of form parameters (`Action`, `Version`, then members by dotted path, lists as
 // `Name.member.N`, maps as `Name.entry.N.key/value`), the response an XML document wrapped in
 // `<OpResponse><OpResult>`. The ec2 codec is a dialect of this one and reuses its parameter reader.
-import { gunzipSync } from 'node:zlib';
 import type { Codec } from './codec.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import { ServiceError } from './errors.ts';
+import { decodedBody } from './content-encoding.ts';
+import { setOwn } from './rest.ts';
 import type { MemberView, ServiceModel, Shape } from './model.ts';
 import { scalarFromText } from './values.ts';
 import { attr, XML_DECLARATION, XmlWriter } from './xml.ts';
@@ -26,28 +27,64 @@ export function queryParams(req: HttpRequest): ParamNode {
   let root = paramTrees.get(req);
   if (root) return root;
   root = {};
-  if (req.query) addParams(root, req.query);
+  if (req.query) addParams(root, checkedText(req.query));
   if (req.body.length && isFormBody(req)) {
     const body = formBody(req);
-    if (body) addParams(root, body.toString('utf8'));
+    if (body) addParams(root, formText(body));
   }
   paramTrees.set(req, root);
   return root;
 }
 
+const UNDECODABLE = new ServiceError('Undecodable', '', 400);
+
 /**
  * The form body, inflated when the SDK compressed it (CloudWatch's PutMetricData is gzipped by
- * default). An undecodable body reads as no parameters at all, and so as a request naming no action.
+ * default), within the size limit (content-encoding.ts). An undecodable body reads as no parameters
+ * at all, and so as a request naming no action.
  */
 function formBody(req: HttpRequest): Buffer | undefined {
-  const enc = req.headers['content-encoding'];
-  const encoding = Array.isArray(enc) ? enc.join(',') : enc;
-  if (!encoding || !/\bgzip\b/i.test(encoding)) return req.body;
   try {
-    return gunzipSync(req.body, { maxOutputLength: 64 << 20 });
-  } catch {
-    return undefined;
+    return decodedBody(req, undefined, () => UNDECODABLE);
+  } catch (err) {
+    if (err === UNDECODABLE) return undefined;
+    throw err;
   }
+}
+
+/** What AWS's query front end answers for a query string or form body that does not decode. */
+function malformedQueryString(): ServiceError {
+  return new ServiceError('MalformedQueryString', 'The query string contains a syntax error.', 404);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function formText(body: Buffer): string {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw malformedQueryString();
+  }
+  return checkedText(text);
+}
+
+/**
+ * Form encoding as AWS reads it: every '%' starts an escape of two hex digits, and the escaped bytes
+ * are UTF-8. URLSearchParams would keep a bad escape literally or turn bad bytes into U+FFFD, silently
+ * changing what the client meant.
+ */
+function checkedText(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  if (/%(?![0-9A-Fa-f]{2})/.test(text)) throw malformedQueryString();
+  if (/%[89A-Fa-f][0-9A-Fa-f]/.test(text)) {
+    try {
+      decodeURIComponent(text);
+    } catch {
+      throw malformedQueryString();
+    }
+  }
+  return text;
 }
 
 function isFormBody(req: HttpRequest): boolean {
@@ -186,7 +223,7 @@ function readValue(model: ServiceModel, v: MemberView, node: ParamNode, style: Q
         const valueNode = entry.children?.get(valueName);
         if (key === undefined || !valueNode) continue;
         const x = readValue(model, valueView, valueNode, style, `${base}.${n}.${valueName}`, code);
-        if (x !== undefined) out[key] = x;
+        if (x !== undefined) setOwn(out, key, x);
       }
       return out;
     }

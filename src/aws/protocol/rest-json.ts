@@ -7,7 +7,9 @@ import type { Codec, CodecHooks, ResponseMeta } from './codec.ts';
 import { ServiceError } from './errors.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import type { ServiceModel } from './model.ts';
-import { errorDocument, errorShapeOf, parseJsonBody, readJsonStructure, readJsonValue, requestBody, toJsonStructure, toJsonValue } from './json.ts';
+import {
+  errorDocument, errorShapeOf, nestingError, parseJsonBody, readJsonStructure, readJsonValue, requestBody, toJsonStructure, toJsonValue,
+} from './json.ts';
 import { inputBindings, readBoundInput, routeOperation, shapeBindings, writeBoundMembers } from './rest.ts';
 import type { Binding, ShapeBindings } from './rest.ts';
 
@@ -38,7 +40,7 @@ function readPayload(model: ServiceModel, payload: Binding, req: HttpRequest): u
     if (req.stream) return req.stream;
     return req.body.length ? Readable.from([req.body]) : undefined;
   }
-  const body = requestBody(req);
+  const body = requestBody(req, model);
   if (body.length === 0) return undefined;
   switch (view.type) {
     case 'blob': return body;
@@ -85,18 +87,22 @@ export const restJsonCodec: Codec = {
     return routeOperation(model, req);
   },
 
-  parseInput(model: ServiceModel, operation: string, req: HttpRequest): Record<string, unknown> {
+  parseInput(model: ServiceModel, operation: string, req: HttpRequest, hooks?: CodecHooks): Record<string, unknown> {
     const input = readBoundInput(model, operation, req);
     const b = inputBindings(model, operation);
-    if (b.payload) {
-      const value = readPayload(model, b.payload, req);
-      if (value !== undefined) input[b.payload.name] = value;
-    } else if (b.body.length) {
-      const body = requestBody(req);
-      if (body.length) {
-        const shape = model.operations[operation].input!.shape;
-        Object.assign(input, readJsonStructure(model, shape, parseJsonBody(body), memberSetsOf(b).body));
+    try {
+      if (b.payload) {
+        const value = readPayload(model, b.payload, req);
+        if (value !== undefined) input[b.payload.name] = value;
+      } else if (b.body.length) {
+        const body = requestBody(req, model);
+        if (body.length) {
+          const shape = model.operations[operation].input!.shape;
+          Object.assign(input, readJsonStructure(model, shape, parseJsonBody(body), memberSetsOf(b).body));
+        }
       }
+    } catch (err) {
+      throw nestingError(err, hooks);
     }
     return input;
   },

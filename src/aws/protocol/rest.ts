@@ -458,7 +458,7 @@ export function readBoundInput(model: ServiceModel, operation: string, req: Http
     for (const name in req.headers) {
       const raw = req.headers[name];
       if (raw === undefined || !name.startsWith(m.wireName)) continue;
-      map[name.slice(m.wireName.length)] = Array.isArray(raw) ? raw.join(', ') : raw;
+      setOwn(map, name.slice(m.wireName.length), Array.isArray(raw) ? raw.join(', ') : raw);
     }
     out[m.name] = map;
   }

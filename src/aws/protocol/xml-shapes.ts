@@ -7,6 +7,7 @@
 import { resolveRef, type MemberView, type ServiceModel, type Shape, type ShapeRef } from './model.ts';
 import { attr, type XmlElement, type XmlWriter } from './xml.ts';
 import { scalarFromText, scalarToText } from './values.ts';
+import { setOwn } from './rest.ts';
 
 // resolveRef allocates a merged view per call; refs are long-lived objects of one model, so cache it.
 const views = new WeakMap<ShapeRef, MemberView>();
@@ -291,8 +292,8 @@ function readMapEntry(model: ServiceModel, v: MemberView, entry: XmlElement, out
   }
   if (key === undefined) return;
   const val = view(model, v.value!);
-  if (valueEl) out[key] = readXmlValue(model, val, valueEl, `${path}.${key}`);
-  else if (val.type === 'string') out[key] = '';
+  if (valueEl) setOwn(out, key, readXmlValue(model, val, valueEl, `${path}.${key}`));
+  else if (val.type === 'string') setOwn(out, key, '');
 }
 
 function readScalar(v: MemberView, raw: string, path: string): unknown {

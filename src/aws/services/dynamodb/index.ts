@@ -5,7 +5,8 @@ import { defineService } from '../../service.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
 import type { DynamodbHandlers } from './generated/types.ts';
 import { dynamoStore, type DynamoStore } from './store.ts';
-import { dynamodbErrorType } from './errors.ts';
+import { dynamodbErrorType, validation } from './errors.ts';
+import { NESTING_MESSAGE } from './values/attribute.ts';
 import { startBackground } from './engine/background.ts';
 import { createTable, deleteTable, describeTableOp, listTables, updateTable } from './operations/tables.ts';
 import { deleteItem, getItem, putItem, updateItem } from './operations/items.ts';
@@ -28,7 +29,14 @@ export default defineService<DynamodbHandlers, DynamoStore>({
   model,
   store: dynamoStore,
   start: startBackground,
-  hooks: { crc32: true, errorType: dynamodbErrorType },
+  hooks: {
+    crc32: true,
+    errorType: dynamodbErrorType,
+    // DynamoDB's request size limit (16 MB), which also bounds what a compressed body may inflate to.
+    maxRequestBytes: 16 * 1024 * 1024,
+    // A document too deep to read can only be attribute values nested far past the 32 levels allowed.
+    tooDeeplyNested: () => validation(NESTING_MESSAGE),
+  },
   admin: adminRoutes,
   handlers: {
     CreateTable: createTable,
