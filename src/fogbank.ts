@@ -15,6 +15,7 @@ import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
+import type { LoginLimits } from './admin/login-limiter.ts';
 import { listen, type Listener } from './server/listener.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -31,6 +32,8 @@ export interface FogbankOptions {
   /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
   adminUser?: string;
   adminPassword?: string;
+  /** Limits on admin password checks (src/admin/login-limiter.ts); tests shorten the window. */
+  adminLoginLimits?: Partial<LoginLimits>;
 }
 
 export interface Fogbank {
@@ -88,6 +91,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       user: options.adminUser,
       password: options.adminPassword,
       now: () => Date.now(),
+      loginLimits: options.adminLoginLimits,
     });
     const admin = new AdminApi(env, registry, reset, auth);
     if (options.logRequests) {
