@@ -19,7 +19,7 @@ import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startFogbank } from '../src/testing/index.ts';
 import type { Known } from './support/fuzz/inputs.ts';
 import { errorProtocolOf, type WireRequest } from './support/fuzz/wire.ts';
-import { generate, loadModels } from './support/fuzz/corpus.ts';
+import { generate, knownHostile, loadModels } from './support/fuzz/corpus.ts';
 import { send, type Outcome } from './support/fuzz/http-raw.ts';
 import { httpLevelRefusal, judge } from './support/fuzz/oracle.ts';
 
@@ -52,7 +52,7 @@ function describeAnswer(o: Outcome): string {
   return `${o.answer.status} ${JSON.stringify(body.slice(0, 300))}`;
 }
 
-test(`fuzz: ${COUNT} hostile requests over every protocol and service (seed ${SEED})`, { timeout: 240_000 }, async (t) => {
+test(`fuzz: ${COUNT} random hostile requests over every protocol and service, and the known ones (seed ${SEED})`, { timeout: 240_000 }, async (t) => {
   t.diagnostic(`seed ${SEED} (replay with FOGBANK_FUZZ_SEED=${SEED})`);
   const crashes: string[] = [];
   const onRejection = (err: unknown) => crashes.push(`unhandled rejection: ${(err as Error)?.stack ?? err}`);
@@ -62,9 +62,12 @@ test(`fuzz: ${COUNT} hostile requests over every protocol and service (seed ${SE
   const fb = await startFogbank({ logLevel: 'error' });
   // Internal errors are logged with their stack; they belong in the failure report, not the console.
   const internal = new Map<string, string>();
+  let unattributed: string | undefined;
   fb.instance.env.log.error = (msg: string, err?: unknown) => {
-    const id = /request ([0-9a-f-]{36})/.exec(msg)?.[1] ?? msg;
-    internal.set(id, `${msg}: ${String((err as Error)?.stack ?? err).split('\n').slice(0, 3).join(' / ')}`);
+    const line = `${msg}: ${String((err as Error)?.stack ?? err).split('\n').slice(0, 3).join(' / ')}`;
+    const id = /request ([0-9a-f-]{36})/.exec(msg)?.[1];
+    if (id) internal.set(id, line);
+    else unattributed = line; // failures outside the gateway name no request: the latest is the likeliest
   };
   try {
     const known = await seedState(fb);
@@ -74,16 +77,18 @@ test(`fuzz: ${COUNT} hostile requests over every protocol and service (seed ${SE
     const port = Number(new URL(fb.endpoint).port);
     const classes = new Map<string, FailureClass>();
     const perService = new Map<string, number>();
+    // The known hostile requests first (numbered from -1 down), then the random ones.
+    const corpus = ONLY ? [] : knownHostile(models, known);
     let next = 0;
     let answered = 0;
     let httpLevel = 0;
     const slowest: Array<[number, string]> = [];
-    const indexes = ONLY ?? Array.from({ length: COUNT }, (_, i) => i);
+    const indexes = ONLY ?? [...corpus.map((_, i) => -1 - i), ...Array.from({ length: COUNT }, (_, i) => i)];
     const started = performance.now();
     const worker = async () => {
       while (next < indexes.length) {
         const index = indexes[next++];
-        const req = generate(models, implemented, SEED, index, known);
+        const req = index < 0 ? corpus[-1 - index] : generate(models, implemented, SEED, index, known);
         perService.set(req.service, (perService.get(req.service) ?? 0) + 1);
         const model = models.find(([s]) => s === req.service)![1];
         const t0 = performance.now();
@@ -98,7 +103,7 @@ test(`fuzz: ${COUNT} hostile requests over every protocol and service (seed ${SE
         const verdict = judge(req, errorProtocolOf(model, req), outcome);
         if (!verdict) continue;
         const requestId = 'answer' in outcome ? (outcome.answer.headers['x-amzn-requestid'] ?? outcome.answer.headers['x-amz-request-id']) : undefined;
-        const stack = requestId ? internal.get(requestId) : undefined;
+        const stack = (requestId ? internal.get(requestId) : undefined) ?? ('answer' in outcome && outcome.answer.status >= 500 ? unattributed : undefined);
         const key = `${req.service}: ${verdict.replace(/"[^"]*"/g, '"…"').slice(0, 120)}`;
         let c = classes.get(key);
         if (!c) {
@@ -120,7 +125,7 @@ test(`fuzz: ${COUNT} hostile requests over every protocol and service (seed ${SE
     const failures = [...classes].sort((a, b) => b[1].count - a[1].count);
     const report = failures.map(([key, c]) => {
       const mutations = [...c.mutations].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([m, n]) => `${m} ×${n}`).join('; ');
-      return `  ${c.count}× ${key}\n    operations: ${[...c.operations].slice(0, 6).join(', ')}${c.operations.size > 6 ? ', …' : ''}\n    mutations: ${mutations}\n    e.g. #${c.example.index}: ${c.example.request}\n      → ${c.example.answer}\n    replay: FOGBANK_FUZZ_SEED=${SEED} FOGBANK_FUZZ_ONLY=${c.example.index}`;
+      return `  ${c.count}× ${key}\n    operations: ${[...c.operations].slice(0, 6).join(', ')}${c.operations.size > 6 ? ', …' : ''}\n    mutations: ${mutations}\n    e.g. #${c.example.index}: ${c.example.request}\n      → ${c.example.answer}\n    replay: ${c.example.index < 0 ? 'sent in every run (test/support/fuzz/corpus.ts, knownHostile)' : `FOGBANK_FUZZ_SEED=${SEED} FOGBANK_FUZZ_ONLY=${c.example.index}`}`;
     });
     if (report.length) t.diagnostic(`${failures.length} failure classes:\n${report.join('\n')}`);
     assert.deepEqual(crashes, [], 'no unhandled rejections or uncaught exceptions');

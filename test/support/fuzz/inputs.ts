@@ -182,6 +182,16 @@ export const INPUT_MUTATIONS: Record<string, InputMutation> = {
     if (nums.length) set(rng.pick(nums), bad);
     else input[rng.word()] = bad;
   },
+  'CR/LF in values': (model, input, ref, rng) => {
+    // Values that come back in response headers (S3's response-content-type and friends) most of all.
+    const crlf = rng.pick(['a\r\nInjected: yes', '\r\n\r\n<html>', 'x\ny', 'x\rY', 'text/html\u0000']);
+    const shape = ref ? model.shapes[ref.shape] : undefined;
+    for (const [m, r] of Object.entries(shape?.members ?? {})) {
+      if ((r.location === 'querystring' || r.location === 'header') && model.shapes[r.shape]?.type === 'string' && rng.chance(0.5)) input[m] = crlf;
+    }
+    // Elsewhere too, but not in the labels that name the resource (the request would just miss it).
+    for (const s of slots(model, input, ref)) if (typeOf(model, s) === 'string' && s.ref?.location !== 'uri' && rng.chance(0.3)) set(s, crlf);
+  },
   'hostile strings': (model, input, ref, rng) => {
     const strings = slots(model, input, ref).filter((s) => typeOf(model, s) === 'string');
     for (const s of strings) if (rng.chance(0.6)) set(s, rng.chance(0.5) ? rng.pick(HOSTILE_STRINGS) : rng.text(60));
