@@ -15,7 +15,7 @@ export function send(port: number, req: WireRequest, timeoutMs: number): Promise
   const lines = [`${req.method} ${req.target} HTTP/1.1`];
   const head: Buffer[] = [];
   const has = (name: string) => req.headers.some(([k]) => k.toLowerCase() === name);
-  const headers: Array<[string, string | Buffer]> = [['host', `127.0.0.1:${port}`], ...req.headers, ['connection', 'close']];
+  const headers: Array<[string, string | Buffer]> = [...(has('host') ? [] : [['host', `127.0.0.1:${port}`] as [string, string]]), ...req.headers, ['connection', 'close']];
   if (!has('content-length') && !has('transfer-encoding')) headers.push(['content-length', String(req.contentLength ?? req.body.length)]);
   head.push(Buffer.from(`${lines[0]}\r\n`, 'latin1'));
   for (const [k, v] of headers) head.push(Buffer.from(`${k}: `, 'latin1'), Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8'), Buffer.from('\r\n'));

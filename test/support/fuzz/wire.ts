@@ -253,6 +253,10 @@ const HOSTILE_HEADERS: Array<(rng: Rng) => [string, string | Buffer]> = [
   () => ['expect', '100-continue'],
   () => ['x-amz-expected-bucket-owner', '-1'],
   () => ['content-language', '\u00e9\u00e8'],
+  // What a web page or a rebinding attacker sends: refusals of those must be in the protocol too.
+  (rng) => ['origin', rng.pick(['http://evil.example', 'null', 'http://localhost:3000', '%%%'])],
+  () => ['sec-fetch-site', 'cross-site'],
+  (rng) => ['host', rng.pick(['evil.example', 'evil.example:4566', '127.0.0.1.nip.io', 'localhost', 'fuzz-bucket.s3.localhost', '[::1]', 'x'.repeat(300)])],
 ];
 
 export type WireMutation = (req: WireRequest, rng: Rng) => void;
