@@ -14,7 +14,7 @@ import { ServiceRegistry } from './aws/registry.ts';
 import { AwsGateway } from './aws/gateway.ts';
 import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
-import { AdminAuth, isLoopbackHost, type LoginLimits } from './admin/auth.ts';
+import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener } from './server/listener.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -29,7 +29,7 @@ export interface FogbankOptions {
   /** Print every request to the console (DEBUG=1). */
   logRequests?: boolean;
   /** Limits on admin password checks (src/admin/login-limiter.ts); tests shorten the window. */
-  adminLoginLimits?: Partial<LoginLimits>;
+  adminLoginLimits?: Partial<import('./admin/login-limiter.ts').LoginLimits>;
   /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
   adminUser?: string;
   adminPassword?: string;

@@ -7,8 +7,6 @@ import { createHash, createHmac, randomBytes, scrypt, scryptSync, timingSafeEqua
 import type { Database } from '../store/database.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 
-export type { LoginLimits };
-
 export const SESSION_COOKIE = 'fogbank_session';
 const SESSION_SECONDS = 12 * 3600;
 
