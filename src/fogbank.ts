@@ -32,6 +32,8 @@ export interface FogbankOptions {
   logLevel?: LogLevel;
   /** Print every request to the console (DEBUG=1). */
   logRequests?: boolean;
+  /** Limits on admin password checks (src/admin/login-limiter.ts); tests shorten the window. */
+  adminLoginLimits?: Partial<import('./admin/login-limiter.ts').LoginLimits>;
   /** Admin UI login (FOGBANK_ADMIN_USER / FOGBANK_ADMIN_PASSWORD); generated when not given. */
   adminUser?: string;
   adminPassword?: string;
@@ -101,6 +103,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       user: options.adminUser,
       password: options.adminPassword,
       now: () => Date.now(),
+      loginLimits: options.adminLoginLimits,
     });
     const admin = new AdminApi(env, registry, reset, auth);
     if (options.logRequests) {

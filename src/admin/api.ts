@@ -166,9 +166,26 @@ export class AdminApi {
   }
 
   async #login(req: Req, res: Res): Promise<void> {
-    const body = await readJson(req);
-    if (!this.auth.checkPassword(body.username, body.password)) {
-      // A pause makes guessing slow without holding anything else up.
+    // A login is a user name and a password: a few KiB is plenty, and less to hold per attempt.
+    const body = await readJson(req, 8 * 1024);
+    // Admitted only after the body is in, so a slow sender holds no check slot.
+    const attempt = this.auth.logins.admit(req.socket?.remoteAddress);
+    if (!attempt.ok) {
+      (res as ServerResponse).setHeader('retry-after', String(attempt.retryAfterSeconds));
+      const message = attempt.reason === 'client'
+        ? `Too many failed logins from this address; try again in ${attempt.retryAfterSeconds} s`
+        : 'Too many logins in progress; try again in a moment';
+      return json(res, 429, { error: 'TooManyRequests', message });
+    }
+    let ok = false;
+    try {
+      ok = await this.auth.checkPassword(body.username, body.password);
+    } finally {
+      attempt.done(ok);
+    }
+    if (!ok) {
+      // A pause makes each guess slower for the guesser without holding anything else up (the check
+      // slot is already free); the limiter is what bounds guessing.
       await new Promise((r) => setTimeout(r, 300));
       return json(res, 401, { error: 'InvalidCredentials', message: 'Wrong user name or password' });
     }
@@ -253,12 +270,12 @@ class AdminError extends Error {
   }
 }
 
-async function readJson(req: Req): Promise<Record<string, unknown>> {
+async function readJson(req: Req, limit = 1024 * 1024): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > 1024 * 1024) throw new AdminError(413, 'TooLarge', 'request body too large');
+    if (size > limit) throw new AdminError(413, 'TooLarge', 'request body too large');
     chunks.push(c);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

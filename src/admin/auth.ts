@@ -3,8 +3,9 @@
 // expiring JWT (HS256) in an HttpOnly, SameSite=Strict cookie or an Authorization: Bearer header,
 // obtained by logging in or from the one-click URL's token. Cross-site requests are refused always,
 // so a web page cannot drive a developer's local Fogbank.
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../store/database.ts';
+import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 
 export const SESSION_COOKIE = 'fogbank_session';
 const SESSION_SECONDS = 12 * 3600;
@@ -15,7 +16,11 @@ export interface AuthOptions {
   user?: string;
   password?: string;
   now: () => number;
+  /** Limits on password checks (src/admin/login-limiter.ts); the defaults suit real use. */
+  loginLimits?: Partial<LoginLimits>;
 }
+
+const HASH_BYTES = 32;
 
 export class AdminAuth {
   readonly loopback: boolean;
@@ -23,7 +28,10 @@ export class AdminAuth {
   readonly #db: Database;
   readonly #now: () => number;
   readonly #secret: Buffer;
-  readonly #password?: string;
+  /** The configured password's hash (salt, hash), made once off the event loop. */
+  readonly #configured?: Promise<[Buffer, Buffer]>;
+  /** Who may check a password, and how often. */
+  readonly logins: LoginLimiter;
   /** A password generated at first start, to print once; undefined when one was configured or already shown. */
   readonly generatedPassword?: string;
 
@@ -33,12 +41,19 @@ export class AdminAuth {
     this.user = options.user || 'admin';
     this.#now = options.now;
     this.#secret = Buffer.from(this.#setting('session_secret', () => randomBytes(32).toString('base64')), 'base64');
-    this.#password = options.password;
+    this.logins = new LoginLimiter(options.loginLimits);
+    if (options.password !== undefined) {
+      // Hashed like a stored password, so checking it costs the same and compares fixed-length hashes.
+      const salt = randomBytes(16);
+      this.#configured = scryptAsync(options.password, salt).then((hash) => [salt, hash]);
+      this.#configured.catch(() => {}); // surfaces in checkPassword, not as an unhandled rejection
+    }
     // Only a Fogbank reachable from other machines needs a password; it is made (and shown) once.
     if (!options.loopback && !options.password && !this.#get('password_hash')) {
       this.generatedPassword = randomBytes(12).toString('base64url');
       const salt = randomBytes(16);
-      this.#set('password_hash', `${salt.toString('base64')}:${scryptSync(this.generatedPassword, salt, 32).toString('base64')}`);
+      // Once, at first start, before the listener: synchronous is fine here.
+      this.#set('password_hash', `${salt.toString('base64')}:${scryptSync(this.generatedPassword, salt, HASH_BYTES).toString('base64')}`);
     }
   }
 
@@ -66,15 +81,24 @@ export class AdminAuth {
     }
   }
 
-  checkPassword(user: unknown, password: unknown): boolean {
+  /**
+   * Whether `user` and `password` are the admin's. scrypt runs on libuv's thread pool, not the event
+   * loop, and costs the same whether the user name is right or not; both comparisons take constant
+   * time. Callers bound how many run (this.logins).
+   */
+  async checkPassword(user: unknown, password: unknown): Promise<boolean> {
     if (typeof user !== 'string' || typeof password !== 'string') return false;
-    const userOk = safeEqual(user, this.user);
-    let passOk: boolean;
-    if (this.#password !== undefined) passOk = safeEqual(password, this.#password);
+    // Digests have one length whatever the input, so comparing them leaks no length either.
+    const userOk = timingSafeEqual(sha256(user), sha256(this.user));
+    let expected: [Buffer, Buffer] | undefined;
+    if (this.#configured) expected = await this.#configured;
     else {
-      const [salt, hash] = (this.#get('password_hash') ?? ':').split(':');
-      passOk = safeEqual(scryptSync(password, Buffer.from(salt, 'base64'), 32).toString('base64'), hash);
+      const [salt, hash] = (this.#get('password_hash') ?? '').split(':');
+      if (salt && hash) expected = [Buffer.from(salt, 'base64'), Buffer.from(hash, 'base64')];
     }
+    // No password at all (loopback, where login is never needed): still the same work, still false.
+    const given = await scryptAsync(password, expected?.[0] ?? Buffer.alloc(16));
+    const passOk = expected !== undefined && expected[1].length === HASH_BYTES && timingSafeEqual(given, expected[1]);
     return userOk && passOk;
   }
 
@@ -149,8 +173,10 @@ function b64(s: string): string {
   return Buffer.from(s).toString('base64url');
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, HASH_BYTES, (err, key) => (err ? reject(err) : resolve(key))));
 }
