@@ -63,6 +63,11 @@ test('CreateFunction from a zip: Pending then Active, code download link, list p
   const page2 = await lambda.send(new L.ListFunctionsCommand({ MaxItems: 3, Marker: page1.NextMarker }));
   assert.deepEqual(page2.Functions?.map((f) => f.FunctionName), ['gamma']);
   assert.equal(page2.NextMarker, undefined);
+  // A marker Fogbank did not issue is refused, not read as page one (nor a 500).
+  for (const Marker of ['not-a-marker', Buffer.from('["alpha"]').toString('base64url'), Buffer.from('{').toString('base64url')]) {
+    await expectError(lambda.send(new L.ListFunctionsCommand({ Marker })), 'InvalidParameterValueException', /Invalid Marker/);
+  }
+  await expectError(lambda.send(new L.ListVersionsByFunctionCommand({ FunctionName: 'alpha', Marker: 'x1' })), 'InvalidParameterValueException', /Invalid Marker/);
 
   await expectError(create('alpha'), 'ResourceConflictException', /Function already exist: alpha/);
   await expectError(lambda.send(new L.GetFunctionCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', /Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope/);

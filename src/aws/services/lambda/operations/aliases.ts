@@ -3,7 +3,7 @@ import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import type { AliasRow, FunctionRow } from '../store.ts';
 import { conflict, functionArn, invalidParameter, isVersionNumber, newRevision, notFound, validation } from '../names.ts';
-import { checkRevision, makeMarker, readMarker, unqualified } from './common.ts';
+import { checkRevision, makeMarker, readIndexMarker, unqualified } from './common.ts';
 
 const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 
@@ -94,7 +94,7 @@ export function listAliases(input: T.ListAliasesRequest, ctx: Ctx): T.ListAliase
   const all = ctx.store.tables
     .aliases(fn.id)
     .filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     Aliases: all.slice(start, start + max).map((a) => describeAlias(fn, a)),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,

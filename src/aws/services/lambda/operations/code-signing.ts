@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { conflict, functionArn, invalidParameter, lambdaTime, notFound, validation } from '../names.ts';
-import { makeMarker, readMarker, unqualified } from './common.ts';
+import { makeMarker, readIndexMarker, unqualified } from './common.ts';
 
 interface StoredCsc {
   Description?: string;
@@ -93,7 +93,7 @@ export function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest,
 export function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, ctx: Ctx): T.ListCodeSigningConfigsResponse {
   const max = input.MaxItems ?? 50;
   const all = ctx.store.tables.codeSigningConfigs(ctx.account, ctx.region);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     CodeSigningConfigs: all.slice(start, start + max).map((r) => describe(ctx, r.id, JSON.parse(r.config) as StoredCsc, r.modified_at)),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
@@ -122,7 +122,7 @@ export function listFunctionsByCodeSigningConfig(input: T.ListFunctionsByCodeSig
   const { id } = find(ctx, input.CodeSigningConfigArn);
   const fns = ctx.store.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
   const max = input.MaxItems ?? 50;
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     FunctionArns: fns.slice(start, start + max).map((f) => functionArn(f.account, f.region, f.name)),
     NextMarker: start + max < fns.length ? makeMarker(String(start + max)) : undefined,

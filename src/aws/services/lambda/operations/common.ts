@@ -1,7 +1,7 @@
 // Lookups and checks shared by Lambda's operations.
 import type { Ctx } from '../state.ts';
 import type { FunctionRow, VersionRow } from '../store.ts';
-import { conflict, functionArn, functionNotFound, isVersionNumber, notFound, parseFunctionName, parseUnqualified, preconditionFailed, type FunctionRef } from '../names.ts';
+import { conflict, functionArn, invalidParameter, functionNotFound, isVersionNumber, notFound, parseFunctionName, parseUnqualified, preconditionFailed, type FunctionRef } from '../names.ts';
 
 export function scope(ctx: Ctx): { account: string; region: string } {
   return { account: ctx.account, region: ctx.region };
@@ -68,13 +68,41 @@ export function settleSoon(ctx: Ctx, fnId: number, versions: string[]): void {
 }
 
 /** Parses a Marker of the List* operations (an opaque position). */
+/**
+ * The position a Marker stands for. Markers are Fogbank's own base64url text; one Fogbank did not
+ * issue is refused, as Lambda refuses markers it did not issue, rather than read as page one.
+ */
 export function readMarker(marker: string | undefined): string {
-  if (marker === undefined) return '';
+  if (marker === undefined || marker === '') return '';
+  const text = Buffer.from(marker, 'base64url').toString('utf8');
+  if (makeMarker(text) !== marker.replace(/=+$/, '')) throw invalidMarker();
+  return text;
+}
+
+/** A Marker for a list position (an index into the listing). */
+export function readIndexMarker(marker: string | undefined): number {
+  const text = readMarker(marker);
+  if (!text) return 0;
+  if (!/^\d{1,9}$/.test(text)) throw invalidMarker();
+  return Number(text);
+}
+
+/** ListFunctions' marker: the function name and version index a page ended at. */
+export function readFunctionMarker(marker: string | undefined): [string, number] {
+  const text = readMarker(marker);
+  if (!text) return ['', -1];
+  let position: unknown;
   try {
-    return Buffer.from(marker, 'base64url').toString('utf8');
+    position = JSON.parse(text);
   } catch {
-    return '';
+    throw invalidMarker();
   }
+  if (!Array.isArray(position) || position.length !== 2 || typeof position[0] !== 'string' || !Number.isInteger(position[1])) throw invalidMarker();
+  return position as [string, number];
+}
+
+function invalidMarker() {
+  return invalidParameter('Invalid Marker: it was not returned by a previous call of this operation');
 }
 
 export function makeMarker(position: string): string {

@@ -5,7 +5,7 @@ import type { Ctx } from '../state.ts';
 import { ServiceError } from '../../../protocol/errors.ts';
 import { functionArn, invalidParameter, isVersionNumber, lambdaTime, notFound, parseFunctionName, validation } from '../names.ts';
 import { resolveTarget } from '../engine/target.ts';
-import { findFunction, makeMarker, readMarker, scope, unqualified } from './common.ts';
+import { findFunction, makeMarker, readIndexMarker, scope, unqualified } from './common.ts';
 
 /** Lambda keeps 100 of the account's 1000 concurrent executions unreserved. */
 const ACCOUNT_CONCURRENCY = 1000;
@@ -100,7 +100,7 @@ export function listProvisionedConcurrencyConfigs(input: T.ListProvisionedConcur
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.store.tables.provisionedAll(fn.id);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     ProvisionedConcurrencyConfigs: all.slice(start, start + max).map((p) => ({
       FunctionArn: functionArn(fn.account, fn.region, fn.name, p.qualifier),

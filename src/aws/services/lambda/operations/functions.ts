@@ -8,7 +8,7 @@ import { applyConfig, defaultConfig, describeVersion, layerFinder, parseConfig, 
 import { fetchFromS3, type StoredCode } from '../code.ts';
 import { conflict, functionArn, functionNotFound, invalidParameter, newRevision, parseFunctionName, validation } from '../names.ts';
 import { dockerProblem } from '../engine/docker.ts';
-import { checkNotUpdating, checkRevision, latest, makeMarker, qualified, readMarker, scope, settleSoon, unqualified } from './common.ts';
+import { checkNotUpdating, checkRevision, latest, makeMarker, qualified, readFunctionMarker, scope, settleSoon, unqualified } from './common.ts';
 import { publish } from './versions.ts';
 import { checkTags } from './tags.ts';
 
@@ -229,8 +229,7 @@ export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFu
   }
   const tables = ctx.store.tables;
   const all = input.FunctionVersion === 'ALL';
-  const marker = readMarker(input.Marker);
-  const [afterName, afterIndex] = marker ? (JSON.parse(marker) as [string, number]) : ['', -1];
+  const [afterName, afterIndex] = readFunctionMarker(input.Marker);
   const out: T.FunctionConfiguration[] = [];
   let next: string | undefined;
   // Resume inside the function the last page ended in (listing all versions), then go on by name.

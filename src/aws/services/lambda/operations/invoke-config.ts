@@ -4,7 +4,7 @@ import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import type { FunctionRow } from '../store.ts';
 import { functionArn, invalidParameter, isVersionNumber, notFound, parseFunctionName, validation } from '../names.ts';
-import { findFunction, makeMarker, readMarker, scope, unqualified } from './common.ts';
+import { findFunction, makeMarker, readIndexMarker, scope, unqualified } from './common.ts';
 
 interface StoredInvokeConfig {
   MaximumRetryAttempts?: number;
@@ -97,7 +97,7 @@ export function listFunctionEventInvokeConfigs(input: T.ListFunctionEventInvokeC
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.store.tables.invokeConfigs(fn.id);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     FunctionEventInvokeConfigs: all.slice(start, start + max).map((r) => describe(fn, r.qualifier, JSON.parse(r.config) as StoredInvokeConfig, r.modified_at)),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,

@@ -7,7 +7,7 @@ import type { LayerRow } from '../store.ts';
 import { fetchFromS3, type StoredCode } from '../code.ts';
 import { invalidParameter, lambdaTime, layerArn, notFound, parseLayerName, parseLayerVersionArn, validation } from '../names.ts';
 import { RUNTIME_NAMES } from '../runtimes.ts';
-import { makeMarker, readMarker, scope } from './common.ts';
+import { makeMarker, readIndexMarker, scope } from './common.ts';
 import { codeLocation, releaseBlob } from './functions.ts';
 
 interface LayerConfig {
@@ -118,7 +118,7 @@ export function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): 
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.store.tables.layerVersions(account, region, name).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     LayerVersions: all.slice(start, start + max).map(listItem),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
@@ -134,6 +134,6 @@ export function listLayers(input: T.ListLayersRequest, ctx: Ctx): T.ListLayersRe
     const newest = t.layerVersions(ctx.account, ctx.region, name).find((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
     if (newest) items.push({ LayerName: name, LayerArn: layerArn(ctx.account, ctx.region, name), LatestMatchingVersion: listItem(newest) });
   }
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return { Layers: items.slice(start, start + max), NextMarker: start + max < items.length ? makeMarker(String(start + max)) : undefined };
 }

@@ -10,7 +10,7 @@ import { sourceKind, type MappingConfig, type SourceKind } from '../engine/mappi
 import { parsePattern } from '../engine/event-filter.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { ServiceError } from '../../../protocol/errors.ts';
-import { makeMarker, readMarker, scope } from './common.ts';
+import { makeMarker, readIndexMarker, scope } from './common.ts';
 import { checkTags } from './tags.ts';
 
 function mappingArn(row: Pick<MappingRow, 'account' | 'region' | 'uuid'>): string {
@@ -212,7 +212,7 @@ export function listEventSourceMappings(input: T.ListEventSourceMappingsRequest,
     if (fnArn !== undefined && m.function_arn !== fnArn && !(fnArn.split(':').length === 7 && m.function_arn.startsWith(`${fnArn}:`))) return false;
     return true;
   });
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     EventSourceMappings: all.slice(start, start + max).map(describe),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,

@@ -5,7 +5,7 @@ import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import type { FunctionRow, UrlRow } from '../store.ts';
 import { conflict, functionArn, isVersionNumber, lambdaTime, notFound, parseFunctionName, validation } from '../names.ts';
-import { findFunction, makeMarker, readMarker, scope, unqualified } from './common.ts';
+import { findFunction, makeMarker, readIndexMarker, scope, unqualified } from './common.ts';
 
 export interface UrlConfig {
   AuthType: string;
@@ -103,7 +103,7 @@ export function listFunctionUrlConfigs(input: T.ListFunctionUrlConfigsRequest, c
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.store.tables.urls(fn.id);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   return {
     FunctionUrlConfigs: all.slice(start, start + max).map((r) => describe(ctx, fn, r)),
     NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,

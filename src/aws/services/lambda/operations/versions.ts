@@ -5,7 +5,7 @@ import type { Ctx } from '../state.ts';
 import type { FunctionRow, VersionRow } from '../store.ts';
 import { describeVersion, parseConfig } from '../config.ts';
 import { invalidParameter, newRevision, validation } from '../names.ts';
-import { checkRevision, latest, makeMarker, readMarker, settleSoon, unqualified } from './common.ts';
+import { checkRevision, latest, makeMarker, readIndexMarker, settleSoon, unqualified } from './common.ts';
 
 /** Publishes `v` ($LATEST) as a new version unless the newest published one is the same. */
 export function publish(ctx: Ctx, fn: FunctionRow, v: VersionRow, description: string | undefined): VersionRow {
@@ -63,7 +63,7 @@ export function listVersionsByFunction(input: T.ListVersionsByFunctionRequest, c
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
   const { fn } = unqualified(ctx, input.FunctionName);
   const versions = ctx.store.tables.versions(fn.id);
-  const start = Number(readMarker(input.Marker) || 0);
+  const start = readIndexMarker(input.Marker);
   const page = versions.slice(start, start + max);
   return {
     Versions: page.map((v) => describeVersion(fn, v)),
