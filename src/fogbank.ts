@@ -17,7 +17,7 @@ import { DeliveryRouter } from './aws/delivery.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
-import { isClientDisconnect } from './server/http-io.ts';
+import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 
@@ -119,13 +119,12 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       // The front (DESIGN.md §1): the Host check for everything, admin and UI included.
       const authority = req.headers[':authority'] ?? req.headers.host;
       const hostHeader = Array.isArray(authority) ? authority[0] : authority;
-      if (!hostCheck.allows(hostHeader)) {
-        const refusal = hostCheck.refusal(hostHeader!);
-        (res as import('node:http').ServerResponse).writeHead(refusal.status, refusal.headers).end(refusal.body);
-        req.resume();
-        return;
-      }
+      const hostRefused = hostCheck.allows(hostHeader) ? undefined : hostCheck.refusalMessage(hostHeader!);
       if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/') || url.startsWith('/_aws/')) {
+        if (hostRefused) {
+          req.resume();
+          return json(res, 403, { error: 'HostNotAllowed', message: hostRefused });
+        }
         const q = url.indexOf('?');
         const path = q < 0 ? url : url.slice(0, q);
         admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
@@ -136,7 +135,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         });
         return;
       }
-      gateway.handle(req, res, browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET')).catch((err) => {
+      // A refused Host is answered by the gateway, in the protocol of the service the request is for.
+      gateway.handle(req, res, browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET'), hostRefused).catch((err) => {
         log.error('request failed outside the gateway', err);
         if (!res.headersSent) {
           res.statusCode = 500;

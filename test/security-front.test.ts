@@ -62,8 +62,9 @@ test('rebinding: a foreign Host is refused on loopback for the admin API, the UI
   const evil = { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json' };
   const call = await raw('POST', '/_fogbank/call', evil, JSON.stringify({ service: 'sts', operation: 'GetCallerIdentity', input: {} }));
   assert.equal(call.status, 403);
-  assert.match(call.headers['content-type']!, /^text\/plain/);
-  assert.match(call.body, /'evil\.example' is not allowed/);
+  assert.match(call.headers['content-type']!, /^application\/json/);
+  assert.equal(JSON.parse(call.body).error, 'HostNotAllowed');
+  assert.match(JSON.parse(call.body).message, /'evil\.example' is not allowed/);
   assert.match(call.body, /--allowed-hosts evil\.example/);
   assert.equal((await raw('POST', '/_fogbank/accounts', evil, '{}')).status, 403);
   assert.equal((await raw('POST', '/_fogbank/reset', evil)).status, 403);
@@ -73,6 +74,11 @@ test('rebinding: a foreign Host is refused on loopback for the admin API, the UI
   const cloud = await raw('GET', '/2015-03-31/functions/', { host: `evil.example:${port}`, authorization: signed('lambda') });
   assert.equal(cloud.status, 403);
   assert.match(cloud.body, /--allowed-hosts/);
+  // In the client's own protocol: Lambda's JSON error, SQS's query XML.
+  assert.equal(cloud.headers['x-amzn-errortype']?.split(':')[0], 'AccessDeniedException');
+  const query = await raw('POST', '/', { host: `evil.example:${port}`, 'content-type': 'application/x-www-form-urlencoded', authorization: signed('sqs') }, 'Action=ListQueues&Version=2012-11-05');
+  assert.equal(query.status, 403);
+  assert.match(query.body, /<Code>AccessDenied<\/Code>/);
   // A trailing dot or upper case changes nothing.
   assert.equal((await raw('GET', '/_fogbank/health', { host: `EVIL.example.:${port}` })).status, 403);
   assert.equal(fb.instance.env.accounts.list().length <= 1, true);

@@ -18,6 +18,7 @@ import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
 import { isAnonymousOperation } from './auth/anonymous.ts';
 import { formSignature, missingSignature } from './auth/missing-signature.ts';
+import { refusedHost } from '../server/host-check.ts';
 import { corsResponseHeaders, preflightResponse, refusedOrigin, servesBrowsers, type BrowserVerdict } from '../server/browser-origin.ts';
 import { EMPTY, isClientDisconnect, readBody, send, type Req, type Res } from '../server/http-io.ts';
 import type { RawDetail } from '../core/request-log.ts';
@@ -40,7 +41,8 @@ export class AwsGateway {
   }
 
   /** `browser`: what the front found about a browser origin (src/server/browser-origin.ts), if anything. */
-  async handle(req: Req, res: Res, browser?: BrowserVerdict): Promise<void> {
+  /** `hostRefused`: why the front refused the request's Host (src/server/host-check.ts), answered in the client's protocol. */
+  async handle(req: Req, res: Res, browser?: BrowserVerdict, hostRefused?: string): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
     const url = req.url ?? '/';
@@ -57,7 +59,7 @@ export class AwsGateway {
     const outcome: Outcome = {};
     let response: HttpResponse;
     try {
-      response = await this.#route(req, res, http, requestId, outcome, browser);
+      response = await this.#route(req, res, http, requestId, outcome, browser, hostRefused);
     } catch (err) {
       // Failures before a codec is known (loading a service, reading the body).
       const error = this.#asServiceError(err, requestId, outcome.service, outcome.operation);
@@ -98,7 +100,7 @@ export class AwsGateway {
     if (!req.readableEnded && !http.stream) req.resume();
   }
 
-  async #route(req: Req, res: Res, http: HttpRequest, requestId: string, outcome: Outcome, browser: BrowserVerdict | undefined): Promise<HttpResponse> {
+  async #route(req: Req, res: Res, http: HttpRequest, requestId: string, outcome: Outcome, browser: BrowserVerdict | undefined, hostRefused: string | undefined): Promise<HttpResponse> {
     const params = http.query ? new URLSearchParams(http.query) : undefined;
     const signature = readSignature(http, params);
     const target = req.headers['x-amz-target'];
@@ -115,6 +117,7 @@ export class AwsGateway {
       const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: new URLSearchParams(http.body.toString('latin1')) });
       if (formFound) found = formFound;
     }
+    if (!found && hostRefused) return plainError(refusedHost(hostRefused, 'json'), requestId);
     if (!found) return browser && !browser.allowed ? plainError(refusedOrigin(browser.origin, 'json'), requestId) : unrecognized(requestId);
     outcome.service = found.identity.name;
     outcome.region = found.region ?? 'us-east-1';
@@ -130,6 +133,7 @@ export class AwsGateway {
     // The browser-origin policy, for what the service does not serve to browsers itself.
     const cors = browser && !servesBrowsers(found, http, browser.preflight) ? browser : undefined;
     try {
+      if (hostRefused) throw refusedHost(hostRefused, codec.protocol);
       if (cors && !cors.allowed) throw refusedOrigin(cors.origin, codec.protocol);
       if (cors?.preflight) return preflightResponse(http, cors.origin!);
       // An allowed page may read the answer: headers set here merge into whatever is written.

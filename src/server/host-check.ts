@@ -6,6 +6,7 @@
 // override or a hosts-file entry, and what --allowed-hosts adds. Beyond loopback any Host is accepted
 // unless --allowed-hosts narrows it: neighbours on the network reach the listener anyway.
 import { isLoopbackHost } from '../admin/auth.ts';
+import { ServiceError } from '../aws/protocol/errors.ts';
 
 /**
  * Cloud host names Fogbank answers to (service endpoints, S3 virtual hosts and websites, function
@@ -85,15 +86,16 @@ export class HostCheck {
     return builtIn(name) || this.#extra.some((p) => (p.startsWith('*.') ? name.endsWith(p.slice(1)) : name === p));
   }
 
-  /** The 403 answer for a refused Host, plain text naming the option that admits it. */
-  refusal(host: string): { status: number; headers: Record<string, string>; body: string } {
+  /** Why a Host was refused, naming the option that admits it. */
+  refusalMessage(host: string): string {
     const name = hostnameOf(host);
-    const body =
+    return (
       `Fogbank refused this request: the host name '${name}' is not allowed. Fogbank answers on this address only for ` +
       `localhost, *.localhost, loopback addresses and the cloud host names it serves, so that a web page cannot reach it ` +
-      `through DNS rebinding. To allow this name, start Fogbank with --allowed-hosts ${name} (or FOGBANK_ALLOWED_HOSTS).\n`;
-    return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) }, body };
+      `through DNS rebinding. To allow this name, start Fogbank with --allowed-hosts ${name} (or FOGBANK_ALLOWED_HOSTS).`
+    );
   }
+
 }
 
 function builtIn(name: string): boolean {
@@ -101,4 +103,10 @@ function builtIn(name: string): boolean {
   if (isLoopbackHost(name)) return true;
   if (under(name, 'localhost')) return true;
   return CLOUD_HOST_SUFFIXES.some((s) => under(name, s));
+}
+
+/** The refusal of a Host in a cloud API's protocol, rendered by the gateway's codec like any error. */
+export function refusedHost(message: string, protocol: string): ServiceError {
+  const xml = protocol === 'query' || protocol === 'ec2' || protocol === 'rest-xml';
+  return new ServiceError(xml ? 'AccessDenied' : 'AccessDeniedException', message, { status: 403, queryCode: 'AccessDenied' });
 }
