@@ -75,7 +75,7 @@ test('rebinding: a foreign Host is refused on loopback for the admin API, the UI
   assert.equal(cloud.status, 403);
   assert.match(cloud.body, /--allowed-hosts/);
   // In the client's own protocol: Lambda's JSON error, SQS's query XML.
-  assert.equal(cloud.headers['x-amzn-errortype']?.split(':')[0], 'AccessDeniedException');
+  assert.equal(String(cloud.headers['x-amzn-errortype']).split(':')[0], 'AccessDeniedException');
   const query = await raw('POST', '/', { host: `evil.example:${port}`, 'content-type': 'application/x-www-form-urlencoded', authorization: signed('sqs') }, 'Action=ListQueues&Version=2012-11-05');
   assert.equal(query.status, 403);
   assert.match(query.body, /<Code>AccessDenied<\/Code>/);

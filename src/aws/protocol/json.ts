@@ -9,7 +9,8 @@ import { decodedBody } from './content-encoding.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import { header } from './http.ts';
 import type { MemberView, ServiceModel } from './model.ts';
-import { setOwn, viewOf } from './rest.ts';
+import { viewOf } from './rest.ts';
+import { setOwn } from '../../core/records.ts';
 import { formatTimestamp, parseTimestamp } from './values.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { Codec } from './codec.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import { ServiceError } from './errors.ts';
 import { decodedBody } from './content-encoding.ts';
-import { setOwn } from './rest.ts';
+import { setOwn } from '../../core/records.ts';
 import type { MemberView, ServiceModel, Shape } from './model.ts';
 import { scalarFromText } from './values.ts';
 import { attr, XML_DECLARATION, XmlWriter } from './xml.ts';

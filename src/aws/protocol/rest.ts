@@ -9,6 +9,7 @@ import type { MemberView, ServiceModel, ShapeRef } from './model.ts';
 import type { HttpRequest } from './http.ts';
 import { ProtocolErrors } from './errors.ts';
 import { formatFloat, formatTimestamp, parseFloatText, parseIntegerText, parseTimestamp } from './values.ts';
+import { setOwn } from '../../core/records.ts';
 
 /** `resolveRef`, cached per reference object: codecs resolve list members and map values per value. */
 export function viewOf(model: ServiceModel, ref: ShapeRef): MemberView {
@@ -17,12 +18,6 @@ export function viewOf(model: ServiceModel, ref: ShapeRef): MemberView {
   return v;
 }
 const views = new WeakMap<ShapeRef, MemberView>();
-
-/** Sets a map entry whose key comes from the client: a key "__proto__" must stay a plain entry. */
-export function setOwn(map: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-  else map[key] = value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Routing

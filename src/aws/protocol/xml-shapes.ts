@@ -7,7 +7,7 @@
 import { resolveRef, type MemberView, type ServiceModel, type Shape, type ShapeRef } from './model.ts';
 import { attr, type XmlElement, type XmlWriter } from './xml.ts';
 import { scalarFromText, scalarToText } from './values.ts';
-import { setOwn } from './rest.ts';
+import { setOwn } from '../../core/records.ts';
 
 // resolveRef allocates a merged view per call; refs are long-lived objects of one model, so cache it.
 const views = new WeakMap<ShapeRef, MemberView>();

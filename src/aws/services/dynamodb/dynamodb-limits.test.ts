@@ -129,8 +129,39 @@ test('a 1,000-level item on the wire is refused with the nesting error', async (
   assert.deepEqual(f, { name: 'ValidationException', message: NESTING, status: 400 });
 });
 
-test('a 10,000-level item on the wire is a 400, not a stack overflow', { todo: 'needs the JSON codec\'s depth limit (src/aws/protocol/json.ts recurses per level; another slice owns it)' }, async () => {
+test('a 10,000-level item on the wire is a 400, not a stack overflow', async () => {
   const f = await failure(sendRawJson(new PutItemCommand({ TableName: 'docs', Item: key }), `{"TableName":"docs","Item":{"pk":{"S":"p"},"sk":{"S":"s"},"doc":${deepJson(10_000)}}}`));
   assert.equal(f.status, 400, `${f.name}: ${f.message}`);
   assert.equal(f.name, 'ValidationException');
+});
+
+test('attribute names such as __proto__ and constructor are data like any other, at every level and on every path', async () => {
+  // Raw JSON: an SDK may drop a "__proto__" key on its own side, which would hide a server that does.
+  const call = async (op: string, body: string) => {
+    const r = await fetch(fb.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}`,
+        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body,
+    });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    return JSON.parse(text);
+  };
+  await call('PutItem', '{"TableName":"docs","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"__proto__":{"S":"top"},"m":{"M":{"__proto__":{"S":"inner"},"constructor":{"N":"1"}}}}}');
+  const got = await call('GetItem', '{"TableName":"docs","Key":{"pk":{"S":"a"},"sk":{"S":"1"}}}');
+  assert.deepEqual(Object.keys(got.Item).sort(), ['__proto__', 'm', 'pk', 'sk']);
+  assert.deepEqual(got.Item.__proto__, { S: 'top' });
+  assert.deepEqual(Object.keys(got.Item.m.M).sort(), ['__proto__', 'constructor']);
+  // Update expressions and the legacy AttributeUpdates set and read it by name.
+  await call('UpdateItem', '{"TableName":"docs","Key":{"pk":{"S":"a"},"sk":{"S":"1"}},"UpdateExpression":"SET #p = :v, m.#p = :w","ExpressionAttributeNames":{"#p":"__proto__"},"ExpressionAttributeValues":{":v":{"S":"new"},":w":{"S":"new-inner"}}}');
+  await call('UpdateItem', '{"TableName":"docs","Key":{"pk":{"S":"b"},"sk":{"S":"1"}},"AttributeUpdates":{"__proto__":{"Action":"PUT","Value":{"N":"7"}}}}');
+  const projected = await call('Query', '{"TableName":"docs","KeyConditionExpression":"pk = :a","ExpressionAttributeValues":{":a":{"S":"a"}},"ProjectionExpression":"#p, m.#p","ExpressionAttributeNames":{"#p":"__proto__"}}');
+  assert.deepEqual(projected.Items, [JSON.parse('{"__proto__":{"S":"new"},"m":{"M":{"__proto__":{"S":"new-inner"}}}}')]);
+  const legacy = await call('GetItem', '{"TableName":"docs","Key":{"pk":{"S":"b"},"sk":{"S":"1"}},"AttributesToGet":["__proto__"]}');
+  assert.deepEqual(legacy.Item, JSON.parse('{"__proto__":{"N":"7"}}'));
+  // A condition on an absent __proto__ does not see Object.prototype.
+  await call('PutItem', '{"TableName":"docs","Item":{"pk":{"S":"c"},"sk":{"S":"1"}},"ConditionExpression":"attribute_not_exists(#p)","ExpressionAttributeNames":{"#p":"__proto__"}}');
 });

@@ -31,7 +31,13 @@ export default defineService<SqsHandlers, SqsEngine>({
   model,
   queryModel,
   // SQS checks its enums (attribute names) itself, with its own codes: no Coral constraint messages.
-  hooks: { missingParameter: 'MissingParameter', constraints: false },
+  hooks: {
+    missingParameter: 'MissingParameter',
+    constraints: false,
+    // Messages and batches are at most 1 MiB; percent-encoding in a query form can triple that. A
+    // larger body (raw, or inflated from Content-Encoding) cannot be a valid request.
+    maxRequestBytes: 4 * 1024 * 1024,
+  },
   store: (env) => new SqsEngine(env),
   start: (_env, engine) => {
     engine.start();

@@ -4,6 +4,7 @@ import type { Condition, Operand, PathNode, ValueNode } from '../expressions/ast
 import { validation } from '../errors.ts';
 import { checkValue, cloneItem, cloneValue, typeOf, ValueProblem, type AttributeValue, type Item } from '../values/attribute.ts';
 import { addNumbers, compareNumbers } from '../values/number.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export interface LegacyCondition {
   AttributeValueList?: AttributeValue[];
@@ -152,7 +153,7 @@ export function applyAttributeUpdates(updates: Record<string, AttributeUpdate>, 
     const action = u.Action ?? 'PUT';
     const cur = Object.hasOwn(item, name) ? item[name] : undefined;
     const v = u.Value;
-    if (action === 'PUT') item[name] = cloneValue(v!);
+    if (action === 'PUT') setOwn(item, name, cloneValue(v!));
     else if (action === 'DELETE') {
       if (!v) delete item[name];
       else if (cur) {
@@ -162,19 +163,19 @@ export function applyAttributeUpdates(updates: Record<string, AttributeUpdate>, 
         if (t === 'SS') rest = cur.SS!.filter((x) => !v.SS!.includes(x));
         else if (t === 'NS') rest = cur.NS!.filter((x) => !v.NS!.some((y) => compareNumbers(x, y) === 0));
         else rest = cur.BS!.filter((x) => !v.BS!.some((y) => y.equals(x)));
-        if (rest.length) item[name] = { [t]: rest } as AttributeValue;
+        if (rest.length) setOwn(item, name, { [t]: rest } as AttributeValue);
         else delete item[name];
       }
     } else {
       // ADD
       const t = typeOf(v!);
-      if (!cur) item[name] = cloneValue(v!);
+      if (!cur) setOwn(item, name, cloneValue(v!));
       else if (typeOf(cur) !== t) throw validation(MISMATCH);
-      else if (t === 'N') item[name] = { N: addNumbers(cur.N!, v!.N!) };
-      else if (t === 'L') item[name] = { L: [...cur.L!, ...v!.L!.map(cloneValue)] };
-      else if (t === 'SS') item[name] = { SS: [...cur.SS!, ...v!.SS!.filter((x) => !cur.SS!.includes(x))] };
-      else if (t === 'NS') item[name] = { NS: [...cur.NS!, ...v!.NS!.filter((x) => !cur.NS!.some((y) => compareNumbers(x, y) === 0))] };
-      else item[name] = { BS: [...cur.BS!, ...v!.BS!.filter((x) => !cur.BS!.some((y) => y.equals(x)))] };
+      else if (t === 'N') setOwn(item, name, { N: addNumbers(cur.N!, v!.N!) });
+      else if (t === 'L') setOwn(item, name, { L: [...cur.L!, ...v!.L!.map(cloneValue)] });
+      else if (t === 'SS') setOwn(item, name, { SS: [...cur.SS!, ...v!.SS!.filter((x) => !cur.SS!.includes(x))] });
+      else if (t === 'NS') setOwn(item, name, { NS: [...cur.NS!, ...v!.NS!.filter((x) => !cur.NS!.some((y) => compareNumbers(x, y) === 0))] });
+      else setOwn(item, name, { BS: [...cur.BS!, ...v!.BS!.filter((x) => !cur.BS!.some((y) => y.equals(x)))] });
     }
   }
   return item;

@@ -8,6 +8,7 @@ import { EMPTY, projectedNames, segmentOf, type IndexSpec, type TableSpec } from
 import { readUnits, type Consumption } from './capacity.ts';
 import { decodeItem, encodeKeyValue, type Item } from '../values/attribute.ts';
 import { validation } from '../errors.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export const PAGE_BYTES = 1024 * 1024;
 
@@ -36,7 +37,7 @@ export interface ReadResult {
 export function pageKey(spec: TableSpec, index: IndexSpec | undefined, item: Item): Item {
   const out: Item = {};
   const add = (n: string | undefined) => {
-    if (n && item[n]) out[n] = item[n];
+    if (n && Object.hasOwn(item, n)) setOwn(out, n, item[n]);
   };
   add(spec.key.hash);
   add(spec.key.range);

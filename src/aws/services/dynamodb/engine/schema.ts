@@ -3,6 +3,7 @@
 import { crc32 } from 'node:zlib';
 import { validation } from '../errors.ts';
 import { encodeKeyValue, typeOf, valueSize, type AttributeValue, type Item } from '../values/attribute.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export type ScalarType = 'S' | 'N' | 'B';
 
@@ -200,7 +201,7 @@ export function requestKey(key: KeyDef, k: Item, message = 'The provided key ele
 /** The key attributes of an item, as a Key parameter would give them. */
 export function keyAttributes(key: KeyDef, item: Item): Item {
   const out: Item = { [key.hash]: item[key.hash] };
-  if (key.range) out[key.range] = item[key.range];
+  if (key.range) setOwn(out, key.range, item[key.range]);
   return out;
 }
 

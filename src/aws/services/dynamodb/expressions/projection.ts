@@ -3,6 +3,7 @@
 import type { PathPart } from './ast.ts';
 import { getPath } from './evaluate.ts';
 import type { AttributeValue, Item } from '../values/attribute.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 interface Node {
   value?: AttributeValue;
@@ -14,7 +15,7 @@ function materialize(n: Node): AttributeValue {
   if (n.value) return n.value;
   if (n.keys) {
     const m: Record<string, AttributeValue> = {};
-    for (const [k, v] of n.keys) m[k] = materialize(v);
+    for (const [k, v] of n.keys) setOwn(m, k, materialize(v));
     return { M: m };
   }
   return { L: [...n.indexes!.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => materialize(v)) };
@@ -45,13 +46,13 @@ export function project(item: Item, paths: ReadonlyArray<readonly PathPart[]>): 
     node.value = v;
   }
   const out: Item = {};
-  for (const [k, n] of root) out[k] = materialize(n);
+  for (const [k, n] of root) setOwn(out, k, materialize(n));
   return out;
 }
 
 /** Top-level attributes only (AttributesToGet, index projections): no path walking needed. */
 export function pickAttributes(item: Item, names: Iterable<string>): Item {
   const out: Item = {};
-  for (const n of names) if (Object.hasOwn(item, n)) out[n] = item[n];
+  for (const n of names) if (Object.hasOwn(item, n)) setOwn(out, n, item[n]);
   return out;
 }

@@ -5,6 +5,7 @@ import { getPath } from './evaluate.ts';
 import { validation } from '../errors.ts';
 import { cloneItem, cloneValue, equalValues, type AttributeValue, type Item } from '../values/attribute.ts';
 import { addNumbers, compareNumbers } from '../values/number.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export const MISSING_ATTRIBUTE = 'The provided expression refers to an attribute that does not exist in the item';
 export const WRONG_OPERAND_TYPE = 'An operand in the update expression has an incorrect data type';
@@ -52,7 +53,7 @@ function parentOf(item: Item, parts: readonly PathPart[]): { map?: Record<string
 
 export function setAt(item: Item, parts: readonly PathPart[], value: AttributeValue): void {
   const { map, list, last } = parentOf(item, parts);
-  if (map) map[(last as { name: string }).name] = value;
+  if (map) setOwn(map, (last as { name: string }).name, value);
   else {
     const i = (last as { index: number }).index;
     if (i >= list!.length) list!.push(value);

@@ -18,6 +18,7 @@ import { resourceInUse, validation } from '../errors.ts';
 import { checkItem, decodeItem, itemFromWire, itemSize, itemToWire, type Item } from '../values/attribute.ts';
 import { normalizeNumber } from '../values/number.ts';
 import { checks } from './validate.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 type H = DynamodbHandlers;
 
@@ -318,7 +319,7 @@ async function runImport(ctx: Ctx, arn: string, tableId: number, d: Record<strin
                 const text = cells[i];
                 if (text === undefined || text === '') return;
                 const def = spec.attributeDefinitions.find((a) => a.AttributeName === name);
-                item[name] = def?.AttributeType === 'N' ? { N: normalizeNumber(text) } : def?.AttributeType === 'B' ? { B: Buffer.from(text, 'base64') } : { S: text };
+                setOwn(item, name, def?.AttributeType === 'N' ? { N: normalizeNumber(text) } : def?.AttributeType === 'B' ? { B: Buffer.from(text, 'base64') } : { S: text });
               });
             } else {
               processed++;

@@ -5,6 +5,7 @@ import type { Condition, Operand, PathNode, PathPart, ValueNode } from '../expre
 import { validation } from '../errors.ts';
 import { checkValue, typeOf, ValueProblem, type AttributeValue } from '../values/attribute.ts';
 import { normalizeNumber } from '../values/number.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export interface SelectStatement {
   kind: 'select';
@@ -252,7 +253,7 @@ class Parser {
           if (k.k !== 'string' && k.k !== 'quoted') this.unexpected('expected a string key');
           this.i++;
           this.punct(':');
-          M[k.t] = this.literal();
+          setOwn(M, k.t, this.literal());
         } while (this.isPunct(',') && ++this.i);
       }
       this.punct('}');

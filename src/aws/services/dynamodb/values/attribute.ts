@@ -3,6 +3,7 @@
 // union: exactly one of S, N, B (Buffer), SS, NS, BS (Buffers), M, L, NULL, BOOL.
 import { validation } from '../errors.ts';
 import { compareNumbers, encodeNumberKey, formatNumber, normalizeNumber, numberSize, parseNumber } from './number.ts';
+import { setOwn } from '../../../../core/records.ts';
 
 export interface AttributeValue {
   S?: string;
@@ -272,7 +273,7 @@ function toWire(v: AttributeValue): unknown {
   if (v.BS !== undefined) return { BS: v.BS.map((b) => b.toString('base64')) };
   if (v.M !== undefined) {
     const m: Record<string, unknown> = {};
-    for (const k in v.M) m[k] = toWire(v.M[k]);
+    for (const k in v.M) setOwn(m, k, toWire(v.M[k]));
     return { M: m };
   }
   if (v.L !== undefined) return { L: v.L.map(toWire) };
@@ -290,7 +291,7 @@ function fromWire(v: AttributeValue): AttributeValue {
 /** The wire (JSON) form of an item: binaries as base64. */
 export function itemToWire(item: Item): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k in item) out[k] = toWire(item[k]);
+  for (const k in item) setOwn(out, k, toWire(item[k]));
   return out;
 }
 
@@ -312,7 +313,7 @@ export function decodeItem(text: string): Item {
 export function cloneValue(v: AttributeValue): AttributeValue {
   if (v.M !== undefined) {
     const m: Record<string, AttributeValue> = {};
-    for (const k in v.M) m[k] = cloneValue(v.M[k]);
+    for (const k in v.M) setOwn(m, k, cloneValue(v.M[k]));
     return { M: m };
   }
   if (v.L !== undefined) return { L: v.L.map(cloneValue) };
@@ -324,6 +325,6 @@ export function cloneValue(v: AttributeValue): AttributeValue {
 
 export function cloneItem(item: Item): Item {
   const out: Item = {};
-  for (const k in item) out[k] = cloneValue(item[k]);
+  for (const k in item) setOwn(out, k, cloneValue(item[k]));
   return out;
 }
