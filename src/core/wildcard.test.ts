@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileWildcard } from './wildcard.ts';
 
-/** Textbook O(n·m) table: does `value` match the star-only `pattern` (no escapes)? */
-function oracle(pattern: string, value: string): boolean {
+/** Textbook O(n·m) table: does `value` match `pattern` (`*`, and `?` for one character with anyChar; no escapes)? */
+function oracle(pattern: string, value: string, anyChar = false): boolean {
   const m = pattern.length;
   let row = Array<boolean>(m + 1).fill(false);
   row[0] = true;
@@ -14,7 +14,7 @@ function oracle(pattern: string, value: string): boolean {
     const next = Array<boolean>(m + 1).fill(false);
     for (let j = 1; j <= m; j++) {
       const p = pattern[j - 1];
-      next[j] = p === '*' ? next[j - 1] || row[j] : row[j - 1] && p === ch;
+      next[j] = p === '*' ? next[j - 1] || row[j] : row[j - 1] && (p === ch || (anyChar && p === '?'));
     }
     row = next;
   }
@@ -34,6 +34,27 @@ test('wildcard: agrees with the oracle on 5,000 random cases', () => {
     assert.equal(compileWildcard(pattern).test(value), expected, `${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`);
   }
   assert.ok(matches > 500, 'the random cases exercise matches as well as misses');
+});
+
+test('wildcard: `?` is one character with anyChar (IAM policies), agreeing with the oracle', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const pick = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[rand(alphabet.length)]).join('');
+  let matches = 0;
+  for (let i = 0; i < 5000; i++) {
+    const pattern = pick('ab*?', rand(8));
+    const value = pick('ab', rand(10));
+    const expected = oracle(pattern, value, true);
+    matches += expected ? 1 : 0;
+    assert.equal(compileWildcard(pattern, { anyChar: true }).test(value), expected, `${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`);
+  }
+  assert.ok(matches > 500);
+  assert.ok(compileWildcard('arn:aws:s3:::my-bucket-??/*', { anyChar: true }).test('arn:aws:s3:::my-bucket-01/a/b'));
+  assert.ok(!compileWildcard('a?c', {}).test('abc'), 'without anyChar ? is literal');
+  // The backtracking case for a regex translation: many stars and ? over a bucket-name-sized value.
+  const started = performance.now();
+  assert.ok(!compileWildcard(`${'*?'.repeat(30)}x`, { anyChar: true }).test('a'.repeat(63)));
+  assert.ok(performance.now() - started < 50);
 });
 
 test('wildcard: escapes are literal only when asked for', () => {

@@ -9,6 +9,7 @@ import type { HttpRequest } from '../../protocol/http.ts';
 import type { Grant } from './store.ts';
 import type { Ctx } from './common.ts';
 import { ALL_USERS, publicAccessBlock } from './acl.ts';
+import { compileWildcard } from '../../../core/wildcard.ts';
 
 /** The IAM action of an operation where it is not simply `s3:<Operation>`. */
 const ACTIONS: Record<string, string> = {
@@ -116,30 +117,9 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
-/** IAM's wildcards: `*` any run, `?` one character; actions compare case-insensitively. */
+/** IAM's wildcards: `*` any run, `?` one character (linear, src/core/wildcard.ts); actions compare case-insensitively. */
 function matches(pattern: unknown, value: string, ignoreCase: boolean): boolean {
   if (typeof pattern !== 'string') return false;
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = ignoreCase ? value.toLowerCase() : value;
-  return wildcard(p, 0, v, 0);
-}
-
-/** Iterative glob match: at most pattern × value steps, no exponential backtracking on hostile patterns. */
-function wildcard(p: string, pi: number, v: string, vi: number): boolean {
-  let star = -1;
-  let mark = 0;
-  while (vi < v.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === v[vi])) {
-      pi++;
-      vi++;
-    } else if (pi < p.length && p[pi] === '*') {
-      star = pi++;
-      mark = vi;
-    } else if (star >= 0) {
-      pi = star + 1;
-      vi = ++mark;
-    } else return false;
-  }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  return compileWildcard(p, { anyChar: true }).test(ignoreCase ? value.toLowerCase() : value);
 }

@@ -6,6 +6,7 @@ import { ServiceError } from '../../../protocol/errors.ts';
 import { requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { publicAccessBlock } from '../acl.ts';
+import { compileWildcard } from '../../../../core/wildcard.ts';
 
 const malformed = (message: string) => new ServiceError('MalformedPolicy', message, 400);
 
@@ -67,8 +68,8 @@ function resourceOf(resource: string, bucket: string): boolean {
   if (resource === '*') return true;
   const m = /^arn:aws:s3:::([^/]+)(\/.*)?$/.exec(resource);
   if (!m) return false;
-  const pattern = new RegExp(`^${m[1].replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return pattern.test(bucket);
+  // A linear matcher: a policy (20 KB) may hold many stars, and a regex backtracks O(n^stars) on them.
+  return compileWildcard(m[1], { anyChar: true }).test(bucket);
 }
 
 function isWildcardPrincipal(p: unknown): boolean {
