@@ -11,6 +11,7 @@ import { header } from './http.ts';
 import type { MemberView, ServiceModel } from './model.ts';
 import { viewOf } from './rest.ts';
 import { setOwn } from '../../core/records.ts';
+import { jsonNestingDepth } from '../../core/json-depth.ts';
 import { formatTimestamp, parseTimestamp } from './values.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown,
     case 'structure':
       if (view.document) {
         // Handed over as parsed: bounded here, since whatever walks it later may recurse.
-        if (nestingDepth(v, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
+        if (jsonNestingDepth(v, MAX_JSON_DEPTH, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
         return v;
       }
       return readJsonStructure(model, view.shapeName, v, undefined, depth);
@@ -127,7 +128,7 @@ export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown,
       if (typeof v === 'string') return v;
       // A jsonvalue member may arrive as the JSON itself rather than as its text (JSON.stringify recurses).
       if (view.jsonvalue) {
-        if (nestingDepth(v, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
+        if (jsonNestingDepth(v, MAX_JSON_DEPTH, depth) > MAX_JSON_DEPTH) throw new NestingTooDeep();
         return JSON.stringify(v);
       }
       throw typeMismatch(v, 'a String');
@@ -161,24 +162,6 @@ export function readJsonValue(model: ServiceModel, view: MemberView, v: unknown,
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
-/**
- * How deep a parsed value nests, counting from `depth` for the value itself; stops counting past
- * MAX_JSON_DEPTH. Iterative, so it is safe on any document JSON.parse accepted.
- */
-function nestingDepth(root: unknown, depth: number): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, depth]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d > max) max = d;
-    if (max > MAX_JSON_DEPTH) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
-    }
-  }
-  return max;
-}
 
 /** The message Coral (the framework behind the JSON services) gives for a value of the wrong type. */
 function typeMismatch(v: unknown, expected: string): ServiceError {

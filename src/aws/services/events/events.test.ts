@@ -328,3 +328,21 @@ test('AWS CLI (every installed version): put-rule, put-targets, put-events, test
     assert.equal(JSON.parse(tp.stdout).Result, true, cli.label);
   }
 });
+
+test('a Detail nested past 1,000 levels is MalformedDetail (100,000 levels fit in 256 KB), a deep but sane one is delivered', async () => {
+  const { url, arn } = await queue('deep');
+  await eb.send(new PutRuleCommand({ Name: 'deep', EventPattern: JSON.stringify({ source: ['deep.test'] }) }));
+  await eb.send(new PutTargetsCommand({ Rule: 'deep', Targets: [{ Id: 'q', Arn: arn }] }));
+  const nest = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
+  const r = await eb.send(new PutEventsCommand({
+    Entries: [
+      { Source: 'deep.test', DetailType: 't', Detail: nest(100_000) },
+      { Source: 'deep.test', DetailType: 't', Detail: nest(1_000) },
+      { Source: 'deep.test', DetailType: 't', Detail: nest(500) },
+    ],
+  }));
+  assert.deepEqual(r.Entries!.map((e) => e.ErrorCode), ['MalformedDetail', 'MalformedDetail', undefined]);
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2 }));
+  assert.equal(got.Messages?.length, 1);
+  assert.equal(JSON.stringify(JSON.parse(got.Messages![0].Body!).detail), nest(500));
+});

@@ -5,6 +5,10 @@ import { ServiceError } from '../../../protocol/errors.ts';
 import type { Ctx, Events } from '../state.ts';
 import { isoSeconds, type Event } from '../engine.ts';
 import { resolveBus, validation } from './common.ts';
+import { jsonNestingDepth } from '../../../../core/json-depth.ts';
+
+/** Deepest Detail accepted: far past any real event (Jackson, the usual JSON parser of JVM services, defaults to 1,000 levels). */
+const MAX_DETAIL_DEPTH = 1000;
 
 const MAX_SIZE = 256 * 1024;
 
@@ -29,6 +33,8 @@ export function buildEvent(e: PutEventsRequestEntry, account: string, region: st
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  // 100,000 nested arrays fit in 256 KB; matching and delivery walk the document recursively.
+  if (jsonNestingDepth(detail, MAX_DETAIL_DEPTH) > MAX_DETAIL_DEPTH) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   if (entrySize(e) > MAX_SIZE) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Event too large.' };
   const time = e.Time ? e.Time.getTime() : now;
   return {
