@@ -469,3 +469,10 @@ test('AWS CLI (every installed version): create-topic, subscribe, publish, list-
     assert.match(missing.stderr, /NotFound/, cli.label);
   }
 });
+
+test('a MessageStructure document nested past 1,000 levels is InvalidParameter, not a 500', async () => {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'deep' }));
+  const nest = (n: number) => `{"default":"d","sqs":${'['.repeat(n)}${']'.repeat(n)}}`;
+  await assert.rejects(sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: nest(100_000) })), (e: Error) => e.name === 'InvalidParameterException' && /Message Structure/.test(e.message));
+  assert.ok((await sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: nest(500) }))).MessageId);
+});

@@ -9,6 +9,10 @@ import type { Ctx, Sns } from '../state.ts';
 import type { Published } from '../messages.ts';
 import type { Topic } from '../store.ts';
 import { checkArn, invalidParameter, invalidParameterValue, notFound } from './common.ts';
+import { jsonNestingDepth } from '../../../../core/json-depth.ts';
+
+/** Deepest MessageStructure document accepted (as EventBridge's Detail): far past any real message. */
+const MAX_STRUCTURE_DEPTH = 1000;
 
 const MAX_SIZE = 262_144;
 const DEDUP_WINDOW_MS = 5 * 60_000;
@@ -86,7 +90,10 @@ function checkEntry(e: Entry, topic: Topic | undefined): Record<string, string> 
     } catch {
       throw invalidParameter('Message Structure - JSON message body failed to parse');
     }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalidParameter('Message Structure - JSON message body failed to parse');
+    // Deeper documents fit in 256 KB (100,000 nested arrays) and would overflow the stack below.
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || jsonNestingDepth(doc, MAX_STRUCTURE_DEPTH) > MAX_STRUCTURE_DEPTH) {
+      throw invalidParameter('Message Structure - JSON message body failed to parse');
+    }
     const d = doc as Record<string, unknown>;
     if (typeof d.default !== 'string') throw invalidParameter('Message Structure - No default entry in JSON message body');
     perProtocol = {};
