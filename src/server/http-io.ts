@@ -1,5 +1,5 @@
 // Reading request bodies and writing responses, for every HTTP path of the server.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { pipeline } from 'node:stream/promises';
 import type { HttpResponse } from '../aws/protocol/http.ts';
@@ -185,6 +185,28 @@ function hasHeader(headers: Record<string, unknown>, name: string): boolean {
 }
 
 /** Writes a response; a Readable body is streamed, and a client that goes away mid-body is no error. */
+/**
+ * The headers node:http will write. A value it refuses (CR/LF, characters beyond Latin-1 — a function
+ * URL's own headers, a stored value echoed back) would make writeHead throw and the client get an
+ * empty 500; such a header is left out instead. Services refuse bad values when they are stored
+ * (S3 does); this is the last line, for what they did not foresee.
+ */
+function writableHeaders<H extends Record<string, unknown>>(headers: H): H {
+  let out: H | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    try {
+      validateHeaderName(name);
+      for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v);
+    } catch {
+      out ??= { ...headers };
+      delete out[name];
+    }
+  }
+  return out ?? headers;
+}
+
 export async function send(res: Res, response: HttpResponse, head: boolean): Promise<void> {
   const { body, headers } = response;
   const out = res as ServerResponse;
@@ -197,11 +219,11 @@ export async function send(res: Res, response: HttpResponse, head: boolean): Pro
     if (body !== undefined && !hasHeader(headers, 'content-length')) {
       headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     }
-    out.writeHead(response.status, headers);
+    out.writeHead(response.status, writableHeaders(headers));
     out.end(head ? undefined : body);
     return;
   }
-  out.writeHead(response.status, headers);
+  out.writeHead(response.status, writableHeaders(headers));
   if (head) {
     body.destroy();
     out.end();

@@ -388,6 +388,16 @@ test('function URLs: payload format 2.0 events and responses, AWS_IAM, CORS, res
   assert.equal(iam.status, 201);
   assert.equal(JSON.parse(iam.body).iam, '111122223333');
 
+  // Header values HTTP cannot carry (CR/LF, characters beyond Latin-1) never break the answer.
+  await fn('webheaders', { 'index.mjs': `export const handler = async () => ({ statusCode: 200, headers: { 'x-crlf': 'a\\r\\nx-injected: 1', 'x-wide': 'caf\\u0100', 'x-good': 'ok' }, body: 'fine' });` });
+  const hu = await lambda.send(new L.CreateFunctionUrlConfigCommand({ FunctionName: 'webheaders', AuthType: 'NONE' }));
+  const hr = await request(fb, { host: new URL(hu.FunctionUrl!).host, path: '/' });
+  assert.equal(hr.status, 200);
+  assert.equal(hr.body, 'fine');
+  assert.equal(hr.headers['x-good'], 'ok');
+  assert.equal(hr.headers['x-injected'], undefined);
+  assert.equal(hr.headers['x-crlf'], undefined);
+
   await fn('webfail', { 'index.mjs': `export const handler = async () => { throw new Error('x'); };` });
   const failUrl = await lambda.send(new L.CreateFunctionUrlConfigCommand({ FunctionName: 'webfail', AuthType: 'NONE' }));
   const failed = await request(fb, { host: new URL(failUrl.FunctionUrl!).host, path: '/' });
