@@ -10,6 +10,7 @@ import type { Grant } from './store.ts';
 import type { Ctx } from './common.ts';
 import { ALL_USERS, publicAccessBlock } from './acl.ts';
 import { compileWildcard } from '../../../core/wildcard.ts';
+import { list, type Statement } from './operations/bucket-policy.ts';
 
 /** The IAM action of an operation where it is not simply `s3:<Operation>`. */
 const ACTIONS: Record<string, string> = {
@@ -40,17 +41,6 @@ const ACL_PERMISSION: Record<string, { on: 'bucket' | 'object'; permission: stri
   's3:GetObjectAcl': { on: 'object', permission: 'READ_ACP' },
   's3:GetBucketAcl': { on: 'bucket', permission: 'READ_ACP' },
 };
-
-interface Statement {
-  Effect?: unknown;
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Action?: unknown;
-  NotAction?: unknown;
-  Resource?: unknown;
-  NotResource?: unknown;
-  Condition?: unknown;
-}
 
 export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
   const target = targetOf(http.path);
@@ -113,9 +103,6 @@ function forEveryone(p: unknown): boolean {
   return !!p && typeof p === 'object' && list((p as { AWS?: unknown }).AWS).includes('*');
 }
 
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : v === undefined ? [] : [v];
-}
 
 /** IAM's wildcards: `*` any run, `?` one character (linear, src/core/wildcard.ts); actions compare case-insensitively. */
 function matches(pattern: unknown, value: string, ignoreCase: boolean): boolean {

@@ -10,7 +10,8 @@ import { compileWildcard } from '../../../../core/wildcard.ts';
 
 const malformed = (message: string) => new ServiceError('MalformedPolicy', message, 400);
 
-interface Statement {
+/** One statement of a bucket policy, as a client sent it (every field unchecked). */
+export interface Statement {
   Sid?: unknown;
   Effect?: unknown;
   Principal?: unknown;
@@ -22,7 +23,8 @@ interface Statement {
   Condition?: unknown;
 }
 
-function list(v: unknown): unknown[] {
+/** A policy field that may be one value or a list of them, as a list. */
+export function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
