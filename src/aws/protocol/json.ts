@@ -13,6 +13,7 @@ import { viewOf } from './rest.ts';
 import { setOwn } from '../../core/records.ts';
 import { jsonNestingDepth } from '../../core/json-depth.ts';
 import { formatTimestamp, parseTimestamp } from './values.ts';
+import { isUtf8 } from 'node:buffer';
 
 // ---------------------------------------------------------------------------------------------
 // Structure member tables, cached per model
@@ -171,18 +172,14 @@ function typeMismatch(v: unknown, expected: string): ServiceError {
   return ProtocolErrors.serialization(`${token} can not be converted to ${expected}`);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Parses a JSON request body; an empty body is an empty object. JSON is UTF-8: anything else is refused, not mangled. */
 export function parseJsonBody(body: Buffer | string): unknown {
   let text: string;
   if (typeof body === 'string') text = body;
   else {
-    try {
-      text = utf8.decode(body);
-    } catch {
-      throw ProtocolErrors.serialization('Malformed JSON in request body: invalid UTF-8');
-    }
+    // Buffer.isUtf8 validates natively (several times faster than a fatal TextDecoder on large bodies).
+    if (!isUtf8(body)) throw ProtocolErrors.serialization('Malformed JSON in request body: invalid UTF-8');
+    text = body.toString('utf8');
   }
   if (text.trim() === '') return {};
   try {

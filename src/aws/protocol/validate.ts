@@ -139,13 +139,18 @@ function scalarFailures(shape: MemberView, value: unknown): string[] {
   if (typeof value === 'string' && shape.type === 'string') {
     // Smithy counts a string's length in Unicode scalar values (code points), as botocore's len() does.
     // DynamoDB lists a pattern failure before a length failure ("Value 'a;' at 'tableName' ...").
-    const n = codePoints(value);
-    const tooLong = shape.max !== undefined && n > shape.max;
+    // A string has between length/2 and length code points: count them only when that range straddles
+    // a bound (a 9 MB value over an 8,192 limit is decided without walking it).
+    let counted: number | undefined;
+    const n = () => (counted ??= codePoints(value));
+    const half = Math.ceil(value.length / 2);
+    const tooLong = shape.max !== undefined && value.length > shape.max && (half > shape.max || n() > shape.max);
+    const tooShort = shape.min !== undefined && half < shape.min && (value.length < shape.min || n() < shape.min);
     if (shape.enum && !shape.enum.includes(value)) out.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
     if (shape.pattern !== undefined && !tooLong && matchesJavaPattern(shape.pattern, value) === false) {
       out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
     }
-    if (shape.min !== undefined && n < shape.min) out.push(`Member must have length greater than or equal to ${shape.min}`);
+    if (tooShort) out.push(`Member must have length greater than or equal to ${shape.min}`);
     if (tooLong) out.push(`Member must have length less than or equal to ${shape.max}`);
   } else if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
     if (shape.min !== undefined && value.length < shape.min) out.push(`Member must have length greater than or equal to ${shape.min}`);
