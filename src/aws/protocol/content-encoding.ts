@@ -67,6 +67,10 @@ function inflate(body: Buffer, coding: Coding, limit: number, model: ServiceMode
   // One byte over the limit tells "exactly at the limit" from "over it"; larger output chunks than
   // zlib's 16 KiB mean fewer round trips for big bodies.
   const options = { maxOutputLength: limit + 1, chunkSize: 256 * 1024 };
+  // A gzip member ends with its inflated size mod 2^32 (ISIZE, RFC 1952). The whole body inflates to at
+  // least the last member's size, so an ISIZE over the limit is refused without inflating anything;
+  // a forged, smaller ISIZE only gets as far as the capped inflation below.
+  if (coding === 'gzip' && body.length >= 18 && body.readUInt32LE(body.length - 4) > limit) throw requestTooLarge(model, limit);
   try {
     let out: Buffer;
     if (coding === 'gzip') out = gunzipSync(body, options);

@@ -144,6 +144,18 @@ test('a 1 MiB gzip bomb to DynamoDB answers 413 quickly, inflating no more than 
   assertBounded(r);
 });
 
+test('a gzip bomb whose size trailer lies is still stopped at the limit', async () => {
+  // ISIZE (the last 4 bytes) says 100 bytes: only the capped inflation can tell.
+  const b = Buffer.from(BOMB());
+  b.writeUInt32LE(100, b.length - 4);
+  const r = await measured(() => dynamo('PutItem', b, { 'content-encoding': 'gzip' }));
+  report('dynamodb gzip bomb, forged ISIZE', r);
+  assert.equal(r.status, 413);
+  // This one costs up to DynamoDB's 16 MB limit of inflation (the honest bomb costs none).
+  assert.ok(r.cpu < 100, `spent ${r.cpus.join(', ')} ms of CPU`);
+  assert.ok(r.rssGrowth < 40 * MB, `RSS grew ${r.rssGrowth} bytes`);
+});
+
 test('gzip bombs to SQS (query form and JSON) answer 413 in each protocol', async () => {
   const { QueueUrl } = await fb.client(SQSClient).send(new CreateQueueCommand({ QueueName: 'q' }));
   const form = await measured(() => send('/', {
