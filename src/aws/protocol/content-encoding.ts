@@ -63,15 +63,22 @@ export function decodedBody(req: HttpRequest, model: ServiceModel | undefined, m
   return body;
 }
 
+/** How much of a gzip body is inflated to show it is gzip data before its size trailer is trusted. */
+const PROBE = 64 * 1024;
+
 function inflate(body: Buffer, coding: Coding, limit: number, model: ServiceModel | undefined, malformed: (message: string) => ServiceError): Buffer {
   // One byte over the limit tells "exactly at the limit" from "over it"; larger output chunks than
   // zlib's 16 KiB mean fewer round trips for big bodies.
   const options = { maxOutputLength: limit + 1, chunkSize: 256 * 1024 };
-  // A gzip member ends with its inflated size mod 2^32 (ISIZE, RFC 1952). The whole body inflates to at
-  // least the last member's size, so an ISIZE over the limit is refused without inflating anything;
-  // a forged, smaller ISIZE only gets as far as the capped inflation below.
-  if (coding === 'gzip' && body.length >= 18 && body.readUInt32LE(body.length - 4) > limit) throw requestTooLarge(model, limit);
   try {
+    // A gzip member ends with its inflated size mod 2^32 (ISIZE, RFC 1952). The whole body inflates to
+    // at least the last member's size, so once the start of the body has shown itself to be gzip data
+    // (64 KiB of output, or all of it), an ISIZE over the limit is refused without inflating the rest;
+    // a forged, smaller ISIZE only gets as far as the capped inflation below.
+    if (coding === 'gzip' && limit > PROBE && body.length >= 18 && body.readUInt32LE(body.length - 4) > limit) {
+      // Over the probe: a RangeError, answered as too large below; not gzip: malformed, as always.
+      return gunzipSync(body, { maxOutputLength: PROBE });
+    }
     let out: Buffer;
     if (coding === 'gzip') out = gunzipSync(body, options);
     else {
