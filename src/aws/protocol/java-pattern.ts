@@ -5,7 +5,7 @@
 // lookahead opening the pattern or one of its top-level alternatives (`(?!^[0-9]+$)[a-zA-Z0-9-_]+`,
 // `^(?!\s*$).+`) becomes a second pattern tested at the start of the value. Any other pattern RE2
 // cannot compile (a lookahead further in, backreferences) is not enforced; skippedPatterns() lists them.
-import { RE2JS } from 're2js';
+import { re2js, type RE2JS } from '../../core/re2.ts';
 
 export interface PatternMatcher {
   matches(value: string): boolean;
@@ -59,7 +59,8 @@ function build(pattern: string): PatternMatcher {
 }
 
 function re2(pattern: string): RE2JS {
-  return RE2JS.compile(toRe2(pattern), RE2JS.LOOKBEHINDS);
+  const RE2 = re2js();
+  return RE2.compile(toRe2(pattern), RE2.LOOKBEHINDS);
 }
 
 /**

@@ -3,7 +3,7 @@
 // `{ $.level = "error" && $.latency > 100 }` and space-delimited patterns `[ip, user, ..., status = 4*]`.
 // A pattern compiles once into a matcher (regexes by RE2, wildcards by core/wildcard.ts: linear, never
 // backtracking); bad syntax is the service's InvalidParameterException.
-import { RE2JS } from 're2js';
+import { re2js } from '../../../core/re2.ts';
 import { ServiceError } from '../../protocol/errors.ts';
 import { constraints } from '../../protocol/constraints.ts';
 import { compileWildcard, type Wildcard } from '../../../core/wildcard.ts';
@@ -112,7 +112,7 @@ function regex(source: string, counter: Counter): Regex {
   if (!REGEX_ALPHABET.test(source)) throw new ServiceError('InvalidParameterException', 'Invalid character(s) in term', 400);
   if (repetitions(source) > MAX_REPETITIONS) throw invalidPattern(`%${source}% repeats more than ${MAX_REPETITIONS} times in all`);
   try {
-    return RE2JS.compile(source);
+    return re2js().compile(source);
   } catch {
     throw invalidPattern(`bad regular expression %${source}%`);
   }
