@@ -51,7 +51,8 @@ export function subscribeUrl(store: SnsStore, topicArn: string, token: string): 
 }
 
 export function unsubscribeUrl(store: SnsStore, subscriptionArn: string): string {
-  return `${store.env.endpoint}/?Action=Unsubscribe&Version=2010-03-31&SubscriptionArn=${encodeURIComponent(subscriptionArn)}`;
+  // AWS writes the ARN as it is (its characters are all safe in a query string); so do we.
+  return `${store.env.endpoint}/?Action=Unsubscribe&Version=2010-03-31&SubscriptionArn=${subscriptionArn}`;
 }
 
 /** Signatures depend only on the message, not the subscription: computed once per message and version. */

@@ -159,7 +159,8 @@ test('SQS subscription: the signed JSON envelope, and raw delivery with message 
   assert.equal(r.MessageAttributes!.size.DataType, 'Number');
   assert.deepEqual(Buffer.from(r.MessageAttributes!.bin.BinaryValue!), Buffer.from([1, 2, 3]));
 
-  // UnsubscribeURL works as a plain GET.
+  // UnsubscribeURL carries the subscription ARN as AWS writes it (not percent-encoded) and works as a plain GET.
+  assert.match(n.UnsubscribeURL, /[?&]SubscriptionArn=arn:aws:sns:us-east-1:000000000000:[^%&]+$/);
   const res = await fetch(n.UnsubscribeURL);
   assert.equal(res.status, 200);
   const left = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
@@ -363,7 +364,7 @@ test('client-side delivery failures are dead-lettered at once; Lambda deliveries
   assert.equal(first.status, lambdaAttempt!.status >= 500 ? 'retrying' : 'dead-lettered', `Lambda answered ${lambdaAttempt!.status}`);
   fb.clock.unfreeze();
   const dead = await receive(dlq.url);
-  const gotGone = dead.find((m) => JSON.parse(m.Body!).UnsubscribeURL.includes(encodeURIComponent(gone.SubscriptionArn!)));
+  const gotGone = dead.find((m) => JSON.parse(m.Body!).UnsubscribeURL.endsWith(`SubscriptionArn=${gone.SubscriptionArn!}`));
   assert.ok(gotGone, 'the DLQ has the message of the subscription whose queue is gone');
   assert.equal(JSON.parse(gotGone!.Body!).Message, 'for the void');
   assert.ok(gotGone!.MessageAttributes!.ErrorCode.StringValue);

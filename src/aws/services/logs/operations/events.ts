@@ -58,7 +58,9 @@ export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEv
     } else accepted.push({ timestamp: e.timestamp, message: e.message });
   });
   const rejected: T.RejectedLogEventsInfo = {};
-  if (tooOldEnd >= 0) rejected.tooOldLogEventEndIndex = tooOldEnd + 1;
+  // The index of the last too-old event (a single too-old first event answers 0, as AWS does, though
+  // its reference calls the field exclusive).
+  if (tooOldEnd >= 0) rejected.tooOldLogEventEndIndex = tooOldEnd;
   if (expiredEnd >= 0) rejected.expiredLogEventEndIndex = expiredEnd + 1;
   if (tooNewStart >= 0) rejected.tooNewLogEventStartIndex = tooNewStart;
   let ids: number[] = [];
