@@ -11,9 +11,9 @@ import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
 import { BlobStore } from './store/blobs.ts';
 import { sweepOrphanBlobs } from './store/blob-sweep.ts';
-import { ServiceRegistry } from './aws/registry.ts';
-import { AwsGateway } from './aws/gateway.ts';
-import { DeliveryRouter } from './aws/delivery.ts';
+// The AWS provider is the one part of src/aws/ built here, through its entry point (src/aws/index.ts).
+import { AwsProvider, type ServiceRegistry } from './aws/index.ts';
+import type { ServiceCatalog } from './core/catalog.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
@@ -55,6 +55,8 @@ export interface Fogbank {
   readonly port: number;
   readonly clock: ControllableClock;
   readonly registry: ServiceRegistry;
+  /** The services, as the admin API and the CLI see them. */
+  readonly services: ServiceCatalog;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
   readonly adminUrl: string;
   /** A password generated at first start (only then), to print once. */
@@ -86,12 +88,11 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       log,
       accounts: new Accounts(db, () => clock.now()),
       requests,
-      invoke: (service, operation, input, scope, causedBy) => gateway.invoke(service, operation, input, scope, causedBy),
-      deliver: (delivery) => deliveries.deliver(delivery),
+      invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
+      deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
-    const registry = new ServiceRegistry(env);
-    const gateway = new AwsGateway(env, registry);
-    const deliveries = new DeliveryRouter(env, registry);
+    const aws = new AwsProvider(env);
+    const { registry, gateway } = aws;
     const reset = async () => {
       env.db.reset();
       env.blobs.clear();
@@ -105,7 +106,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       now: () => Date.now(),
       loginLimits: options.adminLoginLimits,
     });
-    const admin = new AdminApi(env, registry, reset, auth);
+    const admin = new AdminApi(env, aws, reset, auth);
     if (options.logRequests) {
       requests.subscribe((e) =>
         log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
@@ -173,6 +174,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       port,
       clock,
       registry,
+      services: aws,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,

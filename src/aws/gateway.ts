@@ -6,11 +6,13 @@ import type { Readable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import type { Environment, Scope } from '../core/environment.ts';
 import type { ServiceRegistry, LoadedService } from './registry.ts';
-import type { HttpRequest, HttpResponse } from './protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../core/http.ts';
 import type { Codec } from './protocol/codec.ts';
 import type { ServiceModel } from './protocol/model.ts';
-import type { Caller, RequestContext } from './service.ts';
-import { ServiceError, ProtocolErrors } from './protocol/errors.ts';
+import type { Caller } from '../core/caller.ts';
+import type { RequestContext } from '../core/service.ts';
+import { ServiceError } from '../core/errors.ts';
+import { ProtocolErrors } from './protocol/errors.ts';
 import { resolveRef } from './protocol/model.ts';
 import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
@@ -131,7 +133,7 @@ export class AwsGateway {
     const model: ServiceModel = asQuery ? definition.queryModel! : definition.model;
     let ctx: RequestContext | undefined;
     // The browser-origin policy, for what the service does not serve to browsers itself.
-    const cors = browser && !servesBrowsers(found, http, browser.preflight) ? browser : undefined;
+    const cors = browser && !servesBrowsers(found.identity.name, http, browser.preflight) ? browser : undefined;
     try {
       if (hostRefused) throw refusedHost(hostRefused, codec.protocol);
       if (cors && !cors.allowed) throw refusedOrigin(cors.origin, codec.protocol);

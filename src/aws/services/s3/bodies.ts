@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import type { Environment } from '../../../core/environment.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { Segment } from './store.ts';
 import { decodeAwsChunked, type ChunkedResult } from './chunked.ts';
 import {

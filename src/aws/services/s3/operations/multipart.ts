@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type * as T from '../generated/types.ts';
 import type { Readable } from 'node:stream';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import {
   checkStorageClass, header, md5Etag, newUploadId, nowSeconds, ownerOf, parseTaggingHeader, requireBucket, type Ctx,
 } from '../common.ts';
