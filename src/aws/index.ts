@@ -11,6 +11,9 @@ import { coverage } from './coverage.ts';
 
 export type { ServiceRegistry } from './registry.ts';
 
+/** Host names that are AWS's own (and LocalStack's): a request to one is for AWS, however it authenticates. */
+const AWS_HOST = /(?:^|\.)(?:amazonaws\.com|amazonaws\.com\.cn|api\.aws|on\.aws|localhost\.localstack\.cloud)$/;
+
 export class AwsProvider implements ServiceCatalog {
   readonly registry: ServiceRegistry;
   readonly gateway: AwsGateway;
@@ -24,6 +27,17 @@ export class AwsProvider implements ServiceCatalog {
     this.gateway = new AwsGateway(env, this.registry);
     this.deliveries = new DeliveryRouter(env, this.registry);
     this.names = this.registry.identities.map((s) => s.name);
+  }
+
+  /**
+   * Whether an AWS service claims a request by its path or host alone (for the front router's
+   * Bearer rule): a registered REST path prefix, an AWS host name, or a Lambda function URL.
+   */
+  claims(path: string, hostname: string | undefined): boolean {
+    if (hostname !== undefined && (AWS_HOST.test(hostname) || hostname.includes('.lambda-url.'))) return true;
+    const end = path.indexOf('/', 1);
+    const first = path.slice(1, end < 0 ? undefined : end);
+    return first !== '' && this.registry.identities.some((s) => s.restPathPrefixes?.includes(first));
   }
 
   isLoaded(name: string): boolean {
