@@ -9,7 +9,8 @@ import { header } from '../../../../core/http.ts';
 import type { Ctx } from '../state.ts';
 import type { UrlConfig } from '../operations/urls.ts';
 import { resolveTarget } from './target.ts';
-import { Throttled, type RunResult } from './executor.ts';
+import { Throttled } from './executor.ts';
+import type { RunResult } from './records.ts';
 import { MAX_SYNC_PAYLOAD } from '../operations/invoke.ts';
 
 const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';

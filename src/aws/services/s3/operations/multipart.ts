@@ -9,7 +9,8 @@ import { ServiceError } from '../../../../core/errors.ts';
 import {
   checkStorageClass, header, md5Etag, newUploadId, nowSeconds, ownerOf, parseTaggingHeader, requireBucket, type Ctx,
 } from '../common.ts';
-import type { Bucket, Part, PartInfo, Segment, Upload } from '../store.ts';
+import type { Bucket, Part, PartInfo, Upload } from '../store.ts';
+import type { Segment } from '../bodies.ts';
 import { S3Errors } from '../errors.ts';
 import { checkBodyHeaders, copyBody, receiveBody } from '../bodies.ts';
 import {
