@@ -166,10 +166,10 @@ async function start(argv: string[]): Promise<void> {
 }
 
 async function printCoverage(): Promise<void> {
-  const { coverage, coverageTable } = await import('./admin/coverage.ts');
+  const { coverageTable } = await import('./admin/coverage.ts');
   const fogbank = await createFogbank({ ephemeral: true, port: 0 });
   try {
-    process.stdout.write(coverageTable(await coverage(fogbank.registry)) + '\n');
+    process.stdout.write(coverageTable(await fogbank.services.coverage()) + '\n');
   } finally {
     await fogbank.stop();
   }

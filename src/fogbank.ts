@@ -11,14 +11,16 @@ import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
 import { BlobStore } from './store/blobs.ts';
 import { sweepOrphanBlobs } from './store/blob-sweep.ts';
-import { ServiceRegistry } from './aws/registry.ts';
-import { AwsGateway } from './aws/gateway.ts';
-import { DeliveryRouter } from './aws/delivery.ts';
+// The AWS provider is the one part of src/aws/ built here, through its entry point (src/aws/index.ts).
+import { AwsProvider, type ServiceRegistry } from './aws/index.ts';
+import type { ServiceCatalog } from './core/catalog.ts';
+import { GcpProvider } from './gcp/index.ts';
+import { chooseProvider } from './server/front-router.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
 import { isClientDisconnect, json } from './server/http-io.ts';
-import { HostCheck } from './server/host-check.ts';
+import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -55,6 +57,8 @@ export interface Fogbank {
   readonly port: number;
   readonly clock: ControllableClock;
   readonly registry: ServiceRegistry;
+  /** The services, as the admin API and the CLI see them. */
+  readonly services: ServiceCatalog;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
   readonly adminUrl: string;
   /** A password generated at first start (only then), to print once. */
@@ -86,12 +90,12 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       log,
       accounts: new Accounts(db, () => clock.now()),
       requests,
-      invoke: (service, operation, input, scope, causedBy) => gateway.invoke(service, operation, input, scope, causedBy),
-      deliver: (delivery) => deliveries.deliver(delivery),
+      invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
+      deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
-    const registry = new ServiceRegistry(env);
-    const gateway = new AwsGateway(env, registry);
-    const deliveries = new DeliveryRouter(env, registry);
+    const aws = new AwsProvider(env);
+    const { registry, gateway } = aws;
+    const gcp = new GcpProvider(env);
     const reset = async () => {
       env.db.reset();
       env.blobs.clear();
@@ -105,7 +109,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       now: () => Date.now(),
       loginLimits: options.adminLoginLimits,
     });
-    const admin = new AdminApi(env, registry, reset, auth);
+    const admin = new AdminApi(env, aws, reset, auth);
     if (options.logRequests) {
       requests.subscribe((e) =>
         log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
@@ -120,13 +124,16 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       const authority = req.headers[':authority'] ?? req.headers.host;
       const hostHeader = Array.isArray(authority) ? authority[0] : authority;
       const hostRefused = hostCheck.allows(hostHeader) ? undefined : hostCheck.refusalMessage(hostHeader!);
-      if (url.startsWith('/_fogbank/') || url.startsWith('/_localstack/') || url.startsWith('/_aws/')) {
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      const hostname = typeof hostHeader === 'string' ? hostnameOf(hostHeader) : undefined;
+      // Which provider answers, in the front router's fixed order (src/server/front-router.ts).
+      const provider = chooseProvider({ path, query: q < 0 ? '' : url.slice(q + 1), hostname, headers: req.headers }, (p, h) => aws.claims(p, h));
+      if (provider === 'admin') {
         if (hostRefused) {
           req.resume();
           return json(res, 403, { error: 'HostNotAllowed', message: hostRefused });
         }
-        const q = url.indexOf('?');
-        const path = q < 0 ? url : url.slice(0, q);
         admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
           // A client that left mid-request is no failure of Fogbank's (http-io.ts).
           if (isClientDisconnect(err)) return log.debug(`admin client went away: ${(err as Error).message}`);
@@ -135,8 +142,18 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         });
         return;
       }
+      const browser = browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET');
+      if (provider === 'gcp') {
+        try {
+          gcp.handle(req, res, { hostname, hostRefused, browser });
+        } catch (err) {
+          log.error('request failed in the Google Cloud provider', err);
+          if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
+        }
+        return;
+      }
       // A refused Host is answered by the gateway, in the protocol of the service the request is for.
-      gateway.handle(req, res, browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET'), hostRefused).catch((err) => {
+      gateway.handle(req, res, browser, hostRefused).catch((err) => {
         log.error('request failed outside the gateway', err);
         if (!res.headersSent) {
           res.statusCode = 500;
@@ -173,6 +190,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       port,
       clock,
       registry,
+      services: aws,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,

@@ -8,6 +8,7 @@ import type { MergeReport } from './merge-v3.ts';
 import { buildService, generatedNotice } from './pipeline.ts';
 import { serviceIdentity, writeIdentities } from './write-identities.ts';
 import { writeTypes } from './write-types.ts';
+import { knownServices, writeKnownServices } from './write-known-services.ts';
 import { compare } from './v3-schema.ts';
 
 export interface GeneratedFile {
@@ -46,6 +47,8 @@ export async function planFiles(catalog: readonly CatalogEntry[], root: string):
   }
   const notice = generatedNotice(`the models of src/aws/catalog.ts (${[...packages].sort(compare).join(', ')})`);
   files.push({ path: join(root, 'src/aws/generated/identities.ts'), content: writeIdentities(identities, notice) });
+  const known = knownServices();
+  files.push({ path: join(root, 'src/aws/generated/aws-services.ts'), content: writeKnownServices(known.entries, generatedNotice(known.source)) });
   return { files, reports, constraints, stale: staleFiles(catalog, root) };
 }
 

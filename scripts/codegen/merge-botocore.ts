@@ -86,7 +86,7 @@ export function loadBotocoreModel(service: string, apiVersion: string, dataDir =
   return { source: `botocore@${botocoreVersion(dataDir)} data/${service}/${apiVersion}`, ...model };
 }
 
-function botocoreVersion(dataDir: string): string {
+export function botocoreVersion(dataDir: string): string {
   const init = join(dataDir, '..', '__init__.py');
   const found = existsSync(init) ? /__version__\s*=\s*'([^']+)'/.exec(readFileSync(init, 'utf8')) : null;
   return found?.[1] ?? 'unknown';

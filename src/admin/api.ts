@@ -2,13 +2,11 @@
 // The admin UI and the testing library use only this API.
 import type { ServerResponse } from 'node:http';
 import type { Environment } from '../core/environment.ts';
-import type { ServiceRegistry } from '../aws/registry.ts';
-import { coverage } from './coverage.ts';
-import { RawAdminResponse } from '../aws/service.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
+import type { ServiceCatalog } from '../core/catalog.ts';
+import { RawAdminResponse } from '../core/service.ts';
+import { ServiceError } from '../core/errors.ts';
 import { isClientDisconnect, json, type Req, type Res } from '../server/http-io.ts';
 import { AdminAuth, isCrossSite } from './auth.ts';
-import { call } from './call.ts';
 import { serveUi } from './ui.ts';
 
 /** Readiness endpoints stay open to scripts everywhere: they tell only that Fogbank runs. */
@@ -16,13 +14,13 @@ const OPEN = new Set(['/_fogbank/health', '/_localstack/health', '/_localstack/i
 
 export class AdminApi {
   readonly #env: Environment;
-  readonly #registry: ServiceRegistry;
+  readonly #services: ServiceCatalog;
   readonly #reset: () => Promise<void>;
   readonly auth: AdminAuth;
 
-  constructor(env: Environment, registry: ServiceRegistry, reset: () => Promise<void>, auth: AdminAuth) {
+  constructor(env: Environment, services: ServiceCatalog, reset: () => Promise<void>, auth: AdminAuth) {
     this.#env = env;
-    this.#registry = registry;
+    this.#services = services;
     this.#reset = reset;
     this.auth = auth;
   }
@@ -69,7 +67,7 @@ export class AdminApi {
         case 'GET /_fogbank/info':
           return json(res, 200, this.#info());
         case 'POST /_fogbank/call':
-          return json(res, 200, await call(this.#env, this.#registry, await readJson(req)));
+          return json(res, 200, await this.#services.call(await readJson(req)));
         case 'GET /_fogbank/accounts':
           return json(res, 200, this.#env.accounts.list());
         case 'POST /_fogbank/accounts': {
@@ -79,7 +77,7 @@ export class AdminApi {
           return json(res, 201, this.#env.accounts.create(id, name));
         }
         case 'GET /_fogbank/services':
-          return json(res, 200, await coverage(this.#registry));
+          return json(res, 200, await this.#services.coverage());
         case 'GET /_fogbank/requests':
           if (query.get('follow') === '1') return this.#follow(req, res);
           return json(res, 200, this.#env.requests.entries());
@@ -118,19 +116,16 @@ export class AdminApi {
   /** Whether a service route is marked public (reachable without a session). */
   async #isPublic(method: string, path: string): Promise<boolean> {
     const m = /^\/_(?:fogbank|aws)\/([a-z0-9-]+)\//.exec(path);
-    const identity = m ? this.#registry.byName(m[1]) : undefined;
-    if (!identity) return false;
-    const svc = await this.#registry.load(identity.name);
-    return !!svc.definition.admin?.some((r) => r.public && r.method === method && r.path.test(path));
+    const svc = m ? await this.#services.admin(m[1]) : undefined;
+    return !!svc?.routes.some((r) => r.public && r.method === method && r.path.test(path));
   }
 
   /** /_fogbank/<service>/... and /_aws/<service>/...: the routes a service registers (AdminRoute). */
   async #serviceRoute(req: Req, res: Res, method: string, path: string, query: URLSearchParams): Promise<void> {
     const m = /^\/_(?:fogbank|aws)\/([a-z0-9-]+)(?:\/|$)/.exec(path);
-    const identity = m ? this.#registry.byName(m[1]) : undefined;
-    if (identity) {
-      const svc = await this.#registry.load(identity.name);
-      for (const route of svc.definition.admin ?? []) {
+    const svc = m ? await this.#services.admin(m[1]) : undefined;
+    if (svc) {
+      for (const route of svc.routes) {
         if (route.method !== method) continue;
         const match = route.path.exec(path);
         if (!match) continue;
@@ -211,7 +206,7 @@ export class AdminApi {
 
   #serviceStates(): Record<string, 'available' | 'running'> {
     const out: Record<string, 'available' | 'running'> = {};
-    for (const s of this.#registry.identities) out[s.name] = this.#registry.isLoaded(s.name) ? 'running' : 'available';
+    for (const name of this.#services.names) out[name] = this.#services.isLoaded(name) ? 'running' : 'available';
     return out;
   }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Environment } from '../core/environment.ts';
 import type { ServiceRegistry } from './registry.ts';
 import { parseArn, type Delivery, type DeliveryResult } from '../core/delivery.ts';
-import { ServiceError } from './protocol/errors.ts';
+import { ServiceError } from '../core/errors.ts';
 
 export class DeliveryRouter {
   readonly #env: Environment;

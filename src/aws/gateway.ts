@@ -6,16 +6,19 @@ import type { Readable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import type { Environment, Scope } from '../core/environment.ts';
 import type { ServiceRegistry, LoadedService } from './registry.ts';
-import type { HttpRequest, HttpResponse } from './protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../core/http.ts';
 import type { Codec } from './protocol/codec.ts';
 import type { ServiceModel } from './protocol/model.ts';
-import type { Caller, RequestContext } from './service.ts';
-import { ServiceError, ProtocolErrors } from './protocol/errors.ts';
+import type { Caller } from '../core/caller.ts';
+import type { RequestContext } from '../core/service.ts';
+import { ServiceError } from '../core/errors.ts';
+import { ProtocolErrors } from './protocol/errors.ts';
 import { resolveRef } from './protocol/model.ts';
 import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { readSignature } from './auth/sigv4.ts';
 import { identify } from './identify.ts';
+import { notImplementedService, renderFor, unregisteredService, type KnownAwsService } from './unimplemented.ts';
 import { isAnonymousOperation } from './auth/anonymous.ts';
 import { formSignature, missingSignature } from './auth/missing-signature.ts';
 import { refusedHost } from '../server/host-check.ts';
@@ -100,6 +103,22 @@ export class AwsGateway {
     if (!req.readableEnded && !http.stream) req.resume();
   }
 
+  /** The answer for a service Fogbank does not register, after the front's Host and origin checks. */
+  async #unregistered(service: KnownAwsService, http: HttpRequest, outcome: Outcome, requestId: string, browser: BrowserVerdict | undefined, hostRefused: string | undefined): Promise<HttpResponse> {
+    outcome.service = service.name;
+    const protocol = service.protocol ?? 'json';
+    if (browser?.allowed && browser.preflight) return preflightResponse(http, browser.origin!);
+    const error = hostRefused
+      ? refusedHost(hostRefused, protocol)
+      : browser && !browser.allowed
+        ? refusedOrigin(browser.origin, protocol)
+        : notImplementedService(service);
+    outcome.errorCode = error.code;
+    const response = await renderFor(service, error, requestId);
+    if (browser?.allowed && browser.origin) Object.assign(response.headers, corsResponseHeaders(browser.origin));
+    return response;
+  }
+
   async #route(req: Req, res: Res, http: HttpRequest, requestId: string, outcome: Outcome, browser: BrowserVerdict | undefined, hostRefused: string | undefined): Promise<HttpResponse> {
     const params = http.query ? new URLSearchParams(http.query) : undefined;
     const signature = readSignature(http, params);
@@ -111,11 +130,23 @@ export class AwsGateway {
       path: http.path,
       params,
     });
+    let formParams: URLSearchParams | undefined;
     if ((!found || (!signature && !target && found.identity.name === 's3')) && isForm(http)) {
       // An unsigned query-protocol request names its service only through Action/Version in the body.
       http.body = await readBody(req, rawBodyLimit(http));
-      const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: new URLSearchParams(http.body.toString('latin1')) });
+      formParams = new URLSearchParams(http.body.toString('latin1'));
+      const formFound = identify(this.#registry.identities, { hostname: http.hostname, path: http.path, params: formParams });
       if (formFound) found = formFound;
+    }
+    // A request that names an AWS service Fogbank does not register (IAM, KMS, EC2…) gets that
+    // service's NotImplemented, never S3's answer; S3 stays the last resort for what looks like S3.
+    const s3Guess = found?.identity.name === 's3' && !signature?.service?.startsWith('s3') && (found.virtualBucket !== undefined || !!(formParams ?? params)?.has('Action'));
+    if (!found || s3Guess) {
+      const other = await unregisteredService(
+        { target: typeof target === 'string' ? target : undefined, signature, hostname: http.hostname, params: formParams ?? params },
+        (s) => this.#registry.identities.some((i) => i.name === s.name || (!!i.endpointPrefix && i.endpointPrefix === s.endpointPrefix)),
+      );
+      if (other) return this.#unregistered(other, http, outcome, requestId, browser, hostRefused);
     }
     if (!found && hostRefused) return plainError(refusedHost(hostRefused, 'json'), requestId);
     if (!found) return browser && !browser.allowed ? plainError(refusedOrigin(browser.origin, 'json'), requestId) : unrecognized(requestId);
@@ -131,7 +162,7 @@ export class AwsGateway {
     const model: ServiceModel = asQuery ? definition.queryModel! : definition.model;
     let ctx: RequestContext | undefined;
     // The browser-origin policy, for what the service does not serve to browsers itself.
-    const cors = browser && !servesBrowsers(found, http, browser.preflight) ? browser : undefined;
+    const cors = browser && !servesBrowsers(found.identity.name, http, browser.preflight) ? browser : undefined;
     try {
       if (hostRefused) throw refusedHost(hostRefused, codec.protocol);
       if (cors && !cors.allowed) throw refusedOrigin(cors.origin, codec.protocol);

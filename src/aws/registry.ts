@@ -1,7 +1,7 @@
 // The registered AWS services. Identities (the few facts routing needs) are generated and cheap;
 // a service's model and code load on the first request that needs them, so start-up parses no model.
 import { identities } from './generated/identities.ts';
-import type { ServiceDefinition } from './service.ts';
+import type { AwsServiceDefinition } from './service.ts';
 import type { Codec } from './protocol/codec.ts';
 import type { Environment } from '../core/environment.ts';
 import { loadCodec } from './protocol/index.ts';
@@ -10,7 +10,7 @@ export type ServiceIdentity = (typeof identities)[number];
 
 export interface LoadedService {
   identity: ServiceIdentity;
-  definition: ServiceDefinition;
+  definition: AwsServiceDefinition;
   codec: Codec;
   /** The query codec, for awsQueryCompatible services that define a queryModel. */
   queryCodec?: Codec;
@@ -60,7 +60,7 @@ export class ServiceRegistry {
   async #load(name: string): Promise<LoadedService> {
     const identity = this.byName(name);
     if (!identity) throw new Error(`no service ${name}`);
-    const mod = (await import(`./services/${name}/index.ts`)) as { default: ServiceDefinition };
+    const mod = (await import(`./services/${name}/index.ts`)) as { default: AwsServiceDefinition };
     const definition = mod.default;
     const env = this.#env;
     let store: unknown;

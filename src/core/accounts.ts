@@ -4,8 +4,8 @@
 // GetAccessKeyInfo can answer for keys it did not issue too.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Database } from '../store/database.ts';
-import type { Caller } from '../aws/service.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
+import type { Caller } from './caller.ts';
+import { ServiceError } from './errors.ts';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 

@@ -9,9 +9,8 @@
 // --cors-allowed-origins or, by default, pages on localhost, *.localhost and loopback addresses of
 // any port (a developer's own front end). Where real AWS serves browsers itself, the service applies
 // its own rules instead (see servesBrowsers).
-import type { Identification } from '../aws/identify.ts';
-import type { HttpRequest, HttpResponse } from '../aws/protocol/http.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
+import type { HttpRequest, HttpResponse } from '../core/http.ts';
+import { ServiceError } from '../core/errors.ts';
 import { hostnameOf } from './host-check.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -110,8 +109,7 @@ export function refusedOrigin(origin: string | undefined, protocol: string): Ser
  * URLs (their CORS configuration). Cognito's unauthenticated operations and API Gateway's public
  * endpoints join this list when those services exist.
  */
-export function servesBrowsers(found: Identification, http: HttpRequest, preflight: boolean): boolean {
-  const name = found.identity.name;
+export function servesBrowsers(name: string, http: HttpRequest, preflight: boolean): boolean {
   // A preflight carries no signature or target, so identification falls back to S3 for any path;
   // one for `/` (no bucket) is for a JSON or query API, which this policy answers.
   if (name === 's3') return !(preflight && http.path === '/');

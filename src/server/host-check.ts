@@ -6,7 +6,7 @@
 // override or a hosts-file entry, and what --allowed-hosts adds. Beyond loopback any Host is accepted
 // unless --allowed-hosts narrows it: neighbours on the network reach the listener anyway.
 import { isLoopbackHost } from '../admin/auth.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
+import { ServiceError } from '../core/errors.ts';
 
 /**
  * Cloud host names Fogbank answers to (service endpoints, S3 virtual hosts and websites, function

@@ -2,8 +2,8 @@
 import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { pipeline } from 'node:stream/promises';
-import type { HttpResponse } from '../aws/protocol/http.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
+import type { HttpResponse } from '../core/http.ts';
+import { ServiceError } from '../core/errors.ts';
 import { released } from '../core/memory.ts';
 
 export type Req = IncomingMessage | Http2ServerRequest;

@@ -2,7 +2,7 @@
 // answer it: the JSON services (Coral) 400 MissingAuthenticationTokenException; the REST-JSON ones
 // (Lambda, Scheduler, behind the API Gateway-style front end) 403 "Missing Authentication Token";
 // the query services 403 MissingAuthenticationToken; S3 403 AccessDenied.
-import { ServiceError } from '../protocol/errors.ts';
+import { ServiceError } from '../../core/errors.ts';
 import type { SignatureInfo } from './sigv4.ts';
 
 export function missingSignature(protocol: string): ServiceError {

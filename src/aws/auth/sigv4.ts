@@ -1,8 +1,8 @@
 // Reading the credential scope of AWS Signature Version 4 (and the access key of the older V2), from
 // the Authorization header or from presigned query parameters. The scope tells which service and
 // region a request is for, and the access key tells whose it is.
-import type { HttpRequest } from '../protocol/http.ts';
-import { header } from '../protocol/http.ts';
+import type { HttpRequest } from '../../core/http.ts';
+import { header } from '../../core/http.ts';
 
 export interface SignatureInfo {
   accessKeyId: string;

@@ -1,6 +1,6 @@
 import type { ServiceModel } from './model.ts';
-import type { HttpRequest, HttpResponse } from './http.ts';
-import type { ServiceError } from './errors.ts';
+import type { HttpRequest, HttpResponse } from '../../core/http.ts';
+import type { ServiceError } from '../../core/errors.ts';
 
 /**
  * One codec per AWS protocol. It walks the model's shapes; it knows nothing of any one service.

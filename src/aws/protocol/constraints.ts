@@ -1,7 +1,7 @@
 // Member constraints (length, range, pattern) checked by handlers, reported in AWS's own words. The
 // models' own constraints are enforced generically before handlers run (validate.ts); handlers state
 // only the rules the models do not carry (DynamoDB's table-name rules for non-ARN names, ...).
-import { ServiceError } from './errors.ts';
+import { ServiceError } from '../../core/errors.ts';
 import { validationMessage } from './validate.ts';
 
 export class ConstraintChecker {

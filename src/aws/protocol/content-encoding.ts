@@ -6,9 +6,9 @@
 // a RangeError) as soon as the output passes the cap, so a bomb costs at most the cap in memory and a
 // few milliseconds, and the compressed body itself is refused before inflating when it alone is over.
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { ServiceError } from './errors.ts';
-import type { HttpRequest } from './http.ts';
-import { header } from './http.ts';
+import { ServiceError } from '../../core/errors.ts';
+import type { HttpRequest } from '../../core/http.ts';
+import { header } from '../../core/http.ts';
 import type { ServiceModel } from './model.ts';
 
 /**

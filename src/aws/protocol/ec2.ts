@@ -2,8 +2,8 @@
 // name) and lists are always `Name.N`; responses carry the members directly under <OpResponse> with
 // a <requestId>, and errors come as <Response><Errors><Error>.
 import type { Codec } from './codec.ts';
-import type { HttpResponse } from './http.ts';
-import { ServiceError } from './errors.ts';
+import type { HttpResponse } from '../../core/http.ts';
+import { ServiceError } from '../../core/errors.ts';
 import type { ServiceModel } from './model.ts';
 import { attr, XML_DECLARATION, XmlWriter } from './xml.ts';
 import { findErrorShape, view, wireErrorCode, writeErrorFields, writeXmlMembers } from './xml-shapes.ts';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { loadCodec } from './index.ts';
-import { ServiceError } from './errors.ts';
+import { ServiceError } from '../../core/errors.ts';
 import type { ServiceModel } from './model.ts';
-import type { HttpRequest } from './http.ts';
+import type { HttpRequest } from '../../core/http.ts';
 
 const VECTORS = new URL('../../../../shared/protocol-tests/botocore/input/', import.meta.url);
 const FILES: Record<string, string> = { query: 'query', ec2: 'ec2', json: 'json', json_1_0: 'json', 'rest-json': 'rest-json', 'rest-xml': 'rest-xml' };

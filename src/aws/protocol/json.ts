@@ -4,10 +4,11 @@
 // into handler values (with Coral-style SerializationException messages) and writing values back.
 import { crc32 } from 'node:zlib';
 import type { Codec, CodecHooks, ResponseMeta } from './codec.ts';
-import { ProtocolErrors, ServiceError } from './errors.ts';
+import { ProtocolErrors } from './errors.ts';
+import { ServiceError } from '../../core/errors.ts';
 import { decodedBody } from './content-encoding.ts';
-import type { HttpRequest, HttpResponse } from './http.ts';
-import { header } from './http.ts';
+import type { HttpRequest, HttpResponse } from '../../core/http.ts';
+import { header } from '../../core/http.ts';
 import type { MemberView, ServiceModel } from './model.ts';
 import { viewOf } from './rest.ts';
 import { setOwn } from '../../core/records.ts';

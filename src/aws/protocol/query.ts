@@ -3,8 +3,8 @@
 // `Name.member.N`, maps as `Name.entry.N.key/value`), the response an XML document wrapped in
 // `<OpResponse><OpResult>`. The ec2 codec is a dialect of this one and reuses its parameter reader.
 import type { Codec } from './codec.ts';
-import type { HttpRequest, HttpResponse } from './http.ts';
-import { ServiceError } from './errors.ts';
+import type { HttpRequest, HttpResponse } from '../../core/http.ts';
+import { ServiceError } from '../../core/errors.ts';
 import { decodedBody } from './content-encoding.ts';
 import { setOwn } from '../../core/records.ts';
 import type { MemberView, ServiceModel, Shape } from './model.ts';

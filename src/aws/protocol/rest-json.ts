@@ -4,8 +4,8 @@
 // a stream for a streaming blob). Errors: `x-amzn-ErrorType: <code>` plus a JSON body of the fields.
 import { Readable } from 'node:stream';
 import type { Codec, CodecHooks, ResponseMeta } from './codec.ts';
-import { ServiceError } from './errors.ts';
-import type { HttpRequest, HttpResponse } from './http.ts';
+import { ServiceError } from '../../core/errors.ts';
+import type { HttpRequest, HttpResponse } from '../../core/http.ts';
 import type { ServiceModel } from './model.ts';
 import {
   errorDocument, errorShapeOf, nestingError, parseJsonBody, readJsonStructure, readJsonValue, requestBody, toJsonStructure, toJsonValue,

@@ -5,8 +5,9 @@
 // Errors: <ErrorResponse><Error>…</Error><RequestId/></ErrorResponse>, or S3's bare <Error>.
 import { Readable } from 'node:stream';
 import type { Codec } from './codec.ts';
-import { ProtocolErrors, ServiceError } from './errors.ts';
-import type { HttpRequest, HttpResponse } from './http.ts';
+import { ProtocolErrors } from './errors.ts';
+import { ServiceError } from '../../core/errors.ts';
+import type { HttpRequest, HttpResponse } from '../../core/http.ts';
 import type { MemberView, ServiceModel } from './model.ts';
 import { inputBindings, readBoundInput, routeOperation, shapeBindings, writeBoundMembers, type Binding } from './rest.ts';
 import { parseXml, XML_DECLARATION, XmlSyntaxError, XmlWriter, type XmlElement } from './xml.ts';

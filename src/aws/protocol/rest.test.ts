@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceModel, ShapeRef } from './model.ts';
-import type { HttpRequest } from './http.ts';
-import { ServiceError } from './errors.ts';
+import type { HttpRequest } from '../../core/http.ts';
+import { ServiceError } from '../../core/errors.ts';
 import { matchRoute, parseQueryString, readBoundInput, routeOperation, shapeBindings, splitHeaderList, writeBoundMembers } from './rest.ts';
 
 // A slice of S3's routing, where many operations share one template and only query literals,

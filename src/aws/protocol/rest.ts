@@ -6,7 +6,7 @@
 // and cached in WeakMaps keyed by the model object, so a request costs a scan of plain arrays.
 import { resolveRef } from './model.ts';
 import type { MemberView, ServiceModel, ShapeRef } from './model.ts';
-import type { HttpRequest } from './http.ts';
+import type { HttpRequest } from '../../core/http.ts';
 import { ProtocolErrors } from './errors.ts';
 import { formatFloat, formatTimestamp, parseFloatText, parseIntegerText, parseTimestamp } from './values.ts';
 import { setOwn } from '../../core/records.ts';

@@ -1,12 +1,12 @@
 // Out-of-band routes (/_fogbank/dynamodb/...): every table of every account, paged item browsing,
 // the status-delay setting, and "expire TTL now".
-import type { AdminRoute } from '../../service.ts';
+import type { AdminRoute } from '../../../core/service.ts';
 import type { DynamoStore } from './store.ts';
 import { describeTable } from './engine/tables.ts';
 import { ttlSweeper } from './engine/ttl.ts';
 import { itemToWire, decodeItem, type Item } from './values/attribute.ts';
 import { rowCursor, scanCursor } from './engine/read.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 function table(store: DynamoStore, p: Record<string, string>) {
   const spec = store.table(p.account, p.region, decodeURIComponent(p.name));

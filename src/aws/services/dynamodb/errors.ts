@@ -1,6 +1,6 @@
 // DynamoDB's errors, with the codes and messages clients see. The codec qualifies `__type` with the
 // namespace of the framework that raised each one (errorType below).
-import { ServiceError, type ServiceErrorOptions } from '../../protocol/errors.ts';
+import { ServiceError, type ServiceErrorOptions } from '../../../core/errors.ts';
 
 export function validation(message: string): ServiceError {
   return new ServiceError('ValidationException', message, 400);

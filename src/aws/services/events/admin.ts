@@ -1,8 +1,8 @@
 // Out-of-band routes: a rule's match history (which events matched, what became of each target
 // invocation) and "fire this rule now" (a scheduled rule's Scheduled Event, or a given event).
 import { randomUUID } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
-import type { AdminRoute } from '../../service.ts';
+import { ServiceError } from '../../../core/errors.ts';
+import type { AdminRoute } from '../../../core/service.ts';
 import type { Events } from './state.ts';
 import type { RuleData } from './store.ts';
 import { isoSeconds, type Event } from './engine.ts';

@@ -8,7 +8,7 @@ import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { parseArn } from '../../../core/delivery.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { EventsStore, Resource, RuleData, TargetData } from './store.ts';
 import { matchesPattern, parseEventPattern } from './event-pattern.ts';
 import { targetInput, type TargetInput } from './input.ts';

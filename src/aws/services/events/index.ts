@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { defineService } from '../../service.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { EventsHandlers } from './generated/types.ts';
 import { Events } from './state.ts';
 import { eventsAdmin } from './admin.ts';

@@ -1,6 +1,6 @@
 // What EventBridge's handlers get as ctx.store: its tables and the engine that routes events.
 import type { Environment } from '../../../core/environment.ts';
-import type { RequestContext } from '../../service.ts';
+import type { RequestContext } from '../../../core/service.ts';
 import { EventsStore } from './store.ts';
 import { EventsEngine } from './engine.ts';
 

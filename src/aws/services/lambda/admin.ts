@@ -1,6 +1,6 @@
 // Lambda's admin routes: functions, their recent invocations (request, response, duration, logs),
 // warm workers, and evicting them (the next invocation then starts cold).
-import type { AdminRoute } from '../../service.ts';
+import type { AdminRoute } from '../../../core/service.ts';
 import type { LambdaState } from './state.ts';
 import { parseConfig } from './config.ts';
 import { functionArn } from './names.ts';

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Environment } from '../../../core/environment.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { invalidParameter } from './names.ts';
 import { ZipError, inspectZip, removeEscapingLinks, unzipTo } from './zip.ts';
 

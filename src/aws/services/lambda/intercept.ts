@@ -1,6 +1,6 @@
 // Requests the lambda service answers below the operation level: function URLs (by host name) and
 // the download links GetFunction and GetLayerVersion hand out.
-import type { HttpRequest, HttpResponse } from '../../protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../../../core/http.ts';
 import type { Ctx } from './state.ts';
 import { serveFunctionUrl } from './engine/function-url.ts';
 

@@ -2,7 +2,7 @@
 // or a full ARN, each with an optional :qualifier (a version or an alias). Also the service's errors
 // in its own words.
 import { randomUUID } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 export const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';

@@ -2,7 +2,7 @@
 // functions, the asynchronous queue and the event source mappings. Handlers see it as ctx.store.
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Environment } from '../../../core/environment.ts';
-import type { RequestContext, DeliveryContext } from '../../service.ts';
+import type { RequestContext, DeliveryContext } from '../../../core/service.ts';
 import { LambdaTables } from './store.ts';
 import { CodeStore } from './code.ts';
 import { LogShipper } from './engine/log-shipper.ts';

@@ -1,7 +1,7 @@
 // What every CloudWatch Logs operation shares: finding a log group by name or ARN, ARNs, the service's
 // errors in its own words, and opaque pagination tokens.
-import type { RequestContext } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import type { RequestContext } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { GroupRow, LogsStore } from './store.ts';
 
 export type Ctx = RequestContext<LogsStore>;

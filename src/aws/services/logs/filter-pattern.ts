@@ -4,7 +4,7 @@
 // A pattern compiles once into a matcher (regexes by RE2, wildcards by core/wildcard.ts: linear, never
 // backtracking); bad syntax is the service's InvalidParameterException.
 import { re2js } from '../../../core/re2.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { constraints } from '../../protocol/constraints.ts';
 import { compileWildcard, type Wildcard } from '../../../core/wildcard.ts';
 

@@ -2,7 +2,7 @@
 // destination as one DATA_MESSAGE (gzipped JSON), through env.deliver. A Lambda function receives it as
 // `{"awslogs":{"data":"<base64>"}}`; Kinesis and Firehose get the gzipped bytes, base64 in the body.
 import { gzipSync } from 'node:zlib';
-import type { RequestContext } from '../../service.ts';
+import type { RequestContext } from '../../../core/service.ts';
 import type { GroupRow, LogsStore } from './store.ts';
 import { compileFilterPattern } from './filter-pattern.ts';
 import { groupArn } from './common.ts';

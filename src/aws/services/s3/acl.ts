@@ -1,7 +1,7 @@
 // Access control lists: canned ACLs and grant headers turned into grants, stored and returned.
 // S3's current defaults apply: new buckets enforce bucket-owner object ownership (ACLs disabled) and
 // block public ACLs, so granting anything beyond the owner fails there as it does in AWS.
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { Bucket, Grant } from './store.ts';
 import { canonicalId, type Ctx } from './common.ts';
 import { S3Errors } from './errors.ts';

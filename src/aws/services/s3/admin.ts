@@ -1,6 +1,6 @@
 // /_fogbank/s3/...: buckets and objects of every account, paged, for the admin UI and tests.
-import type { AdminRoute } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import type { AdminRoute } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { S3Store } from './store.ts';
 import { encodeKey, keyAfter, prefixEnd } from './keys.ts';
 

@@ -5,7 +5,7 @@
 // statement with a Condition cannot be judged here, so a conditional Allow grants nothing and a
 // conditional Deny counts. A request for a bucket that does not exist is let through, so it gets
 // NoSuchBucket as it does from S3 — except CreateBucket, which always needs a signature.
-import type { HttpRequest } from '../../protocol/http.ts';
+import type { HttpRequest } from '../../../core/http.ts';
 import type { Grant } from './store.ts';
 import type { Ctx } from './common.ts';
 import { ALL_USERS, publicAccessBlock } from './acl.ts';

@@ -4,13 +4,15 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import type { Environment } from '../../../core/environment.ts';
-import { ServiceError } from '../../protocol/errors.ts';
-import type { Segment } from './store.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { decodeAwsChunked, type ChunkedResult } from './chunked.ts';
 import {
   ALGORITHMS, checksumHeader, createDigester, isAlgorithm, wellFormed, type ChecksumAlgorithm, type Digester,
 } from './checksums.ts';
 import { S3Errors } from './errors.ts';
+
+/** One stored piece of a body: a blob id and its size. */
+export type Segment = [blobId: string, size: number];
 
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 const LARGE_READ = 1024 * 1024;

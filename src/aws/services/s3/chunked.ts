@@ -4,7 +4,7 @@
 //   [<trailer name>:<value>\r\n ...]\r\n
 // The decoder yields the payload bytes without copying them and collects the trailers (checksums).
 // Signatures are not verified (Fogbank reads signatures for account and region only).
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 const CR = 13;
 const LF = 10;

@@ -1,7 +1,7 @@
 // What most S3 handlers share: finding the bucket, owners, version ids, small parsers.
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestContext } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import type { RequestContext } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { S3Store, Bucket } from './store.ts';
 import { S3Errors } from './errors.ts';
 

@@ -1,6 +1,6 @@
 // x-amz-copy-source ("bucket/key?versionId=…", URL-encoded) and the x-amz-copy-source-if-* conditions
 // shared by CopyObject and UploadPartCopy.
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { checkVersionId, etagMatches, isArchived, type Ctx } from './common.ts';
 import type { Bucket, ObjectVersion } from './store.ts';
 import { S3Errors } from './errors.ts';

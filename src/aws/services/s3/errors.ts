@@ -1,5 +1,5 @@
 // S3's errors in its own words: codes, messages and the extra elements its <Error> documents carry.
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 export const S3Errors = {
   noSuchBucket: (bucket: string) =>

@@ -2,7 +2,8 @@
 // uploads, listing at scale, presigned URLs, CORS, browser POST uploads, website endpoints,
 // notifications and lifecycle rules on the clock.
 import { readFileSync } from 'node:fs';
-import { defineService, type Handler } from '../../service.ts';
+import { defineService } from '../../service.ts';
+import type { Handler } from '../../../core/service.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
 import type { S3Handlers } from './generated/types.ts';
 import { S3Store } from './store.ts';

@@ -5,7 +5,7 @@
 import type * as T from './generated/types.ts';
 import type { Environment } from '../../../core/environment.ts';
 import type { TimerHandle } from '../../../core/clock.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { Bucket, ListedVersion, S3Store } from './store.ts';
 import { S3Errors } from './errors.ts';
 import { STORAGE_CLASSES } from './common.ts';

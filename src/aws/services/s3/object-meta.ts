@@ -1,7 +1,7 @@
 // What an object keeps besides its bytes (system headers, user metadata, encryption) — taken from a
 // request's members and given back as output members.
 import { createHash } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { Ctx } from './common.ts';
 import { headerSafe } from './common.ts';
 import type { Bucket, ObjectMeta, ObjectVersion } from './store.ts';

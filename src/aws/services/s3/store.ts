@@ -4,7 +4,7 @@
 import type { Environment } from '../../../core/environment.ts';
 import type { Database } from '../../../store/database.ts';
 import { decodeKey, encodeKey } from './keys.ts';
-import { discardBlobs } from './bodies.ts';
+import { discardBlobs, type Segment } from './bodies.ts';
 import type { StoredChecksum } from './checksums.ts';
 
 export interface Grant {
@@ -23,9 +23,6 @@ export interface Bucket {
   ownership: string;
   acl: Grant[];
 }
-
-/** One stored piece of a body: a blob id and its size. */
-export type Segment = [blobId: string, size: number];
 
 /** A part of a multipart object, as GetObject?partNumber and GetObjectAttributes see it. */
 export interface PartInfo {

@@ -4,7 +4,7 @@
 // Every function runs inside the caller's transaction and returns the blobs that became garbage.
 import type { Bucket, ObjectVersion, S3Store } from './store.ts';
 import { newVersionId } from './common.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'bucket' | 'versionId' | 'deleteMarker'>;
 

@@ -9,7 +9,7 @@ import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { parseArn } from '../../../core/delivery.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { toData, type ScheduleData, type ScheduleRow, type SchedulerStore } from './store.ts';
 
 interface Job {

@@ -1,9 +1,10 @@
 // Amazon EventBridge Scheduler: schedule groups and schedules (at/rate/cron with time zones, start
 // and end dates, flexible windows) invoking templated and universal targets with retries and DLQs.
 import { readFileSync } from 'node:fs';
-import { defineService, type AdminRoute } from '../../service.ts';
+import { defineService } from '../../service.ts';
+import type { AdminRoute } from '../../../core/service.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SchedulerHandlers } from './generated/types.ts';
 import { Scheduler } from './state.ts';
 import * as schedules from './operations/schedules.ts';

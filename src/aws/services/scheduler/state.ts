@@ -1,6 +1,6 @@
 // What Scheduler's handlers get as ctx.store: its tables and the engine that runs schedules.
 import type { Environment } from '../../../core/environment.ts';
-import type { RequestContext } from '../../service.ts';
+import type { RequestContext } from '../../../core/service.ts';
 import { SchedulerStore } from './store.ts';
 import { SchedulerEngine } from './engine.ts';
 

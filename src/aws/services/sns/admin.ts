@@ -1,7 +1,7 @@
 // Out-of-band routes: the signing certificate (SigningCertURL), delivery history per subscription,
 // the SMS / email / mobile push outboxes, pending confirmation tokens, and LocalStack's equivalents.
-import { ServiceError } from '../../protocol/errors.ts';
-import { RawAdminResponse, type AdminRoute } from '../../service.ts';
+import { ServiceError } from '../../../core/errors.ts';
+import { RawAdminResponse, type AdminRoute } from '../../../core/service.ts';
 import type { Sns } from './state.ts';
 import type { OutboxRow } from './store.ts';
 import { signingKey } from './signing.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SnsStore, Subscription } from './store.ts';
 import { toSubscription } from './store.ts';
 import { matchesAttributes, matchesBody } from './filter-policy.ts';

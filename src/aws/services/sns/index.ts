@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { defineService } from '../../service.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SnsHandlers } from './generated/types.ts';
 import { Sns } from './state.ts';
 import { snsAdmin } from './admin.ts';

@@ -1,6 +1,6 @@
 // What SNS's handlers get as ctx.store: its tables, the fan-out engine and FIFO topics' bookkeeping.
 import type { Environment } from '../../../core/environment.ts';
-import type { RequestContext } from '../../service.ts';
+import type { RequestContext } from '../../../core/service.ts';
 import { SnsStore } from './store.ts';
 import { SnsEngine } from './engine.ts';
 

@@ -1,7 +1,7 @@
 // Out-of-band routes: peek at a queue's messages without receiving them (no visibility change, no
 // receive count), in Fogbank's JSON and at LocalStack's /_aws/sqs/messages, and list every queue.
-import { RawAdminResponse, type AdminRequest, type AdminRoute } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { RawAdminResponse, type AdminRequest, type AdminRoute } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { queryCodec } from '../../protocol/query.ts';
 import type { ServiceModel } from '../../protocol/model.ts';
 import type { SqsEngine } from './engine.ts';

@@ -2,8 +2,8 @@
 // notifications, Lambda destinations and DLQs): the body becomes a message, with the delivery's
 // attributes as message attributes and its group/deduplication ids on a FIFO queue.
 import type { Delivery, DeliveryResult } from '../../../core/delivery.ts';
-import type { DeliveryContext } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import type { DeliveryContext } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SqsEngine } from './engine.ts';
 import { queueDoesNotExist } from './engine.ts';
 import { parseQueueArn } from './queue-url.ts';

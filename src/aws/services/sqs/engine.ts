@@ -4,8 +4,8 @@
 // nothing polls. All timers are on Fogbank's clock, so the virtual clock drives them.
 import type { Environment } from '../../../core/environment.ts';
 import type { TimerHandle } from '../../../core/clock.ts';
-import type { RequestContext } from '../../service.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import type { RequestContext } from '../../../core/service.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { SqsStore, type Queue } from './store.ts';
 import { parseQueueUrl, queueUrl, type QueueAddress } from './queue-url.ts';
 

@@ -1,6 +1,6 @@
 // Message attributes and system attributes: AWS's rules for names, types and values, their size
 // (they count towards the message size), and their stored form.
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 export interface MessageAttribute {
   DataType: string;

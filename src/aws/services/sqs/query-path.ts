@@ -1,6 +1,6 @@
 // The query API lets a client use the queue URL itself as the endpoint (POST /<account>/<name> with
 // Action=SendMessage and no QueueUrl), as older SDKs do. Such a request's QueueUrl is its own URL.
-import type { HttpRequest } from '../../protocol/http.ts';
+import type { HttpRequest } from '../../../core/http.ts';
 
 const QUEUE_PATH = /^\/\d{12}\/[A-Za-z0-9_.-]{1,80}\/?$/;
 

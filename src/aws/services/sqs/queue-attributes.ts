@@ -1,6 +1,6 @@
 // Queue attributes: defaults, AWS's checks for CreateQueue/SetQueueAttributes, and the parsed
 // settings the engine runs on. Stored as the strings clients see (normalized where AWS normalizes).
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import { parseQueueArn } from './queue-url.ts';
 
 export type QueueAttributes = Record<string, string>;

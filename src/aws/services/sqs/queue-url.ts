@@ -2,7 +2,7 @@
 // its host when it has one (sqs.<region>.localhost, sqs.<region>.amazonaws.com,
 // <region>.queue.localhost.localstack.cloud), else from the request. Returned URLs are built on
 // Fogbank's endpoint so that any client that reached Fogbank can use them.
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 export interface QueueAddress {
   account: string;

@@ -1,7 +1,7 @@
 // Receipt handles: one per receive of a message. The handle names the queue (by its internal id, so a
 // re-created queue does not accept the old queue's handles), the message and this receive.
 import { randomUUID } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 
 const PREFIX = 'AQEB';
 

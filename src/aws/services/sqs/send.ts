@@ -2,7 +2,7 @@
 // deduplication ids), FIFO deduplication within 5 minutes and sequence numbers, then the row.
 // SendMessage, SendMessageBatch, deliveries from other services and redrives all come through here.
 import { randomUUID } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SqsEngine } from './engine.ts';
 import { sequenceNumberOf, type Queue } from './store.ts';
 import { md5OfAttributes, md5OfBody } from './md5.ts';

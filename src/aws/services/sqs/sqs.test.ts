@@ -14,7 +14,7 @@ import {
   StartMessageMoveTaskCommand, ListMessageMoveTasksCommand, CancelMessageMoveTaskCommand, type Message,
 } from '@aws-sdk/client-sqs';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { SqsEngine } from './engine.ts';
 
 let fb: TestFogbank;

@@ -1,6 +1,6 @@
 // ARNs and ids of the principals STS hands out credentials for.
 import { createHash } from 'node:crypto';
-import { ServiceError } from '../../protocol/errors.ts';
+import { ServiceError } from '../../../core/errors.ts';
 import type { IssuedCredentials } from '../../../core/accounts.ts';
 
 export interface RoleRef {

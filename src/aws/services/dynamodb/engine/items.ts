@@ -11,7 +11,7 @@ import { checkIndexKeys, indexKey, indexesOf, type EncodedKey, type TableSpec } 
 import { writeItem, type OldItem } from './write.ts';
 import { readUnits, writeUnits, type Consumption } from './capacity.ts';
 import { conditionalCheckFailed, validation } from '../errors.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { checkItemNesting, decodeItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribute.ts';
 
 export interface WriteRequest {

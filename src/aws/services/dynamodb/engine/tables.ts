@@ -1,6 +1,6 @@
 // Tables as the API shows them: descriptions, status transitions on the clock, and the lookups every
 // operation starts with.
-import type { RequestContext } from '../../../service.ts';
+import type { RequestContext } from '../../../../core/service.ts';
 import type { TimerHandle } from '../../../../core/clock.ts';
 import type { DynamoStore } from '../store.ts';
 import type { IndexSpec, TableSpec } from './schema.ts';

@@ -7,7 +7,7 @@ import type { TableSpec } from '../engine/schema.ts';
 import { describeTable, tableNameOf, type Ctx } from '../engine/tables.ts';
 import { restoreTable } from '../engine/restore.ts';
 import type { IndexInput } from '../engine/indexes.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import { decodeItem, type Item } from '../values/attribute.ts';
 import { checks } from './validate.ts';

@@ -13,7 +13,7 @@ import { tableNameOf, type Ctx } from '../engine/tables.ts';
 import { restoreTable } from '../engine/restore.ts';
 import { writeItem } from '../engine/write.ts';
 import type { IndexInput } from '../engine/indexes.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { resourceInUse, validation } from '../errors.ts';
 import { checkItem, decodeItem, itemFromWire, itemSize, itemToWire, type Item } from '../values/attribute.ts';
 import { normalizeNumber } from '../values/number.ts';

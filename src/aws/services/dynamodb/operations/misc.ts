@@ -4,7 +4,7 @@ import type { DynamodbHandlers } from '../generated/types.ts';
 import type { DynamoStore } from '../store.ts';
 import type { TableSpec } from '../engine/schema.ts';
 import { anyTable, tableNameOf, type Ctx } from '../engine/tables.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { resourceNotFound, validation } from '../errors.ts';
 import { checks } from './validate.ts';
 

@@ -11,7 +11,7 @@ import { addConsumption, consumed, readUnits, scaleConsumption, type Consumption
 import { evalCondition } from '../expressions/evaluate.ts';
 import { project } from '../expressions/projection.ts';
 import { runTransaction } from './transactions.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import type { Item } from '../values/attribute.ts';
 import { checks, ENUMS } from './validate.ts';

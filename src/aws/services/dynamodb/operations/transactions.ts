@@ -10,7 +10,7 @@ import { addConsumption, consumed, readUnits, scaleConsumption, type Consumption
 import { compileExpressions, precheckExpressionMaps } from '../expressions/request.ts';
 import { project } from '../expressions/projection.ts';
 import { checkItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribute.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import { checks, ENUMS } from './validate.ts';
 

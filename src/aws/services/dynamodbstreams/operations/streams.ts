@@ -7,7 +7,7 @@ import type { DynamoStore, StreamRow } from '../../dynamodb/store.ts';
 import { RETENTION_MS, formatSequence, parseSequence } from '../../dynamodb/engine/streams.ts';
 import { itemFromWire } from '../../dynamodb/values/attribute.ts';
 import { checks } from '../../dynamodb/operations/validate.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../../dynamodb/errors.ts';
 
 type H = DynamodbstreamsHandlers;

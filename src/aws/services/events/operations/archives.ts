@@ -1,6 +1,6 @@
 // Archives keep the events of a bus (optionally filtered by a pattern); replays send an archive's
 // events from a time window back to the bus, to all rules or the ones named.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type {
   CancelReplayRequest, CancelReplayResponse, CreateArchiveRequest, CreateArchiveResponse, DeleteArchiveRequest, DeleteArchiveResponse, DescribeArchiveRequest,
   DescribeArchiveResponse, DescribeReplayRequest, DescribeReplayResponse, ListArchivesRequest, ListArchivesResponse, ListReplaysRequest,

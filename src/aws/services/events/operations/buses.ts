@@ -5,7 +5,7 @@ import type {
 } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { alreadyExists, busArn, decodeToken, ensureDefaultBus, page, resolveBus, validation, type BusData } from './common.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 export function createEventBus(input: CreateEventBusRequest, ctx: Ctx): CreateEventBusResponse {
   if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(input.Name) || input.Name.includes('/') && !input.EventSourceName) {

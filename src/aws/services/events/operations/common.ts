@@ -1,5 +1,5 @@
 // Errors, names and lookups EventBridge's operations share.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseArn } from '../../../../core/delivery.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, Kind } from '../store.ts';

@@ -1,7 +1,7 @@
 // PutEvents: per-entry checks and results, then each event goes to its bus.
 import { randomUUID } from 'node:crypto';
 import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx, Events } from '../state.ts';
 import { isoSeconds, type Event } from '../engine.ts';
 import { resolveBus, validation } from './common.ts';

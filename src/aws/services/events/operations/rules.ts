@@ -5,7 +5,7 @@ import type {
   PutRuleRequest, PutRuleResponse, PutTargetsRequest, PutTargetsResponse, RemoveTargetsRequest, RemoveTargetsResponse, Target,
   TestEventPatternRequest, TestEventPatternResponse,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseArn } from '../../../../core/delivery.ts';
 import { parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';

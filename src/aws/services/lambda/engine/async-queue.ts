@@ -3,9 +3,10 @@
 // MaximumRetryAttempts), throttles retried with backoff until MaximumEventAgeInSeconds, and the
 // outcome sent to the configured destinations or dead-letter queue.
 import type { TimerHandle } from '../../../../core/clock.ts';
-import type { LambdaState } from '../state.ts';
+import type { EngineParts } from './parts.ts';
 import type { AsyncEventRow } from '../store.ts';
-import { Throttled, type RunResult } from './executor.ts';
+import { Throttled } from './executor.ts';
+import type { RunResult } from './records.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { sendOutcome, type Condition, type EventInvokeConfig } from './destinations.ts';
 
@@ -24,12 +25,12 @@ export interface AsyncRequest {
 }
 
 export class AsyncQueue {
-  readonly #state: LambdaState;
+  readonly #state: EngineParts;
   #timers = new Map<number, TimerHandle>();
   #throttles = new Map<number, number>();
   #stopped = false;
 
-  constructor(state: LambdaState) {
+  constructor(state: EngineParts) {
     this.#state = state;
   }
 

@@ -3,7 +3,7 @@
 // dead-letter queue (SQS or SNS) with the original event, all through env.deliver.
 import type { Environment } from '../../../../core/environment.ts';
 import type { MessageAttributeValue } from '../../../../core/delivery.ts';
-import type { RunResult } from './executor.ts';
+import type { RunResult } from './records.ts';
 import { versionArn, type Target } from './target.ts';
 
 export type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';

@@ -11,33 +11,8 @@ import { LaunchRefused, prepareLaunch, type Prepared } from './launch.ts';
 import { removeContainer } from './docker.ts';
 import type { LogLine, LogShipper } from './log-shipper.ts';
 import { functionKey, type Target } from './target.ts';
-import { InvocationRecords } from './records.ts';
+import { InvocationRecords, type RunRequest, type RunResult } from './records.ts';
 import { runtimeVersionArn } from '../runtimes.ts';
-
-export interface RunRequest {
-  requestId: string;
-  payload: Buffer;
-  clientContext?: string;
-  /** How the invocation came: RequestResponse, Event, or a source (SQS, a function URL...). */
-  kind: string;
-  onStream?: InvokeRequest['onStream'];
-}
-
-export interface RunResult {
-  requestId: string;
-  payload: Buffer;
-  contentType: string;
-  streamed: boolean;
-  /** 'Unhandled' when the function failed (X-Amz-Function-Error). */
-  functionError?: string;
-  errorType?: string;
-  status: 'success' | 'error' | 'timeout';
-  /** START ... REPORT of this invocation (LogType=Tail returns the last 4 KB). */
-  log: string[];
-  executedVersion: string;
-  durationMs: number;
-  initDurationMs?: number;
-}
 
 /** Reserved concurrency exhausted. */
 export class Throttled extends Error {}

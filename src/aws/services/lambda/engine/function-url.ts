@@ -4,12 +4,13 @@
 // AuthType AWS_IAM requires a SigV4-signed request; CORS preflights are answered from the config.
 // RESPONSE_STREAM URLs stream what the function writes (with awslambda.HttpResponseStream preludes).
 import { PassThrough, type Readable } from 'node:stream';
-import type { HttpRequest, HttpResponse } from '../../../protocol/http.ts';
-import { header } from '../../../protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../../../../core/http.ts';
+import { header } from '../../../../core/http.ts';
 import type { Ctx } from '../state.ts';
 import type { UrlConfig } from '../operations/urls.ts';
 import { resolveTarget } from './target.ts';
-import { Throttled, type RunResult } from './executor.ts';
+import { Throttled } from './executor.ts';
+import type { RunResult } from './records.ts';
 import { MAX_SYNC_PAYLOAD } from '../operations/invoke.ts';
 
 const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';

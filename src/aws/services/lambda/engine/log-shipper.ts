@@ -2,7 +2,7 @@
 // through the logs service's own API, as the Lambda service does. Lines are batched per stream and
 // sent after the invocation has answered, so logging never adds to an invocation's latency.
 import type { Environment } from '../../../../core/environment.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 export interface LogLine {
   timestamp: number;

@@ -1,6 +1,6 @@
 // Runs the enabled event source mappings: an SQS poller or a stream poller per mapping, started when
 // a mapping is created or enabled (and when Fogbank starts), stopped when it is disabled or deleted.
-import type { LambdaState } from '../state.ts';
+import type { EngineParts } from './parts.ts';
 import type { MappingRow } from '../store.ts';
 import { sourceKind, type MappingConfig } from './mapping-config.ts';
 import { SqsPoller } from './sqs-poller.ts';
@@ -11,11 +11,11 @@ interface Running {
 }
 
 export class MappingEngine {
-  readonly #state: LambdaState;
+  readonly #state: EngineParts;
   #running = new Map<string, Running>();
   #started = false;
 
-  constructor(state: LambdaState) {
+  constructor(state: EngineParts) {
     this.#state = state;
   }
 

@@ -1,6 +1,32 @@
 // The last invocations of each function, for the admin API: request, response, duration and logs.
-import type { RunRequest, RunResult } from './executor.ts';
+import type { InvokeRequest } from './worker.ts';
 import { functionKey, type Target } from './target.ts';
+
+/** One run of a function, as the executor is asked for it and reports it (defined here, where runs are recorded). */
+export interface RunRequest {
+  requestId: string;
+  payload: Buffer;
+  clientContext?: string;
+  /** How the invocation came: RequestResponse, Event, or a source (SQS, a function URL...). */
+  kind: string;
+  onStream?: InvokeRequest['onStream'];
+}
+
+export interface RunResult {
+  requestId: string;
+  payload: Buffer;
+  contentType: string;
+  streamed: boolean;
+  /** 'Unhandled' when the function failed (X-Amz-Function-Error). */
+  functionError?: string;
+  errorType?: string;
+  status: 'success' | 'error' | 'timeout';
+  /** START ... REPORT of this invocation (LogType=Tail returns the last 4 KB). */
+  log: string[];
+  executedVersion: string;
+  durationMs: number;
+  initDurationMs?: number;
+}
 
 export interface InvocationRecord {
   requestId: string;

@@ -6,7 +6,7 @@
 // queue's dead-letter queue after maxReceiveCount, which is SQS's business). Pollers scale up while
 // batches come back full, up to ScalingConfig.MaximumConcurrency.
 import { randomUUID } from 'node:crypto';
-import type { LambdaState } from '../state.ts';
+import type { EngineParts } from './parts.ts';
 import type { MappingRow } from '../store.ts';
 import { compileFilters } from './event-filter.ts';
 import { Throttled } from './executor.ts';
@@ -28,7 +28,7 @@ interface SqsMessage {
 const LOCAL_POLLER_CAP = 5;
 
 export class SqsPoller {
-  readonly #state: LambdaState;
+  readonly #state: EngineParts;
   readonly #uuid: string;
   readonly #config: MappingConfig;
   readonly #functionArn: string;
@@ -37,7 +37,7 @@ export class SqsPoller {
   #stopped = false;
   #pollers = 0;
 
-  constructor(state: LambdaState, row: MappingRow, config: MappingConfig) {
+  constructor(state: EngineParts, row: MappingRow, config: MappingConfig) {
     this.#state = state;
     this.#uuid = row.uuid;
     this.#config = config;

@@ -5,11 +5,12 @@
 // ReportBatchItemFailures) until MaximumRetryAttempts or MaximumRecordAgeInSeconds, then described
 // to the on-failure destination and skipped. Progress is checkpointed per shard and survives restarts.
 import { randomUUID } from 'node:crypto';
-import type { LambdaState } from '../state.ts';
+import type { EngineParts } from './parts.ts';
 import type { MappingRow } from '../store.ts';
 import type { MappingConfig, SourceKind } from './mapping-config.ts';
 import { compileFilters } from './event-filter.ts';
-import { Throttled, type RunResult } from './executor.ts';
+import { Throttled } from './executor.ts';
+import type { RunResult } from './records.ts';
 import { resolveTarget, versionArn, type Target } from './target.ts';
 import { parseFunctionName } from '../names.ts';
 
@@ -35,7 +36,7 @@ const IDLE_MS = 250;
 const DISCOVERY_MS = 5000;
 
 export class StreamPoller {
-  readonly #state: LambdaState;
+  readonly #state: EngineParts;
   readonly #uuid: string;
   readonly #config: MappingConfig;
   readonly #functionArn: string;
@@ -49,7 +50,7 @@ export class StreamPoller {
   #closed = new Set<string>();
   #timer?: NodeJS.Timeout;
 
-  constructor(state: LambdaState, row: MappingRow, config: MappingConfig, kind: SourceKind) {
+  constructor(state: EngineParts, row: MappingRow, config: MappingConfig, kind: SourceKind) {
     this.#state = state;
     this.#uuid = row.uuid;
     this.#config = config;

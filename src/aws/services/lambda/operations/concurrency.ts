@@ -2,7 +2,7 @@
 // concurrency (environments started ahead and kept warm), and the account's settings.
 import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { functionArn, invalidParameter, isVersionNumber, lambdaTime, notFound, parseFunctionName, validation } from '../names.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { findFunction, makeMarker, readIndexMarker, scope, unqualified } from './common.ts';

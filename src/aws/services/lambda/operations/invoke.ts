@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type * as T from '../generated/types.ts';
 import type { LambdaState, Ctx } from '../state.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseFunctionName, validation } from '../names.ts';
 import { resolveTarget, type Target } from '../engine/target.ts';
-import { Throttled, type RunRequest, type RunResult } from '../engine/executor.ts';
+import { Throttled } from '../engine/executor.ts';
+import type { RunRequest, RunResult } from '../engine/records.ts';
 import { invokeComplete, payloadChunk } from '../engine/eventstream.ts';
 import { scope } from './common.ts';
 

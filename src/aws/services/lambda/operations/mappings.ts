@@ -9,7 +9,7 @@ import { conflict, functionArn, invalidParameter, notFound, parseFunctionName, v
 import { sourceKind, type MappingConfig, type SourceKind } from '../engine/mapping-config.ts';
 import { parsePattern } from '../engine/event-filter.ts';
 import { resolveTarget } from '../engine/target.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { makeMarker, readIndexMarker, scope } from './common.ts';
 import { checkTags } from './tags.ts';
 

@@ -2,7 +2,7 @@
 import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { invalidParameter, notFound, parseUnqualified } from '../names.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 export function checkTags(tags: Record<string, string>): void {
   if (Object.keys(tags).length > 50) throw invalidParameter('Number of tags exceeds resource tag limit.');

@@ -3,7 +3,7 @@
 // and TestMetricFilter.
 import type * as T from '../generated/types.ts';
 import { constraints } from '../../../protocol/constraints.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { compileFilterPattern, type FilterMatcher } from '../filter-pattern.ts';
 import { type Ctx, decodeToken, encodeToken, invalidParameter, requireGroup } from '../common.ts';
 

@@ -1,7 +1,7 @@
 // Log groups: create, delete, describe, retention, KMS key, tags (the log-group and the ARN flavours).
 import type * as T from '../generated/types.ts';
 import { constraints } from '../../../protocol/constraints.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { GroupRow } from '../store.ts';
 import {
   type Ctx, RETENTION_DAYS, checkTags, decodeToken, encodeToken, groupArn, groupIdentity, groupNotFound, invalidParameter,

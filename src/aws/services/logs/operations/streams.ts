@@ -1,7 +1,7 @@
 // Log streams: create, delete, describe (by name or by last event time, either direction).
 import type * as T from '../generated/types.ts';
 import { constraints } from '../../../protocol/constraints.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { type Ctx, decodeToken, encodeToken, findGroup, invalidParameter, requireGroup, streamArn, streamNotFound } from '../common.ts';
 
 export function createLogStream(input: T.CreateLogStreamRequest, ctx: Ctx): void {

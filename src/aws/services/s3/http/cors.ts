@@ -1,8 +1,8 @@
 // CORS as S3 enforces it: preflight OPTIONS answered from the bucket's rules (the first rule whose
 // origin, method and requested headers all match), and the matching rule's headers added to
 // actual responses for requests that carry an Origin.
-import type { HttpRequest, HttpResponse } from '../../../protocol/http.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import type { HttpRequest, HttpResponse } from '../../../../core/http.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx } from '../common.ts';
 import { S3Errors } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 // A streaming multipart/form-data reader for browser POST uploads: fields before the file are
 // collected (bounded, as S3 bounds them), the file streams through without being buffered, and
 // whatever follows the file is ignored as S3 ignores it.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');

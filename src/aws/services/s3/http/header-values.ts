@@ -5,7 +5,7 @@
 // be represented using ISO-8859-1.", naming the parameter), so check what comes in, and guard what
 // goes out for anything stored before these checks existed.
 import { Readable } from 'node:stream';
-import type { HttpResponse } from '../../../protocol/http.ts';
+import type { HttpResponse } from '../../../../core/http.ts';
 import { escapeXmlText } from '../../../protocol/xml.ts';
 import { S3Errors } from '../errors.ts';
 

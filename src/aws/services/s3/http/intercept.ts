@@ -1,6 +1,6 @@
 // Requests S3 answers below the operation level: website endpoints, CORS preflights, browser POST
 // uploads; and, before any operation runs, a path that does not decode and the expiry of presigned URLs.
-import type { HttpRequest, HttpResponse } from '../../../protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../../../../core/http.ts';
 import type { Ctx } from '../common.ts';
 import { isWebsiteHost, website } from './website.ts';
 import { preflight } from './cors.ts';
@@ -9,7 +9,7 @@ import { checkPresignedExpiry } from './presigned.ts';
 import { checkUri } from './uri.ts';
 import type { ServiceModel } from '../../../protocol/model.ts';
 import { queryOf, routeOperation } from '../../../protocol/rest.ts';
-import { header } from '../../../protocol/http.ts';
+import { header } from '../../../../core/http.ts';
 import { S3Errors } from '../errors.ts';
 
 export async function intercept(http: HttpRequest, ctx: Ctx, model: ServiceModel): Promise<HttpResponse | undefined> {

@@ -2,8 +2,8 @@
 // (expiry, every condition, no unlisted field), the file streams to a blob, and the answer is what
 // the form asked for: 204 by default, 200, 201 with a PostResponse document, or a 303 redirect.
 import { Readable } from 'node:stream';
-import type { HttpRequest, HttpResponse } from '../../../protocol/http.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import type { HttpRequest, HttpResponse } from '../../../../core/http.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { checkStorageClass, md5Etag, nowSeconds, requireBucket, tagsFromSet, type Ctx } from '../common.ts';
 import { S3Errors } from '../errors.ts';
 import { discardBlobs, receiveBody, storedBody } from '../bodies.ts';

@@ -1,7 +1,7 @@
 // Presigned URLs expire: SigV4 query auth (X-Amz-Date + X-Amz-Expires, at most a week) and the
 // older SigV2 form (Expires, epoch seconds), checked on the clock.
-import type { HttpRequest } from '../../../protocol/http.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import type { HttpRequest } from '../../../../core/http.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseAmzDate } from '../../../auth/sigv4.ts';
 
 const WEEK = 604800;

@@ -2,8 +2,8 @@
 // (`%zz`, a lone `%`) or bytes that are not UTF-8 once decoded (`%ff%fe`) must be refused, not kept
 // literally as a key nobody can name again. Real S3 answers InvalidURI "Couldn't parse the specified
 // URI." for undecodable UTF-8 (and refuses a broken escape before its XML layer, with a bare 400).
-import { ServiceError } from '../../../protocol/errors.ts';
-import type { HttpRequest } from '../../../protocol/http.ts';
+import { ServiceError } from '../../../../core/errors.ts';
+import type { HttpRequest } from '../../../../core/http.ts';
 
 export function invalidUri(): ServiceError {
   return new ServiceError('InvalidURI', "Couldn't parse the specified URI.", 400);

@@ -2,7 +2,7 @@
 // <bucket>.s3-website.localhost[.localstack.cloud]) are answered as S3 websites answer them: index
 // documents, a redirect to add the trailing slash, routing rules, whole-bucket redirects, per-object
 // redirects (x-amz-website-redirect-location), error documents and S3's HTML error pages.
-import type { HttpRequest, HttpResponse } from '../../../protocol/http.ts';
+import type { HttpRequest, HttpResponse } from '../../../../core/http.ts';
 import type { Ctx } from '../common.ts';
 import type { ObjectVersion } from '../store.ts';
 import { readObject } from '../bodies.ts';

@@ -1,7 +1,7 @@
 // Response details S3 has and the model does not say: the root element names of its documents
 // (ListBucketResult, not ListObjectsOutput), GetBucketLocation's bare <LocationConstraint>, 206 for
 // ranged reads, and empty 304s.
-import type { HttpResponse } from '../../../protocol/http.ts';
+import type { HttpResponse } from '../../../../core/http.ts';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 

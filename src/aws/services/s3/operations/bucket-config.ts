@@ -3,7 +3,7 @@
 // logging, replication, Object Lock and website. Each is validated the way S3 validates it and
 // answered back as stored; CORS and website are enforced by http/.
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { requireBucket, tagSet, tagsFromSet, type Ctx } from '../common.ts';
 import type { Bucket } from '../store.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';

@@ -2,7 +2,7 @@
 // principal and resources of this bucket); GetBucketPolicyStatus tells whether one is public.
 // Evaluating policies against requests belongs to IAM (not enforced yet).
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { publicAccessBlock } from '../acl.ts';

@@ -1,7 +1,7 @@
 // Buckets themselves: CreateBucket (location constraints, the shared namespace), HeadBucket,
 // ListBuckets (prefix, region, continuation), DeleteBucket (must be empty), GetBucketLocation.
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { bucketArn, ownerOf, requireBucket, tagsFromSet, type Ctx } from '../common.ts';
 import { isValidBucketName } from '../keys.ts';
 import { S3Errors } from '../errors.ts';

@@ -1,6 +1,6 @@
 // DeleteObject and DeleteObjects (up to 1000 keys, quiet mode, an error entry per key that fails).
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { checkVersionId, etagMatches, requireBucket, type Ctx } from '../common.ts';
 import type { Bucket } from '../store.ts';
 import { S3Errors } from '../errors.ts';

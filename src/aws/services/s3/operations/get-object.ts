@@ -2,7 +2,7 @@
 // requests (304/412 in S3's order), ranges (206, 416), part numbers, response header overrides,
 // checksums on request. Bodies stream from their blobs.
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { checkVersionId, etagMatches, isArchived, requireBucket, type Ctx } from '../common.ts';
 import type { Bucket, ObjectVersion } from '../store.ts';
 import { S3Errors } from '../errors.ts';

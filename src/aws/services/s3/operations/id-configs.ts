@@ -3,7 +3,7 @@
 // tiering themselves are not produced.
 import type { Ctx } from '../common.ts';
 import { requireBucket } from '../common.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { S3Errors } from '../errors.ts';
 
 const PAGE = 100;

@@ -2,7 +2,7 @@
 // control (ABAC) status, and S3 Metadata (journal / inventory / annotation tables in an S3 Tables
 // bucket). Fogbank keeps them so infrastructure code round-trips; it writes no metadata tables.
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 

@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import type * as T from '../generated/types.ts';
 import type { Readable } from 'node:stream';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import {
   checkStorageClass, header, md5Etag, newUploadId, nowSeconds, ownerOf, parseTaggingHeader, requireBucket, type Ctx,
 } from '../common.ts';
-import type { Bucket, Part, PartInfo, Segment, Upload } from '../store.ts';
+import type { Bucket, Part, PartInfo, Upload } from '../store.ts';
+import type { Segment } from '../bodies.ts';
 import { S3Errors } from '../errors.ts';
 import { checkBodyHeaders, copyBody, receiveBody } from '../bodies.ts';
 import {

@@ -1,7 +1,7 @@
 // An object's sub-resources: tagging, ACL, Object Lock retention and legal hold, attributes, and
 // restores of archived objects.
 import type * as T from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { requireBucket, tagSet, tagsFromSet, validateObjectTags, type Ctx } from '../common.ts';
 import type { Bucket, ObjectVersion } from '../store.ts';
 import { S3Errors } from '../errors.ts';

@@ -3,7 +3,7 @@
 // are checked before reading the body and again atomically at commit.
 import type * as T from '../generated/types.ts';
 import type { Readable } from 'node:stream';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import {
   checkStorageClass, etagMatches, header, md5Etag, nowSeconds, parseTaggingHeader, requireBucket, type Ctx,
 } from '../common.ts';

@@ -1,5 +1,5 @@
 // Scheduler's errors (rest-json: the status codes are part of the contract) and paging.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 export const validation = (message: string) => new ServiceError('ValidationException', message, 400);
 export const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message, 404);

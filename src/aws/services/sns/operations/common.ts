@@ -1,5 +1,5 @@
 // Errors and lookups every SNS operation shares, in SNS's own words.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseArn } from '../../../../core/delivery.ts';
 import type { Ctx } from '../state.ts';
 import type { SubscriptionRow, TopicRow } from '../store.ts';

@@ -2,7 +2,7 @@
 // deduplication and sequence numbers, then fan-out to the topic's subscriptions. Publishing to a
 // phone number or a platform endpoint goes straight to the outbox.
 import { createHash, randomUUID } from 'node:crypto';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { parseArn } from '../../../../core/delivery.ts';
 import type { MessageAttributeValue, PublishBatchInput, PublishBatchResponse, PublishInput, PublishResponse } from '../generated/types.ts';
 import type { Ctx, Sns } from '../state.ts';

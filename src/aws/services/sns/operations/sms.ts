@@ -1,7 +1,7 @@
 // SMS settings, opt-outs and the SMS sandbox. Texts are never sent: they land in the outbox (the
 // sandbox's one-time passwords too), which the admin API shows.
 import { randomInt, randomUUID } from 'node:crypto';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type {
   CheckIfPhoneNumberIsOptedOutInput, CheckIfPhoneNumberIsOptedOutResponse, CreateSMSSandboxPhoneNumberInput,
   CreateSMSSandboxPhoneNumberResult, DeleteSMSSandboxPhoneNumberInput, DeleteSMSSandboxPhoneNumberResult,

@@ -7,7 +7,7 @@ import type {
   SetSubscriptionAttributesInput, SubscribeInput, SubscribeResponse, UnsubscribeInput,
 } from '../generated/types.ts';
 import { parseArn } from '../../../../core/delivery.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx } from '../state.ts';
 import { toSubscription, type SubscriptionRow } from '../store.ts';
 import { FilterPolicyError, parseFilterPolicy, type FilterScope } from '../filter-policy.ts';

@@ -1,5 +1,5 @@
 // Topic tags: at most 50 per topic, keys 1–128 and values 0–256 characters, no `aws:` keys.
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { ListTagsForResourceRequest, ListTagsForResourceResponse, Tag, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import type { TopicRow } from '../store.ts';

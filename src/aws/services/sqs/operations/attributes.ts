@@ -1,6 +1,6 @@
 // GetQueueAttributes and SetQueueAttributes, and the checks a redrive policy's target must pass.
 import type { GetQueueAttributesRequest, GetQueueAttributesResult, SetQueueAttributesRequest } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { SqsEngine } from '../engine.ts';
 import type { Queue } from '../store.ts';
 import { parseQueueArn } from '../queue-url.ts';

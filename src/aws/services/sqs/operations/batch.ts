@@ -1,6 +1,6 @@
 // What every *Batch operation checks before looking at its entries, and how an entry fails.
 import type { BatchResultErrorEntry } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const MAX_ENTRIES = 10;

@@ -3,7 +3,7 @@ import type {
   SendMessageRequest, SendMessageResult, SendMessageBatchRequest, SendMessageBatchResult, ReceiveMessageRequest,
   ReceiveMessageResult, MessageAttributeValue,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { sendMessage, type OutgoingMessage } from '../send.ts';
 import { receiveMessages } from '../receive.ts';
 import { invalidParameter, type MessageAttributes } from '../message-attributes.ts';

@@ -4,7 +4,7 @@ import type {
   StartMessageMoveTaskRequest, StartMessageMoveTaskResult, CancelMessageMoveTaskRequest, CancelMessageMoveTaskResult,
   ListMessageMoveTasksRequest, ListMessageMoveTasksResult, ListMessageMoveTasksResultEntry,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { MoveTasks, queueOfArn, taskHandle } from '../move-tasks.ts';
 import type { MoveTaskRow } from '../store.ts';
 import type { SqsContext } from './context.ts';

@@ -1,6 +1,6 @@
 // AddPermission/RemovePermission edit the queue's policy: one statement per label.
 import type { AddPermissionRequest, RemovePermissionRequest } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { partitionOf } from '../queue-url.ts';
 import type { SqsContext } from './context.ts';
 

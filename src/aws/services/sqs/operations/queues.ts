@@ -4,7 +4,7 @@ import type {
   ListQueuesRequest, ListQueuesResult, PurgeQueueRequest, ListDeadLetterSourceQueuesRequest,
   ListDeadLetterSourceQueuesResult,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { queueDoesNotExist } from '../engine.ts';
 import { checkQueueName, queueArn } from '../queue-url.ts';
 import { applyAttributes, checkAttributes, defaultAttributes } from '../queue-attributes.ts';

@@ -1,6 +1,6 @@
 // Queue tags: at most 50, keys 1–128 and values 0–256 characters.
 import type { ListQueueTagsRequest, ListQueueTagsResult, TagQueueRequest, UntagQueueRequest } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import type { SqsContext } from './context.ts';
 
 const MAX_TAGS = 50;

@@ -1,14 +1,14 @@
 // AssumeRole and its federated variants: each issues session credentials that act in the role's
 // account, so later calls signed with them land there (GetCallerIdentity shows the assumed role).
 import { deflateRawSync } from 'node:zlib';
-import type { RequestContext } from '../../../service.ts';
+import type { RequestContext } from '../../../../core/service.ts';
 import type {
   AssumeRoleRequest, AssumeRoleResponse,
   AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse,
   AssumeRoleWithSAMLRequest, AssumeRoleWithSAMLResponse,
   AssumeRootRequest, AssumeRootResponse,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 import { credentialsOf, parseRoleArn, principalId, isSessionCaller, type RoleRef } from '../principals.ts';
 

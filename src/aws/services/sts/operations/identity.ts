@@ -1,11 +1,11 @@
 // Questions about credentials: who is calling, whose key is this, what does this message say.
-import type { RequestContext } from '../../../service.ts';
+import type { RequestContext } from '../../../../core/service.ts';
 import type {
   GetCallerIdentityRequest, GetCallerIdentityResponse,
   GetAccessKeyInfoRequest, GetAccessKeyInfoResponse,
   DecodeAuthorizationMessageRequest, DecodeAuthorizationMessageResponse,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 
 export function getCallerIdentity(_input: GetCallerIdentityRequest, ctx: RequestContext): GetCallerIdentityResponse {

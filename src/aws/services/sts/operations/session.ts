@@ -1,11 +1,11 @@
 // Temporary credentials for the caller itself (GetSessionToken) or for a federated user
 // (GetFederationToken); both act in the caller's account.
-import type { RequestContext } from '../../../service.ts';
+import type { RequestContext } from '../../../../core/service.ts';
 import type {
   GetSessionTokenRequest, GetSessionTokenResponse,
   GetFederationTokenRequest, GetFederationTokenResponse,
 } from '../generated/types.ts';
-import { ServiceError } from '../../../protocol/errors.ts';
+import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 import { credentialsOf, isSessionCaller } from '../principals.ts';
 

@@ -4,10 +4,10 @@
 // env.invoke, and a failure answers the service's own error code and message.
 import type { Readable } from 'node:stream';
 import type { Environment } from '../core/environment.ts';
-import type { ServiceRegistry } from '../aws/registry.ts';
-import { resolveRef, type ServiceModel, type ShapeRef } from '../aws/protocol/model.ts';
-import { ServiceError } from '../aws/protocol/errors.ts';
-import { parseTimestamp } from '../aws/protocol/values.ts';
+import type { ServiceRegistry } from './registry.ts';
+import { resolveRef, type ServiceModel, type ShapeRef } from './protocol/model.ts';
+import { ServiceError } from '../core/errors.ts';
+import { parseTimestamp } from './protocol/values.ts';
 
 export interface CallRequest {
   service: string;
