@@ -172,7 +172,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         for (const { component } of db!.all<{ component: string }>('SELECT component FROM _migrations')) {
           if (!registry.byName(component)) continue;
           registry.load(component).then((svc) => {
-            if (svc.definition.start && !stopped) svc.store();
+            if (svc.definition.start && !stopped) svc.state();
           }).catch((err) => log.error(`could not resume ${component}`, err));
         }
         // Blob files of writes whose rows never committed (a crash) are removed in the background.

@@ -130,7 +130,7 @@ export class AdminApi {
         const match = route.path.exec(path);
         if (!match) continue;
         const body = method === 'GET' || method === 'DELETE' ? {} : await readJson(req);
-        const answer = await route.handle({ method, path, params: { ...match.groups }, query, body, headers: req.headers }, svc.store(), this.#env);
+        const answer = await route.handle({ method, path, params: { ...match.groups }, query, body, headers: req.headers }, svc.state(), this.#env);
         if (answer instanceof RawAdminResponse) {
           (res as ServerResponse).writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) });
           (res as ServerResponse).end(answer.body);

@@ -33,7 +33,7 @@ export class DeliveryRouter {
         requestId,
         clock: this.#env.clock,
         log: this.#env.log,
-        store: svc.store(),
+        state: svc.state(),
         env: this.#env,
       });
     } catch (err) {

@@ -230,7 +230,7 @@ export class AwsGateway {
       caller,
       clock: this.#env.clock,
       log: this.#env.log,
-      store: svc.store(),
+      state: svc.state(),
       env: this.#env,
       http,
     };

@@ -47,7 +47,7 @@ export class AwsProvider implements ServiceCatalog {
   async admin(name: string): Promise<ServiceAdmin | undefined> {
     if (!this.registry.byName(name)) return undefined;
     const svc = await this.registry.load(name);
-    return { routes: svc.definition.admin ?? [], store: () => svc.store() };
+    return { routes: svc.definition.admin ?? [], state: () => svc.state() };
   }
 
   coverage(): Promise<ServiceCoverage[]> {

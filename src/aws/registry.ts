@@ -14,9 +14,9 @@ export interface LoadedService {
   codec: Codec;
   /** The query codec, for awsQueryCompatible services that define a queryModel. */
   queryCodec?: Codec;
-  /** The service's store, opened (and migrated) on first use. */
-  store(): unknown;
-  /** Runs once the store is open; started background work is stopped on shutdown. */
+  /** The service's state, opened (and migrated) on first use. */
+  state(): unknown;
+  /** Runs once the state is open; started background work is stopped on shutdown. */
   running: boolean;
 }
 
@@ -63,7 +63,7 @@ export class ServiceRegistry {
     const mod = (await import(`./services/${name}/index.ts`)) as { default: AwsServiceDefinition };
     const definition = mod.default;
     const env = this.#env;
-    let store: unknown;
+    let state: unknown;
     let opened = false;
     const loaded: LoadedService = {
       identity,
@@ -71,15 +71,15 @@ export class ServiceRegistry {
       codec: await loadCodec(definition.model.metadata.protocol),
       queryCodec: definition.queryModel ? await loadCodec('query') : undefined,
       running: false,
-      store: () => {
+      state: () => {
         if (!opened) {
-          store = definition.store?.(env);
+          state = definition.state?.(env);
           opened = true;
-          const stop = definition.start?.(env, store);
+          const stop = definition.start?.(env, state);
           if (stop) this.#stoppers.push(stop);
           loaded.running = true;
         }
-        return store;
+        return state;
       },
     };
     return loaded;

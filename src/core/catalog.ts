@@ -15,10 +15,10 @@ export interface ServiceCoverage {
   error?: string;
 }
 
-/** A service's out-of-band routes and its store (opened, with background work started, on first use). */
+/** A service's out-of-band routes and its state (opened, with background work started, on first use). */
 export interface ServiceAdmin {
   routes: readonly AdminRoute[];
-  store(): unknown;
+  state(): unknown;
 }
 
 export interface ServiceCatalog {

@@ -1,5 +1,5 @@
-// What a service is to Fogbank, in any cloud: a model, handlers for its operations, and optionally a
-// store and background work. A service adds data and handlers, never infrastructure (DESIGN.md §3).
+// What a service is to Fogbank, in any cloud: a model, handlers for its operations, and optionally its
+// state and background work. A service adds data and handlers, never infrastructure (DESIGN.md §3).
 // Cloud-neutral: the model and codec hooks are type parameters that each provider fills in (the AWS
 // provider with its ServiceModel and CodecHooks, src/aws/service.ts).
 import type { HttpRequest, HttpResponse } from './http.ts';
@@ -18,8 +18,8 @@ export interface RequestContext<S = unknown> {
   caller: Caller;
   clock: Clock;
   log: Logger;
-  /** The service's own store (its tables and statements). */
-  store: S;
+  /** The service's own state (its tables and statements). */
+  state: S;
   /** Fogbank-wide facilities: data dir, blobs, database, event bus, internal clients. */
   env: Environment;
   /** The raw request, for the few behaviours that live at the HTTP level (CORS, presigned URLs). */
@@ -28,7 +28,7 @@ export interface RequestContext<S = unknown> {
 
 export type Handler<I = any, O = any, S = any> = (input: I, ctx: RequestContext<S>) => O | Promise<O>;
 
-/** Where a delivery lands: the account and region of the target ARN, the service's store. */
+/** Where a delivery lands: the account and region of the target ARN, the service's state. */
 export interface DeliveryContext<S = unknown> {
   account: string;
   region: string;
@@ -36,7 +36,7 @@ export interface DeliveryContext<S = unknown> {
   requestId: string;
   clock: Clock;
   log: Logger;
-  store: S;
+  state: S;
   env: Environment;
 }
 
@@ -78,7 +78,7 @@ export interface AdminRoute<S = unknown> {
    */
   path: RegExp;
   /** Returns the JSON answer; throw a ServiceError for a 4xx. */
-  handle(req: AdminRequest, store: S, env: Environment): unknown | Promise<unknown>;
+  handle(req: AdminRequest, state: S, env: Environment): unknown | Promise<unknown>;
 }
 
 /**
@@ -90,11 +90,11 @@ export interface ServiceDefinition<S = any, M = unknown, K = unknown> {
   name: string;
   model: M;
   handlers: Record<string, Handler<any, any, S> | undefined>;
-  /** Opens the service's store once, on first use (runs its migrations). */
-  store?: (env: Environment) => S;
+  /** Opens the service's state once, on first use (runs its migrations). */
+  state?: (env: Environment) => S;
   hooks?: K;
-  /** Starts background work after the store opens; the returned function stops it. */
-  start?: (env: Environment, store: S) => (() => void | Promise<void>) | void;
+  /** Starts background work after the state opens; the returned function stops it. */
+  start?: (env: Environment, state: S) => (() => void | Promise<void>) | void;
   /**
    * awsQueryCompatible JSON services (SQS): the model as query-protocol clients see it (their XML
    * and parameter names). Form-encoded requests are parsed and answered with it by the query codec.

@@ -27,7 +27,7 @@ const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.j
 export default defineService<DynamodbHandlers, DynamoStore>({
   name: 'dynamodb',
   model,
-  store: dynamoStore,
+  state: dynamoStore,
   start: startBackground,
   hooks: {
     crc32: true,

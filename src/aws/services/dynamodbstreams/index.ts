@@ -14,7 +14,7 @@ const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.j
 export default defineService<DynamodbstreamsHandlers, DynamoStore>({
   name: 'dynamodbstreams',
   model,
-  store: dynamoStore,
+  state: dynamoStore,
   start: startBackground,
   hooks: { crc32: true, errorType: dynamodbErrorType },
   handlers: {

@@ -20,7 +20,7 @@ const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.j
 export default defineService<EventsHandlers, Events>({
   name: 'events',
   model,
-  store: (env) => new Events(env),
+  state: (env) => new Events(env),
   start: (_env, events) => events.engine.start(),
   handlers: {
     CreateEventBus: buses.createEventBus,
@@ -75,7 +75,7 @@ export default defineService<EventsHandlers, Events>({
     if (!/^arn:[^:]+:events:[^:]+:\d{12}:event-bus\/.+$/.test(delivery.target)) {
       throw new ServiceError('InvalidTarget', `EventBridge accepts deliveries to event buses only, not ${delivery.target}`, 400);
     }
-    return { id: await acceptDelivery(ctx.store, delivery.target, delivery.body, ctx.clock.now()) };
+    return { id: await acceptDelivery(ctx.state, delivery.target, delivery.body, ctx.clock.now()) };
   },
   admin: eventsAdmin,
 });

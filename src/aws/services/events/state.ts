@@ -1,4 +1,4 @@
-// What EventBridge's handlers get as ctx.store: its tables and the engine that routes events.
+// What EventBridge's handlers get as ctx.state: its tables and the engine that routes events.
 import type { Environment } from '../../../core/environment.ts';
 import type { RequestContext } from '../../../core/service.ts';
 import { EventsStore } from './store.ts';

@@ -10,7 +10,7 @@ import { checkPayload, MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, runSync } from './op
 
 export async function deliver(delivery: Delivery, ctx: DCtx): Promise<DeliveryResult> {
   const ref = parseFunctionName(delivery.target, { account: ctx.account, region: ctx.region });
-  const state = ctx.store;
+  const state = ctx.state;
   const target = resolveTarget(state.tables, ref);
   const options = delivery.options ?? {};
   const type = String(options.invocationType ?? options.InvocationType ?? 'Event');

@@ -29,7 +29,7 @@ const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.j
 export default defineService<LambdaHandlers, LambdaState>({
   name: 'lambda',
   model,
-  store: (env) => new LambdaState(env),
+  state: (env) => new LambdaState(env),
   start: (_env, state) => state.start(),
   intercept,
   deliver,

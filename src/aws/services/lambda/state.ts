@@ -1,5 +1,5 @@
 // Everything Lambda keeps for one Fogbank: its tables, the code on disk, the workers that run
-// functions, the asynchronous queue and the event source mappings. Handlers see it as ctx.store.
+// functions, the asynchronous queue and the event source mappings. Handlers see it as ctx.state.
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Environment } from '../../../core/environment.ts';
 import type { RequestContext, DeliveryContext } from '../../../core/service.ts';

@@ -36,7 +36,7 @@ export function findGroup(ctx: Ctx, input: { logGroupName?: string; logGroupIden
   const id = input.logGroupName ?? input.logGroupIdentifier;
   if (id === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
   const { account, region, name } = groupIdentity(ctx, id);
-  const g = ctx.store.group(account, region, name);
+  const g = ctx.state.group(account, region, name);
   if (!g) throw groupNotFound();
   return g;
 }
@@ -52,7 +52,7 @@ export function groupIdentity(ctx: Ctx, id: string): { account: string; region: 
 }
 
 export function requireGroup(ctx: Ctx, name: string): GroupRow {
-  const g = ctx.store.group(ctx.account, ctx.region, name);
+  const g = ctx.state.group(ctx.account, ctx.region, name);
   if (!g) throw groupNotFound();
   return g;
 }

@@ -21,7 +21,7 @@ export default defineService<LogsHandlers, LogsStore>({
   model,
   // CloudWatch Logs answers Coral's validation messages with its own code.
   hooks: { validationError: 'InvalidParameterException' },
-  store: (env) => new LogsStore(env),
+  state: (env) => new LogsStore(env),
   start: (env, store) => {
     const timer = env.clock.setInterval(() => store.purgeExpired(env.clock.now()), PURGE_INTERVAL);
     return () => env.clock.clearTimeout(timer);

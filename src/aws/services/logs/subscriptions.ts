@@ -14,7 +14,7 @@ export interface DeliveredEvent {
 }
 
 export function forwardToSubscriptions(ctx: RequestContext<LogsStore>, g: GroupRow, stream: string, events: DeliveredEvent[]): void {
-  const filters = ctx.store.subscriptions(g.id);
+  const filters = ctx.state.subscriptions(g.id);
   for (const f of filters) {
     let matcher;
     try {

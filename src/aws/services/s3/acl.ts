@@ -105,7 +105,7 @@ interface PublicAccessBlock {
 }
 
 export function publicAccessBlock(ctx: Ctx, bucket: string): PublicAccessBlock | undefined {
-  return ctx.store.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
+  return ctx.state.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
 }
 
 /** Refuses grants a bucket does not allow (ACLs disabled, public ACLs blocked). */

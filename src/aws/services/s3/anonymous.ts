@@ -45,14 +45,14 @@ const ACL_PERMISSION: Record<string, { on: 'bucket' | 'object'; permission: stri
 export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
   const target = targetOf(http.path);
   if (!target) return false;
-  const bucket = ctx.store.bucket(target.bucket);
+  const bucket = ctx.state.bucket(target.bucket);
   if (!bucket) return ctx.operation !== 'CreateBucket';
   const action = ACTIONS[ctx.operation] ?? `s3:${ctx.operation}`;
   const objectLevel = target.key !== undefined && target.key !== '';
   const resource = objectLevel ? `arn:aws:s3:::${target.bucket}/${target.key}` : `arn:aws:s3:::${target.bucket}`;
   const block = publicAccessBlock(ctx, target.bucket);
 
-  const policy = block?.RestrictPublicBuckets ? undefined : policyVerdict(ctx.store.cachedConfig<string>(target.bucket, 'policy'), action, resource);
+  const policy = block?.RestrictPublicBuckets ? undefined : policyVerdict(ctx.state.cachedConfig<string>(target.bucket, 'policy'), action, resource);
   if (policy === 'deny') return false;
   if (policy === 'allow') return true;
 
@@ -60,7 +60,7 @@ export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
   if (!acl || block?.IgnorePublicAcls || bucket.ownership === 'BucketOwnerEnforced') return false;
   let grants: Grant[] | undefined;
   if (acl.on === 'bucket') grants = bucket.acl;
-  else if (objectLevel) grants = ctx.store.latest(target.bucket, target.key!)?.acl;
+  else if (objectLevel) grants = ctx.state.latest(target.bucket, target.key!)?.acl;
   return (grants ?? []).some((g) => g.Grantee.URI === ALL_USERS && (g.Permission === acl.permission || g.Permission === 'FULL_CONTROL'));
 }
 

@@ -209,7 +209,7 @@ export function sendTestEvents(env: Environment, bucket: string, config: Notific
 
 /** `notify` on behalf of a request. */
 export function emit(ctx: Ctx, bucket: Bucket, event: string, obj: EventObject): void {
-  notify(ctx.env, ctx.store, bucket.name, bucket.account, event, obj, {
+  notify(ctx.env, ctx.state, bucket.name, bucket.account, event, obj, {
     account: ctx.account,
     region: bucket.region,
     requestId: ctx.requestId,

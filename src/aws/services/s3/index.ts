@@ -58,7 +58,7 @@ export default defineService<S3Handlers, S3Store>({
   name: 's3',
   model,
   hooks: { unwrappedErrors: true },
-  store: (env) => new S3Store(env),
+  state: (env) => new S3Store(env),
   start: (env, store) => startLifecycle(env, store),
   handlers: checkingDigests({
     // Buckets

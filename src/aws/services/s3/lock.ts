@@ -43,7 +43,7 @@ export function lockForNewObject(ctx: Ctx, bucket: Bucket, input: LockInput, has
     state.lockMode = input.ObjectLockMode;
     state.lockUntil = until;
   } else {
-    const d = ctx.store.config<ObjectLockConfiguration>(bucket.name, 'objectLock')?.Rule?.DefaultRetention;
+    const d = ctx.state.config<ObjectLockConfiguration>(bucket.name, 'objectLock')?.Rule?.DefaultRetention;
     if (d?.Mode) {
       state.lockMode = d.Mode;
       state.lockUntil = ctx.clock.now() + (d.Days ?? 0) * DAY + (d.Years ?? 0) * 365 * DAY;

@@ -94,7 +94,7 @@ export function encryptionOf(ctx: Ctx, bucket: Bucket, input: MetaInput): Partia
   let keyId = input.SSEKMSKeyId;
   let bucketKey = input.BucketKeyEnabled;
   if (sse === undefined) {
-    const rule = ctx.store.config<EncryptionDefault>(bucket.name, 'encryption')?.Rules?.[0];
+    const rule = ctx.state.config<EncryptionDefault>(bucket.name, 'encryption')?.Rules?.[0];
     sse = rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'AES256';
     keyId ??= rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
     bucketKey ??= rule?.BucketKeyEnabled;

@@ -41,7 +41,7 @@ const admin: AdminRoute<Scheduler>[] = [
 export default defineService<SchedulerHandlers, Scheduler>({
   name: 'scheduler',
   model,
-  store: (env) => new Scheduler(env),
+  state: (env) => new Scheduler(env),
   start: (_env, scheduler) => scheduler.engine.start(),
   handlers: {
     CreateSchedule: schedules.createSchedule,

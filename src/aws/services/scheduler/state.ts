@@ -1,4 +1,4 @@
-// What Scheduler's handlers get as ctx.store: its tables and the engine that runs schedules.
+// What Scheduler's handlers get as ctx.state: its tables and the engine that runs schedules.
 import type { Environment } from '../../../core/environment.ts';
 import type { RequestContext } from '../../../core/service.ts';
 import { SchedulerStore } from './store.ts';

@@ -19,7 +19,7 @@ const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.j
 export default defineService<SnsHandlers, Sns>({
   name: 'sns',
   model,
-  store: (env) => new Sns(env),
+  state: (env) => new Sns(env),
   start: (_env, sns) => sns.engine.start(),
   handlers: {
     CreateTopic: topics.createTopic,
@@ -73,7 +73,7 @@ export default defineService<SnsHandlers, Sns>({
     const arn = delivery.target;
     if (!/^arn:[^:]+:sns:[^:]+:\d{12}:[^:/]+$/.test(arn)) throw new ServiceError('InvalidTarget', `SNS accepts deliveries to topics only, not ${arn}`, 400);
     const subject = typeof delivery.options?.subject === 'string' ? delivery.options.subject : undefined;
-    const out = await publishToTopic(ctx.store, arn, {
+    const out = await publishToTopic(ctx.state, arn, {
       Message: delivery.body,
       Subject: subject,
       MessageAttributes: delivery.attributes as never,

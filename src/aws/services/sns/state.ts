@@ -1,4 +1,4 @@
-// What SNS's handlers get as ctx.store: its tables, the fan-out engine and FIFO topics' bookkeeping.
+// What SNS's handlers get as ctx.state: its tables, the fan-out engine and FIFO topics' bookkeeping.
 import type { Environment } from '../../../core/environment.ts';
 import type { RequestContext } from '../../../core/service.ts';
 import { SnsStore } from './store.ts';

@@ -16,7 +16,7 @@ const SNS_SENDER_ID = 'AIDAIT2UOQQY3AUEKVGXU';
 export async function deliver(delivery: Delivery, ctx: DeliveryContext<SqsEngine>): Promise<DeliveryResult> {
   const address = parseQueueArn(delivery.target);
   if (!address) throw new ServiceError('InvalidAddress', `The address ${delivery.target} is not valid for this endpoint.`, 404);
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.store.queue(address.account, address.region, address.name);
   if (!queue) throw queueDoesNotExist();
   const options = delivery.options ?? {};

@@ -38,7 +38,7 @@ export default defineService<SqsHandlers, SqsEngine>({
     // larger body (raw, or inflated from Content-Encoding) cannot be a valid request.
     maxRequestBytes: 4 * 1024 * 1024,
   },
-  store: (env) => new SqsEngine(env),
+  state: (env) => new SqsEngine(env),
   start: (_env, engine) => {
     engine.start();
     const tasks = MoveTasks.of(engine);

@@ -17,7 +17,7 @@ before(async () => {
   fb = await startFogbank();
   sqs = fb.client(SQSClient);
   await sqs.send(new CreateQueueCommand({ QueueName: 'warm-up' }));
-  engine = (await fb.instance.registry.load('sqs')).store() as SqsEngine;
+  engine = (await fb.instance.registry.load('sqs')).state() as SqsEngine;
 });
 after(() => fb.stop());
 beforeEach(async () => {

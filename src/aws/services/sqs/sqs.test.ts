@@ -614,7 +614,7 @@ test('queues and messages survive a restart, in-flight state included', async ()
 
 test('the engine keeps no waiter once a long poll has answered', async () => {
   const url = await createQueue('waiters');
-  const engine = (await fb.instance.registry.load('sqs')).store() as SqsEngine;
+  const engine = (await fb.instance.registry.load('sqs')).state() as SqsEngine;
   const polling = receive(url, { WaitTimeSeconds: 20 });
   while (engine.waitingReceivers() === 0) await new Promise((r) => setTimeout(r, 5));
   await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'wake' }));

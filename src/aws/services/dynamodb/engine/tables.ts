@@ -10,14 +10,14 @@ export type Ctx = RequestContext<DynamoStore>;
 
 /** The table an item operation names; tables being created or deleted are not found yet (or any more). */
 export function itemTable(ctx: Ctx, name: string): TableSpec {
-  const spec = ctx.store.table(ctx.account, ctx.region, name);
+  const spec = ctx.state.table(ctx.account, ctx.region, name);
   if (!spec || spec.status === 'CREATING' || spec.status === 'DELETING') throw tableNotFound();
   return spec;
 }
 
 /** The table a control-plane operation names (any status). */
 export function anyTable(ctx: Ctx, name: string): TableSpec {
-  const spec = ctx.store.table(ctx.account, ctx.region, name);
+  const spec = ctx.state.table(ctx.account, ctx.region, name);
   if (!spec) throw tableNotFound(name);
   return spec;
 }

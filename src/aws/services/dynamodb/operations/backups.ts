@@ -41,7 +41,7 @@ function backupNotFound(arn: string): ServiceError {
 }
 
 function backupRow(ctx: Ctx, arn: string): BackupRow {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const row = store.st('SELECT * FROM ddb_backups WHERE arn = ? AND account = ? AND region = ?').get(arn, ctx.account, ctx.region) as BackupRow | undefined;
   if (!row) throw backupNotFound(arn);
   return row;
@@ -91,7 +91,7 @@ export const createBackup: H['CreateBackup'] = (input, ctx) => {
   c.tableName('tableName', input.TableName);
   c.pattern('backupName', input.BackupName, /^[a-zA-Z0-9_.-]+$/, '[a-zA-Z0-9_.-]+').length('backupName', input.BackupName, 3, 255);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const name = tableNameOf(input.TableName);
   const spec = store.table(ctx.account, ctx.region, name);
   if (!spec || spec.status === 'DELETING') throw tableNotFound(name);
@@ -113,11 +113,11 @@ export const createBackup: H['CreateBackup'] = (input, ctx) => {
 
 export const describeBackup: H['DescribeBackup'] = (input, ctx) => {
   const row = backupRow(ctx, input.BackupArn);
-  return { BackupDescription: description(ctx.store, row, JSON.parse(row.spec)) as never };
+  return { BackupDescription: description(ctx.state, row, JSON.parse(row.spec)) as never };
 };
 
 export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const row = backupRow(ctx, input.BackupArn);
   const meta = JSON.parse(row.spec) as BackupMeta;
   store.transaction(() => {
@@ -130,7 +130,7 @@ export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
 
 export const listBackups: H['ListBackups'] = (input, ctx) => {
   checks().range('limit', input.Limit, 1, 100).done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   let rows = store.st('SELECT * FROM ddb_backups WHERE account = ? AND region = ? ORDER BY created_at, id').all(ctx.account, ctx.region) as unknown as BackupRow[];
   if (input.TableName) rows = rows.filter((r) => r.table_name === tableNameOf(input.TableName!));
   if (input.TimeRangeLowerBound) rows = rows.filter((r) => r.created_at >= input.TimeRangeLowerBound!.getTime());
@@ -153,12 +153,12 @@ export const listBackups: H['ListBackups'] = (input, ctx) => {
 
 function checkTarget(ctx: Ctx, name: string): void {
   checks().tableName('targetTableName', name, false).done();
-  if ((ctx.store as DynamoStore).table(ctx.account, ctx.region, name)) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${name}`, 400);
+  if ((ctx.state as DynamoStore).table(ctx.account, ctx.region, name)) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${name}`, 400);
 }
 
 export const restoreTableFromBackup: H['RestoreTableFromBackup'] = (input, ctx) => {
   checkTarget(ctx, input.TargetTableName);
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const row = backupRow(ctx, input.BackupArn);
   const meta = JSON.parse(row.spec) as BackupMeta;
   const now = ctx.clock.now();
@@ -185,7 +185,7 @@ export const restoreTableFromBackup: H['RestoreTableFromBackup'] = (input, ctx) 
 };
 
 export const restoreTableToPointInTime: H['RestoreTableToPointInTime'] = (input, ctx) => {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const sourceName = input.SourceTableName ?? (input.SourceTableArn ? tableNameOf(input.SourceTableArn) : undefined);
   if (!sourceName) throw validation('One or more parameter values were invalid: Either SourceTableName or SourceTableArn must be specified');
   checkTarget(ctx, input.TargetTableName);

@@ -39,7 +39,7 @@ export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
     checkAttributesToGet(r.AttributesToGet);
   }
   if (total > 100) throw validation('Too many items requested for the BatchGetItem call');
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const plans = tables.map(([name, r]) => {
     const expr = compileExpressions(r, ['ProjectionExpression']);
     const spec = itemTable(ctx, tableNameOf(name));
@@ -119,7 +119,7 @@ export const batchWriteItem: H['BatchWriteItem'] = (input, ctx) => {
       writes.push(req);
     }
   }
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const capacity = new Map<TableSpec, Consumption>();
   const metrics: Record<string, unknown[]> = {};

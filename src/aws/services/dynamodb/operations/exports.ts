@@ -78,7 +78,7 @@ const EXPORT_DATES = ['StartTime', 'EndTime', 'ExportTime'];
 
 export const exportTableToPointInTime: H['ExportTableToPointInTime'] = (input, ctx) => {
   checks().length('s3Bucket', input.S3Bucket, 0, 255).done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)$/.exec(input.TableArn);
   if (!m) throw validation(`Invalid TableArn: ${input.TableArn}`);
   const spec = m[1] === ctx.region && m[2] === ctx.account ? store.table(m[2], m[1], m[3]) : undefined;
@@ -129,7 +129,7 @@ export const exportTableToPointInTime: H['ExportTableToPointInTime'] = (input, c
 };
 
 async function writeExport(ctx: Ctx, arn: string, base: string, lines: string[], bytes: number, d: Record<string, unknown>): Promise<void> {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const scope = { account: ctx.account, region: ctx.region };
   const put = (Key: string, data: Buffer | string) => {
     const body = Buffer.from(data);
@@ -178,13 +178,13 @@ async function writeExport(ctx: Ctx, arn: string, base: string, lines: string[],
 }
 
 export const describeExport: H['DescribeExport'] = (input, ctx) => {
-  const row = job(ctx.store, input.ExportArn);
+  const row = job(ctx.state, input.ExportArn);
   if (!row || row.kind !== 'export' || row.account !== ctx.account) throw new ServiceError('ExportNotFoundException', `Export not found: ${input.ExportArn}`, 400);
   return { ExportDescription: withDates(JSON.parse(row.spec), EXPORT_DATES) as never };
 };
 
 export const listExports: H['ListExports'] = (input, ctx) => {
-  let rows = jobs(ctx.store, 'export', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
+  let rows = jobs(ctx.state, 'export', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
   const start = input.NextToken ? Number(input.NextToken) : 0;
   const size = input.MaxResults ?? 25;
@@ -200,7 +200,7 @@ export const listExports: H['ListExports'] = (input, ctx) => {
 const IMPORT_DATES = ['StartTime', 'EndTime'];
 
 export const importTable: H['ImportTable'] = (input, ctx) => {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const p = input.TableCreationParameters;
   checks().tableName('tableCreationParameters.tableName', p.TableName, false).done();
   const format = input.InputFormat;
@@ -278,7 +278,7 @@ function parseCsvLine(line: string, delimiter: string): string[] {
 }
 
 async function runImport(ctx: Ctx, arn: string, tableId: number, d: Record<string, unknown>): Promise<void> {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const scope = { account: ctx.account, region: ctx.region };
   const src = d.S3BucketSource as { S3Bucket: string; S3KeyPrefix?: string };
   let processed = 0;
@@ -352,13 +352,13 @@ async function runImport(ctx: Ctx, arn: string, tableId: number, d: Record<strin
 }
 
 export const describeImport: H['DescribeImport'] = (input, ctx) => {
-  const row = job(ctx.store, input.ImportArn);
+  const row = job(ctx.state, input.ImportArn);
   if (!row || row.kind !== 'import' || row.account !== ctx.account) throw new ServiceError('ImportNotFoundException', `Import not found: ${input.ImportArn}`, 400);
   return { ImportTableDescription: withDates(JSON.parse(row.spec), IMPORT_DATES) as never };
 };
 
 export const listImports: H['ListImports'] = (input, ctx) => {
-  let rows = jobs(ctx.store, 'import', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
+  let rows = jobs(ctx.state, 'import', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
   const start = input.NextToken ? Number(input.NextToken) : 0;
   const size = input.PageSize ?? 25;

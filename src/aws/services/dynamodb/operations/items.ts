@@ -55,7 +55,7 @@ export const putItem: H['PutItem'] = (input, ctx) => {
     spec, key, keyItem: {}, kind: 'put', item, itemSize: size,
     condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
   };
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const o = atomically(store, spec, () => {
     const out = evaluateWrite(store, w);
     commitWrite(store, w, out, ctx.clock.now());
@@ -80,7 +80,7 @@ export const deleteItem: H['DeleteItem'] = (input, ctx) => {
   const spec = itemTable(ctx, tableNameOf(input.TableName));
   const key = requestKey(spec.key, keyItem);
   const w: WriteRequest = { spec, key, keyItem, kind: 'delete', condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure };
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const o = atomically(store, spec, () => {
     const out = evaluateWrite(store, w);
     commitWrite(store, w, out, ctx.clock.now());
@@ -111,7 +111,7 @@ export const updateItem: H['UpdateItem'] = (input, ctx) => {
     spec, key, keyItem, kind: 'update', update: expr.update, attributeUpdates: updates,
     condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
   };
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const o = atomically(store, spec, () => {
     const out = evaluateWrite(store, w);
     commitWrite(store, w, out, ctx.clock.now());
@@ -134,7 +134,7 @@ export const getItem: H['GetItem'] = (input, ctx) => {
   const expr = compileExpressions(input, ['ProjectionExpression']);
   const spec = itemTable(ctx, tableNameOf(input.TableName));
   const key = requestKey(spec.key, keyItem);
-  const found = readItem(ctx.store, spec, key);
+  const found = readItem(ctx.state, spec, key);
   let item = found?.item;
   if (item && expr.projection) item = project(item, expr.projection.map((p) => p.parts));
   else if (item && input.AttributesToGet) item = pickAttributes(item, input.AttributesToGet);

@@ -14,7 +14,7 @@ type H = DynamodbHandlers;
 function tableOfArn(ctx: Ctx, arn: string): TableSpec {
   const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)/.exec(arn);
   if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const spec = m[1] === ctx.region && m[2] === ctx.account ? store.table(m[2], m[1], m[3]) : undefined;
   if (!spec || spec.status === 'DELETING') throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   return spec;
@@ -30,14 +30,14 @@ export const tagResource: H['TagResource'] = (input, ctx) => {
   for (const t of input.Tags) tags.set(t.Key, t.Value);
   if (tags.size > 50) throw new ServiceError('LimitExceededException', 'One or more parameter values were invalid: The number of tags exceeds the limit of 50 for the resource', 400);
   spec.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
 };
 
 export const untagResource: H['UntagResource'] = (input, ctx) => {
   const spec = tableOfArn(ctx, input.ResourceArn);
   const drop = new Set(input.TagKeys);
   spec.tags = spec.tags.filter((t) => !drop.has(t.Key));
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
 };
 
 export const listTagsOfResource: H['ListTagsOfResource'] = (input, ctx) => {
@@ -79,7 +79,7 @@ export const putResourcePolicy: H['PutResourcePolicy'] = (input, ctx) => {
     throw new ServiceError('PolicyNotFoundException', `A policy with the specified revision ID ${input.ExpectedRevisionId} was not found for the provided ResourceArn: ${input.ResourceArn}`, 400);
   }
   spec.policy = { document: input.Policy, revisionId: String(ctx.clock.now()) };
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { RevisionId: spec.policy.revisionId };
 };
 
@@ -96,7 +96,7 @@ export const deleteResourcePolicy: H['DeleteResourcePolicy'] = (input, ctx) => {
     throw new ServiceError('PolicyNotFoundException', `A policy with the specified revision ID ${input.ExpectedRevisionId} was not found for the provided ResourceArn: ${input.ResourceArn}`, 400);
   }
   spec.policy = undefined;
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { RevisionId: String(ctx.clock.now()) };
 };
 
@@ -104,7 +104,7 @@ export const deleteResourcePolicy: H['DeleteResourcePolicy'] = (input, ctx) => {
 // Point-in-time recovery settings
 
 function tableOrTableNotFound(ctx: Ctx, name: string): TableSpec {
-  const spec = (ctx.store as DynamoStore).table(ctx.account, ctx.region, tableNameOf(name));
+  const spec = (ctx.state as DynamoStore).table(ctx.account, ctx.region, tableNameOf(name));
   if (!spec) throw new ServiceError('TableNotFoundException', `Table not found: ${tableNameOf(name)}`, 400);
   return spec;
 }
@@ -136,7 +136,7 @@ export const updateContinuousBackups: H['UpdateContinuousBackups'] = (input, ctx
   if (days !== undefined && (days < 1 || days > 35)) throw validation('One or more parameter values were invalid: RecoveryPeriodInDays must be between 1 and 35');
   if (p.PointInTimeRecoveryEnabled) spec.pitr = { enabled: true, since: spec.pitr.enabled ? spec.pitr.since : ctx.clock.now(), recoveryPeriodInDays: days ?? spec.pitr.recoveryPeriodInDays };
   else spec.pitr = { enabled: false };
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { ContinuousBackupsDescription: continuousBackups(spec, ctx.clock.now()) };
 };
 
@@ -161,12 +161,12 @@ export const updateContributorInsights: H['UpdateContributorInsights'] = (input,
     (ci.indexes ??= {})[input.IndexName] = status;
   } else ci.status = status;
   if (input.ContributorInsightsMode) ci.mode = input.ContributorInsightsMode;
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { TableName: spec.name, IndexName: input.IndexName, ContributorInsightsStatus: status, ContributorInsightsMode: ci.mode };
 };
 
 export const listContributorInsights: H['ListContributorInsights'] = (input, ctx) => {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const names = input.TableName ? [tableNameOf(input.TableName)] : store.tableNames(ctx.account, ctx.region, undefined, 10000);
   const out: Array<Record<string, unknown>> = [];
   for (const n of names) {
@@ -186,7 +186,7 @@ export const enableKinesisStreamingDestination: H['EnableKinesisStreamingDestina
   if (list.some((k) => k.StreamArn === input.StreamArn && k.DestinationStatus === 'ACTIVE')) throw validation('Table is already streaming to the destination');
   const precision = input.EnableKinesisStreamingConfiguration?.ApproximateCreationDateTimePrecision;
   spec.kinesis = [...list.filter((k) => k.StreamArn !== input.StreamArn), { StreamArn: input.StreamArn, DestinationStatus: 'ACTIVE', ApproximateCreationDateTimePrecision: precision }];
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { TableName: spec.name, StreamArn: input.StreamArn, DestinationStatus: 'ENABLING', EnableKinesisStreamingConfiguration: input.EnableKinesisStreamingConfiguration };
 };
 
@@ -195,7 +195,7 @@ export const disableKinesisStreamingDestination: H['DisableKinesisStreamingDesti
   const k = spec.kinesis?.find((x) => x.StreamArn === input.StreamArn && x.DestinationStatus === 'ACTIVE');
   if (!k) throw validation('Table is not streaming to the destination');
   k.DestinationStatus = 'DISABLED';
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { TableName: spec.name, StreamArn: input.StreamArn, DestinationStatus: 'DISABLING' };
 };
 
@@ -212,6 +212,6 @@ export const updateKinesisStreamingDestination: H['UpdateKinesisStreamingDestina
   const k = spec.kinesis?.find((x) => x.StreamArn === input.StreamArn && x.DestinationStatus === 'ACTIVE');
   if (!k) throw validation('Table is not streaming to the destination');
   k.ApproximateCreationDateTimePrecision = input.UpdateKinesisStreamingConfiguration?.ApproximateCreationDateTimePrecision;
-  (ctx.store as DynamoStore).saveTable(spec);
+  (ctx.state as DynamoStore).saveTable(spec);
   return { TableName: spec.name, StreamArn: input.StreamArn, DestinationStatus: 'UPDATING', UpdateKinesisStreamingConfiguration: input.UpdateKinesisStreamingConfiguration };
 };

@@ -38,7 +38,7 @@ export const executeStatement: H['ExecuteStatement'] = (input, ctx) => {
   c.enumValue('returnValuesOnConditionCheckFailure', input.ReturnValuesOnConditionCheckFailure, ENUMS.ReturnValuesOnConditionCheckFailure);
   c.done();
   const st = parse(input.Statement, input.Parameters);
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   if (st.kind === 'select') {
     const r = runSelect(ctx, st, { limit: input.Limit, nextToken: input.NextToken, consistent: input.ConsistentRead });
     return {
@@ -67,7 +67,7 @@ export const batchExecuteStatement: H['BatchExecuteStatement'] = (input, ctx) =>
   c.length('statements', input.Statements, 1, 25);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const capacity = new Map<TableSpec, Consumption>();
   const Responses = input.Statements.map((s) => {
@@ -112,7 +112,7 @@ export const executeTransaction: H['ExecuteTransaction'] = (input, ctx) => {
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
   if (input.ClientRequestToken !== undefined) c.length('clientRequestToken', input.ClientRequestToken, 1, 36);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   let map = tokens.get(store);
   if (!map) {

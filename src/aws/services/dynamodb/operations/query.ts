@@ -132,7 +132,7 @@ export const query: H['Query'] = (input, ctx) => {
     paths: expr.projection?.map((p) => p.parts),
     names: input.AttributesToGet,
   };
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   // An LSI shares the table's partitions, so its entries live under the table's partition hash.
   const seg = segmentOf(hk);
   const page = input.Limit ? Math.min(input.Limit, 1000) : 100;
@@ -181,7 +181,7 @@ export const scan: H['Scan'] = (input, ctx) => {
   const segment = input.Segment ?? 0;
   const segLo = Math.floor((segment * 2 ** 32) / total);
   const segHi = Math.floor(((segment + 1) * 2 ** 32) / total);
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const plan: ReadPlan = {
     spec, index, filter, select, consistent, limit: input.Limit,
     paths: expr.projection?.map((p) => p.parts),

@@ -108,7 +108,7 @@ export const createTable: H['CreateTable'] = (input, ctx) => {
     throw invalid('Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
   }
   checkStreamSpec(input.StreamSpecification);
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   if (store.table(ctx.account, ctx.region, input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
   const now = ctx.clock.now();
   const attributeDefinitions: AttributeDefinition[] = input.AttributeDefinitions.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType }));
@@ -161,12 +161,12 @@ export const createTable: H['CreateTable'] = (input, ctx) => {
 
 export const describeTableOp: H['DescribeTable'] = (input, ctx) => {
   checks().tableName('tableName', input.TableName).done();
-  return { Table: describeTable(ctx.store, anyTable(ctx, tableNameOf(input.TableName))) };
+  return { Table: describeTable(ctx.state, anyTable(ctx, tableNameOf(input.TableName))) };
 };
 
 export const deleteTable: H['DeleteTable'] = (input, ctx) => {
   checks().tableName('tableName', input.TableName).done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const spec = anyTable(ctx, tableNameOf(input.TableName));
   if (spec.status === 'CREATING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${spec.name}`);
   if (spec.status === 'DELETING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being deleted: ${spec.name}`);
@@ -191,7 +191,7 @@ export const listTables: H['ListTables'] = (input, ctx) => {
   if (input.ExclusiveStartTableName !== undefined) c.tableName('exclusiveStartTableName', input.ExclusiveStartTableName, false);
   c.done();
   const limit = input.Limit ?? 100;
-  const names = ctx.store.tableNames(ctx.account, ctx.region, input.ExclusiveStartTableName, limit + 1);
+  const names = ctx.state.tableNames(ctx.account, ctx.region, input.ExclusiveStartTableName, limit + 1);
   const page = names.slice(0, limit);
   return { TableNames: page, LastEvaluatedTableName: names.length > limit ? page[page.length - 1] : undefined };
 };
@@ -208,7 +208,7 @@ export const updateTable: H['UpdateTable'] = (input, ctx) => {
     checkThroughput(c, `globalSecondaryIndexUpdates.${i + 1}.member.update.provisionedThroughput`, u.Update?.ProvisionedThroughput);
   });
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const spec = anyTable(ctx, tableNameOf(input.TableName));
   const nothing =
     input.ProvisionedThroughput === undefined && input.BillingMode === undefined && input.StreamSpecification === undefined &&

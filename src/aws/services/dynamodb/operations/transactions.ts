@@ -142,7 +142,7 @@ export const transactWriteItems: H['TransactWriteItems'] = (input, ctx) => {
   c.enumValue('returnItemCollectionMetrics', input.ReturnItemCollectionMetrics, ENUMS.ReturnItemCollectionMetrics);
   if (input.ClientRequestToken !== undefined) c.length('clientRequestToken', input.ClientRequestToken, 1, 36);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   let tokenKey: string | undefined;
   let hash = '';
@@ -203,7 +203,7 @@ export const transactGetItems: H['TransactGetItems'] = (input, ctx) => {
     if (seen.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
     seen.add(id);
   }
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const capacity = new Map<TableSpec, Consumption>();
   const Responses = gets.map((g) => {
     const found = readItem(store, g.spec, g.key);

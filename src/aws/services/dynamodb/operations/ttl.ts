@@ -11,7 +11,7 @@ type H = DynamodbHandlers;
 export const updateTimeToLive: H['UpdateTimeToLive'] = (input, ctx) => {
   const spec0 = input.TimeToLiveSpecification;
   checks().tableName('tableName', input.TableName).length('timeToLiveSpecification.attributeName', spec0.AttributeName, 1, 255).done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const spec = anyTable(ctx, tableNameOf(input.TableName));
   const { Enabled, AttributeName } = spec0;
   const ttl = spec.ttl;

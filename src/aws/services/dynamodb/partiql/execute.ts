@@ -142,7 +142,7 @@ export function encodeToken(key: Item): string {
 }
 
 export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number; nextToken?: string; consistent?: boolean }): SelectOutcome {
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const spec = itemTable(ctx, st.table);
   let index: IndexSpec | undefined;
   if (st.index !== undefined) {

@@ -41,7 +41,7 @@ export const listStreams: H['ListStreams'] = (input, ctx) => {
   c.range('limit', input.Limit, 1, 100);
   if (input.TableName !== undefined) c.tableName('tableName', input.TableName, false);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   let list = store.streams(ctx.account, ctx.region, input.TableName).filter((s) => s.disabled_at === null || s.disabled_at >= now - RETENTION_MS);
   if (input.ExclusiveStartStreamArn !== undefined) {
@@ -62,7 +62,7 @@ export const describeStream: H['DescribeStream'] = (input, ctx) => {
   c.range('limit', input.Limit, 1, 100);
   c.length('streamArn', input.StreamArn, 37, 1024);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const s = liveStream(store, input.StreamArn, now);
   const range: Record<string, string> = { StartingSequenceNumber: formatSequence(trimHorizon(store, s, now)) };
@@ -114,7 +114,7 @@ export const getShardIterator: H['GetShardIterator'] = (input, ctx) => {
   c.length('shardId', input.ShardId, 28, 65);
   c.enumValue('shardIteratorType', input.ShardIteratorType, ITERATOR_TYPES);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const s = liveStream(store, input.StreamArn, now);
   if (input.ShardId !== s.shard_id) throw notFound(`Requested resource not found: Shard does not exist`);
@@ -141,7 +141,7 @@ export const getRecords: H['GetRecords'] = (input, ctx) => {
   c.range('limit', input.Limit, 1, 1000);
   c.length('shardIterator', input.ShardIterator, 1, 2048);
   c.done();
-  const store: DynamoStore = ctx.store;
+  const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const state = decodeIterator(input.ShardIterator);
   if (now - state.t > ITERATOR_TTL_MS) throw new ServiceError('ExpiredIteratorException', 'Shard iterator has expired', 400);

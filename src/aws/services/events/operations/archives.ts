@@ -34,21 +34,21 @@ interface ReplayData {
 }
 
 function requireArchive(ctx: Ctx, name: string) {
-  const a = ctx.store.store.get<ArchiveData>('archive', ctx.account, ctx.region, name);
+  const a = ctx.state.store.get<ArchiveData>('archive', ctx.account, ctx.region, name);
   if (!a) throw notFound(`Archive ${name} does not exist.`);
   return a;
 }
 
 function stats(ctx: Ctx, arn: string): { count: number; size: number } {
-  const r = ctx.store.store.db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', arn);
+  const r = ctx.state.store.db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', arn);
   return { count: r?.c ?? 0, size: r?.s ?? 0 };
 }
 
 export function createArchive(input: CreateArchiveRequest, ctx: Ctx): CreateArchiveResponse {
   if (!/^[.\-_A-Za-z0-9]{1,48}$/.test(input.ArchiveName)) throw validation(`Archive name ${input.ArchiveName} is not valid.`);
-  const bus = ctx.store.store.byArn<BusData>(input.EventSourceArn);
+  const bus = ctx.state.store.byArn<BusData>(input.EventSourceArn);
   if (!bus || bus.kind !== 'bus') throw notFound(`Event bus ${input.EventSourceArn.split('/').pop()} does not exist.`);
-  if (ctx.store.store.get('archive', ctx.account, ctx.region, input.ArchiveName)) throw alreadyExists(`Archive ${input.ArchiveName} already exists.`);
+  if (ctx.state.store.get('archive', ctx.account, ctx.region, input.ArchiveName)) throw alreadyExists(`Archive ${input.ArchiveName} already exists.`);
   if (input.EventPattern !== undefined) checkPattern(input.EventPattern);
   const now = ctx.clock.now();
   const arn = `arn:aws:events:${ctx.region}:${ctx.account}:archive/${input.ArchiveName}`;
@@ -56,7 +56,7 @@ export function createArchive(input: CreateArchiveRequest, ctx: Ctx): CreateArch
   if (input.Description !== undefined) data.Description = input.Description;
   if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
   if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
-  ctx.store.store.put({ kind: 'archive', account: ctx.account, region: ctx.region, name: input.ArchiveName, arn, data, tags: {}, created: now, modified: now });
+  ctx.state.store.put({ kind: 'archive', account: ctx.account, region: ctx.region, name: input.ArchiveName, arn, data, tags: {}, created: now, modified: now });
   return { ArchiveArn: arn, State: 'ENABLED', CreationTime: new Date(now) };
 }
 
@@ -77,18 +77,18 @@ export function updateArchive(input: UpdateArchiveRequest, ctx: Ctx): UpdateArch
   if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
   if (input.RetentionDays !== undefined) data.RetentionDays = input.RetentionDays;
   if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
-  ctx.store.store.put({ ...a, data, modified: ctx.clock.now() });
+  ctx.state.store.put({ ...a, data, modified: ctx.clock.now() });
   return { ArchiveArn: a.arn, State: data.State, CreationTime: new Date(a.created) };
 }
 
 export function deleteArchive(input: DeleteArchiveRequest, ctx: Ctx): DeleteArchiveResponse {
   requireArchive(ctx, input.ArchiveName);
-  ctx.store.store.delete('archive', ctx.account, ctx.region, input.ArchiveName);
+  ctx.state.store.delete('archive', ctx.account, ctx.region, input.ArchiveName);
   return {};
 }
 
 export function listArchives(input: ListArchivesRequest, ctx: Ctx): ListArchivesResponse {
-  let archives = ctx.store.store.list<ArchiveData>('archive', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let archives = ctx.state.store.list<ArchiveData>('archive', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
   if (input.EventSourceArn) archives = archives.filter((a) => a.data.EventSourceArn === input.EventSourceArn);
   if (input.State) archives = archives.filter((a) => a.data.State === input.State);
   const p = page(archives, input.Limit, (a) => a.name);
@@ -103,11 +103,11 @@ export function listArchives(input: ListArchivesRequest, ctx: Ctx): ListArchives
 
 export function startReplay(input: StartReplayRequest, ctx: Ctx): StartReplayResponse {
   if (!NAME_RE.test(input.ReplayName)) throw validation(`Replay name ${input.ReplayName} is not valid.`);
-  const archive = ctx.store.store.byArn<ArchiveData>(input.EventSourceArn);
+  const archive = ctx.state.store.byArn<ArchiveData>(input.EventSourceArn);
   if (!archive || archive.kind !== 'archive') throw notFound(`Archive ${input.EventSourceArn.split('/').pop()} does not exist.`);
   if (input.Destination.Arn !== archive.data.EventSourceArn) throw validation('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.');
   if (input.EventStartTime.getTime() >= input.EventEndTime.getTime()) throw validation('Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.');
-  if (ctx.store.store.get('replay', ctx.account, ctx.region, input.ReplayName)) throw alreadyExists(`Replay ${input.ReplayName} already exists.`);
+  if (ctx.state.store.get('replay', ctx.account, ctx.region, input.ReplayName)) throw alreadyExists(`Replay ${input.ReplayName} already exists.`);
   const now = ctx.clock.now();
   const arn = `arn:aws:events:${ctx.region}:${ctx.account}:replay/${input.ReplayName}`;
   const data: ReplayData = {
@@ -115,13 +115,13 @@ export function startReplay(input: StartReplayRequest, ctx: Ctx): StartReplayRes
     EventStartTime: input.EventStartTime.getTime(), EventEndTime: input.EventEndTime.getTime(), State: 'STARTING', ReplayStartTime: now,
   };
   const replay = { kind: 'replay' as const, account: ctx.account, region: ctx.region, name: input.ReplayName, arn, data, tags: {}, created: now, modified: now };
-  ctx.store.store.put(replay);
-  const events = ctx.store;
+  ctx.state.store.put(replay);
+  const events = ctx.state;
   setImmediate(() => runReplay(events, replay.arn).catch((err) => ctx.log.error('events: replay failed', err)));
   return { ReplayArn: arn, State: 'STARTING', ReplayStartTime: new Date(now) };
 }
 
-async function runReplay(events: Ctx['store'], replayArn: string): Promise<void> {
+async function runReplay(events: Ctx['state'], replayArn: string): Promise<void> {
   const store = events.store;
   const replay = store.byArn<ReplayData>(replayArn);
   if (!replay || replay.data.State !== 'STARTING') return;
@@ -146,7 +146,7 @@ async function runReplay(events: Ctx['store'], replayArn: string): Promise<void>
 }
 
 function requireReplay(ctx: Ctx, name: string) {
-  const r = ctx.store.store.get<ReplayData>('replay', ctx.account, ctx.region, name);
+  const r = ctx.state.store.get<ReplayData>('replay', ctx.account, ctx.region, name);
   if (!r) throw notFound(`Replay ${name} does not exist.`);
   return r;
 }
@@ -165,12 +165,12 @@ export function describeReplay(input: DescribeReplayRequest, ctx: Ctx): Describe
 export function cancelReplay(input: CancelReplayRequest, ctx: Ctx): CancelReplayResponse {
   const r = requireReplay(ctx, input.ReplayName);
   if (r.data.State !== 'STARTING' && r.data.State !== 'RUNNING') throw new ServiceError('IllegalStatusException', `Replay ${r.name} is not in a state that can be cancelled.`, 400);
-  ctx.store.store.put({ ...r, data: { ...r.data, State: 'CANCELLING' } });
+  ctx.state.store.put({ ...r, data: { ...r.data, State: 'CANCELLING' } });
   return { ReplayArn: r.arn, State: 'CANCELLING' };
 }
 
 export function listReplays(input: ListReplaysRequest, ctx: Ctx): ListReplaysResponse {
-  let replays = ctx.store.store.list<ReplayData>('replay', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let replays = ctx.state.store.list<ReplayData>('replay', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
   if (input.State) replays = replays.filter((r) => r.data.State === input.State);
   if (input.EventSourceArn) replays = replays.filter((r) => r.data.EventSourceArn === input.EventSourceArn);
   const p = page(replays, input.Limit, (r) => r.name);

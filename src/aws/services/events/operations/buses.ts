@@ -12,7 +12,7 @@ export function createEventBus(input: CreateEventBusRequest, ctx: Ctx): CreateEv
     throw validation(`Event bus name ${input.Name} is not valid.`);
   }
   if (input.Name === 'default') throw alreadyExists('Event bus default already exists.');
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   if (store.get('bus', ctx.account, ctx.region, input.Name)) throw alreadyExists(`Event bus ${input.Name} already exists.`);
   if (input.Description !== undefined && input.Description.length > 512) throw validation('Description is too long.');
   const now = ctx.clock.now();
@@ -34,13 +34,13 @@ export function updateEventBus(input: UpdateEventBusRequest, ctx: Ctx): UpdateEv
   if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
   if (input.DeadLetterConfig !== undefined) data.DeadLetterConfig = input.DeadLetterConfig;
   if (input.LogConfig !== undefined) data.LogConfig = input.LogConfig as Record<string, unknown>;
-  ctx.store.store.put({ ...bus, data, modified: ctx.clock.now() });
+  ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
   return { Arn: bus.arn, Name: bus.name, Description: data.Description, KmsKeyIdentifier: data.KmsKeyIdentifier, DeadLetterConfig: data.DeadLetterConfig, LogConfig: input.LogConfig };
 }
 
 export function deleteEventBus(input: DeleteEventBusRequest, ctx: Ctx): void {
   if (input.Name === 'default') throw validation('Cannot delete event bus default.');
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   const bus = store.get<BusData>('bus', ctx.account, ctx.region, input.Name);
   if (!bus) return;
   if (store.list('rule', ctx.account, ctx.region, `${input.Name}/`, '', 1).length) {
@@ -60,7 +60,7 @@ export function describeEventBus(input: DescribeEventBusRequest, ctx: Ctx): Desc
 
 export function listEventBuses(input: ListEventBusesRequest, ctx: Ctx): ListEventBusesResponse {
   ensureDefaultBus(ctx, ctx.account, ctx.region);
-  const buses = ctx.store.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  const buses = ctx.state.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
   const p = page(buses, input.Limit, (b) => b.name);
   return {
     EventBuses: p.items.map((b) => ({ Name: b.name, Arn: b.arn, Description: b.data.Description, Policy: b.data.Policy, CreationTime: new Date(b.created), LastModifiedTime: new Date(b.modified) })),
@@ -99,7 +99,7 @@ export function putPermission(input: PutPermissionRequest, ctx: Ctx): void {
     if (input.Condition) statement.Condition = { [input.Condition.Type]: { [input.Condition.Key]: input.Condition.Value } };
     policy.Statement.push(statement);
   }
-  ctx.store.store.put({ ...bus, data: { ...bus.data, Policy: JSON.stringify(policy) }, modified: ctx.clock.now() });
+  ctx.state.store.put({ ...bus, data: { ...bus.data, Policy: JSON.stringify(policy) }, modified: ctx.clock.now() });
 }
 
 export function removePermission(input: RemovePermissionRequest, ctx: Ctx): void {
@@ -114,5 +114,5 @@ export function removePermission(input: RemovePermissionRequest, ctx: Ctx): void
     if (policy.Statement.length) data.Policy = JSON.stringify(policy);
     else delete data.Policy;
   }
-  ctx.store.store.put({ ...bus, data, modified: ctx.clock.now() });
+  ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
 }

@@ -27,8 +27,8 @@ export function busArn(account: string, region: string, name: string): string {
 }
 
 /** The default bus exists in every account and region from the start. */
-export function ensureDefaultBus(ctx: { store: { store: import('../store.ts').EventsStore }; clock: { now(): number } }, account: string, region: string): void {
-  const store = ctx.store.store;
+export function ensureDefaultBus(ctx: { state: { store: import('../store.ts').EventsStore }; clock: { now(): number } }, account: string, region: string): void {
+  const store = ctx.state.store;
   if (store.get('bus', account, region, 'default')) return;
   const now = ctx.clock.now();
   store.put<BusData>({ kind: 'bus', account, region, name: 'default', arn: busArn(account, region, 'default'), data: { Name: 'default' }, tags: {}, created: now, modified: now });
@@ -49,13 +49,13 @@ export function resolveBus(ctx: Ctx, nameOrArn: string | undefined): Resource<Bu
     throw validation(`1 validation error detected: Value '${name}' at 'eventBusName' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
   }
   if (name === 'default') ensureDefaultBus(ctx, account, region);
-  const bus = ctx.store.store.get<BusData>('bus', account, region, name);
+  const bus = ctx.state.store.get<BusData>('bus', account, region, name);
   if (!bus) throw notFound(`Event bus ${name} does not exist.`);
   return bus;
 }
 
 export function requireResource<T>(ctx: Ctx, kind: Kind, name: string, message: string): Resource<T> {
-  const r = ctx.store.store.get<T>(kind, ctx.account, ctx.region, name);
+  const r = ctx.state.store.get<T>(kind, ctx.account, ctx.region, name);
   if (!r) throw notFound(message);
   return r;
 }

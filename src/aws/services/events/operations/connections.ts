@@ -16,13 +16,13 @@ type Conn = ConnectionData & { Description?: string; SecretArn: string; LastAuth
 type Dest = ApiDestinationData & { Description?: string; InvocationRateLimitPerSecond?: number };
 
 function requireConnection(ctx: Ctx, name: string) {
-  const c = ctx.store.store.get<Conn>('connection', ctx.account, ctx.region, name);
+  const c = ctx.state.store.get<Conn>('connection', ctx.account, ctx.region, name);
   if (!c) throw notFound(`Failed to describe the connection(s). Connection '${name}' does not exist.`);
   return c;
 }
 
 function requireDestination(ctx: Ctx, name: string) {
-  const d = ctx.store.store.get<Dest>('api-destination', ctx.account, ctx.region, name);
+  const d = ctx.state.store.get<Dest>('api-destination', ctx.account, ctx.region, name);
   if (!d) throw notFound(`Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`);
   return d;
 }
@@ -47,7 +47,7 @@ function publicAuth(a: ConnectionData['AuthParameters']) {
 
 export function createConnection(input: CreateConnectionRequest, ctx: Ctx): CreateConnectionResponse {
   if (!NAME_RE.test(input.Name)) throw validation(`Connection name ${input.Name} is not valid.`);
-  if (ctx.store.store.get('connection', ctx.account, ctx.region, input.Name)) throw alreadyExists(`Connection ${input.Name} already exists.`);
+  if (ctx.state.store.get('connection', ctx.account, ctx.region, input.Name)) throw alreadyExists(`Connection ${input.Name} already exists.`);
   const auth = input.AuthParameters as unknown as ConnectionData['AuthParameters'];
   checkAuth(input.AuthorizationType, auth);
   const now = ctx.clock.now();
@@ -58,7 +58,7 @@ export function createConnection(input: CreateConnectionRequest, ctx: Ctx): Crea
     AuthorizationType: input.AuthorizationType, AuthParameters: auth, ConnectionState: state, Description: input.Description,
     SecretArn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:events!connection/${input.Name}/${id}`, LastAuthorizedTime: now,
   };
-  ctx.store.store.put({ kind: 'connection', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
+  ctx.state.store.put({ kind: 'connection', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
   return { ConnectionArn: arn, ConnectionState: state, CreationTime: new Date(now), LastModifiedTime: new Date(now) };
 }
 
@@ -84,25 +84,25 @@ export function updateConnection(input: UpdateConnectionRequest, ctx: Ctx): Upda
   const now = ctx.clock.now();
   data.ConnectionState = 'AUTHORIZED';
   data.LastAuthorizedTime = now;
-  ctx.store.store.put({ ...c, data, modified: now });
+  ctx.state.store.put({ ...c, data, modified: now });
   return { ConnectionArn: c.arn, ConnectionState: data.ConnectionState, CreationTime: new Date(c.created), LastModifiedTime: new Date(now), LastAuthorizedTime: new Date(now) };
 }
 
 export function deauthorizeConnection(input: DeauthorizeConnectionRequest, ctx: Ctx): DeauthorizeConnectionResponse {
   const c = requireConnection(ctx, input.Name);
   const now = ctx.clock.now();
-  ctx.store.store.put({ ...c, data: { ...c.data, ConnectionState: 'DEAUTHORIZED' }, modified: now });
+  ctx.state.store.put({ ...c, data: { ...c.data, ConnectionState: 'DEAUTHORIZED' }, modified: now });
   return { ConnectionArn: c.arn, ConnectionState: 'DEAUTHORIZING', CreationTime: new Date(c.created), LastModifiedTime: new Date(now) };
 }
 
 export function deleteConnection(input: DeleteConnectionRequest, ctx: Ctx): DeleteConnectionResponse {
   const c = requireConnection(ctx, input.Name);
-  ctx.store.store.delete('connection', ctx.account, ctx.region, input.Name);
+  ctx.state.store.delete('connection', ctx.account, ctx.region, input.Name);
   return { ConnectionArn: c.arn, ConnectionState: 'DELETING', CreationTime: new Date(c.created), LastModifiedTime: new Date(ctx.clock.now()) };
 }
 
 export function listConnections(input: ListConnectionsRequest, ctx: Ctx): ListConnectionsResponse {
-  let items = ctx.store.store.list<Conn>('connection', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let items = ctx.state.store.list<Conn>('connection', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
   if (input.ConnectionState) items = items.filter((c) => c.data.ConnectionState === input.ConnectionState);
   const p = page(items, input.Limit, (c) => c.name);
   return {
@@ -128,13 +128,13 @@ function checkDestination(endpoint: string | undefined, method: string | undefin
 
 export function createApiDestination(input: CreateApiDestinationRequest, ctx: Ctx): CreateApiDestinationResponse {
   if (!NAME_RE.test(input.Name)) throw validation(`API destination name ${input.Name} is not valid.`);
-  if (ctx.store.store.get('api-destination', ctx.account, ctx.region, input.Name)) throw alreadyExists(`An api-destination '${input.Name}' already exists.`);
-  if (!ctx.store.store.byArn(input.ConnectionArn)) throw notFound(`Connection '${input.ConnectionArn}' does not exist.`);
+  if (ctx.state.store.get('api-destination', ctx.account, ctx.region, input.Name)) throw alreadyExists(`An api-destination '${input.Name}' already exists.`);
+  if (!ctx.state.store.byArn(input.ConnectionArn)) throw notFound(`Connection '${input.ConnectionArn}' does not exist.`);
   checkDestination(input.InvocationEndpoint, input.HttpMethod);
   const now = ctx.clock.now();
   const arn = `arn:aws:events:${ctx.region}:${ctx.account}:api-destination/${input.Name}/${randomUUID()}`;
   const data: Dest = { ConnectionArn: input.ConnectionArn, InvocationEndpoint: input.InvocationEndpoint, HttpMethod: input.HttpMethod, ApiDestinationState: 'ACTIVE', Description: input.Description, InvocationRateLimitPerSecond: input.InvocationRateLimitPerSecond ?? 300 };
-  ctx.store.store.put({ kind: 'api-destination', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
+  ctx.state.store.put({ kind: 'api-destination', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
   return { ApiDestinationArn: arn, ApiDestinationState: 'ACTIVE', CreationTime: new Date(now), LastModifiedTime: new Date(now) };
 }
 
@@ -150,24 +150,24 @@ export function describeApiDestination(input: DescribeApiDestinationRequest, ctx
 export function updateApiDestination(input: UpdateApiDestinationRequest, ctx: Ctx): UpdateApiDestinationResponse {
   const d = requireDestination(ctx, input.Name);
   checkDestination(input.InvocationEndpoint, input.HttpMethod);
-  if (input.ConnectionArn !== undefined && !ctx.store.store.byArn(input.ConnectionArn)) throw notFound(`Connection '${input.ConnectionArn}' does not exist.`);
+  if (input.ConnectionArn !== undefined && !ctx.state.store.byArn(input.ConnectionArn)) throw notFound(`Connection '${input.ConnectionArn}' does not exist.`);
   const data = { ...d.data };
   for (const k of ['Description', 'ConnectionArn', 'InvocationEndpoint', 'HttpMethod', 'InvocationRateLimitPerSecond'] as const) {
     if (input[k] !== undefined) (data as Record<string, unknown>)[k] = input[k];
   }
   const now = ctx.clock.now();
-  ctx.store.store.put({ ...d, data, modified: now });
+  ctx.state.store.put({ ...d, data, modified: now });
   return { ApiDestinationArn: d.arn, ApiDestinationState: data.ApiDestinationState, CreationTime: new Date(d.created), LastModifiedTime: new Date(now) };
 }
 
 export function deleteApiDestination(input: DeleteApiDestinationRequest, ctx: Ctx): DeleteApiDestinationResponse {
   requireDestination(ctx, input.Name);
-  ctx.store.store.delete('api-destination', ctx.account, ctx.region, input.Name);
+  ctx.state.store.delete('api-destination', ctx.account, ctx.region, input.Name);
   return {};
 }
 
 export function listApiDestinations(input: ListApiDestinationsRequest, ctx: Ctx): ListApiDestinationsResponse {
-  let items = ctx.store.store.list<Dest>('api-destination', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let items = ctx.state.store.list<Dest>('api-destination', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
   if (input.ConnectionArn) items = items.filter((d) => d.data.ConnectionArn === input.ConnectionArn);
   const p = page(items, input.Limit, (d) => d.name);
   return {

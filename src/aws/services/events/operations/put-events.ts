@@ -74,7 +74,7 @@ export async function putEvents(input: PutEventsRequest, ctx: Ctx): Promise<PutE
     }
     // The event belongs to the sender's account and region, whichever bus it is put on.
     results.push({ EventId: built.id as string });
-    routed.push(ctx.store.engine.putEvent(bus, built as Event));
+    routed.push(ctx.state.engine.putEvent(bus, built as Event));
   }
   await Promise.all(routed);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };

@@ -37,7 +37,7 @@ export function checkPattern(text: string): EventPattern {
 
 function requireRule(ctx: Ctx, name: string, busName: string | undefined): Resource<RuleData> {
   const bus = resolveBus(ctx, busName);
-  const rule = ctx.store.store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${name}`);
+  const rule = ctx.state.store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${name}`);
   if (!rule) throw notFound(`Rule ${name} does not exist on EventBus ${bus.name}.`);
   return rule;
 }
@@ -59,7 +59,7 @@ export function putRule(input: PutRuleRequest, ctx: Ctx): PutRuleResponse {
   const state = input.State ?? 'ENABLED';
   if (!['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'].includes(state)) throw validation(`1 validation error detected: Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]`);
   if (input.Description !== undefined && input.Description.length > 512) throw validation('Description is too long.');
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   const name = `${bus.name}/${input.Name}`;
   const existing = store.get<RuleData>('rule', bus.account, bus.region, name);
   if (existing?.data.ManagedBy) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${existing.data.ManagedBy}.`, 400);
@@ -82,7 +82,7 @@ export function putRule(input: PutRuleRequest, ctx: Ctx): PutRuleResponse {
 
 export function deleteRule(input: DeleteRuleRequest, ctx: Ctx): void {
   const bus = resolveBus(ctx, input.EventBusName);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   const rule = store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.Name}`);
   if (!rule) return;
   if (rule.data.ManagedBy && !input.Force) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${rule.data.ManagedBy}.`, 400);
@@ -103,8 +103,8 @@ export function describeRule(input: DescribeRuleRequest, ctx: Ctx): DescribeRule
 function setState(ctx: Ctx, name: string, busName: string | undefined, state: string): void {
   const rule = requireRule(ctx, name, busName);
   const updated = { ...rule, data: { ...rule.data, State: state }, modified: ctx.clock.now() };
-  ctx.store.store.put(updated);
-  ctx.store.engine.armSchedule(updated);
+  ctx.state.store.put(updated);
+  ctx.state.engine.armSchedule(updated);
 }
 
 export function enableRule(input: EnableRuleRequest, ctx: Ctx): void {
@@ -122,7 +122,7 @@ function listedRule(r: Resource<RuleData>) {
 
 export function listRules(input: ListRulesRequest, ctx: Ctx): ListRulesResponse {
   const bus = resolveBus(ctx, input.EventBusName);
-  const rules = ctx.store.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, decodeToken(input.NextToken));
+  const rules = ctx.state.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, decodeToken(input.NextToken));
   const p = page(rules, input.Limit, (r) => r.name);
   return { Rules: p.items.map(listedRule), NextToken: p.next };
 }
@@ -131,8 +131,8 @@ export function listRuleNamesByTarget(input: ListRuleNamesByTargetRequest, ctx: 
   const bus = resolveBus(ctx, input.EventBusName);
   const after = decodeToken(input.NextToken);
   const names: string[] = [];
-  for (const arn of ctx.store.store.rulesByTarget(input.TargetArn)) {
-    const rule = ctx.store.store.byArn<RuleData>(arn);
+  for (const arn of ctx.state.store.rulesByTarget(input.TargetArn)) {
+    const rule = ctx.state.store.byArn<RuleData>(arn);
     if (rule && rule.account === bus.account && rule.region === bus.region && rule.data.EventBusName === bus.name && rule.data.Name > after) names.push(rule.data.Name);
   }
   names.sort();
@@ -173,7 +173,7 @@ function checkTarget(t: Target): string | undefined {
 export function putTargets(input: PutTargetsRequest, ctx: Ctx): PutTargetsResponse {
   if (!input.Targets?.length || input.Targets.length > 10) throw validation(`1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`);
   const rule = requireRule(ctx, input.Rule, input.EventBusName);
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   const existing = new Set(store.targets(rule.arn).map((t) => t.Id));
   const failed: PutTargetsResponse['FailedEntries'] = [];
   for (const t of input.Targets) {
@@ -191,7 +191,7 @@ export function putTargets(input: PutTargetsRequest, ctx: Ctx): PutTargetsRespon
 
 export function removeTargets(input: RemoveTargetsRequest, ctx: Ctx): RemoveTargetsResponse {
   const rule = requireRule(ctx, input.Rule, input.EventBusName);
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   const existing = new Set(store.targets(rule.arn).map((t) => t.Id));
   const failed: RemoveTargetsResponse['FailedEntries'] = [];
   for (const id of input.Ids) {
@@ -207,7 +207,7 @@ export function removeTargets(input: RemoveTargetsRequest, ctx: Ctx): RemoveTarg
 export function listTargetsByRule(input: ListTargetsByRuleRequest, ctx: Ctx): ListTargetsByRuleResponse {
   const rule = requireRule(ctx, input.Rule, input.EventBusName);
   const after = decodeToken(input.NextToken);
-  const targets = ctx.store.store.targets(rule.arn).filter((t) => t.Id > after);
+  const targets = ctx.state.store.targets(rule.arn).filter((t) => t.Id > after);
   const p = page(targets, input.Limit, (t) => t.Id);
   return { Targets: p.items as unknown as Target[], NextToken: p.next };
 }

@@ -8,10 +8,10 @@ function resource(ctx: Ctx, arn: string) {
     const [, , , region, account] = arn.split(':');
     if (account === ctx.account && region === ctx.region) {
       const now = ctx.clock.now();
-      if (!ctx.store.store.byArn(arn)) ctx.store.store.put({ kind: 'bus', account, region, name: 'default', arn, data: { Name: 'default' }, tags: {}, created: now, modified: now });
+      if (!ctx.state.store.byArn(arn)) ctx.state.store.put({ kind: 'bus', account, region, name: 'default', arn, data: { Name: 'default' }, tags: {}, created: now, modified: now });
     }
   }
-  const r = ctx.store.store.byArn(arn);
+  const r = ctx.state.store.byArn(arn);
   if (!r) throw notFound(`Resource ${arn.split(':').pop()} does not exist.`);
   return r;
 }
@@ -23,7 +23,7 @@ export function tagResource(input: TagResourceRequest, ctx: Ctx): TagResourceRes
   }
   const tags = { ...r.tags, ...Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])) };
   if (Object.keys(tags).length > 50) throw validation('The number of tags exceeds the limit of 50.');
-  ctx.store.store.put({ ...r, tags });
+  ctx.state.store.put({ ...r, tags });
   return {};
 }
 
@@ -31,7 +31,7 @@ export function untagResource(input: UntagResourceRequest, ctx: Ctx): UntagResou
   const r = resource(ctx, input.ResourceARN);
   const tags = { ...r.tags };
   for (const k of input.TagKeys) delete tags[k];
-  ctx.store.store.put({ ...r, tags });
+  ctx.state.store.put({ ...r, tags });
   return {};
 }
 

@@ -57,7 +57,7 @@ function isSigned(http: HttpRequest): boolean {
 
 export async function serveFunctionUrl(http: HttpRequest, ctx: Ctx, urlId: string): Promise<HttpResponse> {
   ctx.operation = 'InvokeFunctionUrl';
-  const state = ctx.store;
+  const state = ctx.state;
   const row = state.tables.urlById(urlId);
   const fn = row && state.tables.fnById(row.function_id);
   if (!row || !fn) return plain(403, 'Forbidden', ctx.requestId);
@@ -192,7 +192,7 @@ export function toHttp(payload: Buffer): HttpResponse {
 }
 
 /** RESPONSE_STREAM: the status and headers come from the stream's prelude, the body as it is written. */
-function stream(state: Ctx['store'], target: ReturnType<typeof resolveTarget>, ctx: Ctx, payload: Buffer, cors: Record<string, string>): Promise<HttpResponse> {
+function stream(state: Ctx['state'], target: ReturnType<typeof resolveTarget>, ctx: Ctx, payload: Buffer, cors: Record<string, string>): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve) => {
     let answered = false;
     const answer = (r: HttpResponse) => {

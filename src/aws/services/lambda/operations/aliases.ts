@@ -28,7 +28,7 @@ function checkVersion(ctx: Ctx, fn: FunctionRow, version: string): void {
   if (version !== '$LATEST' && !isVersionNumber(version)) {
     throw validation('functionVersion', version, 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
   }
-  if (!ctx.store.tables.version(fn.id, version)) {
+  if (!ctx.state.tables.version(fn.id, version)) {
     throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, version)}`);
   }
 }
@@ -52,7 +52,7 @@ export function createAlias(input: T.CreateAliasRequest, ctx: Ctx): T.AliasConfi
   checkName(input.Name);
   checkVersion(ctx, fn, input.FunctionVersion);
   const routing = checkRouting(ctx, fn, input.FunctionVersion, input.RoutingConfig);
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   if (tables.alias(fn.id, input.Name)) throw conflict(`Alias already exists: ${functionArn(fn.account, fn.region, fn.name, input.Name)}`);
   const row: AliasRow = { function_id: fn.id, name: input.Name, version: input.FunctionVersion, description: input.Description ?? '', routing, revision_id: newRevision() };
   tables.putAlias(row);
@@ -60,7 +60,7 @@ export function createAlias(input: T.CreateAliasRequest, ctx: Ctx): T.AliasConfi
 }
 
 function findAlias(ctx: Ctx, fn: FunctionRow, name: string): AliasRow {
-  const a = ctx.store.tables.alias(fn.id, name);
+  const a = ctx.state.tables.alias(fn.id, name);
   if (!a) throw notFound(`Cannot find alias arn: ${functionArn(fn.account, fn.region, fn.name, name)}`);
   return a;
 }
@@ -78,20 +78,20 @@ export function updateAlias(input: T.UpdateAliasRequest, ctx: Ctx): T.AliasConfi
   if (input.FunctionVersion !== undefined) checkVersion(ctx, fn, version);
   const routing = input.RoutingConfig !== undefined ? checkRouting(ctx, fn, version, input.RoutingConfig) : a.routing;
   const row: AliasRow = { ...a, version, description: input.Description ?? a.description, routing, revision_id: newRevision() };
-  ctx.store.tables.putAlias(row);
+  ctx.state.tables.putAlias(row);
   return describeAlias(fn, row);
 }
 
 export function deleteAlias(input: T.DeleteAliasRequest, ctx: Ctx): void {
   const { fn } = unqualified(ctx, input.FunctionName);
-  ctx.store.tables.deleteAlias(fn.id, input.Name);
+  ctx.state.tables.deleteAlias(fn.id, input.Name);
 }
 
 export function listAliases(input: T.ListAliasesRequest, ctx: Ctx): T.ListAliasesResponse {
   const { fn } = unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
-  const all = ctx.store.tables
+  const all = ctx.state.tables
     .aliases(fn.id)
     .filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
   const start = readIndexMarker(input.Marker);

@@ -50,13 +50,13 @@ export function createCodeSigningConfig(input: T.CreateCodeSigningConfigRequest,
   const id = `csc-${randomBytes(9).toString('hex').slice(0, 17)}`;
   const c: StoredCsc = { Description: input.Description, AllowedPublishers: input.AllowedPublishers, CodeSigningPolicies: checkPolicy(input.CodeSigningPolicies), Tags: input.Tags };
   const now = ctx.clock.now();
-  ctx.store.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);
+  ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);
   return { CodeSigningConfig: describe(ctx, id, c, now) };
 }
 
 function find(ctx: Ctx, arn: string): { id: string; c: StoredCsc; modified: number } {
   const id = idOf(arn);
-  const row = ctx.store.tables.codeSigningConfig(ctx.account, ctx.region, id);
+  const row = ctx.state.tables.codeSigningConfig(ctx.account, ctx.region, id);
   if (!row) throw notFound(`The code signing configuration cannot be found. Check that the provided configuration is not deleted: ${arn}.`);
   return { id, c: JSON.parse(row.config) as StoredCsc, modified: row.modified_at };
 }
@@ -76,13 +76,13 @@ export function updateCodeSigningConfig(input: T.UpdateCodeSigningConfigRequest,
     CodeSigningPolicies: input.CodeSigningPolicies ? checkPolicy(input.CodeSigningPolicies) : c.CodeSigningPolicies,
   };
   const now = ctx.clock.now();
-  ctx.store.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(updated), now);
+  ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(updated), now);
   return { CodeSigningConfig: describe(ctx, id, updated, now) };
 }
 
 export function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest, ctx: Ctx): T.DeleteCodeSigningConfigResponse {
   const { id } = find(ctx, input.CodeSigningConfigArn);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (t.functionsWithCodeSigningConfig(arnOf(ctx, id)).length) {
     throw conflict('The code signing configuration cannot be deleted because it is used by one or more functions.');
   }
@@ -92,7 +92,7 @@ export function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest,
 
 export function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, ctx: Ctx): T.ListCodeSigningConfigsResponse {
   const max = input.MaxItems ?? 50;
-  const all = ctx.store.tables.codeSigningConfigs(ctx.account, ctx.region);
+  const all = ctx.state.tables.codeSigningConfigs(ctx.account, ctx.region);
   const start = readIndexMarker(input.Marker);
   return {
     CodeSigningConfigs: all.slice(start, start + max).map((r) => describe(ctx, r.id, JSON.parse(r.config) as StoredCsc, r.modified_at)),
@@ -103,7 +103,7 @@ export function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, c
 export function putFunctionCodeSigningConfig(input: T.PutFunctionCodeSigningConfigRequest, ctx: Ctx): T.PutFunctionCodeSigningConfigResponse {
   const { fn } = unqualified(ctx, input.FunctionName);
   const { id } = find(ctx, input.CodeSigningConfigArn);
-  ctx.store.tables.setFunction(fn.id, 'code_signing_config_arn', arnOf(ctx, id));
+  ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', arnOf(ctx, id));
   return { CodeSigningConfigArn: arnOf(ctx, id), FunctionName: fn.name };
 }
 
@@ -115,12 +115,12 @@ export function getFunctionCodeSigningConfig(input: T.GetFunctionCodeSigningConf
 export function deleteFunctionCodeSigningConfig(input: T.DeleteFunctionCodeSigningConfigRequest, ctx: Ctx): void {
   const { fn } = unqualified(ctx, input.FunctionName);
   if (!fn.code_signing_config_arn) throw invalidParameter('The function does not have a code signing configuration.');
-  ctx.store.tables.setFunction(fn.id, 'code_signing_config_arn', null);
+  ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', null);
 }
 
 export function listFunctionsByCodeSigningConfig(input: T.ListFunctionsByCodeSigningConfigRequest, ctx: Ctx): T.ListFunctionsByCodeSigningConfigResponse {
   const { id } = find(ctx, input.CodeSigningConfigArn);
-  const fns = ctx.store.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
+  const fns = ctx.state.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
   const max = input.MaxItems ?? 50;
   const start = readIndexMarker(input.Marker);
   return {

@@ -8,7 +8,7 @@ export function scope(ctx: Ctx): { account: string; region: string } {
 }
 
 export function findFunction(ctx: Ctx, ref: FunctionRef): FunctionRow {
-  const fn = ctx.store.tables.fn(ref.account, ref.region, ref.name);
+  const fn = ctx.state.tables.fn(ref.account, ref.region, ref.name);
   if (!fn) throw functionNotFound({ ...ref, qualifier: undefined });
   return fn;
 }
@@ -26,17 +26,17 @@ export function qualified(ctx: Ctx, name: string, qualifier?: string): { ref: Fu
   const q = ref.qualifier ?? '$LATEST';
   let versionName = q;
   if (q !== '$LATEST' && !isVersionNumber(q)) {
-    const alias = ctx.store.tables.alias(fn.id, q);
+    const alias = ctx.state.tables.alias(fn.id, q);
     if (!alias) throw functionNotFound(ref, q);
     versionName = alias.version;
   }
-  const version = ctx.store.tables.version(fn.id, versionName);
+  const version = ctx.state.tables.version(fn.id, versionName);
   if (!version) throw functionNotFound(ref, q);
   return { ref, fn, version };
 }
 
 export function latest(ctx: Ctx, fn: FunctionRow): VersionRow {
-  const v = ctx.store.tables.version(fn.id, '$LATEST');
+  const v = ctx.state.tables.version(fn.id, '$LATEST');
   if (!v) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name)}`);
   return v;
 }
@@ -61,8 +61,8 @@ export function checkNotUpdating(fn: FunctionRow, v: VersionRow): void {
 export function settleSoon(ctx: Ctx, fnId: number, versions: string[]): void {
   setImmediate(() => {
     for (const v of versions) {
-      const row = ctx.store.tables.version(fnId, v);
-      if (row) ctx.store.tables.setVersionStatus(fnId, v, 'Active', 'Successful', null, null);
+      const row = ctx.state.tables.version(fnId, v);
+      if (row) ctx.state.tables.setVersionStatus(fnId, v, 'Active', 'Successful', null, null);
     }
   });
 }

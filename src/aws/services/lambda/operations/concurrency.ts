@@ -15,7 +15,7 @@ export function putFunctionConcurrency(input: T.PutFunctionConcurrencyRequest, c
   const { fn } = unqualified(ctx, input.FunctionName);
   const n = input.ReservedConcurrentExecutions;
   if (n < 0) throw validation('reservedConcurrentExecutions', String(n), 'Member must have value greater than or equal to 0');
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const others = t.reservedTotal(fn.account, fn.region) - (fn.reserved_concurrency ?? 0);
   if (others + n > ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM) {
     throw invalidParameter(
@@ -33,14 +33,14 @@ export function getFunctionConcurrency(input: T.GetFunctionConcurrencyRequest, c
 
 export function deleteFunctionConcurrency(input: T.DeleteFunctionConcurrencyRequest, ctx: Ctx): void {
   const { fn } = unqualified(ctx, input.FunctionName);
-  ctx.store.tables.setFunction(fn.id, 'reserved_concurrency', null);
+  ctx.state.tables.setFunction(fn.id, 'reserved_concurrency', null);
 }
 
 function provisionedQualifier(ctx: Ctx, name: string, qualifier: string) {
   const ref = parseFunctionName(name, scope(ctx), qualifier);
   const fn = findFunction(ctx, ref);
   if (qualifier === '$LATEST') throw invalidParameter('Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (isVersionNumber(qualifier) ? !t.version(fn.id, qualifier) : !t.alias(fn.id, qualifier)) {
     throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, qualifier)}`);
   }
@@ -61,7 +61,7 @@ export function putProvisionedConcurrencyConfig(input: T.PutProvisionedConcurren
   const n = input.ProvisionedConcurrentExecutions;
   if (n < 1) throw validation('provisionedConcurrentExecutions', String(n), 'Member must have value greater than or equal to 1');
   const { ref, fn } = provisionedQualifier(ctx, input.FunctionName, input.Qualifier);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (fn.reserved_concurrency !== null) {
     const others = t.provisionedAll(fn.id).filter((p) => p.qualifier !== input.Qualifier).reduce((s, p) => s + p.requested, 0);
     if (others + n > fn.reserved_concurrency) {
@@ -72,7 +72,7 @@ export function putProvisionedConcurrencyConfig(input: T.PutProvisionedConcurren
   t.putProvisioned(fn.id, input.Qualifier, n, 'IN_PROGRESS', now);
   const target = resolveTarget(t, { ...ref, qualifier: input.Qualifier }, () => 1);
   // Environments start in the background; the config is READY once they have initialized.
-  void ctx.store.executor.provision(target, n).then(() => {
+  void ctx.state.executor.provision(target, n).then(() => {
     const p = t.provisioned(fn.id, input.Qualifier);
     if (p && p.requested === n) t.putProvisioned(fn.id, input.Qualifier, n, 'READY', p.modified_at);
   });
@@ -81,7 +81,7 @@ export function putProvisionedConcurrencyConfig(input: T.PutProvisionedConcurren
 
 export function getProvisionedConcurrencyConfig(input: T.GetProvisionedConcurrencyConfigRequest, ctx: Ctx): T.GetProvisionedConcurrencyConfigResponse {
   const { fn } = provisionedQualifier(ctx, input.FunctionName, input.Qualifier);
-  const p = ctx.store.tables.provisioned(fn.id, input.Qualifier);
+  const p = ctx.state.tables.provisioned(fn.id, input.Qualifier);
   if (!p) {
     throw new ServiceError('ProvisionedConcurrencyConfigNotFoundException', `No Provisioned Concurrency Config found for this function`, { status: 404, fields: { Type: 'User' } });
   }
@@ -90,7 +90,7 @@ export function getProvisionedConcurrencyConfig(input: T.GetProvisionedConcurren
 
 export function deleteProvisionedConcurrencyConfig(input: T.DeleteProvisionedConcurrencyConfigRequest, ctx: Ctx): void {
   const { fn } = provisionedQualifier(ctx, input.FunctionName, input.Qualifier);
-  if (!ctx.store.tables.deleteProvisioned(fn.id, input.Qualifier)) {
+  if (!ctx.state.tables.deleteProvisioned(fn.id, input.Qualifier)) {
     throw new ServiceError('ProvisionedConcurrencyConfigNotFoundException', `No Provisioned Concurrency Config found for this function`, { status: 404, fields: { Type: 'User' } });
   }
 }
@@ -99,7 +99,7 @@ export function listProvisionedConcurrencyConfigs(input: T.ListProvisionedConcur
   const { fn } = unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.store.tables.provisionedAll(fn.id);
+  const all = ctx.state.tables.provisionedAll(fn.id);
   const start = readIndexMarker(input.Marker);
   return {
     ProvisionedConcurrencyConfigs: all.slice(start, start + max).map((p) => ({
@@ -111,7 +111,7 @@ export function listProvisionedConcurrencyConfigs(input: T.ListProvisionedConcur
 }
 
 export function getAccountSettings(_input: T.GetAccountSettingsRequest, ctx: Ctx): T.GetAccountSettingsResponse {
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const fns = t.functions(ctx.account, ctx.region, '', 1_000_000);
   let total = 0;
   for (const f of fns) for (const v of t.versions(f.id)) total += v.code_size;

@@ -18,11 +18,11 @@ async function storeCode(ctx: Ctx, code: { ZipFile?: Buffer; S3Bucket?: string; 
     if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
       throw invalidParameter('Please do not provide other FunctionCode parameters when providing a ZipFile.');
     }
-    return ctx.store.code.store(code.ZipFile, 'function');
+    return ctx.state.code.store(code.ZipFile, 'function');
   }
   if (code.S3Bucket !== undefined && code.S3Key !== undefined) {
     const zip = await fetchFromS3(ctx.env, scope(ctx), code.S3Bucket, code.S3Key, code.S3ObjectVersion, ctx.requestId);
-    return ctx.store.code.store(zip, 'function');
+    return ctx.state.code.store(zip, 'function');
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
     throw invalidParameter('Please provide both S3Bucket and S3Key when providing code from S3.');
@@ -43,7 +43,7 @@ async function checkImageSupport(uri: string | undefined): Promise<void> {
 export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): Promise<T.FunctionConfiguration> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx));
   if (ref.qualifier !== undefined) throw validation('functionName', input.FunctionName, 'Member must not include a qualifier');
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   if (tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
   const packageType = input.PackageType ?? 'Zip';
   if (packageType !== 'Zip' && packageType !== 'Image') throw validation('packageType', packageType, 'Member must satisfy enum value set: [Zip, Image]');
@@ -124,7 +124,7 @@ export function codeLocation(ctx: Ctx, blob: string | null): string | undefined 
 
 export async function updateFunctionCode(input: T.UpdateFunctionCodeRequest, ctx: Ctx): Promise<T.FunctionConfiguration> {
   const { ref, fn } = unqualified(ctx, input.FunctionName);
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   const v = latest(ctx, fn);
   checkRevision(input.RevisionId, v.revision_id);
   checkNotUpdating(fn, v);
@@ -152,7 +152,7 @@ export async function updateFunctionCode(input: T.UpdateFunctionCodeRequest, ctx
   updated.last_update_status = 'InProgress';
   tables.putVersion(updated);
   releaseBlob(ctx, v.code_blob);
-  ctx.store.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
+  ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
   if (input.Publish) {
     tables.setVersionStatus(fn.id, '$LATEST', 'Active', 'Successful', null, null);
     const published = publish(ctx, fn, tables.version(fn.id, '$LATEST')!, undefined);
@@ -165,7 +165,7 @@ export async function updateFunctionCode(input: T.UpdateFunctionCodeRequest, ctx
 
 export function updateFunctionConfiguration(input: T.UpdateFunctionConfigurationRequest, ctx: Ctx): T.FunctionConfiguration {
   const { ref, fn } = unqualified(ctx, input.FunctionName);
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   const v = latest(ctx, fn);
   checkRevision(input.RevisionId, v.revision_id);
   checkNotUpdating(fn, v);
@@ -178,14 +178,14 @@ export function updateFunctionConfiguration(input: T.UpdateFunctionConfiguration
     last_update_status: 'InProgress',
   };
   tables.putVersion(updated);
-  ctx.store.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
+  ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
   settleSoon(ctx, fn.id, ['$LATEST']);
   return { ...describeVersion(fn, updated), LastUpdateStatusReason: 'The function is being updated.', LastUpdateStatusReasonCode: 'Updating' } as T.FunctionConfiguration;
 }
 
 export async function deleteFunction(input: T.DeleteFunctionRequest, ctx: Ctx): Promise<T.DeleteFunctionResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   const fn = tables.fn(ref.account, ref.region, ref.name);
   if (!fn) throw functionNotFound(ref);
   if (ref.qualifier !== undefined) {
@@ -199,26 +199,26 @@ export async function deleteFunction(input: T.DeleteFunctionRequest, ctx: Ctx): 
     }
     tables.deleteVersion(fn.id, ref.qualifier);
     releaseBlob(ctx, v.code_blob);
-    ctx.store.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: ref.qualifier });
+    ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: ref.qualifier });
     return { StatusCode: 204 };
   }
   const blobs = tables.versions(fn.id).map((v) => v.code_blob);
   const arn = functionArn(fn.account, fn.region, fn.name);
   for (const m of tables.mappings(fn.account, fn.region)) {
     if (m.function_arn === arn || m.function_arn.startsWith(`${arn}:`)) {
-      ctx.store.mappings.remove(m.uuid);
+      ctx.state.mappings.remove(m.uuid);
       tables.deleteMapping(m.uuid);
     }
   }
   tables.deleteFunction(fn.id);
   for (const b of blobs) releaseBlob(ctx, b);
-  ctx.store.executor.evict({ account: fn.account, region: fn.region, name: fn.name });
+  ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name });
   return { StatusCode: 204 };
 }
 
 /** Drops a package's blob once no version or layer uses it. */
 export function releaseBlob(ctx: Ctx, blob: string | null): void {
-  if (blob && !ctx.store.tables.blobInUse(blob)) void ctx.env.blobs.delete(blob);
+  if (blob && !ctx.state.tables.blobInUse(blob)) void ctx.env.blobs.delete(blob);
 }
 
 export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFunctionsResponse {
@@ -227,7 +227,7 @@ export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFu
   if (input.FunctionVersion !== undefined && input.FunctionVersion !== 'ALL') {
     throw validation('functionVersion', input.FunctionVersion, 'Member must satisfy enum value set: [ALL]');
   }
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   const all = input.FunctionVersion === 'ALL';
   const [afterName, afterIndex] = readFunctionMarker(input.Marker);
   const out: T.FunctionConfiguration[] = [];

@@ -17,7 +17,7 @@ function target(ctx: Ctx, name: string, qualifier: string | undefined): { fn: Fu
   const fn = findFunction(ctx, ref);
   const q = ref.qualifier ?? '';
   if (q && q !== '$LATEST') {
-    const t = ctx.store.tables;
+    const t = ctx.state.tables;
     if (isVersionNumber(q) ? !t.version(fn.id, q) : !t.alias(fn.id, q)) {
       throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
     }
@@ -54,13 +54,13 @@ export function putFunctionEventInvokeConfig(input: T.PutFunctionEventInvokeConf
   const c: StoredInvokeConfig = { MaximumRetryAttempts: input.MaximumRetryAttempts, MaximumEventAgeInSeconds: input.MaximumEventAgeInSeconds, DestinationConfig: input.DestinationConfig };
   check(c);
   const now = ctx.clock.now();
-  ctx.store.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
+  ctx.state.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
   return describe(fn, q, c, now);
 }
 
 export function updateFunctionEventInvokeConfig(input: T.UpdateFunctionEventInvokeConfigRequest, ctx: Ctx): T.FunctionEventInvokeConfig {
   const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const existing = ctx.store.tables.invokeConfig(fn.id, q);
+  const existing = ctx.state.tables.invokeConfig(fn.id, q);
   const base = existing ? (JSON.parse(existing.config) as StoredInvokeConfig) : {};
   const c: StoredInvokeConfig = {
     MaximumRetryAttempts: input.MaximumRetryAttempts ?? base.MaximumRetryAttempts,
@@ -74,20 +74,20 @@ export function updateFunctionEventInvokeConfig(input: T.UpdateFunctionEventInvo
   };
   check(c);
   const now = ctx.clock.now();
-  ctx.store.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
+  ctx.state.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
   return describe(fn, q, c, now);
 }
 
 export function getFunctionEventInvokeConfig(input: T.GetFunctionEventInvokeConfigRequest, ctx: Ctx): T.FunctionEventInvokeConfig {
   const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const row = ctx.store.tables.invokeConfig(fn.id, q);
+  const row = ctx.state.tables.invokeConfig(fn.id, q);
   if (!row) throw notFound(`The function ${functionArn(fn.account, fn.region, fn.name, q || undefined)} doesn't have an EventInvokeConfig`);
   return describe(fn, q, JSON.parse(row.config) as StoredInvokeConfig, row.modified_at);
 }
 
 export function deleteFunctionEventInvokeConfig(input: T.DeleteFunctionEventInvokeConfigRequest, ctx: Ctx): void {
   const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  if (!ctx.store.tables.deleteInvokeConfig(fn.id, q)) {
+  if (!ctx.state.tables.deleteInvokeConfig(fn.id, q)) {
     throw notFound(`The function ${functionArn(fn.account, fn.region, fn.name, q || undefined)} doesn't have an EventInvokeConfig`);
   }
 }
@@ -96,7 +96,7 @@ export function listFunctionEventInvokeConfigs(input: T.ListFunctionEventInvokeC
   const { fn } = unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.store.tables.invokeConfigs(fn.id);
+  const all = ctx.state.tables.invokeConfigs(fn.id);
   const start = readIndexMarker(input.Marker);
   return {
     FunctionEventInvokeConfigs: all.slice(start, start + max).map((r) => describe(fn, r.qualifier, JSON.parse(r.config) as StoredInvokeConfig, r.modified_at)),

@@ -78,7 +78,7 @@ export async function invoke(input: T.InvocationRequest, ctx: Ctx): Promise<T.In
   const logType = input.LogType ?? 'None';
   if (logType !== 'None' && logType !== 'Tail') throw validation('logType', logType, 'Member must satisfy enum value set: [None, Tail]');
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const state = ctx.store;
+  const state = ctx.state;
   const target = resolveTarget(state.tables, ref);
   if (type === 'DryRun') return { StatusCode: 204 };
   if (type === 'Event') {
@@ -99,7 +99,7 @@ export async function invoke(input: T.InvocationRequest, ctx: Ctx): Promise<T.In
 
 export async function invokeAsync(input: T.InvokeAsyncRequest, ctx: Ctx): Promise<T.InvokeAsyncResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx));
-  const state = ctx.store;
+  const state = ctx.state;
   const target = resolveTarget(state.tables, ref);
   const chunks: Buffer[] = [];
   for await (const c of input.InvokeArgs) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
@@ -116,7 +116,7 @@ export async function invokeWithResponseStream(input: T.InvokeWithResponseStream
   const logType = input.LogType ?? 'None';
   if (logType !== 'None' && logType !== 'Tail') throw validation('logType', logType, 'Member must satisfy enum value set: [None, Tail]');
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const state = ctx.store;
+  const state = ctx.state;
   const target = resolveTarget(state.tables, ref);
   if (type === 'DryRun') return { StatusCode: 204, ExecutedVersion: target.version.version };
   const payload = checkPayload(input.Payload, MAX_SYNC_PAYLOAD);

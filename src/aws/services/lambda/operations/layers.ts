@@ -58,11 +58,11 @@ export async function publishLayerVersion(input: T.PublishLayerVersionRequest, c
   if ((input.Description?.length ?? 0) > 256) throw validation('description', input.Description!, 'Member must have length less than or equal to 256');
   const content = input.Content;
   let code: StoredCode;
-  if (content.ZipFile !== undefined) code = await ctx.store.code.store(content.ZipFile, 'layer');
+  if (content.ZipFile !== undefined) code = await ctx.state.code.store(content.ZipFile, 'layer');
   else if (content.S3Bucket !== undefined && content.S3Key !== undefined) {
-    code = await ctx.store.code.store(await fetchFromS3(ctx.env, scope(ctx), content.S3Bucket, content.S3Key, content.S3ObjectVersion, ctx.requestId), 'layer');
+    code = await ctx.state.code.store(await fetchFromS3(ctx.env, scope(ctx), content.S3Bucket, content.S3Key, content.S3ObjectVersion, ctx.requestId), 'layer');
   } else throw invalidParameter('Please provide a source for the layer content (ZipFile, or S3Bucket and S3Key).');
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const version = t.nextLayerVersion(account, region, name);
   const row: LayerRow = {
     account, region, name, version,
@@ -78,7 +78,7 @@ export async function publishLayerVersion(input: T.PublishLayerVersionRequest, c
 
 function find(ctx: Ctx, layerName: string, version: number): LayerRow {
   const { account, region, name } = parseLayerName(layerName, scope(ctx));
-  const l = ctx.store.tables.layer(account, region, name, version);
+  const l = ctx.state.tables.layer(account, region, name, version);
   if (!l) throw notFound('The resource you requested does not exist.');
   return l;
 }
@@ -90,14 +90,14 @@ export function getLayerVersion(input: T.GetLayerVersionRequest, ctx: Ctx): T.Ge
 export function getLayerVersionByArn(input: T.GetLayerVersionByArnRequest, ctx: Ctx): T.GetLayerVersionResponse {
   const p = parseLayerVersionArn(input.Arn);
   if (!p) throw validation('arn', input.Arn, 'Member must satisfy regular expression pattern: arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+');
-  const l = ctx.store.tables.layer(p.account, p.region, p.name, p.version);
+  const l = ctx.state.tables.layer(p.account, p.region, p.name, p.version);
   if (!l) throw notFound('The resource you requested does not exist.');
   return describe(ctx, l);
 }
 
 export function deleteLayerVersion(input: T.DeleteLayerVersionRequest, ctx: Ctx): void {
   const { account, region, name } = parseLayerName(input.LayerName, scope(ctx));
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const l = t.layer(account, region, name, input.VersionNumber);
   if (!l) return;
   t.deleteLayer(account, region, name, input.VersionNumber);
@@ -117,7 +117,7 @@ export function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): 
   const { account, region, name } = parseLayerName(input.LayerName, scope(ctx));
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.store.tables.layerVersions(account, region, name).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
+  const all = ctx.state.tables.layerVersions(account, region, name).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
   const start = readIndexMarker(input.Marker);
   return {
     LayerVersions: all.slice(start, start + max).map(listItem),
@@ -128,7 +128,7 @@ export function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): 
 export function listLayers(input: T.ListLayersRequest, ctx: Ctx): T.ListLayersResponse {
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const items: T.LayersListItem[] = [];
   for (const name of t.layerNames(ctx.account, ctx.region)) {
     const newest = t.layerVersions(ctx.account, ctx.region, name).find((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));

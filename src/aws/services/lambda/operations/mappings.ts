@@ -121,17 +121,17 @@ function applyOptions(kind: SourceKind, c: MappingConfig, input: Options): Mappi
 /** The function ARN a mapping points at (qualified when the name carried a version or alias). */
 function resolveFunction(ctx: Ctx, name: string): string {
   const ref = parseFunctionName(name, scope(ctx));
-  resolveTarget(ctx.store.tables, ref, () => 1);
+  resolveTarget(ctx.state.tables, ref, () => 1);
   return functionArn(ref.account, ref.region, ref.name, ref.qualifier);
 }
 
 function settle(ctx: Ctx, uuid: string): void {
   setImmediate(() => {
-    const row = ctx.store.tables.mapping(uuid);
+    const row = ctx.state.tables.mapping(uuid);
     if (!row || row.state === 'Deleting') return;
     const enabled = (JSON.parse(row.config) as MappingConfig).Enabled;
-    ctx.store.tables.setMappingState(uuid, enabled ? 'Enabled' : 'Disabled');
-    ctx.store.mappings.sync(uuid);
+    ctx.state.tables.setMappingState(uuid, enabled ? 'Enabled' : 'Disabled');
+    ctx.state.mappings.sync(uuid);
   });
 }
 
@@ -142,7 +142,7 @@ export function createEventSourceMapping(input: T.CreateEventSourceMappingReques
   if (!kind) throw invalidParameter(`Unrecognized event source: ${source}. Fogbank maps SQS queues, DynamoDB streams and Kinesis streams.`);
   const fnArn = resolveFunction(ctx, input.FunctionName);
   if (input.Tags) checkTags(input.Tags);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   for (const m of t.mappings(ctx.account, ctx.region)) {
     if ((JSON.parse(m.config) as MappingConfig).EventSourceArn === source && m.function_arn === fnArn) {
       throw conflict(`The event source arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${m.uuid}`);
@@ -157,7 +157,7 @@ export function createEventSourceMapping(input: T.CreateEventSourceMappingReques
 }
 
 function find(ctx: Ctx, uuid: string): MappingRow {
-  const row = ctx.store.tables.mapping(uuid);
+  const row = ctx.state.tables.mapping(uuid);
   if (!row || row.account !== ctx.account || row.region !== ctx.region) {
     throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`);
   }
@@ -183,7 +183,7 @@ export function updateEventSourceMapping(input: T.UpdateEventSourceMappingReques
     state: 'Updating',
     last_modified: ctx.clock.now(),
   };
-  ctx.store.tables.putMapping(updated);
+  ctx.state.tables.putMapping(updated);
   settle(ctx, row.uuid);
   return describe(updated);
 }
@@ -194,8 +194,8 @@ function resourceInUse(row: MappingRow): ServiceError {
 
 export function deleteEventSourceMapping(input: T.DeleteEventSourceMappingRequest, ctx: Ctx): T.EventSourceMappingConfiguration {
   const row = find(ctx, input.UUID);
-  ctx.store.mappings.remove(row.uuid);
-  ctx.store.tables.deleteMapping(row.uuid);
+  ctx.state.mappings.remove(row.uuid);
+  ctx.state.tables.deleteMapping(row.uuid);
   return describe({ ...row, state: 'Deleting' });
 }
 
@@ -207,7 +207,7 @@ export function listEventSourceMappings(input: T.ListEventSourceMappingsRequest,
     const ref = parseFunctionName(input.FunctionName, scope(ctx));
     fnArn = functionArn(ref.account, ref.region, ref.name, ref.qualifier);
   }
-  const all = ctx.store.tables.mappings(ctx.account, ctx.region).filter((m) => {
+  const all = ctx.state.tables.mappings(ctx.account, ctx.region).filter((m) => {
     if (input.EventSourceArn !== undefined && (JSON.parse(m.config) as MappingConfig).EventSourceArn !== input.EventSourceArn) return false;
     if (fnArn !== undefined && m.function_arn !== fnArn && !(fnArn.split(':').length === 7 && m.function_arn.startsWith(`${fnArn}:`))) return false;
     return true;

@@ -19,7 +19,7 @@ function principalOf(p: string): unknown {
 /** The version row a policy qualifier refers to (its revision id moves with the policy). */
 function qualifierVersion(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): { q: string; version: string } {
   if (qualifier === undefined || qualifier === '$LATEST') return { q: qualifier ?? '', version: '$LATEST' };
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (isVersionNumber(qualifier)) {
     if (!t.version(fn.id, qualifier)) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, qualifier)}`);
     return { q: qualifier, version: qualifier };
@@ -30,7 +30,7 @@ function qualifierVersion(ctx: Ctx, fn: FunctionRow, qualifier: string | undefin
 }
 
 function bumpRevision(ctx: Ctx, fn: FunctionRow, version: string): string {
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const v = t.version(fn.id, version)!;
   const revision = newRevision();
   t.putVersion({ ...v, revision_id: revision });
@@ -46,7 +46,7 @@ export function addPermission(input: T.AddPermissionRequest, ctx: Ctx): T.AddPer
   if (!ACTION_RE.test(input.Action)) throw validation('action', input.Action, 'Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])');
   if (!/^[^\s]+$/.test(input.Principal)) throw validation('principal', input.Principal, 'Member must satisfy regular expression pattern: [^\\s]+');
   const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   checkRevision(input.RevisionId, t.version(fn.id, version)!.revision_id);
   if (t.statements(fn.id, q).some((s) => s.sid === input.StatementId)) {
     throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
@@ -82,7 +82,7 @@ export function removePermission(input: T.RemovePermissionRequest, ctx: Ctx): vo
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
   const fn = findFunction(ctx, ref);
   const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   checkRevision(input.RevisionId, t.version(fn.id, version)!.revision_id);
   if (!t.deleteStatement(fn.id, q, input.StatementId)) throw notFound('Statement sid is not found in resource policy.');
   bumpRevision(ctx, fn, version);
@@ -92,7 +92,7 @@ export function getPolicy(input: T.GetPolicyRequest, ctx: Ctx): T.GetPolicyRespo
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
   const fn = findFunction(ctx, ref);
   const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   const statements = t.statements(fn.id, q);
   if (statements.length === 0) throw notFound('The resource you requested does not exist.');
   return {
@@ -103,7 +103,7 @@ export function getPolicy(input: T.GetPolicyRequest, ctx: Ctx): T.GetPolicyRespo
 
 /** The statements of a function's policy (for the qualifier invoked, else unqualified), for callers that check them. */
 export function policyStatements(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): Array<Record<string, unknown>> {
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   return [...t.statements(fn.id, ''), ...(qualifier ? t.statements(fn.id, qualifier) : [])].map((s) => JSON.parse(s.statement) as Record<string, unknown>);
 }
 
@@ -111,7 +111,7 @@ export function policyStatements(ctx: Ctx, fn: FunctionRow, qualifier: string | 
 
 function findLayer(ctx: Ctx, name: string, version: number) {
   const { account, region, name: layer } = parseLayerName(name, scope(ctx));
-  const row = ctx.store.tables.layer(account, region, layer, version);
+  const row = ctx.state.tables.layer(account, region, layer, version);
   if (!row) throw notFound('The resource you requested does not exist.');
   return row;
 }
@@ -124,7 +124,7 @@ export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequ
     throw validation('principal', input.Principal, 'Member must satisfy regular expression pattern: \\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root');
   }
   if (input.OrganizationId && input.Principal !== '*') throw invalidParameter('OrganizationId can only be specified with Principal *.');
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (t.layerStatements(l.account, l.region, l.name, l.version).some((s) => s.sid === input.StatementId)) {
     throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
   }
@@ -143,14 +143,14 @@ export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequ
 
 export function removeLayerVersionPermission(input: T.RemoveLayerVersionPermissionRequest, ctx: Ctx): void {
   const l = findLayer(ctx, input.LayerName, input.VersionNumber);
-  if (!ctx.store.tables.deleteLayerStatement(l.account, l.region, l.name, l.version, input.StatementId)) {
+  if (!ctx.state.tables.deleteLayerStatement(l.account, l.region, l.name, l.version, input.StatementId)) {
     throw notFound('Statement sid is not found in resource policy.');
   }
 }
 
 export function getLayerVersionPolicy(input: T.GetLayerVersionPolicyRequest, ctx: Ctx): T.GetLayerVersionPolicyResponse {
   const l = findLayer(ctx, input.LayerName, input.VersionNumber);
-  const statements = ctx.store.tables.layerStatements(l.account, l.region, l.name, l.version);
+  const statements = ctx.state.tables.layerStatements(l.account, l.region, l.name, l.version);
   if (statements.length === 0) throw notFound('No policy is associated with the given resource.');
   return {
     Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements.map((s) => JSON.parse(s.statement)) }),

@@ -36,7 +36,7 @@ export function putRuntimeManagementConfig(input: T.PutRuntimeManagementConfigRe
   if (input.UpdateRuntimeOn === 'Manual' && !input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn is required when UpdateRuntimeOn is Manual.');
   if (input.UpdateRuntimeOn !== 'Manual' && input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual.');
   const s = { ...settingsOf(fn.settings), UpdateRuntimeOn: input.UpdateRuntimeOn, RuntimeVersionArn: input.RuntimeVersionArn };
-  ctx.store.tables.setFunction(fn.id, 'settings', JSON.stringify(s));
+  ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify(s));
   return { UpdateRuntimeOn: input.UpdateRuntimeOn, FunctionArn: functionArn(fn.account, fn.region, fn.name, ref.qualifier), RuntimeVersionArn: input.RuntimeVersionArn };
 }
 
@@ -50,6 +50,6 @@ export function putFunctionRecursionConfig(input: T.PutFunctionRecursionConfigRe
   if (input.RecursiveLoop !== 'Allow' && input.RecursiveLoop !== 'Terminate') {
     throw validation('recursiveLoop', input.RecursiveLoop, 'Member must satisfy enum value set: [Allow, Terminate]');
   }
-  ctx.store.tables.setFunction(fn.id, 'settings', JSON.stringify({ ...settingsOf(fn.settings), RecursiveLoop: input.RecursiveLoop }));
+  ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify({ ...settingsOf(fn.settings), RecursiveLoop: input.RecursiveLoop }));
   return { RecursiveLoop: input.RecursiveLoop };
 }

@@ -19,7 +19,7 @@ interface Tagged {
 }
 
 function resource(ctx: Ctx, arn: string): Tagged {
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (/^arn:[^:]+:lambda:[^:]+:\d{12}:event-source-mapping:/.test(arn)) {
     const uuid = arn.slice(arn.lastIndexOf(':') + 1);
     const m = t.mapping(uuid);

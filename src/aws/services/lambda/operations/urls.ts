@@ -24,7 +24,7 @@ function target(ctx: Ctx, name: string, qualifier: string | undefined): { fn: Fu
   const q = ref.qualifier ?? '';
   if (q && q !== '$LATEST') {
     if (isVersionNumber(q)) throw validation('qualifier', q, 'Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)');
-    if (!ctx.store.tables.alias(fn.id, q)) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
+    if (!ctx.state.tables.alias(fn.id, q)) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
   }
   return { fn, q };
 }
@@ -52,7 +52,7 @@ export function createFunctionUrlConfig(input: T.CreateFunctionUrlConfigRequest,
   const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
   const c: UrlConfig = { AuthType: input.AuthType, Cors: input.Cors, InvokeMode: input.InvokeMode ?? 'BUFFERED' };
   check(c);
-  const t = ctx.store.tables;
+  const t = ctx.state.tables;
   if (t.url(fn.id, q)) {
     throw conflict(`Failed to create function url config for [functionArn = ${functionArn(fn.account, fn.region, fn.name, q || undefined)}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
   }
@@ -73,7 +73,7 @@ function urlId(): string {
 
 function find(ctx: Ctx, name: string, qualifier: string | undefined): { fn: FunctionRow; row: UrlRow } {
   const { fn, q } = target(ctx, name, qualifier);
-  const row = ctx.store.tables.url(fn.id, q);
+  const row = ctx.state.tables.url(fn.id, q);
   if (!row) throw notFound('The resource you requested does not exist.');
   return { fn, row };
 }
@@ -89,20 +89,20 @@ export function updateFunctionUrlConfig(input: T.UpdateFunctionUrlConfigRequest,
   const c: UrlConfig = { AuthType: input.AuthType ?? old.AuthType, Cors: input.Cors ?? old.Cors, InvokeMode: input.InvokeMode ?? old.InvokeMode };
   check(c);
   const updated = { ...row, config: JSON.stringify(c), modified_at: ctx.clock.now() };
-  ctx.store.tables.putUrl(updated);
+  ctx.state.tables.putUrl(updated);
   return describe(ctx, fn, updated);
 }
 
 export function deleteFunctionUrlConfig(input: T.DeleteFunctionUrlConfigRequest, ctx: Ctx): void {
   const { fn, row } = find(ctx, input.FunctionName, input.Qualifier);
-  ctx.store.tables.deleteUrl(fn.id, row.qualifier);
+  ctx.state.tables.deleteUrl(fn.id, row.qualifier);
 }
 
 export function listFunctionUrlConfigs(input: T.ListFunctionUrlConfigsRequest, ctx: Ctx): T.ListFunctionUrlConfigsResponse {
   const { fn } = unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.store.tables.urls(fn.id);
+  const all = ctx.state.tables.urls(fn.id);
   const start = readIndexMarker(input.Marker);
   return {
     FunctionUrlConfigs: all.slice(start, start + max).map((r) => describe(ctx, fn, r)),

@@ -9,7 +9,7 @@ import { checkRevision, latest, makeMarker, readIndexMarker, settleSoon, unquali
 
 /** Publishes `v` ($LATEST) as a new version unless the newest published one is the same. */
 export function publish(ctx: Ctx, fn: FunctionRow, v: VersionRow, description: string | undefined): VersionRow {
-  const tables = ctx.store.tables;
+  const tables = ctx.state.tables;
   const versions = tables.versions(fn.id).filter((x) => x.version !== '$LATEST');
   const newest = versions[versions.length - 1];
   const config = parseConfig(v);
@@ -62,7 +62,7 @@ export function listVersionsByFunction(input: T.ListVersionsByFunctionRequest, c
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
   const { fn } = unqualified(ctx, input.FunctionName);
-  const versions = ctx.store.tables.versions(fn.id);
+  const versions = ctx.state.tables.versions(fn.id);
   const start = readIndexMarker(input.Marker);
   const page = versions.slice(start, start + max);
   return {

@@ -38,7 +38,7 @@ export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEv
     throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
   }
   const g = requireGroup(ctx, input.logGroupName);
-  const stream = ctx.store.stream(g.id, input.logStreamName);
+  const stream = ctx.state.stream(g.id, input.logStreamName);
   if (!stream) throw streamNotFound();
   const now = ctx.clock.now();
   // Events more than 14 days old (or older than retention) and more than 2 hours ahead are rejected
@@ -65,7 +65,7 @@ export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEv
   if (tooNewStart >= 0) rejected.tooNewLogEventStartIndex = tooNewStart;
   let ids: number[] = [];
   if (accepted.length) {
-    ids = ctx.store.insertEvents(g.id, stream, accepted, now);
+    ids = ctx.state.insertEvents(g.id, stream, accepted, now);
     forwardToSubscriptions(ctx, g, stream.name, accepted.map((e, i) => ({ id: ids[i], ...e })));
   }
   return {
@@ -92,7 +92,7 @@ const FAR_FUTURE = 2 ** 52;
 export function getLogEvents(input: T.GetLogEventsRequest, ctx: Ctx): T.GetLogEventsResponse {
   constraints().range('limit', input.limit, 1, 10_000).check('InvalidParameterException');
   const g = findGroup(ctx, input);
-  const stream = ctx.store.stream(g.id, input.logStreamName);
+  const stream = ctx.state.stream(g.id, input.logStreamName);
   if (!stream) throw streamNotFound();
   const start = Math.max(input.startTime ?? FAR_PAST, retentionCutoff(g, ctx.clock.now()));
   const end = input.endTime ?? FAR_FUTURE;
@@ -101,9 +101,9 @@ export function getLogEvents(input: T.GetLogEventsRequest, ctx: Ctx): T.GetLogEv
   const forward = position ? position.direction === 'f' : (input.startFromHead ?? false);
   let rows: EventRow[];
   if (forward) {
-    rows = ctx.store.eventsForward(stream.id, start, end, position?.ts ?? FAR_PAST, position?.id ?? -1, limit);
+    rows = ctx.state.eventsForward(stream.id, start, end, position?.ts ?? FAR_PAST, position?.id ?? -1, limit);
   } else {
-    rows = ctx.store.eventsBackward(stream.id, start, end, position?.ts ?? FAR_FUTURE, position?.id ?? Number.MAX_SAFE_INTEGER, limit).reverse();
+    rows = ctx.state.eventsBackward(stream.id, start, end, position?.ts ?? FAR_FUTURE, position?.id ?? Number.MAX_SAFE_INTEGER, limit).reverse();
   }
   rows = fitBytes(rows, forward);
   if (rows.length === 0) {
@@ -152,7 +152,7 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   }
   const g = findGroup(ctx, input);
   const matcher = compileFilterPattern(input.filterPattern);
-  const streams = new Map(ctx.store.streamsOf(g.id).map((s) => [s.id, s.name]));
+  const streams = new Map(ctx.state.streamsOf(g.id).map((s) => [s.id, s.name]));
   let allowed: ((id: number) => boolean) | undefined;
   if (input.logStreamNames) {
     const names = new Set(input.logStreamNames);
@@ -172,7 +172,7 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   let exhausted = false;
   let bytes = 0;
   while (events.length < limit && scanned < SCAN_BUDGET) {
-    const rows = ctx.store.groupEvents(g.id, start, end, afterTs, afterId, SCAN_CHUNK);
+    const rows = ctx.state.groupEvents(g.id, start, end, afterTs, afterId, SCAN_CHUNK);
     for (const r of rows) {
       afterTs = r.timestamp;
       afterId = r.id;
@@ -191,7 +191,7 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   }
   if (!exhausted) {
     // A full page: there is more only if any event lies beyond the position reached.
-    exhausted = ctx.store.groupEvents(g.id, start, end, afterTs, afterId, 1).length === 0;
+    exhausted = ctx.state.groupEvents(g.id, start, end, afterTs, afterId, 1).length === 0;
   }
   return {
     events,

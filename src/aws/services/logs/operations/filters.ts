@@ -26,8 +26,8 @@ function checkFilter(name: string, pattern: string): FilterMatcher {
 function checkRegexQuota(ctx: Ctx, groupId: number, matcher: FilterMatcher, kind: 'metric' | 'subscription', name: string): void {
   if (matcher.regexCount === 0) return;
   const others = [
-    ...ctx.store.metricFilters(groupId).filter((f) => kind !== 'metric' || f.name !== name),
-    ...ctx.store.subscriptions(groupId).filter((f) => kind !== 'subscription' || f.name !== name),
+    ...ctx.state.metricFilters(groupId).filter((f) => kind !== 'metric' || f.name !== name),
+    ...ctx.state.subscriptions(groupId).filter((f) => kind !== 'subscription' || f.name !== name),
   ];
   const withRegex = others.filter((f) => {
     try {
@@ -48,12 +48,12 @@ export function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx
   if (input.distribution && input.distribution !== 'Random' && input.distribution !== 'ByLogStream') {
     throw invalidParameter(`1 validation error detected: Value '${input.distribution}' at 'distribution' failed to satisfy constraint: Member must satisfy enum value set: [Random, ByLogStream]`);
   }
-  const existing = ctx.store.subscriptions(g.id);
+  const existing = ctx.state.subscriptions(g.id);
   if (!existing.some((s) => s.name === input.filterName) && existing.length >= MAX_SUBSCRIPTIONS) {
     throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
   }
   checkRegexQuota(ctx, g.id, matcher, 'subscription', input.filterName);
-  ctx.store.putSubscription({
+  ctx.state.putSubscription({
     group_id: g.id,
     name: input.filterName,
     pattern: input.filterPattern,
@@ -68,7 +68,7 @@ export function describeSubscriptionFilters(input: T.DescribeSubscriptionFilters
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
   const g = requireGroup(ctx, input.logGroupName);
   const after = decodeToken<{ after: string }>(input.nextToken)?.after ?? '';
-  const rows = ctx.store.subscriptions(g.id).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
+  const rows = ctx.state.subscriptions(g.id).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
   const limit = input.limit ?? 50;
   const page = rows.slice(0, limit);
   return {
@@ -87,7 +87,7 @@ export function describeSubscriptionFilters(input: T.DescribeSubscriptionFilters
 
 export function deleteSubscriptionFilter(input: T.DeleteSubscriptionFilterRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  if (!ctx.store.deleteSubscription(g.id, input.filterName)) {
+  if (!ctx.state.deleteSubscription(g.id, input.filterName)) {
     throw new ServiceError('ResourceNotFoundException', 'The specified subscription filter does not exist.', 400);
   }
 }
@@ -103,12 +103,12 @@ export function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): void
       .check('InvalidParameterException');
   }
   const g = requireGroup(ctx, input.logGroupName);
-  const existing = ctx.store.metricFilters(g.id);
+  const existing = ctx.state.metricFilters(g.id);
   if (!existing.some((f) => f.name === input.filterName) && existing.length >= MAX_METRIC_FILTERS) {
     throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
   }
   checkRegexQuota(ctx, g.id, matcher, 'metric', input.filterName);
-  ctx.store.putMetricFilter({
+  ctx.state.putMetricFilter({
     group_id: g.id,
     name: input.filterName,
     pattern: input.filterPattern,
@@ -126,8 +126,8 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
     throw invalidParameter('metricName and metricNamespace must be specified together.');
   }
   const rows = input.logGroupName !== undefined
-    ? ctx.store.metricFilters(requireGroup(ctx, input.logGroupName).id).map((f) => ({ ...f, group_name: input.logGroupName! }))
-    : ctx.store.metricFiltersOfAccount(ctx.account, ctx.region);
+    ? ctx.state.metricFilters(requireGroup(ctx, input.logGroupName).id).map((f) => ({ ...f, group_name: input.logGroupName! }))
+    : ctx.state.metricFiltersOfAccount(ctx.account, ctx.region);
   const after = decodeToken<{ after: string }>(input.nextToken)?.after ?? '';
   const selected = rows.filter((f) => {
     const key = `${f.name}\u0000${f.group_name}`;
@@ -155,7 +155,7 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
 
 export function deleteMetricFilter(input: T.DeleteMetricFilterRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  if (!ctx.store.deleteMetricFilter(g.id, input.filterName)) {
+  if (!ctx.state.deleteMetricFilter(g.id, input.filterName)) {
     throw new ServiceError('ResourceNotFoundException', 'The specified metric filter does not exist.', 400);
   }
 }

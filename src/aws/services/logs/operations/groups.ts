@@ -20,10 +20,10 @@ export function createLogGroup(input: T.CreateLogGroupRequest, ctx: Ctx): void {
     throw invalidParameter(`1 validation error detected: Value '${cls}' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]`);
   }
   if (input.tags) checkTags(input.tags);
-  if (ctx.store.group(ctx.account, ctx.region, input.logGroupName)) {
+  if (ctx.state.group(ctx.account, ctx.region, input.logGroupName)) {
     throw new ServiceError('ResourceAlreadyExistsException', 'The specified log group already exists', 400);
   }
-  ctx.store.createGroup({
+  ctx.state.createGroup({
     account: ctx.account,
     region: ctx.region,
     name: input.logGroupName,
@@ -42,14 +42,14 @@ export function deleteLogGroup(input: T.DeleteLogGroupRequest, ctx: Ctx): void {
   if (g.deletion_protection) {
     throw new ServiceError('OperationAbortedException', `Log group ${g.name} has deletion protection enabled; disable it before deleting the log group.`, 400);
   }
-  ctx.store.deleteGroup(g.id);
+  ctx.state.deleteGroup(g.id);
 }
 
 export function putLogGroupDeletionProtection(input: { logGroupIdentifier: string; deletionProtectionEnabled: boolean }, ctx: Ctx): void {
   const { account, region, name } = groupIdentity(ctx, input.logGroupIdentifier);
-  const g = ctx.store.group(account, region, name);
+  const g = ctx.state.group(account, region, name);
   if (!g) throw groupNotFound();
-  ctx.store.updateGroup(g.id, 'deletion_protection', input.deletionProtectionEnabled ? 1 : 0);
+  ctx.state.updateGroup(g.id, 'deletion_protection', input.deletionProtectionEnabled ? 1 : 0);
 }
 
 export function describeGroup(ctx: Ctx, g: GroupRow): T.LogGroup {
@@ -58,9 +58,9 @@ export function describeGroup(ctx: Ctx, g: GroupRow): T.LogGroup {
     logGroupName: g.name,
     creationTime: g.created_at,
     retentionInDays: g.retention_days ?? undefined,
-    metricFilterCount: ctx.store.metricFilterCount(g.id),
+    metricFilterCount: ctx.state.metricFilterCount(g.id),
     arn: `${arn}:*`,
-    storedBytes: ctx.store.groupBytes(g.id),
+    storedBytes: ctx.state.groupBytes(g.id),
     kmsKeyId: g.kms_key_id ?? undefined,
     logGroupClass: g.log_group_class,
     logGroupArn: arn,
@@ -78,15 +78,15 @@ export function describeLogGroups(input: T.DescribeLogGroupsRequest, ctx: Ctx): 
   let rows: GroupRow[];
   if (input.logGroupIdentifiers?.length) {
     const names = new Set(input.logGroupIdentifiers.map((id) => groupIdentity(ctx, id).name));
-    rows = ctx.store.allGroups(ctx.account, ctx.region).filter((g) => names.has(g.name) && g.name > after).slice(0, limit + 1);
+    rows = ctx.state.allGroups(ctx.account, ctx.region).filter((g) => names.has(g.name) && g.name > after).slice(0, limit + 1);
   } else if (input.logGroupNamePattern !== undefined) {
     const needle = input.logGroupNamePattern.toLowerCase();
-    rows = ctx.store
+    rows = ctx.state
       .allGroups(ctx.account, ctx.region)
       .filter((g) => g.name > after && g.name.toLowerCase().includes(needle))
       .slice(0, limit + 1);
   } else {
-    rows = ctx.store.listGroups(ctx.account, ctx.region, input.logGroupNamePrefix ?? '', after, limit + 1);
+    rows = ctx.state.listGroups(ctx.account, ctx.region, input.logGroupNamePrefix ?? '', after, limit + 1);
   }
   if (input.logGroupClass) rows = rows.filter((g) => g.log_group_class === input.logGroupClass);
   const more = rows.length > limit;
@@ -104,30 +104,30 @@ export function putRetentionPolicy(input: T.PutRetentionPolicyRequest, ctx: Ctx)
     );
   }
   const g = requireGroup(ctx, input.logGroupName);
-  ctx.store.updateGroup(g.id, 'retention_days', input.retentionInDays);
+  ctx.state.updateGroup(g.id, 'retention_days', input.retentionInDays);
 }
 
 export function deleteRetentionPolicy(input: T.DeleteRetentionPolicyRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  ctx.store.updateGroup(g.id, 'retention_days', null);
+  ctx.state.updateGroup(g.id, 'retention_days', null);
 }
 
 export function associateKmsKey(input: T.AssociateKmsKeyRequest, ctx: Ctx): void {
   if (!input.logGroupName) throw invalidParameter('logGroupName is required.');
   if (!/^arn:[^:]+:kms:/.test(input.kmsKeyId)) throw invalidParameter(`Specified KMS key ${input.kmsKeyId} is not a valid KMS key ARN.`);
   const g = requireGroup(ctx, input.logGroupName);
-  ctx.store.updateGroup(g.id, 'kms_key_id', input.kmsKeyId);
+  ctx.state.updateGroup(g.id, 'kms_key_id', input.kmsKeyId);
 }
 
 export function disassociateKmsKey(input: T.DisassociateKmsKeyRequest, ctx: Ctx): void {
   if (!input.logGroupName) throw invalidParameter('logGroupName is required.');
   const g = requireGroup(ctx, input.logGroupName);
-  ctx.store.updateGroup(g.id, 'kms_key_id', null);
+  ctx.state.updateGroup(g.id, 'kms_key_id', null);
 }
 
 function setTags(ctx: Ctx, g: GroupRow, tags: Record<string, string>): void {
   checkTags(tags);
-  ctx.store.updateGroup(g.id, 'tags', JSON.stringify(tags));
+  ctx.state.updateGroup(g.id, 'tags', JSON.stringify(tags));
 }
 
 export function tagLogGroup(input: T.TagLogGroupRequest, ctx: Ctx): void {
@@ -149,7 +149,7 @@ export function listTagsLogGroup(input: T.ListTagsLogGroupRequest, ctx: Ctx): T.
 function groupOfArn(ctx: Ctx, arn: string): GroupRow {
   const m = /^arn:[^:]+:logs:([^:]*):(\d{12}):log-group:([^:]+)(:\*)?$/.exec(arn);
   if (!m) throw invalidParameter(`Invalid resource ARN: ${arn}`);
-  const g = ctx.store.group(m[2], m[1] || ctx.region, m[3]);
+  const g = ctx.state.group(m[2], m[1] || ctx.region, m[3]);
   if (!g) throw groupNotFound();
   return g;
 }

@@ -10,17 +10,17 @@ export function createLogStream(input: T.CreateLogStreamRequest, ctx: Ctx): void
     .pattern('logStreamName', input.logStreamName, /^[^:*]*$/, '[^:*]*')
     .check('InvalidParameterException');
   const g = requireGroup(ctx, input.logGroupName);
-  if (ctx.store.stream(g.id, input.logStreamName)) {
+  if (ctx.state.stream(g.id, input.logStreamName)) {
     throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
   }
-  ctx.store.createStream(g.id, input.logStreamName, ctx.clock.now());
+  ctx.state.createStream(g.id, input.logStreamName, ctx.clock.now());
 }
 
 export function deleteLogStream(input: T.DeleteLogStreamRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  const s = ctx.store.stream(g.id, input.logStreamName);
+  const s = ctx.state.stream(g.id, input.logStreamName);
   if (!s) throw streamNotFound();
-  ctx.store.deleteStream(s.id);
+  ctx.state.deleteStream(s.id);
 }
 
 export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx): T.DescribeLogStreamsResponse {
@@ -38,8 +38,8 @@ export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx)
   const token = decodeToken<{ after?: string; offset?: number }>(input.nextToken);
   const rows =
     orderBy === 'LogStreamName'
-      ? ctx.store.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
-      : ctx.store.streamsByLastEvent(g.id, descending, token?.offset ?? 0, limit + 1);
+      ? ctx.state.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
+      : ctx.state.streamsByLastEvent(g.id, descending, token?.offset ?? 0, limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   return {

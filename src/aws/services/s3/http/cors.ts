@@ -79,10 +79,10 @@ export function preflight(http: HttpRequest, ctx: Ctx): HttpResponse {
   if (!method) throw new ServiceError('BadRequest', 'Invalid Access-Control-Request-Method: null', 400);
   const name = bucketOf(http);
   if (!name) throw new ServiceError('BadRequest', 'Insufficient information. Origin request header needed.', 400);
-  const bucket = ctx.store.bucket(name);
+  const bucket = ctx.state.bucket(name);
   if (!bucket) throw S3Errors.noSuchBucket(name);
   const resourceType = http.path.split('/').filter(Boolean).length > 1 ? 'OBJECT' : 'BUCKET';
-  const config = ctx.store.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
+  const config = ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
   if (!config) throw new ServiceError('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', { status: 403, fields: { Method: method, ResourceType: resourceType } });
   const requested = (header(http, 'access-control-request-headers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const rule = findRule(config.CORSRules ?? [], origin, method, requested);
@@ -99,7 +99,7 @@ export function addCorsHeaders(response: HttpResponse, http: HttpRequest, ctx: C
   if (!origin) return;
   const name = bucketOf(http);
   if (!name) return;
-  const config = ctx.store.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
+  const config = ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
   if (!config) return;
   const rule = findRule(config.CORSRules ?? [], origin, http.method, []);
   if (rule) Object.assign(response.headers, corsHeaders(rule, origin));

@@ -173,13 +173,13 @@ async function store(ctx: Ctx, http: HttpRequest, bucket: Bucket, fields: Map<st
   }
   const etag = md5Etag(received.md5);
   const checksum = received.algorithm ? { algorithm: received.algorithm, value: received.checksums[received.algorithm]!, type: 'FULL_OBJECT' as const } : undefined;
-  const committed = ctx.store.transaction(() =>
-    commitObject(ctx.store, bucket, {
+  const committed = ctx.state.transaction(() =>
+    commitObject(ctx.state, bucket, {
       key, size: received.size, etag, lastModified: nowSeconds(ctx), storageClass,
       owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
       ...storedBody(received), meta, checksum, tags, acl: grants, legalHold: false,
     }));
-  ctx.store.discard(committed.discarded);
+  ctx.state.discard(committed.discarded);
   emit(ctx, bucket, 'ObjectCreated:Post', { key, size: received.size, etag, versionId: committed.versionId });
 
   const location = objectUrl(ctx, http, bucket.name, key);

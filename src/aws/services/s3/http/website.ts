@@ -84,9 +84,9 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
   if (http.method !== 'GET' && http.method !== 'HEAD') {
     return html(405, 'Method Not Allowed', [['Code', 'MethodNotAllowed'], ['Message', 'The specified method is not allowed against this resource.']], ctx.requestId);
   }
-  const bucket = ctx.store.bucket(name);
+  const bucket = ctx.state.bucket(name);
   if (!bucket) return html(404, 'Not Found', [['Code', 'NoSuchBucket'], ['Message', 'The specified bucket does not exist'], ['BucketName', name]], ctx.requestId);
-  const config = ctx.store.config<WebsiteConfiguration>(name, 'website');
+  const config = ctx.state.config<WebsiteConfiguration>(name, 'website');
   if (!config) {
     return html(404, 'Not Found', [['Code', 'NoSuchWebsiteConfiguration'], ['Message', 'The specified bucket does not have a website configuration'], ['BucketName', name]], ctx.requestId);
   }
@@ -103,7 +103,7 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
   const suffix = config.IndexDocument?.Suffix ?? 'index.html';
   const lookupKey = key === '' || key.endsWith('/') ? key + suffix : key;
   const live = (k: string) => {
-    const v = ctx.store.latest(name, k);
+    const v = ctx.state.latest(name, k);
     return v && !v.deleteMarker && !(isArchived(v.storageClass) && !(v.restore && v.restore.expiry > ctx.clock.now())) ? v : undefined;
   };
   const found = live(lookupKey);

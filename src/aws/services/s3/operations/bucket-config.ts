@@ -12,7 +12,7 @@ import type { ObjectLockConfiguration } from '../lock.ts';
 import { isHeaderValue } from '../http/header-values.ts';
 
 function configOr<T>(ctx: Ctx, bucket: Bucket, kind: string, missing: () => ServiceError): T {
-  const c = ctx.store.config<T>(bucket.name, kind);
+  const c = ctx.state.config<T>(bucket.name, kind);
   if (c === undefined) throw missing();
   return c;
 }
@@ -40,7 +40,7 @@ export function putBucketVersioning(input: T.PutBucketVersioningRequest, ctx: Ct
     throw new ServiceError('InvalidBucketState', 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.', 409);
   }
   if (status === undefined && b.versioning === '') return;
-  ctx.store.updateBucket(b.name, { versioning: status ?? b.versioning, ...(mfa !== undefined ? { mfaDelete: mfa } : {}) });
+  ctx.state.updateBucket(b.name, { versioning: status ?? b.versioning, ...(mfa !== undefined ? { mfaDelete: mfa } : {}) });
 }
 
 // ── Tagging ──────────────────────────────────────────────────────────────────────────────────────
@@ -61,12 +61,12 @@ export function putBucketTagging(input: T.PutBucketTaggingRequest, ctx: Ctx): vo
     if (v.length > 256) throw new ServiceError('InvalidTag', 'The TagValue you have provided is invalid', { status: 400, fields: { TagKey: k, TagValue: v } });
     if (k.toLowerCase().startsWith('aws:')) throw new ServiceError('InvalidTag', 'System tags cannot be added/updated by requester', 400);
   }
-  ctx.store.putConfig(b.name, 'tagging', tags);
+  ctx.state.putConfig(b.name, 'tagging', tags);
 }
 
 export function deleteBucketTagging(input: T.DeleteBucketTaggingRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'tagging');
+  ctx.state.deleteConfig(b.name, 'tagging');
 }
 
 // ── CORS ─────────────────────────────────────────────────────────────────────────────────────────
@@ -98,12 +98,12 @@ export function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): void {
       if (!isHeaderValue(v)) throw S3Errors.malformedXml();
     }
   }
-  ctx.store.putConfig(b.name, 'cors', { CORSRules: rules });
+  ctx.state.putConfig(b.name, 'cors', { CORSRules: rules });
 }
 
 export function deleteBucketCors(input: T.DeleteBucketCorsRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'cors');
+  ctx.state.deleteConfig(b.name, 'cors');
 }
 
 // ── Default encryption ───────────────────────────────────────────────────────────────────────────
@@ -113,7 +113,7 @@ const DEFAULT_ENCRYPTION = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSE
 export function getBucketEncryption(input: T.GetBucketEncryptionRequest, ctx: Ctx): T.GetBucketEncryptionOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   // Every bucket encrypts with SSE-S3 unless configured otherwise (S3's default since 2023).
-  return { ServerSideEncryptionConfiguration: ctx.store.config(b.name, 'encryption') ?? DEFAULT_ENCRYPTION };
+  return { ServerSideEncryptionConfiguration: ctx.state.config(b.name, 'encryption') ?? DEFAULT_ENCRYPTION };
 }
 
 export function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ctx): void {
@@ -125,12 +125,12 @@ export function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ct
   if (d.KMSMasterKeyID !== undefined && d.SSEAlgorithm === 'AES256') {
     throw S3Errors.invalidArgument('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', 'ApplyServerSideEncryptionByDefault', '');
   }
-  ctx.store.putConfig(b.name, 'encryption', { Rules: [{ ...rules[0], BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }] });
+  ctx.state.putConfig(b.name, 'encryption', { Rules: [{ ...rules[0], BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }] });
 }
 
 export function deleteBucketEncryption(input: T.DeleteBucketEncryptionRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'encryption');
+  ctx.state.deleteConfig(b.name, 'encryption');
 }
 
 // ── Public access block ──────────────────────────────────────────────────────────────────────────
@@ -148,7 +148,7 @@ export function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: 
   if (!['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].some((k) => k in c)) {
     throw S3Errors.invalidRequest('Must specify at least one configuration.');
   }
-  ctx.store.putConfig(b.name, 'publicAccessBlock', {
+  ctx.state.putConfig(b.name, 'publicAccessBlock', {
     BlockPublicAcls: c.BlockPublicAcls ?? false,
     IgnorePublicAcls: c.IgnorePublicAcls ?? false,
     BlockPublicPolicy: c.BlockPublicPolicy ?? false,
@@ -158,7 +158,7 @@ export function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: 
 
 export function deletePublicAccessBlock(input: T.DeletePublicAccessBlockRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'publicAccessBlock');
+  ctx.state.deleteConfig(b.name, 'publicAccessBlock');
 }
 
 // ── Ownership controls and ACL ───────────────────────────────────────────────────────────────────
@@ -179,12 +179,12 @@ export function putBucketOwnershipControls(input: T.PutBucketOwnershipControlsRe
   if (ownership === 'BucketOwnerEnforced' && b.acl.length > 1) {
     throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
-  ctx.store.updateBucket(b.name, { ownership });
+  ctx.state.updateBucket(b.name, { ownership });
 }
 
 export function deleteBucketOwnershipControls(input: T.DeleteBucketOwnershipControlsRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.updateBucket(b.name, { ownership: '' });
+  ctx.state.updateBucket(b.name, { ownership: '' });
 }
 
 export function getBucketAcl(input: T.GetBucketAclRequest, ctx: Ctx): T.GetBucketAclOutput {
@@ -201,26 +201,26 @@ export function putBucketAcl(input: T.PutBucketAclRequest, ctx: Ctx): void {
   }
   if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
   checkGrantsAllowed(ctx, b, grants, input.ACL);
-  ctx.store.updateBucket(b.name, { acl: grants });
+  ctx.state.updateBucket(b.name, { acl: grants });
 }
 
 // ── Request payment, acceleration, logging ───────────────────────────────────────────────────────
 
 export function getBucketRequestPayment(input: T.GetBucketRequestPaymentRequest, ctx: Ctx): T.GetBucketRequestPaymentOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return { Payer: ctx.store.config<string>(b.name, 'requestPayment') ?? 'BucketOwner' };
+  return { Payer: ctx.state.config<string>(b.name, 'requestPayment') ?? 'BucketOwner' };
 }
 
 export function putBucketRequestPayment(input: T.PutBucketRequestPaymentRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const payer = input.RequestPaymentConfiguration?.Payer;
   if (payer !== 'BucketOwner' && payer !== 'Requester') throw S3Errors.malformedXml();
-  ctx.store.putConfig(b.name, 'requestPayment', payer);
+  ctx.state.putConfig(b.name, 'requestPayment', payer);
 }
 
 export function getBucketAccelerateConfiguration(input: T.GetBucketAccelerateConfigurationRequest, ctx: Ctx): T.GetBucketAccelerateConfigurationOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const status = ctx.store.config<string>(b.name, 'accelerate');
+  const status = ctx.state.config<string>(b.name, 'accelerate');
   return status ? { Status: status } : {};
 }
 
@@ -229,12 +229,12 @@ export function putBucketAccelerateConfiguration(input: T.PutBucketAccelerateCon
   const status = input.AccelerateConfiguration?.Status;
   if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
   if (b.name.includes('.')) throw S3Errors.invalidRequest('S3 Transfer Acceleration is not supported for buckets with periods (.) in their names');
-  ctx.store.putConfig(b.name, 'accelerate', status);
+  ctx.state.putConfig(b.name, 'accelerate', status);
 }
 
 export function getBucketLogging(input: T.GetBucketLoggingRequest, ctx: Ctx): T.GetBucketLoggingOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const logging = ctx.store.config<T.LoggingEnabled>(b.name, 'logging');
+  const logging = ctx.state.config<T.LoggingEnabled>(b.name, 'logging');
   return logging ? { LoggingEnabled: logging } : {};
 }
 
@@ -242,11 +242,11 @@ export function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): vo
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const enabled = input.BucketLoggingStatus?.LoggingEnabled;
   if (!enabled) {
-    ctx.store.deleteConfig(b.name, 'logging');
+    ctx.state.deleteConfig(b.name, 'logging');
     return;
   }
   if (!enabled.TargetBucket || enabled.TargetPrefix === undefined) throw S3Errors.malformedXml();
-  const target = ctx.store.bucket(enabled.TargetBucket);
+  const target = ctx.state.bucket(enabled.TargetBucket);
   if (!target) {
     throw new ServiceError('InvalidTargetBucketForLogging', 'The target bucket for logging does not exist', { status: 400, fields: { TargetBucket: enabled.TargetBucket } });
   }
@@ -259,7 +259,7 @@ export function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): vo
       fields: { TargetBucketLocation: target.region, SourceBucketLocation: b.region },
     });
   }
-  ctx.store.putConfig(b.name, 'logging', enabled);
+  ctx.state.putConfig(b.name, 'logging', enabled);
 }
 
 // ── Replication ──────────────────────────────────────────────────────────────────────────────────
@@ -278,23 +278,23 @@ export function putBucketReplication(input: T.PutBucketReplicationRequest, ctx: 
   if (b.versioning !== 'Enabled') throw S3Errors.invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
   for (const r of c.Rules) {
     if (!r.Destination?.Bucket) throw S3Errors.malformedXml();
-    const dest = ctx.store.bucket(r.Destination.Bucket.replace(/^arn:aws:s3:::/, ''));
+    const dest = ctx.state.bucket(r.Destination.Bucket.replace(/^arn:aws:s3:::/, ''));
     if (!dest) throw new ServiceError('InvalidRequest', 'Destination bucket must exist.', 400);
     if (dest.versioning !== 'Enabled') throw S3Errors.invalidRequest('Destination bucket must have versioning enabled.');
   }
-  ctx.store.putConfig(b.name, 'replication', c);
+  ctx.state.putConfig(b.name, 'replication', c);
 }
 
 export function deleteBucketReplication(input: T.DeleteBucketReplicationRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'replication');
+  ctx.state.deleteConfig(b.name, 'replication');
 }
 
 // ── Object Lock configuration ────────────────────────────────────────────────────────────────────
 
 export function getObjectLockConfiguration(input: T.GetObjectLockConfigurationRequest, ctx: Ctx): T.GetObjectLockConfigurationOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = b.objectLock ? ctx.store.config<ObjectLockConfiguration>(b.name, 'objectLock') : undefined;
+  const c = b.objectLock ? ctx.state.config<ObjectLockConfiguration>(b.name, 'objectLock') : undefined;
   if (!c) throw noSuchConfiguration('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', b.name);
   return { ObjectLockConfiguration: c };
 }
@@ -314,9 +314,9 @@ export function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRe
       throw S3Errors.invalidArgument('Default retention period must be a positive integer value.', 'DefaultRetention', String(d.Days ?? d.Years));
     }
   }
-  ctx.store.transaction(() => {
-    ctx.store.updateBucket(b.name, { objectLock: true });
-    ctx.store.putConfig(b.name, 'objectLock', c);
+  ctx.state.transaction(() => {
+    ctx.state.updateBucket(b.name, { objectLock: true });
+    ctx.state.putConfig(b.name, 'objectLock', c);
   });
   return {};
 }
@@ -348,10 +348,10 @@ export function putBucketWebsite(input: T.PutBucketWebsiteRequest, ctx: Ctx): vo
       throw S3Errors.invalidRequest('You can only define ReplaceKeyPrefix or ReplaceKey but not both.');
     }
   }
-  ctx.store.putConfig(b.name, 'website', c);
+  ctx.state.putConfig(b.name, 'website', c);
 }
 
 export function deleteBucketWebsite(input: T.DeleteBucketWebsiteRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'website');
+  ctx.state.deleteConfig(b.name, 'website');
 }

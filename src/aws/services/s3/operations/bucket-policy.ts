@@ -94,24 +94,24 @@ export function putBucketPolicy(input: T.PutBucketPolicyRequest, ctx: Ctx): void
       `User: ${ctx.caller.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${b.name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
     );
   }
-  ctx.store.putConfig(b.name, 'policy', input.Policy);
+  ctx.state.putConfig(b.name, 'policy', input.Policy);
 }
 
 export function getBucketPolicy(input: T.GetBucketPolicyRequest, ctx: Ctx): T.GetBucketPolicyOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const p = ctx.store.config<string>(b.name, 'policy');
+  const p = ctx.state.config<string>(b.name, 'policy');
   if (p === undefined) throw noSuchConfiguration('NoSuchBucketPolicy', 'The bucket policy does not exist', b.name);
   return { Policy: p };
 }
 
 export function deleteBucketPolicy(input: T.DeleteBucketPolicyRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'policy');
+  ctx.state.deleteConfig(b.name, 'policy');
 }
 
 export function getBucketPolicyStatus(input: T.GetBucketPolicyStatusRequest, ctx: Ctx): T.GetBucketPolicyStatusOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const p = ctx.store.config<string>(b.name, 'policy');
+  const p = ctx.state.config<string>(b.name, 'policy');
   if (p === undefined) throw noSuchConfiguration('NoSuchBucketPolicy', 'The bucket policy does not exist', b.name);
   let statements: Statement[] = [];
   try {

@@ -37,7 +37,7 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
   if (ownership === 'BucketOwnerEnforced' && grants.length > 1 && input.ACL !== 'bucket-owner-full-control') {
     throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
-  const existing = ctx.store.bucket(name);
+  const existing = ctx.state.bucket(name);
   if (existing) {
     if (existing.account !== ctx.account) {
       throw new ServiceError(
@@ -48,7 +48,7 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
     }
     // For legacy compatibility, us-east-1 answers 200 and resets the ACL; every other region refuses.
     if (existing.region === 'us-east-1' && region === 'us-east-1') {
-      ctx.store.updateBucket(name, { acl: grants });
+      ctx.state.updateBucket(name, { acl: grants });
       return { Location: `/${name}`, BucketArn: bucketArn(name) };
     }
     throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
@@ -57,16 +57,16 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
     });
   }
   const objectLock = input.ObjectLockEnabledForBucket === true;
-  ctx.store.transaction(() => {
-    ctx.store.createBucket({
+  ctx.state.transaction(() => {
+    ctx.state.createBucket({
       name, account: ctx.account, region, createdAt: ctx.clock.now(), versioning: objectLock ? 'Enabled' : '', mfaDelete: '',
       objectLock, ownership, acl: grants,
     });
     // New buckets block public access unless told otherwise, as S3 does since April 2023.
-    ctx.store.putConfig(name, 'publicAccessBlock', { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-    if (objectLock) ctx.store.putConfig(name, 'objectLock', { ObjectLockEnabled: 'Enabled' });
+    ctx.state.putConfig(name, 'publicAccessBlock', { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    if (objectLock) ctx.state.putConfig(name, 'objectLock', { ObjectLockEnabled: 'Enabled' });
     const tags = input.CreateBucketConfiguration?.Tags;
-    if (tags?.length) ctx.store.putConfig(name, 'tagging', tagsFromSet(tags));
+    if (tags?.length) ctx.state.putConfig(name, 'tagging', tagsFromSet(tags));
   });
   return { Location: region === 'us-east-1' ? `/${name}` : `http://${name}.s3.amazonaws.com/`, BucketArn: bucketArn(name) };
 }
@@ -93,7 +93,7 @@ export function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): T.ListBucket
   }
   const limit = max ?? 10000;
   const after = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : '';
-  const rows = ctx.store.listBuckets(ctx.account, { after, prefix: input.Prefix, region: input.BucketRegion, limit: limit + 1 });
+  const rows = ctx.state.listBuckets(ctx.account, { after, prefix: input.Prefix, region: input.BucketRegion, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const out: T.ListBucketsOutput = {
     Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: bucketArn(b.name) })),
@@ -112,18 +112,18 @@ export function listDirectoryBuckets(): T.ListDirectoryBucketsOutput {
 export function deleteBucket(input: T.DeleteBucketRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const discarded: string[] = [];
-  ctx.store.transaction(() => {
-    if (ctx.store.hasObjects(b.name)) {
+  ctx.state.transaction(() => {
+    if (ctx.state.hasObjects(b.name)) {
       throw new ServiceError(
         'BucketNotEmpty',
         b.versioning === '' ? 'The bucket you tried to delete is not empty' : 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
         { status: 409, fields: { BucketName: b.name } },
       );
     }
-    for (const u of ctx.store.uploadsOf(b.name)) discarded.push(...ctx.store.deleteUpload(u.uploadId));
-    ctx.store.deleteBucket(b.name);
+    for (const u of ctx.state.uploadsOf(b.name)) discarded.push(...ctx.state.deleteUpload(u.uploadId));
+    ctx.state.deleteBucket(b.name);
   });
-  ctx.store.discard(discarded);
+  ctx.state.discard(discarded);
 }
 
 export function getBucketLocation(input: T.GetBucketLocationRequest, ctx: Ctx): T.GetBucketLocationOutput {

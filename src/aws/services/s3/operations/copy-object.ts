@@ -64,19 +64,19 @@ export async function copyObject(input: T.CopyObjectRequest<'in'>, ctx: Ctx): Pr
   const lastModified = nowSeconds(ctx);
   let committed;
   try {
-    committed = ctx.store.transaction(() => {
+    committed = ctx.state.transaction(() => {
       checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-      return commitObject(ctx.store, bucket, {
+      return commitObject(ctx.state, bucket, {
         key: input.Key, size: copied.size, etag, lastModified, storageClass,
         owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
         ...storedBody(copied), meta, checksum, tags, acl: grants, ...lock,
       });
     });
   } catch (err) {
-    if (copied.blob) ctx.store.discard([copied.blob]);
+    if (copied.blob) ctx.state.discard([copied.blob]);
     throw err;
   }
-  ctx.store.discard(committed.discarded);
+  ctx.state.discard(committed.discarded);
   emit(ctx, bucket, 'ObjectCreated:Copy', { key: input.Key, size: copied.size, etag, versionId: committed.versionId });
   const out: T.CopyObjectOutput = {
     CopyObjectResult: { ETag: etag, LastModified: new Date(lastModified), ...checksumOutput(checksum) },

@@ -9,15 +9,15 @@ import { emit } from '../events.ts';
 
 function deleteOne(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, bypass: boolean, ifMatch?: string): Deleted {
   if (versionId !== undefined) checkVersionId(versionId);
-  const result = ctx.store.transaction(() => {
+  const result = ctx.state.transaction(() => {
     if (ifMatch !== undefined) {
-      const cur = ctx.store.latest(bucket.name, key);
+      const cur = ctx.state.latest(bucket.name, key);
       if (!cur || cur.deleteMarker) throw S3Errors.noSuchKey(key);
       if (!etagMatches(ifMatch, cur.etag)) throw S3Errors.preconditionFailed('If-Match');
     }
-    return removeObject(ctx.store, bucket, key, { versionId, now: ctx.clock.now(), bypassGovernance: bypass, owner: bucket.account });
+    return removeObject(ctx.state, bucket, key, { versionId, now: ctx.clock.now(), bypassGovernance: bypass, owner: bucket.account });
   });
-  ctx.store.discard(result.discarded);
+  ctx.state.discard(result.discarded);
   if (result.changed) {
     emit(ctx, bucket, result.markerCreated ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', { key, versionId: result.versionId });
   }

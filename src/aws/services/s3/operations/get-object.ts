@@ -16,7 +16,7 @@ import { checkHeaderValue } from '../http/header-values.ts';
 export function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, method: string): ObjectVersion {
   if (versionId !== undefined) {
     checkVersionId(versionId);
-    const v = ctx.store.version(bucket.name, key, versionId);
+    const v = ctx.state.version(bucket.name, key, versionId);
     if (!v) {
       if (bucket.versioning === '' && versionId !== 'null') throw S3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
       throw S3Errors.noSuchVersion(key, versionId);
@@ -30,7 +30,7 @@ export function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: st
     }
     return v;
   }
-  const v = ctx.store.latest(bucket.name, key);
+  const v = ctx.state.latest(bucket.name, key);
   if (!v) throw S3Errors.noSuchKey(key);
   if (v.deleteMarker) {
     const headers: Record<string, string> = { 'x-amz-delete-marker': 'true' };
@@ -131,7 +131,7 @@ function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): { v: ObjectVe
   const out = objectHeaders(v, bucket, now);
   out.AcceptRanges = 'bytes';
   if (v.isLatest) {
-    const expiration = expirationOf(ctx.store, bucket.name, v);
+    const expiration = expirationOf(ctx.state, bucket.name, v);
     if (expiration) out.Expiration = expiration;
   }
   let range: ByteRange | undefined;

@@ -21,7 +21,7 @@ export function idConfigHandlers(kind: string, member: string, listMember: strin
   return {
     get(input: IdInput, ctx: Ctx): Record<string, unknown> {
       const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-      const c = ctx.store.config(b.name, kind, input.Id);
+      const c = ctx.state.config(b.name, kind, input.Id);
       if (c === undefined) throw noSuch();
       return { [member]: c };
     },
@@ -31,16 +31,16 @@ export function idConfigHandlers(kind: string, member: string, listMember: strin
       if (!c || c.Id === undefined) throw S3Errors.malformedXml();
       if (c.Id !== input.Id) throw S3Errors.invalidArgument('Configuration Id in the request body does not match the id parameter', 'id', input.Id);
       if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.Id)) throw S3Errors.invalidArgument('The configuration ID is not valid', 'id', input.Id);
-      ctx.store.putConfig(b.name, kind, c, input.Id);
+      ctx.state.putConfig(b.name, kind, c, input.Id);
     },
     delete(input: IdInput, ctx: Ctx): void {
       const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-      if (!ctx.store.deleteConfig(b.name, kind, input.Id)) throw noSuch();
+      if (!ctx.state.deleteConfig(b.name, kind, input.Id)) throw noSuch();
     },
     list(input: { Bucket: string; ContinuationToken?: string; ExpectedBucketOwner?: string }, ctx: Ctx): Record<string, unknown> {
       const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
       const after = input.ContinuationToken ? Buffer.from(input.ContinuationToken, 'base64').toString('utf8') : '';
-      const rows = ctx.store.configs(b.name, kind, after, PAGE + 1);
+      const rows = ctx.state.configs(b.name, kind, after, PAGE + 1);
       const page = rows.slice(0, PAGE);
       const out: Record<string, unknown> = { IsTruncated: rows.length > PAGE };
       if (page.length) out[listMember] = page.map((r) => r.value);

@@ -18,18 +18,18 @@ export function putBucketLifecycleConfiguration(input: T.PutBucketLifecycleConfi
   validateLifecycle(rules);
   const size = input.TransitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K';
   if (!SIZES.has(size)) throw S3Errors.invalidRequest('Invalid value for x-amz-transition-default-minimum-object-size');
-  ctx.store.putConfig(b.name, 'lifecycle', { Rules: rules!, TransitionDefaultMinimumObjectSize: size } satisfies StoredLifecycle);
+  ctx.state.putConfig(b.name, 'lifecycle', { Rules: rules!, TransitionDefaultMinimumObjectSize: size } satisfies StoredLifecycle);
   return { TransitionDefaultMinimumObjectSize: size };
 }
 
 export function getBucketLifecycleConfiguration(input: T.GetBucketLifecycleConfigurationRequest, ctx: Ctx): T.GetBucketLifecycleConfigurationOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = ctx.store.config<StoredLifecycle>(b.name, 'lifecycle');
+  const c = ctx.state.config<StoredLifecycle>(b.name, 'lifecycle');
   if (!c) throw noSuchConfiguration('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', b.name);
   return { Rules: c.Rules, TransitionDefaultMinimumObjectSize: c.TransitionDefaultMinimumObjectSize };
 }
 
 export function deleteBucketLifecycle(input: T.DeleteBucketLifecycleRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.store.deleteConfig(b.name, 'lifecycle');
+  ctx.state.deleteConfig(b.name, 'lifecycle');
 }

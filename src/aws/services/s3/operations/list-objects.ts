@@ -132,7 +132,7 @@ export function listObjects(input: T.ListObjectsRequest, ctx: Ctx): T.ListObject
   const prefix = input.Prefix ?? '';
   const delimiter = input.Delimiter || undefined;
   const max = maxKeysOf(input.MaxKeys);
-  const { taken, truncated } = page(walkCurrent(ctx.store, bucket.name, prefix, delimiter, markerCursor(input.Marker, prefix, delimiter)), max);
+  const { taken, truncated } = page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, markerCursor(input.Marker, prefix, delimiter)), max);
   const now = ctx.clock.now();
   const out: T.ListObjectsOutput = {
     Name: bucket.name,
@@ -177,7 +177,7 @@ export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListOb
   const delimiter = input.Delimiter || undefined;
   const max = maxKeysOf(input.MaxKeys);
   const cursor = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : markerCursor(input.StartAfter, prefix, delimiter);
-  const { taken, truncated } = page(walkCurrent(ctx.store, bucket.name, prefix, delimiter, cursor), max);
+  const { taken, truncated } = page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, cursor), max);
   const now = ctx.clock.now();
   const out: T.ListObjectsV2Output = {
     Name: bucket.name,
@@ -217,12 +217,12 @@ export function listObjectVersions(input: T.ListObjectVersionsRequest, ctx: Ctx)
   let cursor = markerCursor(input.KeyMarker, prefix, delimiter);
   let olderThan: { key: string; seq: number } | undefined;
   if (input.KeyMarker && input.VersionIdMarker) {
-    const v = ctx.store.version(bucket.name, input.KeyMarker, input.VersionIdMarker);
+    const v = ctx.state.version(bucket.name, input.KeyMarker, input.VersionIdMarker);
     if (!v) throw S3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', input.VersionIdMarker);
     olderThan = { key: input.KeyMarker, seq: v.seq };
     cursor = { after: 'key', key: input.KeyMarker };
   }
-  const { taken, truncated } = page(walkVersions(ctx.store, bucket.name, prefix, delimiter, cursor, olderThan), max);
+  const { taken, truncated } = page(walkVersions(ctx.state, bucket.name, prefix, delimiter, cursor, olderThan), max);
   const out: T.ListObjectVersionsOutput = {
     Name: bucket.name,
     Prefix: enc(prefix),

@@ -8,14 +8,14 @@ import { noSuchConfiguration, S3Errors } from '../errors.ts';
 
 export function getBucketAbac(input: T.GetBucketAbacRequest, ctx: Ctx): T.GetBucketAbacOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return { AbacStatus: { Status: ctx.store.config<string>(b.name, 'abac') ?? 'Disabled' } };
+  return { AbacStatus: { Status: ctx.state.config<string>(b.name, 'abac') ?? 'Disabled' } };
 }
 
 export function putBucketAbac(input: T.PutBucketAbacRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const status = input.AbacStatus?.Status;
   if (status !== 'Enabled' && status !== 'Disabled') throw S3Errors.malformedXml();
-  ctx.store.putConfig(b.name, 'abac', status);
+  ctx.state.putConfig(b.name, 'abac', status);
 }
 
 const TABLE_BUCKET = /^arn:aws[a-z-]*:s3tables:([a-z0-9-]+):(\d{12}):bucket\/([a-z0-9-]{3,63})$/;
@@ -35,26 +35,26 @@ export function createBucketMetadataTableConfiguration(input: T.CreateBucketMeta
   if (!d?.TableBucketArn || !d.TableName) throw S3Errors.malformedXml();
   if (!TABLE_BUCKET.test(d.TableBucketArn)) throw S3Errors.invalidArgument('The table bucket ARN is not valid.', 'TableBucketArn', d.TableBucketArn);
   if (!/^[a-z0-9_]{1,255}$/.test(d.TableName)) throw S3Errors.invalidArgument('The table name is not valid.', 'TableName', d.TableName);
-  if (ctx.store.config(b.name, 'metadataTable')) throw exists();
+  if (ctx.state.config(b.name, 'metadataTable')) throw exists();
   const result: T.GetBucketMetadataTableConfigurationResult = {
     MetadataTableConfigurationResult: {
       S3TablesDestinationResult: { TableBucketArn: d.TableBucketArn, TableName: d.TableName, TableArn: tableArn(d.TableBucketArn, d.TableName), TableNamespace: 'aws_s3_metadata' },
     },
     Status: 'ACTIVE',
   };
-  ctx.store.putConfig(b.name, 'metadataTable', result);
+  ctx.state.putConfig(b.name, 'metadataTable', result);
 }
 
 export function getBucketMetadataTableConfiguration(input: T.GetBucketMetadataTableConfigurationRequest, ctx: Ctx): T.GetBucketMetadataTableConfigurationOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = ctx.store.config<T.GetBucketMetadataTableConfigurationResult>(b.name, 'metadataTable');
+  const c = ctx.state.config<T.GetBucketMetadataTableConfigurationResult>(b.name, 'metadataTable');
   if (!c) throw missing(b.name);
   return { GetBucketMetadataTableConfigurationResult: c };
 }
 
 export function deleteBucketMetadataTableConfiguration(input: T.DeleteBucketMetadataTableConfigurationRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  if (!ctx.store.deleteConfig(b.name, 'metadataTable')) throw missing(b.name);
+  if (!ctx.state.deleteConfig(b.name, 'metadataTable')) throw missing(b.name);
 }
 
 // ── S3 Metadata: journal, inventory and annotation tables in the AWS managed table bucket ────────
@@ -72,7 +72,7 @@ export function createBucketMetadataConfiguration(input: T.CreateBucketMetadataC
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.MetadataConfiguration;
   if (!c?.JournalTableConfiguration?.RecordExpiration?.Expiration) throw S3Errors.malformedXml();
-  if (ctx.store.config(b.name, 'metadata')) throw exists();
+  if (ctx.state.config(b.name, 'metadata')) throw exists();
   const result: T.MetadataConfigurationResult = {
     DestinationResult: { TableBucketType: 'aws', TableBucketArn: managedBucketArn(ctx, b.account), TableNamespace: `b_${b.name.replace(/[.-]/g, '_')}` },
     JournalTableConfigurationResult: { TableStatus: 'ACTIVE', RecordExpiration: c.JournalTableConfiguration.RecordExpiration, ...tableResult(ctx, b.name, b.account, 'journal') },
@@ -89,11 +89,11 @@ export function createBucketMetadataConfiguration(input: T.CreateBucketMetadataC
       ? { ConfigurationState: state, TableStatus: 'ACTIVE', Role: c.AnnotationTableConfiguration.Role, ...tableResult(ctx, b.name, b.account, 'annotation') }
       : { ConfigurationState: state };
   }
-  ctx.store.putConfig(b.name, 'metadata', result);
+  ctx.state.putConfig(b.name, 'metadata', result);
 }
 
 function currentMetadata(ctx: Ctx, bucket: string): T.MetadataConfigurationResult {
-  const c = ctx.store.config<T.MetadataConfigurationResult>(bucket, 'metadata');
+  const c = ctx.state.config<T.MetadataConfigurationResult>(bucket, 'metadata');
   if (!c) throw noSuchConfiguration('MetadataConfigurationNotFound', 'The specified metadata configuration does not exist.', bucket);
   return c;
 }
@@ -106,7 +106,7 @@ export function getBucketMetadataConfiguration(input: T.GetBucketMetadataConfigu
 export function deleteBucketMetadataConfiguration(input: T.DeleteBucketMetadataConfigurationRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   currentMetadata(ctx, b.name);
-  ctx.store.deleteConfig(b.name, 'metadata');
+  ctx.state.deleteConfig(b.name, 'metadata');
 }
 
 export function updateBucketMetadataJournalTableConfiguration(input: T.UpdateBucketMetadataJournalTableConfigurationRequest, ctx: Ctx): void {
@@ -115,7 +115,7 @@ export function updateBucketMetadataJournalTableConfiguration(input: T.UpdateBuc
   const exp = input.JournalTableConfiguration?.RecordExpiration;
   if (!exp?.Expiration) throw S3Errors.malformedXml();
   if (c.JournalTableConfigurationResult) c.JournalTableConfigurationResult.RecordExpiration = exp;
-  ctx.store.putConfig(b.name, 'metadata', c);
+  ctx.state.putConfig(b.name, 'metadata', c);
 }
 
 export function updateBucketMetadataInventoryTableConfiguration(input: T.UpdateBucketMetadataInventoryTableConfigurationRequest, ctx: Ctx): void {
@@ -126,7 +126,7 @@ export function updateBucketMetadataInventoryTableConfiguration(input: T.UpdateB
   c.InventoryTableConfigurationResult = state === 'ENABLED'
     ? { ConfigurationState: state, TableStatus: 'ACTIVE', ...tableResult(ctx, b.name, b.account, 'inventory') }
     : { ConfigurationState: state };
-  ctx.store.putConfig(b.name, 'metadata', c);
+  ctx.state.putConfig(b.name, 'metadata', c);
 }
 
 export function updateBucketMetadataAnnotationTableConfiguration(input: T.UpdateBucketMetadataAnnotationTableConfigurationRequest, ctx: Ctx): void {
@@ -138,5 +138,5 @@ export function updateBucketMetadataAnnotationTableConfiguration(input: T.Update
   c.AnnotationTableConfigurationResult = state === 'ENABLED'
     ? { ConfigurationState: state, TableStatus: 'ACTIVE', Role: u?.Role, ...tableResult(ctx, b.name, b.account, 'annotation') }
     : { ConfigurationState: state };
-  ctx.store.putConfig(b.name, 'metadata', c);
+  ctx.state.putConfig(b.name, 'metadata', c);
 }

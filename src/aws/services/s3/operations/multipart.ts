@@ -32,7 +32,7 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
 
 function requireUpload(ctx: Ctx, bucket: Bucket, key: string, uploadId: string): Upload {
-  const u = ctx.store.upload(uploadId);
+  const u = ctx.state.upload(uploadId);
   if (!u || u.bucket !== bucket.name || u.key !== key) throw S3Errors.noSuchUpload(uploadId);
   return u;
 }
@@ -79,12 +79,12 @@ export function createMultipartUpload(input: T.CreateMultipartUploadRequest<'in'
   }
   const uploadId = newUploadId();
   const initiated = ctx.clock.now();
-  ctx.store.createUpload({
+  ctx.state.createUpload({
     uploadId, bucket: bucket.name, key: input.Key, initiated, owner: ctx.account, storageClass,
     meta: { ...meta, tags, acl: grants, ...lock }, checksumAlgorithm: algorithm, checksumType: type,
   });
   const out: T.CreateMultipartUploadOutput = { Bucket: bucket.name, Key: input.Key, UploadId: uploadId, ...encryptionOutput(meta) };
-  const abort = abortDateOf(ctx.store, bucket.name, input.Key, initiated);
+  const abort = abortDateOf(ctx.state, bucket.name, input.Key, initiated);
   if (abort) {
     out.AbortDate = new Date(abort.date);
     if (abort.ruleId) out.AbortRuleId = abort.ruleId;
@@ -107,16 +107,16 @@ function checkPartAlgorithm(u: Upload, sent: ChecksumAlgorithm | undefined): voi
 function storePart(ctx: Ctx, u: Upload, p: Part): void {
   let old: string | undefined;
   try {
-    old = ctx.store.transaction(() => {
+    old = ctx.state.transaction(() => {
       // The upload may have been completed or aborted while the part was uploading.
-      if (!ctx.store.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
-      return ctx.store.putPart(u.uploadId, p);
+      if (!ctx.state.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
+      return ctx.state.putPart(u.uploadId, p);
     });
   } catch (err) {
-    ctx.store.discard([p.blob]);
+    ctx.state.discard([p.blob]);
     throw err;
   }
-  if (old) ctx.store.discard([old]);
+  if (old) ctx.state.discard([old]);
 }
 
 export async function uploadPart(input: T.UploadPartRequest<'in'>, ctx: Ctx): Promise<T.UploadPartOutput> {
@@ -131,7 +131,7 @@ export async function uploadPart(input: T.UploadPartRequest<'in'>, ctx: Ctx): Pr
     try {
       checkPartAlgorithm(u, received.algorithm);
     } catch (err) {
-      if (received.blob) ctx.store.discard([received.blob]);
+      if (received.blob) ctx.state.discard([received.blob]);
       throw err;
     }
     // An empty part still needs a blob id of its own: store an empty body.
@@ -191,7 +191,7 @@ export async function completeMultipartUpload(input: T.CompleteMultipartUploadRe
   const requested = input.MultipartUpload?.Parts ?? [];
   if (!requested.length) throw S3Errors.invalidRequest('You must specify at least one part');
   checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-  const stored = new Map(ctx.store.parts(u.uploadId).map((p) => [p.partNumber, p]));
+  const stored = new Map(ctx.state.parts(u.uploadId).map((p) => [p.partNumber, p]));
   const a = uploadAlgorithm(u);
   const chosen: Part[] = [];
   let previous = 0;
@@ -258,18 +258,18 @@ export async function completeMultipartUpload(input: T.CompleteMultipartUploadRe
   const kept = new Set(chosen.map((p) => p.blob));
   const { meta } = u;
   const { tags, acl, lockMode, lockUntil, legalHold, ...objectMeta } = meta;
-  const result = ctx.store.transaction(() => {
-    if (!ctx.store.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
+  const result = ctx.state.transaction(() => {
+    if (!ctx.state.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
     checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-    const committed = commitObject(ctx.store, bucket, {
+    const committed = commitObject(ctx.state, bucket, {
       key: u.key, size, etag, lastModified: nowSeconds(ctx), storageClass: u.storageClass,
       owner: bucket.ownership === 'ObjectWriter' ? u.owner : bucket.account, body, parts, meta: objectMeta, checksum, tags, acl,
       lockMode, lockUntil, legalHold: legalHold ?? false,
     });
-    const partBlobs = ctx.store.deleteUpload(u.uploadId);
+    const partBlobs = ctx.state.deleteUpload(u.uploadId);
     return { committed, unused: partBlobs.filter((b) => !kept.has(b)) };
   });
-  ctx.store.discard([...result.committed.discarded, ...result.unused]);
+  ctx.state.discard([...result.committed.discarded, ...result.unused]);
   emit(ctx, bucket, 'ObjectCreated:CompleteMultipartUpload', { key: u.key, size, etag, versionId: result.committed.versionId });
   const out: T.CompleteMultipartUploadOutput = {
     Location: `${ctx.env.endpoint}/${bucket.name}/${u.key.split('/').map(encodeURIComponent).join('/')}`,
@@ -289,8 +289,8 @@ export function abortMultipartUpload(input: T.AbortMultipartUploadRequest, ctx: 
   if (input.IfMatchInitiatedTime !== undefined && Math.floor(input.IfMatchInitiatedTime.getTime() / 1000) !== Math.floor(u.initiated / 1000)) {
     throw S3Errors.preconditionFailed('x-amz-if-match-initiated-time');
   }
-  const blobs = ctx.store.transaction(() => ctx.store.deleteUpload(u.uploadId));
-  ctx.store.discard(blobs);
+  const blobs = ctx.state.transaction(() => ctx.state.deleteUpload(u.uploadId));
+  ctx.state.discard(blobs);
   return {};
 }
 
@@ -301,7 +301,7 @@ export function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): T.ListPart
   if (max < 0) throw S3Errors.invalidArgument('Argument max-parts must be an integer between 0 and 2147483647', 'max-parts', String(max));
   const marker = input.PartNumberMarker ?? 0;
   const limit = Math.min(max, 1000);
-  const rows = ctx.store.parts(u.uploadId, marker, limit + 1);
+  const rows = ctx.state.parts(u.uploadId, marker, limit + 1);
   const page = rows.slice(0, limit);
   const a = uploadAlgorithm(u);
   const out: T.ListPartsOutput = {
@@ -321,7 +321,7 @@ export function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): T.ListPart
     StorageClass: u.storageClass,
   };
   if (page.length) out.NextPartNumberMarker = page[page.length - 1].partNumber;
-  const abort = abortDateOf(ctx.store, bucket.name, u.key, u.initiated);
+  const abort = abortDateOf(ctx.state, bucket.name, u.key, u.initiated);
   if (abort) {
     out.AbortDate = new Date(abort.date);
     if (abort.ruleId) out.AbortRuleId = abort.ruleId;
@@ -345,7 +345,7 @@ export function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: 
   let skipUntil: { key: string; uploadId: string } | undefined;
   if (input.KeyMarker) {
     if (input.UploadIdMarker) {
-      const marker = ctx.store.upload(input.UploadIdMarker);
+      const marker = ctx.state.upload(input.UploadIdMarker);
       lower = encodeKey(input.KeyMarker);
       if (marker) skipUntil = { key: input.KeyMarker, uploadId: input.UploadIdMarker };
       else lower = keyAfter(input.KeyMarker);
@@ -357,7 +357,7 @@ export function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: 
   let truncated = false;
   let last: { key: string; uploadId?: string } | undefined;
   outer: for (;;) {
-    const rows = ctx.store.listUploads(bucket.name, lower, upper, 1001);
+    const rows = ctx.state.listUploads(bucket.name, lower, upper, 1001);
     if (!rows.length) break;
     let seekTo: Uint8Array | undefined;
     for (const u of rows) {

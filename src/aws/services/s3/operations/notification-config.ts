@@ -38,12 +38,12 @@ export function putBucketNotificationConfiguration(input: T.PutBucketNotificatio
     for (const d of list ?? []) d.Id ??= randomUUID().replace(/-/g, '');
   }
   const empty = !c.QueueConfigurations?.length && !c.TopicConfigurations?.length && !c.LambdaFunctionConfigurations?.length && !c.EventBridgeConfiguration;
-  if (empty) ctx.store.deleteConfig(b.name, 'notification');
-  else ctx.store.putConfig(b.name, 'notification', c);
+  if (empty) ctx.state.deleteConfig(b.name, 'notification');
+  else ctx.state.putConfig(b.name, 'notification', c);
   sendTestEvents(ctx.env, b.name, c, ctx.requestId);
 }
 
 export function getBucketNotificationConfiguration(input: T.GetBucketNotificationConfigurationRequest, ctx: Ctx): T.NotificationConfiguration {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return (ctx.store.config<T.NotificationConfiguration>(b.name, 'notification') ?? {}) as T.NotificationConfiguration;
+  return (ctx.state.config<T.NotificationConfiguration>(b.name, 'notification') ?? {}) as T.NotificationConfiguration;
 }

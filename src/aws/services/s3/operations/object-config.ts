@@ -30,7 +30,7 @@ export function putObjectTagging(input: T.PutObjectTaggingRequest, ctx: Ctx): T.
   const tags = tagsFromSet(input.Tagging?.TagSet);
   validateObjectTags(tags);
   const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-  ctx.store.updateVersion(v.seq, { tags });
+  ctx.state.updateVersion(v.seq, { tags });
   emit(ctx, bucket, 'ObjectTagging:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return versionOut(bucket, v);
 }
@@ -38,7 +38,7 @@ export function putObjectTagging(input: T.PutObjectTaggingRequest, ctx: Ctx): T.
 export function deleteObjectTagging(input: T.DeleteObjectTaggingRequest, ctx: Ctx): T.DeleteObjectTaggingOutput {
   const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'DELETE');
-  ctx.store.updateVersion(v.seq, { tags: null });
+  ctx.state.updateVersion(v.seq, { tags: null });
   emit(ctx, bucket, 'ObjectTagging:Delete', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return versionOut(bucket, v);
 }
@@ -61,7 +61,7 @@ export function putObjectAcl(input: T.PutObjectAclRequest, ctx: Ctx): T.PutObjec
   }
   if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
   checkGrantsAllowed(ctx, bucket, grants, input.ACL);
-  ctx.store.updateVersion(v.seq, { acl: grants });
+  ctx.state.updateVersion(v.seq, { acl: grants });
   emit(ctx, bucket, 'ObjectAcl:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return {};
 }
@@ -99,7 +99,7 @@ export function putObjectRetention(input: T.PutObjectRetentionRequest, ctx: Ctx)
       throw new ServiceError('AccessDenied', 'Access Denied because object protected by object lock.', 403);
     }
   }
-  ctx.store.updateVersion(v.seq, { lockMode: r.Mode ?? null, lockUntil: until ?? null });
+  ctx.state.updateVersion(v.seq, { lockMode: r.Mode ?? null, lockUntil: until ?? null });
   return {};
 }
 
@@ -116,7 +116,7 @@ export function putObjectLegalHold(input: T.PutObjectLegalHoldRequest, ctx: Ctx)
   const status = input.LegalHold?.Status;
   if (status !== 'ON' && status !== 'OFF') throw S3Errors.malformedXml();
   const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-  ctx.store.updateVersion(v.seq, { legalHold: status === 'ON' });
+  ctx.state.updateVersion(v.seq, { legalHold: status === 'ON' });
   return {};
 }
 
@@ -173,7 +173,7 @@ export function restoreObject(input: T.RestoreObjectRequest, ctx: Ctx): T.Restor
   const now = ctx.clock.now();
   const already = v.restore && v.restore.expiry > now;
   // Restores complete at once here: the copy is available as soon as it is asked for.
-  ctx.store.updateVersion(v.seq, { restore: { expiry: now + days * DAY } });
+  ctx.state.updateVersion(v.seq, { restore: { expiry: now + days * DAY } });
   if (!already) {
     restoreAccepted.add(ctx.http);
     emit(ctx, bucket, 'ObjectRestore:Post', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });

@@ -31,7 +31,7 @@ export function checkWriteConditions(ctx: Ctx, bucket: Bucket, key: string, ifMa
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
     throw S3Errors.notImplemented('A header you provided implies functionality that is not implemented', 'If-None-Match');
   }
-  const cur = ctx.store.latest(bucket.name, key);
+  const cur = ctx.state.latest(bucket.name, key);
   const live = cur && !cur.deleteMarker ? cur : undefined;
   if (ifNoneMatch !== undefined && live) throw S3Errors.preconditionFailed('If-None-Match');
   if (ifMatch !== undefined) {
@@ -69,9 +69,9 @@ export async function putObject(input: T.PutObjectRequest<'in'>, ctx: Ctx): Prom
     const etag = md5Etag(received.md5);
     let committed;
     try {
-      committed = ctx.store.transaction(() => {
+      committed = ctx.state.transaction(() => {
         checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-        return commitObject(ctx.store, bucket, {
+        return commitObject(ctx.state, bucket, {
           key: input.Key, size: received.size, etag, lastModified: nowSeconds(ctx), storageClass,
           owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
           ...storedBody(received), meta, checksum, tags,
@@ -79,12 +79,12 @@ export async function putObject(input: T.PutObjectRequest<'in'>, ctx: Ctx): Prom
         });
       });
     } catch (err) {
-      if (received.blob) ctx.store.discard([received.blob]);
+      if (received.blob) ctx.state.discard([received.blob]);
       throw err;
     }
-    ctx.store.discard(committed.discarded);
+    ctx.state.discard(committed.discarded);
     emit(ctx, bucket, 'ObjectCreated:Put', { key: input.Key, size: received.size, etag, versionId: committed.versionId });
-    const expiration = expirationOf(ctx.store, bucket.name, { key: input.Key, size: received.size, lastModified: nowSeconds(ctx), tags });
+    const expiration = expirationOf(ctx.state, bucket.name, { key: input.Key, size: received.size, lastModified: nowSeconds(ctx), tags });
     return {
       ETag: etag,
       ...(expiration ? { Expiration: expiration } : {}),

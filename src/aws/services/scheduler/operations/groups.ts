@@ -9,17 +9,17 @@ import type { GroupRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
 
 function requireGroup(ctx: Ctx, name: string): GroupRow {
-  const g = ctx.store.store.group(ctx.account, ctx.region, name);
+  const g = ctx.state.store.group(ctx.account, ctx.region, name);
   if (!g) throw notFound(`Schedule group ${name} does not exist.`);
   return g;
 }
 
 export function createScheduleGroup(input: CreateScheduleGroupInput, ctx: Ctx): CreateScheduleGroupOutput {
   if (!NAME_RE.test(input.Name)) throw validation(`1 validation error detected: Value '${input.Name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$`);
-  if (ctx.store.store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
+  if (ctx.state.store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
   const now = ctx.clock.now();
   const arn = `arn:aws:scheduler:${ctx.region}:${ctx.account}:schedule-group/${input.Name}`;
-  ctx.store.store.db.run(
+  ctx.state.store.db.run(
     'INSERT INTO scheduler_groups (account, region, name, arn, state, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ctx.account, ctx.region, input.Name, arn, 'ACTIVE', JSON.stringify(Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]))), now, now,
   );
@@ -34,7 +34,7 @@ export function getScheduleGroup(input: GetScheduleGroupInput, ctx: Ctx): GetSch
 export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): DeleteScheduleGroupOutput {
   if (input.Name === 'default') throw validation('The default schedule group cannot be deleted.');
   const g = requireGroup(ctx, input.Name);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   // Its schedules go with it.
   for (const r of store.db.all<{ arn: string }>('SELECT arn FROM scheduler_schedules WHERE account = ? AND region = ? AND group_name = ?', g.account, g.region, g.name)) {
     engine.disarm(r.arn);
@@ -45,8 +45,8 @@ export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): 
 }
 
 export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): ListScheduleGroupsOutput {
-  ctx.store.store.ensureDefault(ctx.account, ctx.region);
-  let rows = ctx.store.store.db.all<GroupRow>('SELECT * FROM scheduler_groups WHERE account = ? AND region = ? ORDER BY name', ctx.account, ctx.region);
+  ctx.state.store.ensureDefault(ctx.account, ctx.region);
+  let rows = ctx.state.store.db.all<GroupRow>('SELECT * FROM scheduler_groups WHERE account = ? AND region = ? ORDER BY name', ctx.account, ctx.region);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
   const p = paginate(rows, input.MaxResults, input.NextToken, (r) => r.name);
   return { ScheduleGroups: p.items.map((g) => ({ Arn: g.arn, CreationDate: new Date(g.created), LastModificationDate: new Date(g.modified), Name: g.name, State: g.state })), NextToken: p.next };
@@ -55,7 +55,7 @@ export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): Li
 function taggable(ctx: Ctx, arn: string): GroupRow {
   const m = /^arn:aws:scheduler:([^:]+):(\d{12}):schedule-group\/(.+)$/.exec(arn);
   if (!m) throw validation(`Invalid ResourceArn ${arn}: only schedule groups can be tagged.`);
-  const g = ctx.store.store.group(m[2], m[1], m[3]);
+  const g = ctx.state.store.group(m[2], m[1], m[3]);
   if (!g) throw notFound(`Schedule group ${m[3]} does not exist.`);
   return g;
 }
@@ -64,7 +64,7 @@ export function tagResource(input: TagResourceInput, ctx: Ctx): TagResourceOutpu
   const g = taggable(ctx, input.ResourceArn);
   const tags = { ...(JSON.parse(g.tags) as Record<string, string>), ...Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])) };
   if (Object.keys(tags).length > 200) throw validation('A resource can have at most 200 tags.');
-  ctx.store.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
+  ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
   return {};
 }
 
@@ -72,7 +72,7 @@ export function untagResource(input: UntagResourceInput, ctx: Ctx): UntagResourc
   const g = taggable(ctx, input.ResourceArn);
   const tags = JSON.parse(g.tags) as Record<string, string>;
   for (const k of input.TagKeys) delete tags[k];
-  ctx.store.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
+  ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
   return {};
 }
 

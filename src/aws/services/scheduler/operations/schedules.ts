@@ -11,7 +11,7 @@ import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
 
 function groupOf(ctx: Ctx, name: string | undefined) {
   const groupName = name ?? 'default';
-  const group = ctx.store.store.group(ctx.account, ctx.region, groupName);
+  const group = ctx.state.store.group(ctx.account, ctx.region, groupName);
   if (!group) throw notFound(`Schedule group ${groupName} does not exist.`);
   return group;
 }
@@ -79,7 +79,7 @@ function buildData(input: CreateScheduleInput | UpdateScheduleInput, groupName: 
 export function createSchedule(input: CreateScheduleInput, ctx: Ctx): CreateScheduleOutput {
   const group = groupOf(ctx, input.GroupName);
   const data = buildData(input, group.name);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   if (store.schedule(ctx.account, ctx.region, group.name, input.Name)) throw conflict(`Schedule ${input.Name} already exists.`);
   const now = ctx.clock.now();
   const row: ScheduleRow = {
@@ -93,7 +93,7 @@ export function createSchedule(input: CreateScheduleInput, ctx: Ctx): CreateSche
 
 export function updateSchedule(input: UpdateScheduleInput, ctx: Ctx): UpdateScheduleOutput {
   const group = groupOf(ctx, input.GroupName);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   const existing = store.schedule(ctx.account, ctx.region, group.name, input.Name);
   if (!existing) throw notFound(`Schedule ${input.Name} does not exist.`);
   const data = buildData(input, group.name);
@@ -108,7 +108,7 @@ export function updateSchedule(input: UpdateScheduleInput, ctx: Ctx): UpdateSche
 
 export function getSchedule(input: GetScheduleInput, ctx: Ctx): GetScheduleOutput {
   const group = groupOf(ctx, input.GroupName);
-  const row = ctx.store.store.schedule(ctx.account, ctx.region, group.name, input.Name);
+  const row = ctx.state.store.schedule(ctx.account, ctx.region, group.name, input.Name);
   if (!row) throw notFound(`Schedule ${input.Name} does not exist.`);
   const d = toData(row);
   return {
@@ -122,7 +122,7 @@ export function getSchedule(input: GetScheduleInput, ctx: Ctx): GetScheduleOutpu
 
 export function deleteSchedule(input: DeleteScheduleInput, ctx: Ctx): DeleteScheduleOutput {
   const group = groupOf(ctx, input.GroupName);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   const row = store.schedule(ctx.account, ctx.region, group.name, input.Name);
   if (!row) throw notFound(`Schedule ${input.Name} does not exist.`);
   engine.disarm(row.arn);
@@ -131,7 +131,7 @@ export function deleteSchedule(input: DeleteScheduleInput, ctx: Ctx): DeleteSche
 }
 
 export function listSchedules(input: ListSchedulesInput, ctx: Ctx): ListSchedulesOutput {
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   if (input.GroupName !== undefined) groupOf(ctx, input.GroupName);
   if (input.State !== undefined && input.State !== 'ENABLED' && input.State !== 'DISABLED') throw validation(`Invalid State ${input.State}.`);
   let rows = store.db.all<ScheduleRow>('SELECT * FROM scheduler_schedules WHERE account = ? AND region = ? ORDER BY group_name, name', ctx.account, ctx.region);

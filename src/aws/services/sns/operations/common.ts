@@ -25,7 +25,7 @@ export function checkArn(arn: string | undefined, parameter: string): { account:
 
 export function requireTopic(ctx: Ctx, arn: string | undefined, parameter = 'TopicArn'): TopicRow {
   checkArn(arn, parameter);
-  const row = ctx.store.store.topicRow(arn!);
+  const row = ctx.state.store.topicRow(arn!);
   if (!row) throw notFound('Topic does not exist');
   return row;
 }
@@ -33,7 +33,7 @@ export function requireTopic(ctx: Ctx, arn: string | undefined, parameter = 'Top
 export function requireSubscription(ctx: Ctx, arn: string | undefined): SubscriptionRow {
   const p = checkArn(arn, 'SubscriptionArn');
   if (p.resource.split(':').length < 2) throw invalidParameter('SubscriptionArn');
-  const row = ctx.store.store.subscriptionRow(arn!);
+  const row = ctx.state.store.subscriptionRow(arn!);
   if (!row) throw notFound('Subscription does not exist');
   return row;
 }

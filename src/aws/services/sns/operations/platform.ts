@@ -24,14 +24,14 @@ interface EndpointRow { arn: string; application_arn: string; token: string; att
 
 function app(ctx: Ctx, arn: string): AppRow {
   checkArn(arn, 'PlatformApplicationArn');
-  const row = ctx.store.store.db.get<AppRow>('SELECT * FROM sns_platform_applications WHERE arn = ?', arn);
+  const row = ctx.state.store.db.get<AppRow>('SELECT * FROM sns_platform_applications WHERE arn = ?', arn);
   if (!row) throw notFound('PlatformApplication does not exist');
   return row;
 }
 
 function endpoint(ctx: Ctx, arn: string): EndpointRow {
   checkArn(arn, 'EndpointArn');
-  const row = ctx.store.store.db.get<EndpointRow>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
+  const row = ctx.state.store.db.get<EndpointRow>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
   if (!row) throw notFound('Endpoint does not exist');
   return row;
 }
@@ -49,7 +49,7 @@ export function createPlatformApplication(input: CreatePlatformApplicationInput,
   if (!attrs.PlatformCredential && input.Platform !== 'MPNS') throw invalidParameter('Attributes Reason: PlatformCredential attribute is required');
   attrs.Enabled ??= 'true';
   const arn = `arn:aws:sns:${ctx.region}:${ctx.account}:app/${input.Platform}/${input.Name}`;
-  ctx.store.store.db.run(
+  ctx.state.store.db.run(
     'INSERT INTO sns_platform_applications (arn, account, region, name, platform, attributes, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(arn) DO UPDATE SET attributes = excluded.attributes',
     arn, ctx.account, ctx.region, input.Name, input.Platform, JSON.stringify(attrs), ctx.clock.now(),
   );
@@ -67,20 +67,20 @@ export function setPlatformApplicationAttributes(input: SetPlatformApplicationAt
   const row = app(ctx, input.PlatformApplicationArn);
   checkAttributes(input.Attributes, APP_ATTRIBUTES);
   const attrs = { ...(JSON.parse(row.attributes) as Record<string, string>), ...input.Attributes };
-  ctx.store.store.db.run('UPDATE sns_platform_applications SET attributes = ? WHERE arn = ?', JSON.stringify(attrs), row.arn);
+  ctx.state.store.db.run('UPDATE sns_platform_applications SET attributes = ? WHERE arn = ?', JSON.stringify(attrs), row.arn);
 }
 
 export function deletePlatformApplication(input: DeletePlatformApplicationInput, ctx: Ctx): void {
   checkArn(input.PlatformApplicationArn, 'PlatformApplicationArn');
-  ctx.store.store.db.transaction(() => {
-    ctx.store.store.db.run('DELETE FROM sns_platform_endpoints WHERE application_arn = ?', input.PlatformApplicationArn);
-    ctx.store.store.db.run('DELETE FROM sns_platform_applications WHERE arn = ?', input.PlatformApplicationArn);
+  ctx.state.store.db.transaction(() => {
+    ctx.state.store.db.run('DELETE FROM sns_platform_endpoints WHERE application_arn = ?', input.PlatformApplicationArn);
+    ctx.state.store.db.run('DELETE FROM sns_platform_applications WHERE arn = ?', input.PlatformApplicationArn);
   });
 }
 
 export function listPlatformApplications(input: ListPlatformApplicationsInput, ctx: Ctx): ListPlatformApplicationsResponse {
   const after = decodeToken(input.NextToken, '');
-  const rows = ctx.store.store.db.all<AppRow>('SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? AND arn > ? ORDER BY arn LIMIT 101', ctx.account, ctx.region, after);
+  const rows = ctx.state.store.db.all<AppRow>('SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? AND arn > ? ORDER BY arn LIMIT 101', ctx.account, ctx.region, after);
   const page = rows.slice(0, 100);
   return {
     PlatformApplications: page.map((r) => {
@@ -100,7 +100,7 @@ export function createPlatformEndpoint(input: CreatePlatformEndpointInput, ctx: 
   if (input.CustomUserData !== undefined) attrs.CustomUserData = input.CustomUserData;
   attrs.Enabled ??= 'true';
   attrs.Token = input.Token;
-  const db = ctx.store.store.db;
+  const db = ctx.state.store.db;
   const existing = db.get<EndpointRow>('SELECT * FROM sns_platform_endpoints WHERE application_arn = ? AND token = ?', application.arn, input.Token);
   if (existing) {
     const had = JSON.parse(existing.attributes) as Record<string, string>;
@@ -122,18 +122,18 @@ export function setEndpointAttributes(input: SetEndpointAttributesInput, ctx: Ct
   const row = endpoint(ctx, input.EndpointArn);
   checkAttributes(input.Attributes, ENDPOINT_ATTRIBUTES);
   const attrs = { ...(JSON.parse(row.attributes) as Record<string, string>), ...input.Attributes };
-  ctx.store.store.db.run('UPDATE sns_platform_endpoints SET attributes = ?, token = ? WHERE arn = ?', JSON.stringify(attrs), attrs.Token ?? row.token, row.arn);
+  ctx.state.store.db.run('UPDATE sns_platform_endpoints SET attributes = ?, token = ? WHERE arn = ?', JSON.stringify(attrs), attrs.Token ?? row.token, row.arn);
 }
 
 export function deleteEndpoint(input: DeleteEndpointInput, ctx: Ctx): void {
   checkArn(input.EndpointArn, 'EndpointArn');
-  ctx.store.store.db.run('DELETE FROM sns_platform_endpoints WHERE arn = ?', input.EndpointArn);
+  ctx.state.store.db.run('DELETE FROM sns_platform_endpoints WHERE arn = ?', input.EndpointArn);
 }
 
 export function listEndpointsByPlatformApplication(input: ListEndpointsByPlatformApplicationInput, ctx: Ctx): ListEndpointsByPlatformApplicationResponse {
   const application = app(ctx, input.PlatformApplicationArn);
   const after = decodeToken(input.NextToken, 0);
-  const rows = ctx.store.store.db.all<EndpointRow & { rowid: number }>(
+  const rows = ctx.state.store.db.all<EndpointRow & { rowid: number }>(
     'SELECT rowid, * FROM sns_platform_endpoints WHERE application_arn = ? AND rowid > ? ORDER BY rowid LIMIT 101', application.arn, after,
   );
   const page = rows.slice(0, 100);

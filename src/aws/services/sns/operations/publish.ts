@@ -160,7 +160,7 @@ export async function publish(input: PublishInput, ctx: Ctx): Promise<PublishRes
   const arn = (input.TopicArn ?? input.TargetArn)!;
   const parsed = checkArn(arn, input.TopicArn ? 'TopicArn' : 'TargetArn');
   if (parsed.resource.startsWith('endpoint/')) return publishToEndpoint(input, arn, ctx);
-  return publishToTopic(ctx.store, arn, input, ctx.clock.now(), ctx.requestId);
+  return publishToTopic(ctx.state, arn, input, ctx.clock.now(), ctx.requestId);
 }
 
 /** Publishes one message to a topic: Publish, and deliveries addressed to the topic's ARN. */
@@ -189,7 +189,7 @@ export async function publishBatch(input: PublishBatchInput, ctx: Ctx): Promise<
   }
   if (entries.reduce((n, e) => n + sizeOf(e), 0) > MAX_SIZE) throw new ServiceError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.', 400);
   checkArn(input.TopicArn, 'TopicArn');
-  const entry = ctx.store.store.topicForPublish(input.TopicArn);
+  const entry = ctx.state.store.topicForPublish(input.TopicArn);
   if (!entry) throw notFound('Topic does not exist');
   const topic = entry.topic;
   const out: PublishBatchResponse = { Successful: [], Failed: [] };
@@ -199,7 +199,7 @@ export async function publishBatch(input: PublishBatchInput, ctx: Ctx): Promise<
       const perProtocol = checkEntry(e, topic);
       const p = toPublished(e, topic, perProtocol, ctx.clock.now(), ctx.requestId);
       if (topic.fifo) {
-        const { duplicate } = fifoAssign(ctx.store, topic, e, p, ctx.clock.now());
+        const { duplicate } = fifoAssign(ctx.state, topic, e, p, ctx.clock.now());
         if (duplicate) {
           out.Successful!.push({ Id: e.Id, MessageId: duplicate.messageId, SequenceNumber: duplicate.sequenceNumber });
           continue;
@@ -207,7 +207,7 @@ export async function publishBatch(input: PublishBatchInput, ctx: Ctx): Promise<
       }
       out.Successful!.push({ Id: e.Id, MessageId: p.messageId, SequenceNumber: p.sequenceNumber });
       // FIFO order within the batch is kept: each entry's fan-out starts after the previous one's.
-      fanouts.push(topic.fifo && fanouts.length ? fanouts.at(-1)!.then(() => ctx.store.engine.publish(p, entry.subscriptions)) : ctx.store.engine.publish(p, entry.subscriptions));
+      fanouts.push(topic.fifo && fanouts.length ? fanouts.at(-1)!.then(() => ctx.state.engine.publish(p, entry.subscriptions)) : ctx.state.engine.publish(p, entry.subscriptions));
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       out.Failed!.push({ Id: e.Id, Code: err.code, Message: err.message, SenderFault: err.senderFault });
@@ -222,10 +222,10 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
   if (!/^\+?[1-9]\d{3,14}$/.test(phone)) throw invalidParameter('PhoneNumber Reason: ' + input.PhoneNumber + ' is not valid to publish to');
   checkEntry({ ...input, MessageStructure: undefined }, undefined);
   if (Buffer.byteLength(input.Message) > 1600) throw invalidParameter('Message too long');
-  const opted = ctx.store.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone);
+  const opted = ctx.state.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone);
   if (opted?.opted_out) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
   const messageId = randomUUID();
-  ctx.store.store.addToOutbox({
+  ctx.state.store.addToOutbox({
     account: ctx.account, region: ctx.region, kind: 'sms', destination: phone, subject: null, message: input.Message,
     message_id: messageId, topic_arn: null, subscription_arn: null,
     attributes: input.MessageAttributes ? JSON.stringify(input.MessageAttributes) : null, time: ctx.clock.now(),
@@ -234,14 +234,14 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
 }
 
 async function publishToEndpoint(input: PublishInput, arn: string, ctx: Ctx): Promise<PublishResponse> {
-  const row = ctx.store.store.db.get<{ arn: string; attributes: string; application_arn: string }>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
+  const row = ctx.state.store.db.get<{ arn: string; attributes: string; application_arn: string }>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
   if (!row) throw notFound('Endpoint does not exist');
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   if (attrs.Enabled === 'false') throw new ServiceError('EndpointDisabled', 'Endpoint is disabled', 400);
   checkEntry({ ...input, MessageGroupId: undefined, MessageDeduplicationId: undefined }, undefined);
   const messageId = randomUUID();
   const scope = parseArn(arn)!;
-  ctx.store.store.addToOutbox({
+  ctx.state.store.addToOutbox({
     account: scope.account, region: scope.region, kind: 'application', destination: arn, subject: input.Subject ?? null, message: input.Message,
     message_id: messageId, topic_arn: null, subscription_arn: null,
     attributes: input.MessageAttributes ? JSON.stringify(input.MessageAttributes) : null, time: ctx.clock.now(),

@@ -26,7 +26,7 @@ export function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): SetSMS
     if (!SMS_ATTRIBUTES.has(k)) throw invalidParameter(`${k}`);
     if (k === 'DefaultSMSType' && v !== 'Promotional' && v !== 'Transactional') throw invalidParameter('DefaultSMSType');
   }
-  const db = ctx.store.store.db;
+  const db = ctx.state.store.db;
   const row = db.get<{ attributes: string }>('SELECT attributes FROM sns_sms_settings WHERE account = ? AND region = ?', ctx.account, ctx.region);
   const attrs = { ...(row ? (JSON.parse(row.attributes) as Record<string, string>) : {}), ...input.attributes };
   db.run('INSERT OR REPLACE INTO sns_sms_settings (account, region, attributes) VALUES (?, ?, ?)', ctx.account, ctx.region, JSON.stringify(attrs));
@@ -34,20 +34,20 @@ export function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): SetSMS
 }
 
 export function getSMSAttributes(input: GetSMSAttributesInput, ctx: Ctx): GetSMSAttributesResponse {
-  const row = ctx.store.store.db.get<{ attributes: string }>('SELECT attributes FROM sns_sms_settings WHERE account = ? AND region = ?', ctx.account, ctx.region);
+  const row = ctx.state.store.db.get<{ attributes: string }>('SELECT attributes FROM sns_sms_settings WHERE account = ? AND region = ?', ctx.account, ctx.region);
   const attrs = row ? (JSON.parse(row.attributes) as Record<string, string>) : {};
   if (!input.attributes?.length) return { attributes: attrs };
   return { attributes: Object.fromEntries(input.attributes.filter((k) => k in attrs).map((k) => [k, attrs[k]])) };
 }
 
 export function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOutInput, ctx: Ctx): CheckIfPhoneNumberIsOptedOutResponse {
-  const row = ctx.store.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
+  const row = ctx.state.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
   return { isOptedOut: row?.opted_out === 1 };
 }
 
 export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: Ctx): ListPhoneNumbersOptedOutResponse {
   const after = decodeToken(input.nextToken, '');
-  const rows = ctx.store.store.db.all<{ phone: string }>(
+  const rows = ctx.state.store.db.all<{ phone: string }>(
     'SELECT phone FROM sns_phone_numbers WHERE account = ? AND region = ? AND opted_out = 1 AND phone > ? ORDER BY phone LIMIT 101', ctx.account, ctx.region, after,
   );
   const page = rows.slice(0, 100);
@@ -55,7 +55,7 @@ export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, c
 }
 
 export function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: Ctx): OptInPhoneNumberResponse {
-  ctx.store.store.db.run('UPDATE sns_phone_numbers SET opted_out = 0 WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
+  ctx.state.store.db.run('UPDATE sns_phone_numbers SET opted_out = 0 WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone(input.phoneNumber));
   return {};
 }
 
@@ -67,7 +67,7 @@ export function getSMSSandboxAccountStatus(_input: unknown, _ctx: Ctx): GetSMSSa
 export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberInput, ctx: Ctx): CreateSMSSandboxPhoneNumberResult {
   const p = phone(input.PhoneNumber);
   const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   store.db.run(
     'INSERT INTO sns_phone_numbers (account, region, phone, sandbox_status, otp) VALUES (?, ?, ?, ?, ?) ON CONFLICT(account, region, phone) DO UPDATE SET sandbox_status = excluded.sandbox_status, otp = excluded.otp',
     ctx.account, ctx.region, p, 'Pending', otp,
@@ -81,7 +81,7 @@ export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberIn
 
 export function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberInput, ctx: Ctx): VerifySMSSandboxPhoneNumberResult {
   const p = phone(input.PhoneNumber);
-  const db = ctx.store.store.db;
+  const db = ctx.state.store.db;
   const row = db.get<{ otp: string | null; sandbox_status: string | null }>('SELECT otp, sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
   if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
   if (row.otp !== input.OneTimePassword) throw new ServiceError('VerificationException', 'Invalid one-time password', 400);
@@ -91,7 +91,7 @@ export function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberIn
 
 export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberInput, ctx: Ctx): DeleteSMSSandboxPhoneNumberResult {
   const p = phone(input.PhoneNumber);
-  const db = ctx.store.store.db;
+  const db = ctx.state.store.db;
   const row = db.get<{ sandbox_status: string | null }>('SELECT sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
   if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
   db.run('UPDATE sns_phone_numbers SET sandbox_status = NULL, otp = NULL WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, p);
@@ -101,7 +101,7 @@ export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberIn
 export function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: Ctx): ListSMSSandboxPhoneNumbersResult {
   const after = decodeToken(input.NextToken, '');
   const limit = input.MaxResults ?? 100;
-  const rows = ctx.store.store.db.all<{ phone: string; sandbox_status: string }>(
+  const rows = ctx.state.store.db.all<{ phone: string; sandbox_status: string }>(
     'SELECT phone, sandbox_status FROM sns_phone_numbers WHERE account = ? AND region = ? AND sandbox_status IS NOT NULL AND phone > ? ORDER BY phone LIMIT ?',
     ctx.account, ctx.region, after, limit + 1,
   );

@@ -125,7 +125,7 @@ export async function subscribe(input: SubscribeInput, ctx: Ctx): Promise<Subscr
   const attrs = { ...(input.Attributes ?? {}) };
   for (const [k, v] of Object.entries(attrs)) checkAttribute(k, v, protocol, topicFifo, attrs);
   if (protocol === 'firehose' && !attrs.SubscriptionRoleArn) throw invalidParameter('Invalid parameter: SubscriptionRoleArn');
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   const existing = store.subscriptionByEndpoint(topic.arn, protocol, endpoint);
   if (existing) {
     const had = JSON.parse(existing.attributes) as Record<string, string>;
@@ -163,7 +163,7 @@ function defaultAttribute(name: string): string | undefined {
 
 export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): ConfirmSubscriptionResponse {
   checkArn(input.TopicArn, 'TopicArn');
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   if (!store.topicRow(input.TopicArn)) throw notFound('Topic does not exist');
   const row = store.subscriptionByToken(input.Token);
   if (!row || row.topic_arn !== input.TopicArn) throw invalidParameter('Token');
@@ -177,7 +177,7 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): 
 
 export async function unsubscribe(input: UnsubscribeInput, ctx: Ctx): Promise<void> {
   const row = requireSubscription(ctx, input.SubscriptionArn);
-  const { store, engine } = ctx.store;
+  const { store, engine } = ctx.state;
   // The UnsubscribeURL link works unsigned, unless the subscription was confirmed with AuthenticateOnUnsubscribe.
   if (ctx.caller.anonymous && (JSON.parse(row.attributes) as Record<string, string>).ConfirmationWasAuthenticated === 'true') {
     throw new ServiceError('AuthorizationError', 'This subscription was confirmed with AuthenticateOnUnsubscribe: unsubscribing needs a signed request', 403);
@@ -195,7 +195,7 @@ function listed(row: SubscriptionRow) {
 
 export function listSubscriptions(input: ListSubscriptionsInput, ctx: Ctx): ListSubscriptionsResponse {
   const after = decodeToken(input.NextToken, 0);
-  const rows = ctx.store.store.subscriptionsInScope(ctx.account, ctx.region, after, 101);
+  const rows = ctx.state.store.subscriptionsInScope(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
   return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.seq) : undefined };
 }
@@ -203,7 +203,7 @@ export function listSubscriptions(input: ListSubscriptionsInput, ctx: Ctx): List
 export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: Ctx): ListSubscriptionsByTopicResponse {
   const topic = requireTopic(ctx, input.TopicArn);
   const after = decodeToken(input.NextToken, 0);
-  const rows = ctx.store.store.subscriptionsPage(topic.arn, after, 101);
+  const rows = ctx.state.store.subscriptionsPage(topic.arn, after, 101);
   const page = rows.slice(0, 100);
   return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.seq) : undefined };
 }
@@ -225,7 +225,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
   for (const [k, v] of Object.entries(attrs)) out[k] = v;
   if (attrs.FilterPolicy && !attrs.FilterPolicyScope) out.FilterPolicyScope = 'MessageAttributes';
   if (row.protocol === 'http' || row.protocol === 'https') {
-    const topic = ctx.store.store.topicRow(row.topic_arn);
+    const topic = ctx.state.store.topicRow(row.topic_arn);
     const topicAttrs = topic ? (JSON.parse(topic.attributes) as Record<string, string>) : {};
     out.EffectiveDeliveryPolicy = JSON.stringify(effectiveHttpPolicy(topicAttrs.DeliveryPolicy, attrs.DeliveryPolicy).json);
   }
@@ -234,7 +234,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
 
 export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput, ctx: Ctx): void {
   const row = requireSubscription(ctx, input.SubscriptionArn);
-  const topic = ctx.store.store.topicRow(row.topic_arn);
+  const topic = ctx.state.store.topicRow(row.topic_arn);
   const topicFifo = topic ? (JSON.parse(topic.attributes) as Record<string, string>).FifoTopic === 'true' : false;
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const value = input.AttributeValue ?? '';
@@ -242,5 +242,5 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   checkAttribute(input.AttributeName, value, row.protocol, topicFifo, next);
   if (value === '' && input.AttributeName !== 'RawMessageDelivery') delete next[input.AttributeName];
   if (input.AttributeName === 'FilterPolicy' && value === '') delete next.FilterPolicyScope;
-  ctx.store.store.updateSubscription(row.arn, { attributes: JSON.stringify(next) });
+  ctx.state.store.updateSubscription(row.arn, { attributes: JSON.stringify(next) });
 }

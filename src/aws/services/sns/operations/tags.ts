@@ -16,7 +16,7 @@ export function checkTags(tags: Tag[]): void {
 
 function taggedTopic(ctx: Ctx, arn: string): TopicRow {
   checkArn(arn, 'ResourceArn');
-  const row = ctx.store.store.topicRow(arn);
+  const row = ctx.state.store.topicRow(arn);
   if (!row) throw new ServiceError('ResourceNotFound', 'Resource does not exist', 404);
   return row;
 }
@@ -27,7 +27,7 @@ export function tagResource(input: TagResourceRequest, ctx: Ctx): TagResourceRes
   const tags = JSON.parse(row.tags) as Record<string, string>;
   for (const t of input.Tags) tags[t.Key] = t.Value;
   if (Object.keys(tags).length > 50) throw new ServiceError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded', 400);
-  ctx.store.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+  ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
   return {};
 }
 
@@ -35,7 +35,7 @@ export function untagResource(input: UntagResourceRequest, ctx: Ctx): UntagResou
   const row = taggedTopic(ctx, input.ResourceArn);
   const tags = JSON.parse(row.tags) as Record<string, string>;
   for (const k of input.TagKeys) delete tags[k];
-  ctx.store.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+  ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
   return {};
 }
 

@@ -94,7 +94,7 @@ export function createTopic(input: CreateTopicInput, ctx: Ctx): CreateTopicRespo
   if (input.DataProtectionPolicy !== undefined) checkJson(input.DataProtectionPolicy, 'DataProtectionPolicy');
   if (fifo) attrs.ContentBasedDeduplication ??= 'false';
   if (attrs.FifoTopic === 'false') delete attrs.FifoTopic;
-  const { store } = ctx.store;
+  const { store } = ctx.state;
   const existing = store.topicByName(ctx.account, ctx.region, input.Name);
   if (existing) {
     const had = JSON.parse(existing.attributes) as Record<string, string>;
@@ -129,12 +129,12 @@ function checkJson(text: string, name: string): void {
 export function deleteTopic(input: DeleteTopicInput, ctx: Ctx): void {
   checkArn(input.TopicArn, 'TopicArn');
   // Deleting a topic that does not exist succeeds, as on AWS.
-  ctx.store.store.deleteTopic(input.TopicArn);
+  ctx.state.store.deleteTopic(input.TopicArn);
 }
 
 export function listTopics(input: ListTopicsInput, ctx: Ctx): ListTopicsResponse {
   const after = decodeToken(input.NextToken, '');
-  const rows = ctx.store.store.listTopics(ctx.account, ctx.region, after, 101);
+  const rows = ctx.state.store.listTopics(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
   return { Topics: page.map((r) => ({ TopicArn: r.arn })), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.arn) : undefined };
 }
@@ -150,7 +150,7 @@ const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
 export function getTopicAttributes(input: GetTopicAttributesInput, ctx: Ctx): GetTopicAttributesResponse {
   const row = requireTopic(ctx, input.TopicArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
-  const counts = ctx.store.store.countSubscriptions(row.arn);
+  const counts = ctx.state.store.countSubscriptions(row.arn);
   const out: Record<string, string> = {
     Policy: attrs.Policy ?? defaultPolicy(row.arn, row.account),
     Owner: row.account,
@@ -180,7 +180,7 @@ export function setTopicAttributes(input: SetTopicAttributesInput, ctx: Ctx): vo
   checkAttribute(input.AttributeName, value, fifo);
   if (value === '' && input.AttributeName !== 'DisplayName') delete attrs[input.AttributeName];
   else attrs[input.AttributeName] = value;
-  ctx.store.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
 export function addPermission(input: AddPermissionInput, ctx: Ctx): void {
@@ -197,7 +197,7 @@ export function addPermission(input: AddPermissionInput, ctx: Ctx): void {
     Resource: row.arn,
   });
   attrs.Policy = JSON.stringify(policy);
-  ctx.store.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
 export function removePermission(input: RemovePermissionInput, ctx: Ctx): void {
@@ -206,14 +206,14 @@ export function removePermission(input: RemovePermissionInput, ctx: Ctx): void {
   const policy = JSON.parse(attrs.Policy ?? defaultPolicy(row.arn, row.account)) as { Statement: Array<Record<string, unknown>> };
   policy.Statement = policy.Statement.filter((s) => s.Sid !== input.Label);
   attrs.Policy = JSON.stringify(policy);
-  ctx.store.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
 export function putDataProtectionPolicy(input: PutDataProtectionPolicyInput, ctx: Ctx): void {
   const row = requireTopic(ctx, input.ResourceArn, 'ResourceArn');
   checkJson(input.DataProtectionPolicy, 'DataProtectionPolicy');
   // Stored and returned; messages are not audited or masked.
-  ctx.store.store.updateTopic(row.arn, { data_protection: input.DataProtectionPolicy });
+  ctx.state.store.updateTopic(row.arn, { data_protection: input.DataProtectionPolicy });
 }
 
 export function getDataProtectionPolicy(input: GetDataProtectionPolicyInput, ctx: Ctx): GetDataProtectionPolicyResponse {

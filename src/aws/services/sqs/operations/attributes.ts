@@ -18,7 +18,7 @@ const STANDARD_NAMES = [
 const FIFO_NAMES = ['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'];
 
 export function getQueueAttributes(input: GetQueueAttributesRequest, ctx: SqsContext): GetQueueAttributesResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const asked = input.AttributeNames ?? [];
   const known = queue.fifo ? [...STANDARD_NAMES, ...FIFO_NAMES] : STANDARD_NAMES;
@@ -53,7 +53,7 @@ export function queueAttributeValues(engine: SqsEngine, queue: Queue, names: rea
 }
 
 export function setQueueAttributes(input: SetQueueAttributesRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const changes = checkAttributes(input.Attributes ?? {}, queue.fifo, false);
   if (Object.keys(changes).length === 0) return;

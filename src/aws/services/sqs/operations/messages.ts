@@ -27,7 +27,7 @@ function outgoing(input: Omit<SendMessageRequest, 'QueueUrl'>, ctx: SqsContext):
 }
 
 export function sendMessageOp(input: SendMessageRequest, ctx: SqsContext): SendMessageResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   return sendMessage(engine, queue, outgoing(input, ctx));
 }
@@ -35,7 +35,7 @@ export function sendMessageOp(input: SendMessageRequest, ctx: SqsContext): SendM
 const MAX_BATCH_BYTES = 1_048_576;
 
 export function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsContext): SendMessageBatchResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   checkBatch(input.Entries, 'SendMessage');
   let total = 0;
@@ -66,7 +66,7 @@ export function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsContext
 const ATTEMPT_ID = /^[!-~]{1,128}$/;
 
 export async function receiveMessage(input: ReceiveMessageRequest, ctx: SqsContext): Promise<ReceiveMessageResult> {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const max = input.MaxNumberOfMessages ?? 1;
   if (max < 1 || max > 10) {

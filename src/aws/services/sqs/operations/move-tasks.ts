@@ -18,7 +18,7 @@ function invalid(message: string): ServiceError {
 }
 
 export function startMessageMoveTask(input: StartMessageMoveTaskRequest, ctx: SqsContext): StartMessageMoveTaskResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const store = engine.store;
   const source = queueOfArn(engine, input.SourceArn);
   if (!source) throw notFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
@@ -59,7 +59,7 @@ export function startMessageMoveTask(input: StartMessageMoveTaskRequest, ctx: Sq
 }
 
 export function cancelMessageMoveTask(input: CancelMessageMoveTaskRequest, ctx: SqsContext): CancelMessageMoveTaskResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const task = engine.store.moveTask(input.TaskHandle);
   if (!task) throw notFound('Task does not exist.');
   if (task.status !== 'RUNNING') {
@@ -72,7 +72,7 @@ export function cancelMessageMoveTask(input: CancelMessageMoveTaskRequest, ctx: 
 }
 
 export function listMessageMoveTasks(input: ListMessageMoveTasksRequest, ctx: SqsContext): ListMessageMoveTasksResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const source = queueOfArn(engine, input.SourceArn);
   if (!source) throw notFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
   const max = input.MaxResults ?? 1;

@@ -33,7 +33,7 @@ function statements(policy: Policy): Statement[] {
 }
 
 export function addPermission(input: AddPermissionRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   if (!LABEL.test(input.Label)) {
     throw invalid('Label', input.Label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
@@ -63,7 +63,7 @@ export function addPermission(input: AddPermissionRequest, ctx: SqsContext): voi
 }
 
 export function removePermission(input: RemovePermissionRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const policy: Policy | undefined = queue.attributes.Policy ? JSON.parse(queue.attributes.Policy) : undefined;
   const list = policy ? statements(policy) : [];

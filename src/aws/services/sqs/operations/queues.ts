@@ -16,7 +16,7 @@ const RECREATE_WAIT_MS = 60_000;
 const PURGE_INTERVAL_MS = 60_000;
 
 export function createQueue(input: CreateQueueRequest, ctx: SqsContext): CreateQueueResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const name = input.QueueName;
   const given = input.Attributes ?? {};
   const fifo = String(given.FifoQueue ?? '').toLowerCase() === 'true';
@@ -50,20 +50,20 @@ export function createQueue(input: CreateQueueRequest, ctx: SqsContext): CreateQ
 
 export function getQueueUrl(input: GetQueueUrlRequest, ctx: SqsContext): GetQueueUrlResult {
   const account = input.QueueOwnerAWSAccountId ?? ctx.account;
-  const queue = ctx.store.store.queue(account, ctx.region, input.QueueName);
+  const queue = ctx.state.store.queue(account, ctx.region, input.QueueName);
   if (!queue) throw queueDoesNotExist(ctx);
-  return { QueueUrl: ctx.store.urlOf(queue) };
+  return { QueueUrl: ctx.state.urlOf(queue) };
 }
 
 export function deleteQueue(input: DeleteQueueRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   engine.store.transaction(() => engine.store.deleteQueue(queue, ctx.clock.now()));
   engine.wakeAll(queue.id);
 }
 
 export function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const now = ctx.clock.now();
   if (queue.purgedAt !== null && now - queue.purgedAt < PURGE_INTERVAL_MS) {
@@ -104,7 +104,7 @@ function checkMaxResults(max: number | undefined): void {
 
 export function listQueues(input: ListQueuesRequest, ctx: SqsContext): ListQueuesResult {
   checkMaxResults(input.MaxResults);
-  const engine = ctx.store;
+  const engine = ctx.state;
   const limit = input.MaxResults ?? 1000;
   const names = engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', readToken(input.NextToken), limit + 1);
   const page = names.slice(0, limit);
@@ -117,7 +117,7 @@ export function listQueues(input: ListQueuesRequest, ctx: SqsContext): ListQueue
 
 export function listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: SqsContext): ListDeadLetterSourceQueuesResult {
   checkMaxResults(input.MaxResults);
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   const after = readToken(input.NextToken);
   const limit = input.MaxResults ?? 1000;

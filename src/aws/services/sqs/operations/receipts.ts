@@ -53,12 +53,12 @@ function changeVisibility(engine: SqsEngine, queue: Queue, handle: string, secon
 }
 
 export function deleteMessage(input: DeleteMessageRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   deleteByReceipt(engine, engine.queueAt(input.QueueUrl, ctx), input.ReceiptHandle);
 }
 
 export function deleteMessageBatch(input: DeleteMessageBatchRequest, ctx: SqsContext): DeleteMessageBatchResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   checkBatch(input.Entries, 'DeleteMessage');
   const result: DeleteMessageBatchResult = { Successful: [], Failed: [] };
@@ -74,12 +74,12 @@ export function deleteMessageBatch(input: DeleteMessageBatchRequest, ctx: SqsCon
 }
 
 export function changeMessageVisibility(input: ChangeMessageVisibilityRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   changeVisibility(engine, engine.queueAt(input.QueueUrl, ctx), input.ReceiptHandle, input.VisibilityTimeout);
 }
 
 export function changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchRequest, ctx: SqsContext): ChangeMessageVisibilityBatchResult {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   checkBatch(input.Entries, 'ChangeMessageVisibility');
   const result: ChangeMessageVisibilityBatchResult = { Successful: [], Failed: [] };

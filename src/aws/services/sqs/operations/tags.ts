@@ -16,7 +16,7 @@ export function checkTags(tags: Record<string, string>, queueName?: string): voi
 }
 
 export function tagQueue(input: TagQueueRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   if (!input.Tags || Object.keys(input.Tags).length === 0) {
     throw new ServiceError('MissingParameter', 'The request must contain the parameter Tags.', 400);
@@ -27,7 +27,7 @@ export function tagQueue(input: TagQueueRequest, ctx: SqsContext): void {
 }
 
 export function untagQueue(input: UntagQueueRequest, ctx: SqsContext): void {
-  const engine = ctx.store;
+  const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
   if (!input.TagKeys?.length) throw new ServiceError('MissingParameter', 'The request must contain the parameter TagKeys.', 400);
   const next = { ...queue.tags };
@@ -36,6 +36,6 @@ export function untagQueue(input: UntagQueueRequest, ctx: SqsContext): void {
 }
 
 export function listQueueTags(input: ListQueueTagsRequest, ctx: SqsContext): ListQueueTagsResult {
-  const queue = ctx.store.queueAt(input.QueueUrl, ctx);
+  const queue = ctx.state.queueAt(input.QueueUrl, ctx);
   return Object.keys(queue.tags).length ? { Tags: queue.tags } : {};
 }
