@@ -1,7 +1,7 @@
 // `node scripts/check-imports.ts`: the two rules of DESIGN.md §10 about imports, checked over src/.
 // 1. No import circles (type-only imports count too: they still tie the modules' designs together).
 // 2. Nothing outside src/aws/ imports from src/aws/, except src/fogbank.ts, which builds the AWS
-//    provider through its entry point src/aws/index.ts. Test files may use a service's test kit.
+//    provider through its entry point src/aws/index.ts. Test files may import anything; their shared helpers live in test/support/.
 // Exits 1, listing what breaks a rule.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import * as L from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startFogbank, type TestFogbank } from '../src/testing/index.ts';
-import { zipOf, ROLE } from '../src/aws/services/lambda/test-kit.ts';
+import { zipOf, ROLE } from './support/lambda-kit.ts';
 import { launch, screenshot } from './support/browser.ts';
 
 let fb: TestFogbank;

@@ -11,7 +11,7 @@ import { LambdaClient, CreateFunctionCommand, ListFunctionsCommand, GetFunctionC
 import * as S from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startFogbank, type TestFogbank } from '../src/testing/index.ts';
-import { zipOf, ROLE } from '../src/aws/services/lambda/test-kit.ts';
+import { zipOf, ROLE } from './support/lambda-kit.ts';
 import { launch, screenshot } from './support/browser.ts';
 
 let fb: TestFogbank;

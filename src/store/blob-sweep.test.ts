@@ -12,7 +12,7 @@ import * as L from '@aws-sdk/client-lambda';
 import { startFogbank } from '../testing/index.ts';
 import { BlobStore } from './blobs.ts';
 import { sweepOrphanBlobs } from './blob-sweep.ts';
-import { ROLE, waitFor, zipOf } from '../aws/services/lambda/test-kit.ts';
+import { ROLE, waitFor, zipOf } from '../../test/support/lambda-kit.ts';
 
 const BIG = 200 * 1024; // above S3's inline limit: these bodies live in blob files
 

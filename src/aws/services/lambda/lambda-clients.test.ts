@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { aws, awsCliClients, boto3Clients, python } from '../../../../test/support/clients.ts';
-import { ROLE, zipOf } from './test-kit.ts';
+import { ROLE, zipOf } from '../../../../test/support/lambda-kit.ts';
 
 let fb: TestFogbank;
 

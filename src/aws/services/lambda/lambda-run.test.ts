@@ -11,7 +11,7 @@ import * as CW from '@aws-sdk/client-cloudwatch-logs';
 import * as SQS from '@aws-sdk/client-sqs';
 import * as S3 from '@aws-sdk/client-s3';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
-import { ROLE, admin, json, request, text, waitFor, zipOf } from './test-kit.ts';
+import { ROLE, admin, json, request, text, waitFor, zipOf } from '../../../../test/support/lambda-kit.ts';
 
 let fb: TestFogbank;
 let lambda: L.LambdaClient;

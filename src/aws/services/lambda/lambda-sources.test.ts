@@ -10,7 +10,7 @@ import * as SNS from '@aws-sdk/client-sns';
 import * as S3 from '@aws-sdk/client-s3';
 import * as EB from '@aws-sdk/client-eventbridge';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
-import { ROLE, admin, waitFor, zipOf } from './test-kit.ts';
+import { ROLE, admin, waitFor, zipOf } from '../../../../test/support/lambda-kit.ts';
 
 let fb: TestFogbank;
 let lambda: L.LambdaClient;

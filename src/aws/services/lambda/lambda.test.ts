@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as L from '@aws-sdk/client-lambda';
 import * as S3 from '@aws-sdk/client-s3';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
-import { ROLE, admin, buildZip, json, text, waitFor, zipOf } from './test-kit.ts';
+import { ROLE, admin, buildZip, json, text, waitFor, zipOf } from '../../../../test/support/lambda-kit.ts';
 
 let fb: TestFogbank;
 let lambda: L.LambdaClient;

@@ -1,8 +1,8 @@
 // What Lambda's test files share: building deployment packages, waiting for background effects, and
 // reading the admin API.
 import http from 'node:http';
-import { buildZip, type ZipInput } from './zip.ts';
-import type { TestFogbank } from '../../../testing/index.ts';
+import { buildZip, type ZipInput } from '../../src/aws/services/lambda/zip.ts';
+import type { TestFogbank } from '../../src/testing/index.ts';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
