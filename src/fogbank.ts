@@ -22,6 +22,7 @@ import { listen, type Listener, type ListenerTimeouts } from './server/listener.
 import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
+import { Faults } from './core/faults.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -90,6 +91,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       log,
       accounts: new Accounts(db, () => clock.now()),
       requests,
+      faults: new Faults(),
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
@@ -100,6 +102,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       env.db.reset();
       env.blobs.clear();
       env.requests.clear();
+      env.faults.clear();
       clock.useRealTime();
     };
     const auth = new AdminAuth(db, {

@@ -88,7 +88,18 @@ export class AdminApi {
         case 'POST /_fogbank/reset':
           await this.#reset();
           return json(res, 200, { reset: true });
+        case 'GET /_fogbank/faults':
+          return json(res, 200, this.#env.faults.list());
+        case 'POST /_fogbank/faults':
+          return json(res, 201, this.#env.faults.add(await readJson(req)));
+        case 'DELETE /_fogbank/faults':
+          this.#env.faults.clear();
+          return json(res, 200, { cleared: true });
         default: {
+          const fault = /^\/_fogbank\/faults\/([0-9a-f-]{36})$/.exec(path);
+          if (fault && method === 'DELETE') {
+            return this.#env.faults.remove(fault[1]) ? json(res, 200, { removed: fault[1] }) : json(res, 404, { error: 'NotFound', message: 'No fault has that id' });
+          }
           const detail = /^\/_fogbank\/requests\/([0-9a-f-]{36})$/.exec(path);
           if (detail && method === 'GET') {
             const entry = this.#env.requests.get(detail[1]);

@@ -27,6 +27,9 @@ export class DeliveryRouter {
       const svc = await this.#registry.load(identity.name);
       const accept = svc.definition.deliver;
       if (!accept) throw new ServiceError('InvalidTarget', `${identity.serviceId ?? identity.name} does not accept deliveries (${delivery.target})`, 400);
+      // Deliveries obey faults too: those for the whole service, or for its operation named 'Deliver'.
+      const fault = this.#env.faults.apply(identity.name, 'Deliver', arn.account);
+      if (fault) await fault;
       return await accept(delivery, {
         account: arn.account,
         region: arn.region,

@@ -203,6 +203,9 @@ export class AwsGateway {
     if (!signed && !isAnonymousOperation(svc.identity.name, operation) && !(await svc.definition.anonymous?.(http, ctx))) {
       throw missingSignature(codec.protocol);
     }
+    // Inject faults: the error is rendered like a real one, so SDK retry logic sees it as such.
+    const fault = this.#env.faults.apply(svc.identity.name, operation, ctx.account);
+    if (fault) await fault;
     if (rest && http.body === EMPTY) {
       if (hasStreamingInput(model, operation)) http.stream = req as unknown as Readable;
       else http.body = await readBody(req, rawBodyLimit(http));
@@ -246,6 +249,8 @@ export class AwsGateway {
       const svc = await this.#registry.load(service);
       const handler = svc.definition.handlers[operation];
       if (!handler) throw ProtocolErrors.notImplemented(svc.identity.serviceId ?? service, operation);
+      const fault = this.#env.faults.apply(service, operation, scope.account);
+      if (fault) await fault;
       const problems = validateInput(svc.definition.model, operation, input, svc.definition.hooks);
       if (problems.length) throw new ServiceError(svc.definition.hooks?.validationError ?? svc.codec.validationErrorCode, validationMessage(problems), 400);
       const caller: Caller = { accessKeyId: 'internal', account: scope.account, arn: `arn:aws:iam::${scope.account}:root`, userId: scope.account };

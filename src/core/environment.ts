@@ -6,6 +6,7 @@ import type { BlobStore } from '../store/blobs.ts';
 import type { Accounts } from './accounts.ts';
 import type { RequestLog } from './request-log.ts';
 import type { Deliver } from './delivery.ts';
+import type { Faults } from './faults.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -40,4 +41,6 @@ export interface Environment {
   invoke: InternalInvoke;
   /** Hands a message to the service owning the target ARN (DESIGN.md §6). */
   deliver: Deliver;
+  /** Faults a test injected (POST /_fogbank/faults), applied before handlers run. */
+  faults: Faults;
 }

@@ -2,6 +2,7 @@
 // hands out SDK client settings, resets state between tests and drives the clock.
 import '../core/quiet-warnings.ts';
 import { createFogbank, type Fogbank, type FogbankOptions } from '../fogbank.ts';
+import type { Fault, FaultSpec } from '../core/faults.ts';
 
 export interface TestCredentials {
   accessKeyId: string;
@@ -29,7 +30,14 @@ export interface TestFogbank {
   /** `fb.client(SQSClient)` → a client aimed at this Fogbank. */
   client<C>(ctor: new (config: any) => C, overrides?: Record<string, unknown>): C;
   clock: TestClock;
-  /** Drops all state (every service, account and blob) and returns the clock to real time. */
+  /** Injected faults (POST /_fogbank/faults): `add({ service, operation?, error?: { code, status? }, latencyMs?, probability?, times? })`. */
+  faults: {
+    add(spec: FaultSpec): Fault;
+    list(): Fault[];
+    remove(id: string): boolean;
+    clear(): void;
+  };
+  /** Drops all state (every service, account and blob) and faults, and returns the clock to real time. */
   reset(): Promise<void>;
   stop(): Promise<void>;
   /** The underlying instance, for Fogbank's own tests. */
@@ -64,6 +72,12 @@ export async function startFogbank(options: StartOptions = {}): Promise<TestFogb
       get frozen() {
         return c.frozen;
       },
+    },
+    faults: {
+      add: (spec) => instance.env.faults.add(spec),
+      list: () => instance.env.faults.list(),
+      remove: (id) => instance.env.faults.remove(id),
+      clear: () => instance.env.faults.clear(),
     },
     async reset() {
       await instance.reset();
