@@ -21,7 +21,7 @@ import { identify } from './identify.ts';
 import { notImplementedService, renderFor, unregisteredService, type KnownAwsService } from './unimplemented.ts';
 import { isAnonymousOperation } from './auth/anonymous.ts';
 import { formSignature, missingSignature } from './auth/missing-signature.ts';
-import { refusedHost } from '../server/host-check.ts';
+import { hostnameOf, refusedHost } from '../server/host-check.ts';
 import { corsResponseHeaders, preflightResponse, refusedOrigin, servesBrowsers, type BrowserVerdict } from '../server/browser-origin.ts';
 import { EMPTY, isClientDisconnect, readBody, send, type Req, type Res } from '../server/http-io.ts';
 import type { RawDetail } from '../core/request-log.ts';
@@ -57,7 +57,7 @@ export class AwsGateway {
       query: q < 0 ? '' : url.slice(q + 1),
       headers: req.headers,
       body: EMPTY,
-      hostname: typeof hostHeader === 'string' ? hostOnly(hostHeader) : undefined,
+      hostname: typeof hostHeader === 'string' ? hostnameOf(hostHeader) : undefined,
     };
     const outcome: Outcome = {};
     let response: HttpResponse;
@@ -291,12 +291,6 @@ export class AwsGateway {
     this.#env.log.error(`internal error in ${service ?? '?'}.${operation ?? '?'} (request ${requestId})`, err);
     return ProtocolErrors.internal(requestId);
   }
-}
-
-function hostOnly(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1).toLowerCase();
-  const colon = host.lastIndexOf(':');
-  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
 }
 
 function hasRequestId(headers: Record<string, unknown>): boolean {
