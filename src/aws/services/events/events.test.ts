@@ -12,6 +12,7 @@ import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttribute
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, awsCliClients, aws, python } from '../../../../test/support/clients.ts';
+import { bestOfThree as timed } from '../../../../test/support/timing.ts';
 
 let fb: TestFogbank;
 let eb: EventBridgeClient;
@@ -127,18 +128,6 @@ test('TestEventPattern', async () => {
 test('wildcard patterns: no backtracking, EventBridge\'s complexity limit, legitimate wildcards still route', async () => {
   const value = 'a'.repeat(60);
   const event = JSON.stringify({ id: '1', account: '123456789012', source: 'app', time: '2024-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'x', resources: [], detail: { name: value } });
-  // The best of three, so that a machine busy with other work does not fail the bound; the old regex
-  // translation took over a minute every time.
-  const timed = async <T>(send: () => Promise<T>) => {
-    let best = Infinity;
-    let r: T | Error = new Error('not sent');
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      r = await send().catch((e: Error) => e);
-      best = Math.min(best, performance.now() - t0);
-    }
-    return { r, ms: best };
-  };
   // Seven stars over a 60-character value: the old regex translation took over a minute here.
   const sevenStars = JSON.stringify({ detail: { name: [{ wildcard: '*a*a*a*a*a*a*a*b' }] } });
   const put = await timed(() => eb.send(new PutRuleCommand({ Name: 'stars', EventPattern: sevenStars })));

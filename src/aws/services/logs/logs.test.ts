@@ -6,6 +6,7 @@ import * as CW from '@aws-sdk/client-cloudwatch-logs';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, python } from '../../../../test/support/clients.ts';
 import { compileFilterPattern } from './filter-pattern.ts';
+import { bestOfThree as timed } from '../../../../test/support/timing.ts';
 
 let fb: TestFogbank;
 let logs: CW.CloudWatchLogsClient;
@@ -233,18 +234,6 @@ test('subscription filters: at most two per group, described and deleted', async
 test('regex filter patterns: linear time (RE2), the documented alphabet and quotas', async () => {
   const line = `${'a'.repeat(40)}!`;
   await groupWithEvents('g', 's', [line, 'user=bob status=500', 'user=amy status=200']);
-  // The best of three, so that a machine busy with other work does not fail the bound; a backtracking
-  // engine would take seconds every time.
-  const timed = async <T>(send: () => Promise<T>) => {
-    let best = Infinity;
-    let r: T | Error = new Error('not sent');
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      r = await send().catch((e: Error) => e);
-      best = Math.min(best, performance.now() - t0);
-    }
-    return { r, ms: best };
-  };
   // Eight stars: over this 41-character line a backtracking engine takes minutes; RE2 is linear.
   const stars = '%a*a*a*a*a*a*a*a*c%';
   for (const send of [
