@@ -169,7 +169,8 @@ export class Engine extends EventEmitter {
     this.#wasAvailable = false;
     this.#notReady = undefined;
     this.#launchedAt = Date.now();
-    this.#set('starting');
+    // A restart after a crash is announced already (with its delay).
+    if (this.state !== 'starting') this.#set('starting');
     if (this.spec.server) return this.#listen(this.spec.server);
     const p = this.spec.process!;
     let child: ChildProcess;
@@ -383,7 +384,9 @@ function probeTcp(host: string, port: number, keepTrying: () => boolean): Promis
       if (!keepTrying()) return reject(new Error('stopped waiting'));
       const socket = net.connect({ host, port });
       socket.once('connect', () => {
-        socket.destroy();
+        // A polite hang-up (FIN, not a reset), so that the engine sees nothing worse than a client leaving.
+        socket.on('error', () => {});
+        socket.end();
         resolve();
       });
       socket.once('error', () => {
