@@ -58,7 +58,7 @@ test('a resource keeps its port across a restart of the Fogbank process on the s
 
 test('a port another program holds is skipped, an exhausted range says how to widen it, and deleting frees', async () => {
   const range = await freeRange(3);
-  const fb = await startFogbank({ portRange: range });
+  const fb = await startFogbank({ portRange: range, logLevel: 'error' });
   const squatter: Server = createServer();
   await new Promise<void>((r) => squatter.listen(range.first + 1, '127.0.0.1', r));
   try {

@@ -40,7 +40,7 @@ test('the Ports page lists each allocated port with its resource, and each engin
   const engineRow = page.getByRole('table', { name: 'Engines' }).getByRole('row', { name: /test:cache/ });
   await engineRow.waitFor();
   assert.match(await engineRow.innerText(), new RegExp(`available\\s+${engine.pid}\\s+${port}\\s+0`));
-  await engineRow.getByRole('button', { name: '1 lines' }).click();
+  await engineRow.getByRole('button', { name: '1 line' }).click();
   assert.equal(await page.getByLabel('Engine output').innerText(), `listening on ${port}`);
   await screenshot(page, 'ports');
 

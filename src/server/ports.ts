@@ -85,6 +85,8 @@ export class Ports {
   /** Assignments confirmed bindable (or bound by their owner) since this process started. */
   #confirmed = new Set<number>();
   #ephemeral = new Map<number, PortAssignment>();
+  /** Ports found held by other programs, each said once (not at every allocation). */
+  #reported = new Set<number>();
   /** Allocations run one at a time: a bind check is asynchronous and two must not pick one port. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -129,7 +131,10 @@ export class Ports {
       if (taken.has(port) || this.#ephemeral.has(port)) continue;
       if (!(await bindable(port, this.#host))) {
         heldElsewhere.push(port);
-        this.#log.info(`port ${port} of ${this.#rangeText()} is in use by another program; skipped`);
+        if (!this.#reported.has(port)) {
+          this.#reported.add(port);
+          this.#log.warn(`port ${port} of ${this.#rangeText()} is in use by another program; skipped`);
+        }
         continue;
       }
       this.#db.run(

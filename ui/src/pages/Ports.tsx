@@ -114,7 +114,7 @@ export function Ports() {
                   <td>{e.lastExit ?? ''}</td>
                   <td>
                     <button className="link" onClick={() => setOpen(open === e.id ? undefined : e.id)}>
-                      {open === e.id ? 'hide' : `${e.output.length} lines`}
+                      {open === e.id ? 'hide' : `${e.output.length} ${e.output.length === 1 ? 'line' : 'lines'}`}
                     </button>
                   </td>
                 </tr>
