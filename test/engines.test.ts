@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as L from '@aws-sdk/client-lambda';
@@ -218,4 +218,94 @@ test("Lambda's workers: their Runtime API port is listed, the process is a super
     await fb.stop();
   }
   assert.ok(pid && !isRunning(pid), 'the worker process ended with Fogbank');
+});
+
+test('stopping sends SIGTERM, then SIGKILL after the grace period, and takes what the engine started with it', async () => {
+  const fb = await startFogbank();
+  try {
+    // A shell that ignores SIGTERM and has started a child of its own.
+    const engine = fb.instance.env.engines.start({
+      kind: 'test:vm',
+      resource: 'i-0123456789abcdef0',
+      process: { command: '/bin/sh', args: ['-c', "trap '' TERM; sleep 60 & echo child $!; wait"] },
+      stopGraceMs: 300,
+    });
+    const line = await new Promise<string>((resolve) => engine.on('line', resolve));
+    const grandchild = Number(/^child (\d+)$/.exec(line)![1]);
+    assert.ok(isRunning(grandchild));
+    const exit = new Promise<{ signal: string | null }>((resolve) => engine.on('exit', resolve));
+    const t0 = Date.now();
+    await fb.instance.env.engines.stop(engine);
+    assert.equal((await exit).signal, 'SIGKILL', 'SIGTERM was ignored, so SIGKILL ended it');
+    assert.ok(Date.now() - t0 >= 250, 'after the grace period');
+    await waitFor(() => !isRunning(grandchild), 2_000, 'the child it started to end too');
+  } finally {
+    await fb.stop();
+  }
+});
+
+test('an engine runs as another user when asked (servers such as postgres refuse root)', { skip: process.getuid?.() !== 0 && 'needs root to switch users' }, async () => {
+  const fb = await startFogbank();
+  try {
+    const engine = fb.instance.env.engines.start({ kind: 'test:db', resource: 'db-uid', process: { command: '/bin/sh', args: ['-c', 'id -u; id -g'], uid: 65534, gid: 65534 }, restart: 'never' });
+    const lines: string[] = [];
+    engine.on('line', (l) => lines.push(l));
+    await new Promise((resolve) => engine.on('exit', resolve));
+    await waitFor(() => lines.length === 2, 2_000, 'its output');
+    assert.deepEqual(lines, ['65534', '65534']);
+  } finally {
+    await fb.stop();
+  }
+});
+
+test('an in-process server is an engine too: available once listening, restarted when its listen fails', async () => {
+  const { first: port } = await freeRange(1);
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+  const fb = await startFogbank({ logLevel: 'error' });
+  try {
+    const env = fb.instance.env;
+    const engine = env.engines.start({
+      kind: 'test:dns',
+      resource: 'resolver-1',
+      server: () => createServer((s) => s.end('dns\n')),
+      port,
+      backoff: { firstMs: 50 },
+    });
+    await waitFor(() => engine.lastExit?.includes('EADDRINUSE'), 5_000, 'the failed listen');
+    assert.equal(engine.state, 'starting', 'it keeps trying');
+    await new Promise<void>((r) => squatter.close(() => r()));
+    await engine.whenAvailable();
+    assert.equal(await greeting(port), 'dns\n');
+    assert.ok(engine.restarts >= 1);
+    await env.engines.stop(engine);
+    await assert.rejects(greeting(port), /ECONNREFUSED/);
+  } finally {
+    squatter.close();
+    await fb.stop();
+  }
+});
+
+test('stopAll() stops every engine and startAll() brings back those of resources (as a snapshot restore does)', async () => {
+  const range = await freeRange(2);
+  const fb = await startFogbank({ portRange: range });
+  try {
+    const env = fb.instance.env;
+    const port = await env.ports.acquire({ kind: 'test:cache', resource: 'c1' });
+    const engine = env.engines.start({ kind: 'test:cache', resource: 'c1', process: { command: process.execPath, args: [LISTENER, String(port)] }, port });
+    const oneShot = env.engines.start({ kind: 'test:job', resource: 'j1', process: { command: 'sleep', args: ['60'] }, restart: 'never' });
+    await engine.whenAvailable();
+    const [pid1, pid2] = [engine.pid!, oneShot.pid!];
+    await env.engines.stopAll();
+    assert.ok(!isRunning(pid1) && !isRunning(pid2));
+    assert.equal(engine.state, 'stopped');
+    assert.deepEqual((await engines(fb.endpoint)).map((e) => [e.resource, e.state]), [['c1', 'stopped']]);
+    env.engines.startAll();
+    await engine.whenAvailable();
+    assert.notEqual(engine.pid, pid1);
+    assert.equal(await greeting(port), `engine ${engine.pid}\n`);
+    assert.deepEqual((await engines(fb.endpoint)).map((e) => [e.resource, e.state]), [['c1', 'available']]);
+  } finally {
+    await fb.stop();
+  }
 });
