@@ -7,6 +7,7 @@ import { isLogLevel, type LogLevel } from './core/logger.ts';
 import { DataDirectoryError } from './store/database.ts';
 import { parseAllowedHosts } from './server/host-check.ts';
 import { parseAllowedOrigins } from './server/browser-origin.ts';
+import { parsePortRange, type PortRange } from './server/ports.ts';
 
 const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
 
@@ -22,6 +23,8 @@ Options (environment variable in brackets):
   --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
   --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
                        (debug, or DEBUG=1, prints every request)
+  --port-range <a-b>   ports for resources that own an endpoint (caches, databases, ...),
+                       kept per resource across restarts [FOGBANK_PORT_RANGE] default 4510-4559
 
 Security (README, "Security model"):
   --allowed-hosts <list>         Host names answered besides localhost, *.localhost, loopback
@@ -52,6 +55,7 @@ interface StartOptions {
   logRequests: boolean;
   allowedHosts?: string[];
   corsAllowedOrigins?: string[];
+  portRange?: PortRange;
 }
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions {
@@ -67,6 +71,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
         'log-level': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'cors-allowed-origins': { type: 'string' },
+        'port-range': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -107,9 +112,13 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
   if (origins && 'error' in origins) {
     throw new UsageError(`${v['cors-allowed-origins'] !== undefined ? '--cors-allowed-origins' : 'FOGBANK_CORS_ALLOWED_ORIGINS'}: ${origins.error}`);
   }
+  const rangeText = v['port-range'] ?? env.FOGBANK_PORT_RANGE;
+  const portRange = rangeText === undefined || !rangeText.trim() ? undefined : parsePortRange(rangeText);
+  if (portRange && 'error' in portRange) throw new UsageError(`${v['port-range'] !== undefined ? '--port-range' : 'FOGBANK_PORT_RANGE'} ${portRange.error}`);
   return {
     host,
     port: Number(portText),
+    portRange,
     dataDir,
     ephemeral: v.ephemeral ?? (ephEnv === '1' || ephEnv === 'true'),
     logLevel: debugEnv && level === 'warn' ? 'debug' : level,

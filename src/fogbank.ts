@@ -23,6 +23,8 @@ import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 import { Faults } from './core/faults.ts';
+import { Ports, type PortRange } from './server/ports.ts';
+import { Engines } from './core/engines/supervisor.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -49,6 +51,8 @@ export interface FogbankOptions {
   corsAllowedOrigins?: string[];
   /** The listener's header, idle-body and keep-alive timeouts (src/server/listener.ts). */
   timeouts?: Partial<ListenerTimeouts>;
+  /** Ports handed to resources that own an endpoint (--port-range); default 4510-4559. */
+  portRange?: PortRange;
 }
 
 export interface Fogbank {
@@ -76,8 +80,14 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
   const log = createLogger(options.logLevel ?? 'warn');
   const clock = new ControllableClock((err) => log.error('a background timer failed', err));
   let db: Database | undefined;
+  let engines: Engines | undefined;
   try {
     db = new Database(ephemeral ? ':memory:' : join(dataDir, 'fogbank.db'));
+    // Ephemeral instances share one pid directory (their data directories die with them); each
+    // record names its owner, so one never stops another's engines.
+    engines = new Engines({ pidDir: ephemeral ? join(tmpdir(), `fogbank-engines-${process.getuid?.() ?? 0}`) : join(dataDir, 'engines'), log });
+    // What a Fogbank killed without shutting down left running is stopped before any port is handed out.
+    await engines.stopLeftovers();
     const requests = new RequestLog();
     const env: Environment = {
       dataDir,
@@ -92,6 +102,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       accounts: new Accounts(db, () => clock.now()),
       requests,
       faults: new Faults(),
+      ports: new Ports(db, { range: options.portRange, host, log }),
+      engines,
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
@@ -99,6 +111,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     const { registry, gateway } = aws;
     const gcp = new GcpProvider(env);
     const reset = async () => {
+      await env.engines.clear();
       env.db.reset();
       env.blobs.clear();
       env.requests.clear();
@@ -202,6 +215,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         stopped = true;
         await listener.close();
         await registry.stop();
+        await engines!.close();
         await sweeping;
         clock.clearAll();
         env.db.close();
@@ -209,6 +223,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       },
     };
   } catch (err) {
+    await engines?.close();
     db?.close();
     if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
     throw err;

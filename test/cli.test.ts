@@ -63,6 +63,18 @@ test('invalid options stop with one line naming the option', () => {
   assert.equal(cli(['--help']).status, 0);
 });
 
+test('a bad --port-range stops with one line naming the option and the expected form', () => {
+  const shape = cli(['start', '--port-range', '4510:4559']);
+  assert.equal(shape.status, 2);
+  assert.equal(shape.stderr, "fogbank: --port-range must be a range of ports like 4510-4559, not '4510:4559'\n");
+  const backwards = cli(['start'], { FOGBANK_PORT_RANGE: '4559-4510' });
+  assert.equal(backwards.status, 2);
+  assert.equal(backwards.stderr, "fogbank: FOGBANK_PORT_RANGE the range's first port must not be above its last, not '4559-4510'\n");
+  const high = cli(['start', '--port-range', '65000-70000']);
+  assert.equal(high.stderr, "fogbank: --port-range ports must be from 1 to 65535, not '65000-70000'\n");
+  assert.match(cli(['--help']).stdout, /--port-range <a-b>.*\n.*FOGBANK_PORT_RANGE\] default 4510-4559/);
+});
+
 test('a port in use is reported in one line', async () => {
   const first = await start(['--ephemeral']);
   try {

@@ -88,6 +88,12 @@ export class AdminApi {
         case 'POST /_fogbank/reset':
           await this.#reset();
           return json(res, 200, { reset: true });
+        case 'GET /_fogbank/ports':
+          return json(res, 200, { range: this.#env.ports.range, ports: this.#env.ports.list() });
+        case 'GET /_fogbank/engines': {
+          const lines = Math.min(Math.max(Number(query.get('lines') ?? 20) || 0, 0), 200);
+          return json(res, 200, { engines: this.#env.engines.list(lines) });
+        }
         case 'GET /_fogbank/faults':
           return json(res, 200, this.#env.faults.list());
         case 'POST /_fogbank/faults':

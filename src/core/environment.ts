@@ -7,6 +7,8 @@ import type { Accounts } from './accounts.ts';
 import type { RequestLog } from './request-log.ts';
 import type { Deliver } from './delivery.ts';
 import type { Faults } from './faults.ts';
+import type { Engines } from './engines/supervisor.ts';
+import type { Ports } from '../server/ports.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -43,4 +45,8 @@ export interface Environment {
   deliver: Deliver;
   /** Faults a test injected (POST /_fogbank/faults), applied before handlers run. */
   faults: Faults;
+  /** Ports of the configured range, kept per resource across restarts (src/server/ports.ts). */
+  ports: Ports;
+  /** The engine supervisor: processes and servers that resources own (src/core/engines/). */
+  engines: Engines;
 }

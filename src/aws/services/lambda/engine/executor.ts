@@ -13,6 +13,7 @@ import type { LogLine, LogShipper } from './log-shipper.ts';
 import { functionKey, type Target } from './target.ts';
 import { InvocationRecords, type RunRequest, type RunResult } from './records.ts';
 import { runtimeVersionArn } from '../runtimes.ts';
+import { functionArn } from '../names.ts';
 
 /** Reserved concurrency exhausted. */
 export class Throttled extends Error {}
@@ -268,7 +269,7 @@ export class Executor {
     }
     let worker: Worker;
     try {
-      worker = await Worker.launch(prepared.spec);
+      worker = await Worker.launch(prepared.spec, this.#env, { account: t.fn.account, resource: functionArn(t.fn.account, t.fn.region, t.fn.name, t.version.version) });
     } catch (err) {
       this.#freeSlot();
       this.#code.dropScratch(prepared.scratch);

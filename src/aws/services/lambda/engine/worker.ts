@@ -2,18 +2,28 @@
 // each worker gets its own loopback listener (AWS_LAMBDA_RUNTIME_API=127.0.0.1:<port>): the Runtime
 // API's paths carry no worker identity, and real runtime clients (aws-lambda-ric, Go, Rust, curl
 // bootstraps) take only host:port from that variable. A worker runs one invocation at a time.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The listener takes any free port and shows in the port allocator's listing; the process is an
+// engine of the supervisor (its output, its stop, and cleanup after a Fogbank that was killed).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { isForeignToLocalListener } from '../../../../server/local-only.ts';
+import type { Environment } from '../../../../core/environment.ts';
+import type { Engine, EngineExit } from '../../../../core/engines/engine.ts';
 
 export interface LaunchSpec {
   command: string;
   args: string[];
   env: Record<string, string>;
   cwd: string;
+}
+
+/** Whose worker this is: the function version, for the port and engine listings. */
+export interface WorkerOwner {
+  account: string;
+  /** The function's ARN with its version. */
+  resource: string;
 }
 
 export interface InvokeRequest {
@@ -58,7 +68,8 @@ export class Worker {
   readonly ready: Promise<void>;
 
   #server: http.Server;
-  #child?: ChildProcess;
+  #engine?: Engine;
+  #untrack: () => void = () => {};
   #pendingNext?: ServerResponse;
   #current?: { request: InvokeRequest; sent: boolean; resolve: (o: InvokeOutcome) => void };
   #readyResolve!: () => void;
@@ -77,7 +88,7 @@ export class Worker {
   }
 
   /** Starts the Runtime API listener and the process; `ready` settles when it first polls for work. */
-  static async launch(spec: (runtimeApi: string) => LaunchSpec): Promise<Worker> {
+  static async launch(spec: (runtimeApi: string) => LaunchSpec, env: Pick<Environment, 'ports' | 'engines'>, owner: WorkerOwner): Promise<Worker> {
     const server = http.createServer();
     // A warm worker's /next poll may wait for hours; keep-alive sockets must outlive any handler.
     server.keepAliveTimeout = 0;
@@ -91,13 +102,14 @@ export class Worker {
       server.listen(0, '127.0.0.1', resolve);
     });
     const port = (server.address() as AddressInfo).port;
+    worker.#untrack = env.ports.track({ kind: 'lambda:runtime-api', resource: owner.resource, account: owner.account, purpose: `worker ${worker.id}` }, port);
     const s = spec(`127.0.0.1:${port}`);
-    worker.#spawn(s);
+    worker.#spawn(s, env, owner);
     return worker;
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#engine?.pid;
   }
 
   get alive(): boolean {
@@ -106,9 +118,10 @@ export class Worker {
 
   /** Peak resident memory of the process in MB (VmHWM), as REPORT's Max Memory Used. */
   maxMemoryMb(): number | undefined {
-    if (!this.#child?.pid) return undefined;
+    const pid = this.pid;
+    if (!pid) return undefined;
     try {
-      const status = readFileSync(`/proc/${this.#child.pid}/status`, 'latin1');
+      const status = readFileSync(`/proc/${pid}/status`, 'latin1');
       const m = /VmHWM:\s+(\d+) kB/.exec(status);
       return m ? Math.ceil(Number(m[1]) / 1024) : undefined;
     } catch {
@@ -116,47 +129,30 @@ export class Worker {
     }
   }
 
-  #spawn(spec: LaunchSpec): void {
-    let child: ChildProcess;
-    try {
-      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      this.#fail({ errorType: 'Runtime.InvalidEntrypoint', payload: entrypointError(String((err as Error).message)) });
-      return;
-    }
-    this.#child = child;
-    child.on('error', (err) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.#exitReason =
-        code === 'EACCES' ? `fork/exec ${spec.command}: permission denied`
-        : code === 'ENOENT' ? `fork/exec ${spec.command}: no such file or directory`
-        : err.message;
-      this.#initFailure ??= { errorType: 'Runtime.InvalidEntrypoint', payload: entrypointError(this.#exitReason) };
-      // A process that never started sends no exit event.
-      if (child.pid === undefined) this.#exited(this.#exitReason);
+  #spawn(spec: LaunchSpec, env: Pick<Environment, 'engines'>, owner: WorkerOwner): void {
+    // A worker is never restarted: a runtime that exits ends its sandbox, as in Lambda, and the
+    // executor starts a new one for the next invocation. Stopping it is a SIGKILL (timeouts, eviction).
+    const engine = env.engines.start({
+      kind: 'lambda:worker',
+      resource: owner.resource,
+      account: owner.account,
+      process: { command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd },
+      ready: 'spawned',
+      restart: 'never',
+      stopGraceMs: 0,
     });
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let partial = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const text = partial + chunk;
-        const lines = text.split('\n');
-        partial = lines.pop()!;
-        for (const line of lines) this.onLine(line);
-        // A line with no end in sight is cut, as CloudWatch caps events at 256 KB.
-        if (partial.length > 262_000) {
-          this.onLine(partial);
-          partial = '';
-        }
-      });
-      stream.on('end', () => {
-        if (partial) this.onLine(partial);
-        partial = '';
-      });
-    }
-    child.on('exit', (code, signal) => {
-      const status = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal.replace(/^SIG/, '').toLowerCase()}` : `exit status ${code}`;
-      this.#exited(this.#exitReason || `Runtime exited with error: ${status}`);
+    this.#engine = engine;
+    engine.on('line', (line) => this.onLine(line));
+    engine.on('exit', (exit) => {
+      if (exit.error) {
+        const code = exit.error.code;
+        this.#exitReason =
+          code === 'EACCES' ? `fork/exec ${spec.command}: permission denied`
+          : code === 'ENOENT' ? `fork/exec ${spec.command}: no such file or directory`
+          : exit.error.message;
+        this.#initFailure ??= { errorType: 'Runtime.InvalidEntrypoint', payload: entrypointError(this.#exitReason) };
+      }
+      this.#exited(this.#exitReason || `Runtime exited with error: ${exitStatus(exit)}`);
     });
   }
 
@@ -196,15 +192,13 @@ export class Worker {
   }
 
   kill(): void {
-    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) {
-      this.#child.kill('SIGKILL');
-    } else if (!this.#child) {
-      this.#exited('Runtime exited');
-    }
+    if (this.#engine?.running) void this.#engine.stop(0);
+    else if (!this.#engine) this.#exited('Runtime exited');
     this.#close();
   }
 
   #close(): void {
+    this.#untrack();
     this.#pendingNext = undefined;
     this.#server.close();
     this.#server.closeAllConnections();
@@ -362,6 +356,11 @@ function trailerError(req: IncomingMessage): InvokeOutcome | undefined {
   if (!type) return undefined;
   const body = req.trailers['lambda-runtime-function-error-body'];
   return { kind: 'error', errorType: type, payload: body ? Buffer.from(body, 'base64') : Buffer.from(JSON.stringify({ errorType: type })) };
+}
+
+/** How Lambda words a runtime's exit: "exit status 1", "signal: killed". */
+function exitStatus(exit: EngineExit): string {
+  return exit.signal ? `signal: ${exit.signal === 'SIGKILL' ? 'killed' : exit.signal.replace(/^SIG/, '').toLowerCase()}` : `exit status ${exit.code}`;
 }
 
 function entrypointError(message: string): Buffer {
