@@ -18,11 +18,14 @@ import { GcpProvider } from './gcp/index.ts';
 import { chooseProvider } from './server/front-router.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
-import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
+import { listen, type Listener, type ListenerTimeouts, type RequestHandler } from './server/listener.ts';
 import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 import { Faults } from './core/faults.ts';
+import { Lifecycle } from './core/lifecycle.ts';
+import { Snapshots, nameForFile } from './core/snapshots/snapshots.ts';
+import { createReadStream } from 'node:fs';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -49,6 +52,8 @@ export interface FogbankOptions {
   corsAllowedOrigins?: string[];
   /** The listener's header, idle-body and keep-alive timeouts (src/server/listener.ts). */
   timeouts?: Partial<ListenerTimeouts>;
+  /** An exported snapshot (tar or tar.gz) loaded before the first request (--snapshot): CI seeds. */
+  snapshot?: string;
 }
 
 export interface Fogbank {
@@ -60,6 +65,8 @@ export interface Fogbank {
   readonly registry: ServiceRegistry;
   /** The services, as the admin API and the CLI see them. */
   readonly services: ServiceCatalog;
+  /** Saved states of this data directory (src/core/snapshots/). */
+  readonly snapshots: Snapshots;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
   readonly adminUrl: string;
   /** A password generated at first start (only then), to print once. */
@@ -92,12 +99,24 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       accounts: new Accounts(db, () => clock.now()),
       requests,
       faults: new Faults(),
+      lifecycle: new Lifecycle(),
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
     const aws = new AwsProvider(env);
     const { registry, gateway } = aws;
     const gcp = new GcpProvider(env);
+    // A snapshot restore stops the services' background work and starts it again from the restored
+    // tables, as after a restart (DESIGN.md §4).
+    env.lifecycle.onSuspend(() => registry.stop());
+    env.lifecycle.onResume(() => registry.resume());
+    const snapshots = new Snapshots({
+      env,
+      openComponents: async (components) => {
+        for (const c of components) if (registry.byName(c)) (await registry.load(c)).state();
+      },
+    });
+    const gate = snapshots.gate;
     const reset = async () => {
       env.db.reset();
       env.blobs.clear();
@@ -112,7 +131,16 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       now: () => Date.now(),
       loginLimits: options.adminLoginLimits,
     });
-    const admin = new AdminApi(env, aws, reset, auth);
+    const admin = new AdminApi(env, aws, reset, auth, snapshots);
+    if (options.snapshot) {
+      try {
+        const seed = await snapshots.import(createReadStream(options.snapshot), { name: nameForFile(options.snapshot), replace: true });
+        await snapshots.restore(seed.name);
+      } catch (err) {
+        await registry.stop();
+        throw err;
+      }
+    }
     if (options.logRequests) {
       requests.subscribe((e) =>
         log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
@@ -121,7 +149,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     }
     const hostCheck = new HostCheck({ loopback: isLoopbackHost(host), allowedHosts: options.allowedHosts });
     const browserOrigins = new BrowserOriginPolicy(options.corsAllowedOrigins);
-    const listener: Listener = await listen(host, options.port ?? 4566, (req, res) => {
+    const handler: RequestHandler = (req, res) => {
       const url = req.url ?? '/';
       // The front (DESIGN.md §1): the Host check for everything, admin and UI included.
       const authority = req.headers[':authority'] ?? req.headers.host;
@@ -132,6 +160,11 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       const hostname = typeof hostHeader === 'string' ? hostnameOf(hostHeader) : undefined;
       // Which provider answers, in the front router's fixed order (src/server/front-router.ts).
       const provider = chooseProvider({ path, query: q < 0 ? '' : url.slice(q + 1), hostname, headers: req.headers }, (p, h) => aws.claims(p, h));
+      // While a snapshot is restored, requests wait at the gate (src/core/snapshots/gate.ts).
+      if (gate.closed && !(provider === 'admin' && (path.startsWith('/_fogbank/snapshots') || path === '/_fogbank/health'))) {
+        gate.wait().then(() => handler(req, res), (err) => log.error('request failed at the snapshot gate', err));
+        return;
+      }
       if (provider === 'admin') {
         if (hostRefused) {
           req.resume();
@@ -148,7 +181,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       const browser = browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET');
       if (provider === 'gcp') {
         try {
-          gcp.handle(req, res, { hostname, hostRefused, browser });
+          void gate.pass(async () => gcp.handle(req, res, { hostname, hostRefused, browser }));
         } catch (err) {
           log.error('request failed in the Google Cloud provider', err);
           if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
@@ -156,14 +189,15 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         return;
       }
       // A refused Host is answered by the gateway, in the protocol of the service the request is for.
-      gateway.handle(req, res, browser, hostRefused).catch((err) => {
+      gate.pass(() => gateway.handle(req, res, browser, hostRefused)).catch((err) => {
         log.error('request failed outside the gateway', err);
         if (!res.headersSent) {
           res.statusCode = 500;
           res.end();
         }
       });
-    }, options.timeouts);
+    };
+    const listener: Listener = await listen(host, options.port ?? 4566, handler, options.timeouts);
     const port = listener.address.port;
     const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     env.endpoint = `http://${urlHost}:${port}`;
@@ -194,6 +228,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       clock,
       registry,
       services: aws,
+      snapshots,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,

@@ -7,6 +7,7 @@ import type { Accounts } from './accounts.ts';
 import type { RequestLog } from './request-log.ts';
 import type { Deliver } from './delivery.ts';
 import type { Faults } from './faults.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -43,4 +44,6 @@ export interface Environment {
   deliver: Deliver;
   /** Faults a test injected (POST /_fogbank/faults), applied before handlers run. */
   faults: Faults;
+  /** Suspend/resume around a snapshot restore: background work and engines register here (DESIGN.md §4). */
+  lifecycle: Lifecycle;
 }
