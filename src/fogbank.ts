@@ -25,7 +25,7 @@ import { BrowserOriginPolicy } from './server/browser-origin.ts';
 import { Faults } from './core/faults.ts';
 import { Lifecycle } from './core/lifecycle.ts';
 import { Snapshots, nameForFile } from './core/snapshots/snapshots.ts';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -134,7 +134,9 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     const admin = new AdminApi(env, aws, reset, auth, snapshots);
     if (options.snapshot) {
       try {
-        const seed = await snapshots.import(createReadStream(options.snapshot), { name: nameForFile(options.snapshot), replace: true });
+        // Opened here so that a missing file is reported before the stream is read.
+        const file = await open(options.snapshot);
+        const seed = await snapshots.import(file.createReadStream() as AsyncIterable<Buffer>, { name: nameForFile(options.snapshot), replace: true });
         await snapshots.restore(seed.name);
       } catch (err) {
         await registry.stop();
