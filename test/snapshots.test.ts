@@ -464,3 +464,40 @@ test('admin secrets stay out of snapshots', async () => {
   assert.deepEqual(fb.instance.env.db.all<{ value: string }>("SELECT value FROM admin_settings WHERE key = 'probe'").map((r) => r.value), ['kept'], 'a restore keeps this installation\'s secrets');
   fb.instance.env.db.run("DELETE FROM admin_settings WHERE key = 'probe'");
 });
+
+test('what services keep in memory follows a restore: SNS topics and FIFO deduplication, EventBridge rules, DynamoDB tables', async () => {
+  await fb.reset();
+  const { SNSClient, CreateTopicCommand, PublishCommand } = await import('@aws-sdk/client-sns');
+  const { EventBridgeClient, PutRuleCommand, PutTargetsCommand, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+  const sns = fb.client(SNSClient);
+  const events = fb.client(EventBridgeClient);
+  const routedUrl = await queue('routed');
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: routedUrl, AttributeNames: ['QueueArn'] }));
+  const fifo = await sns.send(new CreateTopicCommand({ Name: 'orders.fifo', Attributes: { FifoTopic: 'true' } }));
+  await fb.snapshot('caches');
+
+  // After the snapshot: a topic, a FIFO deduplication id, a rule and a table, each used once so that it is cached.
+  const later = await sns.send(new CreateTopicCommand({ Name: 'later' }));
+  await sns.send(new PublishCommand({ TopicArn: later.TopicArn, Message: 'warm' }));
+  const first = await sns.send(new PublishCommand({ TopicArn: fifo.TopicArn, Message: 'm', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }));
+  await events.send(new PutRuleCommand({ Name: 'later', EventPattern: JSON.stringify({ source: ['app'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: 'later', Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }));
+  await events.send(new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] }));
+  let routed: string[] = [];
+  for (let i = 0; i < 100 && !routed.length; i++) (routed = await drain(routedUrl)), routed.length || (await sleep(20));
+  assert.equal(routed.length, 1, 'the rule routes before the restore');
+  await ddb.send(new CreateTableCommand({
+    TableName: 'later', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
+  }));
+  await ddb.send(new PutItemCommand({ TableName: 'later', Item: { pk: { S: 'x' } } }));
+
+  await fb.restore('caches');
+  await assert.rejects(sns.send(new PublishCommand({ TopicArn: later.TopicArn, Message: 'gone' })), { name: 'NotFoundException' });
+  const again = await sns.send(new PublishCommand({ TopicArn: fifo.TopicArn, Message: 'm', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }));
+  assert.notEqual(again.MessageId, first.MessageId, 'the deduplication id seen after the snapshot is forgotten');
+  await events.send(new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] }));
+  await sleep(200);
+  assert.deepEqual(await drain(routedUrl), [], 'the rule made after the snapshot routes nothing');
+  await assert.rejects(ddb.send(new PutItemCommand({ TableName: 'later', Item: { pk: { S: 'y' } } })), { name: 'ResourceNotFoundException' });
+});
