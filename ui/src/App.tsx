@@ -9,6 +9,7 @@ import { Home } from './pages/Home.tsx';
 import { Requests } from './pages/Requests.tsx';
 import { Accounts } from './pages/Accounts.tsx';
 import { Services } from './pages/Services.tsx';
+import { Snapshots } from './pages/Snapshots.tsx';
 import { Login } from './pages/Login.tsx';
 import { servicePages } from './pages/registry.tsx';
 
@@ -44,6 +45,7 @@ function Shell({ canLogout, onLogout }: { canLogout: boolean; onLogout: () => vo
     ['/accounts', 'Accounts'],
     ...servicePages.map((p) => [`/${p.path}`, p.title] as [string, string]),
     ['/services', 'All services'],
+    ['/snapshots', 'Snapshots'],
   ];
   const page = servicePages.find((p) => section === `/${p.path}`);
   return (
@@ -70,6 +72,7 @@ function Shell({ canLogout, onLogout }: { canLogout: boolean; onLogout: () => vo
           {section === '/requests' ? <Requests /> : null}
           {section === '/accounts' ? <Accounts /> : null}
           {section === '/services' ? <Services /> : null}
+          {section === '/snapshots' ? <Snapshots /> : null}
           {page ? <page.Component path={path.slice(page.path.length + 1) || '/'} /> : null}
         </main>
       </div>
