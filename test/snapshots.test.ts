@@ -501,3 +501,27 @@ test('what services keep in memory follows a restore: SNS topics and FIFO dedupl
   assert.deepEqual(await drain(routedUrl), [], 'the rule made after the snapshot routes nothing');
   await assert.rejects(ddb.send(new PutItemCommand({ TableName: 'later', Item: { pk: { S: 'y' } } })), { name: 'ResourceNotFoundException' });
 });
+
+test('an engine\'s registered data directory is saved, restored, exported and imported with the state', async () => {
+  await fb.reset();
+  const dataDir = join(work, 'engine-data');
+  execFileSync('mkdir', ['-p', join(dataDir, 'base')]);
+  writeFileSync(join(dataDir, 'base', 'table.dat'), 'rows at save');
+  const unregister = fb.instance.snapshots.registerEngineData({ name: 'pg-main', dir: dataDir });
+  try {
+    const saved = await fb.snapshot('with-engine');
+    assert.equal(saved.sizes.engines['pg-main'], 'rows at save'.length);
+    writeFileSync(join(dataDir, 'base', 'table.dat'), 'rows after');
+    writeFileSync(join(dataDir, 'stray'), 'made after the save');
+    await fb.restore('with-engine');
+    assert.equal(readFileSync(join(dataDir, 'base', 'table.dat'), 'utf8'), 'rows at save');
+    assert.ok(!existsSync(join(dataDir, 'stray')), 'the directory is the saved one, not a merge');
+    const file = Buffer.from(await (await fetch(`${fb.endpoint}/_fogbank/snapshots/with-engine/export`)).arrayBuffer());
+    writeFileSync(join(dataDir, 'base', 'table.dat'), 'changed again');
+    assert.equal((await api(fb, 'POST', '/import?name=engine-copy', new Uint8Array(file))).status, 201);
+    await fb.restore('engine-copy');
+    assert.equal(readFileSync(join(dataDir, 'base', 'table.dat'), 'utf8'), 'rows at save');
+  } finally {
+    unregister();
+  }
+});
