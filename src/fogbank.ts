@@ -215,7 +215,10 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
           }).catch((err) => log.error(`could not resume ${component}`, err));
         }
         // Blob files of writes whose rows never committed (a crash) are removed in the background.
-        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped })
+        // A snapshot restore swaps rows and files (old files, linked): the sweep's view is then stale, so it stops.
+        let restored = false;
+        env.lifecycle.onSuspend(() => void (restored = true));
+        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped || restored })
           .then((r) => { if (r?.removed) log.info(`removed ${r.removed} orphan blob files (${r.scanned} looked at, ${r.durationMs} ms)`); })
           .catch((err) => log.warn('orphan blob sweep stopped', err));
       });
