@@ -183,7 +183,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       const browser = browserOrigins.verdict(req.headers, hostHeader, req.method ?? 'GET');
       if (provider === 'gcp') {
         try {
-          void gate.pass(async () => gcp.handle(req, res, { hostname, hostRefused, browser }));
+          gcp.handle(req, res, { hostname, hostRefused, browser });
         } catch (err) {
           log.error('request failed in the Google Cloud provider', err);
           if (!res.headersSent) (res as import('node:http').ServerResponse).writeHead(500).end();
