@@ -8,12 +8,16 @@ import { DataDirectoryError } from './store/database.ts';
 import { parseAllowedHosts } from './server/host-check.ts';
 import { parseAllowedOrigins } from './server/browser-origin.ts';
 import { parsePortRange, type PortRange } from './server/ports.ts';
+import { ServiceError } from './core/errors.ts';
+import { snapshotCommand, SnapshotCliError } from './core/snapshots/cli.ts';
 
 const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
 
 Usage:
   fogbank start [options]    run Fogbank (AWS and Google Cloud APIs on one port)
   fogbank coverage           print implemented operations per service
+  fogbank snapshot ...       save|list|restore|delete|export|import the state of a running Fogbank
+                             (fogbank snapshot help)
   fogbank version
 
 Options (environment variable in brackets):
@@ -22,6 +26,7 @@ Options (environment variable in brackets):
   --data-dir <path>    where state is kept         [FOGBANK_DATA_DIR]   default ./.fogbank
   --ephemeral          keep state in memory only   [FOGBANK_EPHEMERAL=1]
   --log-level <level>  error, warn, info or debug  [FOGBANK_LOG_LEVEL]  default warn
+  --snapshot <file>    load an exported snapshot at start (CI seeds)  [FOGBANK_SNAPSHOT]
                        (debug, or DEBUG=1, prints every request)
   --port-range <a-b>   ports for resources that own an endpoint (caches, databases, ...),
                        kept per resource across restarts [FOGBANK_PORT_RANGE] default 4510-4559
@@ -56,6 +61,7 @@ interface StartOptions {
   allowedHosts?: string[];
   corsAllowedOrigins?: string[];
   portRange?: PortRange;
+  snapshot?: string;
 }
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions {
@@ -72,6 +78,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
         'allowed-hosts': { type: 'string' },
         'cors-allowed-origins': { type: 'string' },
         'port-range': { type: 'string' },
+        snapshot: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -125,6 +132,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     logRequests: debugEnv || level === 'debug',
     allowedHosts: hosts,
     corsAllowedOrigins: origins,
+    snapshot: (v.snapshot ?? env.FOGBANK_SNAPSHOT) || undefined,
   };
 }
 
@@ -145,6 +153,7 @@ async function start(argv: string[]): Promise<void> {
     if (e.code === 'EADDRNOTAVAIL') fail(`cannot listen on --host ${opts.host}: no such local address`);
     if (e.code === 'EACCES') fail(`not allowed to listen on ${opts.host}:${opts.port}`);
     if (err instanceof DataDirectoryError) fail(err.message);
+    if (opts.snapshot && (e.code === 'ENOENT' || err instanceof ServiceError)) fail(`--snapshot ${opts.snapshot}: ${e.message}`);
     throw err;
   }
   const where = opts.ephemeral ? 'in memory (ephemeral)' : fogbank.env.dataDir;
@@ -191,6 +200,11 @@ export async function main(argv: string[]): Promise<void> {
       return start(rest);
     case 'coverage':
       return printCoverage();
+    case 'snapshot':
+      return snapshotCommand(rest, process.env).catch((err) => {
+        if (err instanceof SnapshotCliError) fail(err.message);
+        throw err;
+      });
     case 'version':
     case '--version':
       process.stdout.write(`${VERSION}\n`);
@@ -202,7 +216,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(HELP);
       return;
     default:
-      fail(`unknown command '${command}' (commands: start, coverage, version, help)`);
+      fail(`unknown command '${command}' (commands: start, coverage, snapshot, version, help)`);
   }
 }
 

@@ -18,13 +18,16 @@ import { GcpProvider } from './gcp/index.ts';
 import { chooseProvider } from './server/front-router.ts';
 import { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
-import { listen, type Listener, type ListenerTimeouts } from './server/listener.ts';
+import { listen, type Listener, type ListenerTimeouts, type RequestHandler } from './server/listener.ts';
 import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 import { Faults } from './core/faults.ts';
 import { Ports, type PortRange } from './server/ports.ts';
 import { Engines } from './core/engines/supervisor.ts';
+import { Lifecycle } from './core/lifecycle.ts';
+import { Snapshots, nameForFile } from './core/snapshots/snapshots.ts';
+import { open } from 'node:fs/promises';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -53,6 +56,8 @@ export interface FogbankOptions {
   timeouts?: Partial<ListenerTimeouts>;
   /** Ports handed to resources that own an endpoint (--port-range); default 4510-4559. */
   portRange?: PortRange;
+  /** An exported snapshot (tar or tar.gz) loaded before the first request (--snapshot): CI seeds. */
+  snapshot?: string;
 }
 
 export interface Fogbank {
@@ -64,6 +69,8 @@ export interface Fogbank {
   readonly registry: ServiceRegistry;
   /** The services, as the admin API and the CLI see them. */
   readonly services: ServiceCatalog;
+  /** Saved states of this data directory (src/core/snapshots/). */
+  readonly snapshots: Snapshots;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
   readonly adminUrl: string;
   /** A password generated at first start (only then), to print once. */
@@ -104,12 +111,28 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       faults: new Faults(),
       ports: new Ports(db, { range: options.portRange, host, log }),
       engines,
+      lifecycle: new Lifecycle(),
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
     const aws = new AwsProvider(env);
     const { registry, gateway } = aws;
     const gcp = new GcpProvider(env);
+    // A snapshot restore stops the services' background work and starts it again from the restored
+    // tables, as after a restart (DESIGN.md §4).
+    env.lifecycle.onSuspend(() => registry.stop());
+    env.lifecycle.onResume(() => registry.resume());
+    // Engines belong to resources, and a restore may bring back other resources than those running:
+    // every engine stops, and services start the ones their restored tables name when they resume
+    // (their `start`), exactly as after a restart.
+    env.lifecycle.onSuspend(() => env.engines.clear());
+    const snapshots = new Snapshots({
+      env,
+      openComponents: async (components) => {
+        for (const c of components) if (registry.byName(c)) (await registry.load(c)).state();
+      },
+    });
+    const gate = snapshots.gate;
     const reset = async () => {
       await env.engines.clear();
       env.db.reset();
@@ -125,7 +148,18 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       now: () => Date.now(),
       loginLimits: options.adminLoginLimits,
     });
-    const admin = new AdminApi(env, aws, reset, auth);
+    const admin = new AdminApi(env, aws, reset, auth, snapshots);
+    if (options.snapshot) {
+      try {
+        // Opened here so that a missing file is reported before the stream is read.
+        const file = await open(options.snapshot);
+        const seed = await snapshots.import(file.createReadStream() as AsyncIterable<Buffer>, { name: nameForFile(options.snapshot), replace: true });
+        await snapshots.restore(seed.name);
+      } catch (err) {
+        await registry.stop();
+        throw err;
+      }
+    }
     if (options.logRequests) {
       requests.subscribe((e) =>
         log.info(`${e.status} ${e.service ?? '-'}.${e.operation ?? '-'} ${e.account ?? ''} ${e.region ?? ''} ${e.errorCode ?? ''} ${e.durationMs}ms`),
@@ -134,7 +168,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     }
     const hostCheck = new HostCheck({ loopback: isLoopbackHost(host), allowedHosts: options.allowedHosts });
     const browserOrigins = new BrowserOriginPolicy(options.corsAllowedOrigins);
-    const listener: Listener = await listen(host, options.port ?? 4566, (req, res) => {
+    const handler: RequestHandler = (req, res) => {
       const url = req.url ?? '/';
       // The front (DESIGN.md §1): the Host check for everything, admin and UI included.
       const authority = req.headers[':authority'] ?? req.headers.host;
@@ -145,6 +179,11 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       const hostname = typeof hostHeader === 'string' ? hostnameOf(hostHeader) : undefined;
       // Which provider answers, in the front router's fixed order (src/server/front-router.ts).
       const provider = chooseProvider({ path, query: q < 0 ? '' : url.slice(q + 1), hostname, headers: req.headers }, (p, h) => aws.claims(p, h));
+      // While a snapshot is restored, requests wait at the gate (src/core/snapshots/gate.ts).
+      if (gate.closed && !(provider === 'admin' && (path.startsWith('/_fogbank/snapshots') || path === '/_fogbank/health'))) {
+        gate.wait().then(() => handler(req, res), (err) => log.error('request failed at the snapshot gate', err));
+        return;
+      }
       if (provider === 'admin') {
         if (hostRefused) {
           req.resume();
@@ -169,14 +208,15 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         return;
       }
       // A refused Host is answered by the gateway, in the protocol of the service the request is for.
-      gateway.handle(req, res, browser, hostRefused).catch((err) => {
+      gate.pass(() => gateway.handle(req, res, browser, hostRefused)).catch((err) => {
         log.error('request failed outside the gateway', err);
         if (!res.headersSent) {
           res.statusCode = 500;
           res.end();
         }
       });
-    }, options.timeouts);
+    };
+    const listener: Listener = await listen(host, options.port ?? 4566, handler, options.timeouts);
     const port = listener.address.port;
     const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     env.endpoint = `http://${urlHost}:${port}`;
@@ -192,7 +232,10 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
           }).catch((err) => log.error(`could not resume ${component}`, err));
         }
         // Blob files of writes whose rows never committed (a crash) are removed in the background.
-        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped })
+        // A snapshot restore swaps rows and files (old files, linked): the sweep's view is then stale, so it stops.
+        let restored = false;
+        env.lifecycle.onSuspend(() => void (restored = true));
+        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped || restored })
           .then((r) => { if (r?.removed) log.info(`removed ${r.removed} orphan blob files (${r.scanned} looked at, ${r.durationMs} ms)`); })
           .catch((err) => log.warn('orphan blob sweep stopped', err));
       });
@@ -207,6 +250,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       clock,
       registry,
       services: aws,
+      snapshots,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 
 const CLI = new URL('../bin/fogbank.js', import.meta.url).pathname;
 
@@ -132,6 +133,63 @@ test('state in the data directory survives a restart', async () => {
     } finally {
       await second.stop();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fogbank snapshot save|list|export|import|restore|delete against a running Fogbank, and start --snapshot seeds a new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fogbank-cli-snap-'));
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  try {
+    const first = await start(['--data-dir', join(dir, 'data')]);
+    try {
+      const sqs = new SQSClient({ endpoint: first.endpoint, region: 'us-east-1', credentials });
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'seeded' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'from the seed' }));
+      const at = ['--endpoint', first.endpoint];
+      const saved = cli(['snapshot', 'save', 'seed', ...at]);
+      assert.equal(saved.status, 0, saved.stderr);
+      assert.match(saved.stdout, /^saved seed: \d+ bodies, \d+ bytes\n$/);
+      assert.match(cli(['snapshot', 'list', ...at]).stdout, /^seed\t\d{4}-\d\d-\d\dT[^\t]+\t/);
+      const file = join(dir, 'seed.tar.gz');
+      const exported = cli(['snapshot', 'export', 'seed', file, ...at]);
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.ok(existsSync(file));
+      // The same file back under another name, restored over a changed state.
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'after the seed' }));
+      const imported = cli(['snapshot', 'import', file, '--name', 'again', ...at]);
+      assert.equal(imported.status, 0, imported.stderr);
+      assert.match(imported.stdout, /^imported again: /);
+      assert.equal(cli(['snapshot', 'restore', 'again', ...at]).status, 0);
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      assert.deepEqual(r.Messages?.map((m) => m.Body), ['from the seed']);
+      assert.equal(cli(['snapshot', 'delete', 'again', ...at]).stdout, 'deleted again\n');
+      // Errors are one line and a non-zero status.
+      const missing = cli(['snapshot', 'restore', 'nope', ...at]);
+      assert.equal(missing.status, 2);
+      assert.equal(missing.stderr, 'fogbank: SnapshotNotFound: No snapshot named nope\n');
+      const badName = cli(['snapshot', 'save', '../up', ...at]);
+      assert.match(badName.stderr, /^fogbank: InvalidSnapshotName: /);
+      const down = cli(['snapshot', 'list', '--endpoint', 'http://127.0.0.1:9']);
+      assert.match(down.stderr, /^fogbank: cannot reach Fogbank at http:\/\/127\.0\.0\.1:9 /);
+    } finally {
+      await first.stop();
+    }
+
+    // CI seeding: a fresh, ephemeral Fogbank starts with the exported state.
+    const seeded = await start(['--ephemeral', '--snapshot', join(dir, 'seed.tar.gz')]);
+    try {
+      const sqs = new SQSClient({ endpoint: seeded.endpoint, region: 'us-east-1', credentials });
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'seeded' }));
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      assert.deepEqual(r.Messages?.map((m) => m.Body), ['from the seed']);
+    } finally {
+      await seeded.stop();
+    }
+    const absent = cli(['start', '--ephemeral', '--port', '0', '--snapshot', join(dir, 'absent.tar.gz')]);
+    assert.equal(absent.status, 2);
+    assert.match(absent.stderr, /^fogbank: --snapshot .*absent\.tar\.gz: ENOENT/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -286,25 +286,21 @@ test('an in-process server is an engine too: available once listening, restarted
   }
 });
 
-test('stopAll() stops every engine and startAll() brings back those of resources (as a snapshot restore does)', async () => {
+test('a snapshot restore stops every engine; services start those of the restored resources again', async () => {
   const range = await freeRange(2);
   const fb = await startFogbank({ portRange: range });
   try {
     const env = fb.instance.env;
     const port = await env.ports.acquire({ kind: 'test:cache', resource: 'c1' });
+    await fb.snapshot('with-port');
     const engine = env.engines.start({ kind: 'test:cache', resource: 'c1', process: { command: process.execPath, args: [LISTENER, String(port)] }, port });
-    const oneShot = env.engines.start({ kind: 'test:job', resource: 'j1', process: { command: 'sleep', args: ['60'] }, restart: 'never' });
     await engine.whenAvailable();
-    const [pid1, pid2] = [engine.pid!, oneShot.pid!];
-    await env.engines.stopAll();
-    assert.ok(!isRunning(pid1) && !isRunning(pid2));
-    assert.equal(engine.state, 'stopped');
-    assert.deepEqual((await engines(fb.endpoint)).map((e) => [e.resource, e.state]), [['c1', 'stopped']]);
-    env.engines.startAll();
-    await engine.whenAvailable();
-    assert.notEqual(engine.pid, pid1);
-    assert.equal(await greeting(port), `engine ${engine.pid}\n`);
-    assert.deepEqual((await engines(fb.endpoint)).map((e) => [e.resource, e.state]), [['c1', 'available']]);
+    const pid = engine.pid!;
+    await fb.restore('with-port');
+    assert.ok(!isRunning(pid), 'the engine process is stopped by the restore');
+    assert.deepEqual(await engines(fb.endpoint), []);
+    // The port assignment is part of the restored state: the resource keeps its endpoint.
+    assert.equal(await env.ports.acquire({ kind: 'test:cache', resource: 'c1' }), port);
   } finally {
     await fb.stop();
   }

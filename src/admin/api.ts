@@ -8,6 +8,8 @@ import { ServiceError } from '../core/errors.ts';
 import { isClientDisconnect, json, type Req, type Res } from '../server/http-io.ts';
 import { AdminAuth, isCrossSite } from './auth.ts';
 import { serveUi } from './ui.ts';
+import { snapshotRoute } from './snapshots.ts';
+import type { Snapshots } from '../core/snapshots/snapshots.ts';
 
 /** Readiness endpoints stay open to scripts everywhere: they tell only that Fogbank runs. */
 const OPEN = new Set(['/_fogbank/health', '/_localstack/health', '/_localstack/info']);
@@ -17,8 +19,10 @@ export class AdminApi {
   readonly #services: ServiceCatalog;
   readonly #reset: () => Promise<void>;
   readonly auth: AdminAuth;
+  readonly #snapshots: Snapshots | undefined;
 
-  constructor(env: Environment, services: ServiceCatalog, reset: () => Promise<void>, auth: AdminAuth) {
+  constructor(env: Environment, services: ServiceCatalog, reset: () => Promise<void>, auth: AdminAuth, snapshots?: Snapshots) {
+    this.#snapshots = snapshots;
     this.#env = env;
     this.#services = services;
     this.#reset = reset;
@@ -117,6 +121,7 @@ export class AdminApi {
             this.#env.accounts.rename(account[1], typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : null);
             return json(res, 200, this.#env.accounts.list().find((a) => a.id === account[1]));
           }
+          if (this.#snapshots && path.startsWith('/_fogbank/snapshots') && (await snapshotRoute(this.#snapshots, req, res, method, path, query, (r) => readJson(r)))) return;
           return await this.#serviceRoute(req, res, method, path, query);
         }
       }

@@ -24,6 +24,8 @@ export class ServiceRegistry {
   readonly identities: readonly ServiceIdentity[] = identities;
   #loaded = new Map<string, Promise<LoadedService>>();
   #stoppers: Array<() => void | Promise<void>> = [];
+  /** Starts the background work of each opened service again (after a snapshot restore). */
+  #starters: Array<() => void> = [];
   #env: Environment;
 
   constructor(env: Environment) {
@@ -75,9 +77,13 @@ export class ServiceRegistry {
         if (!opened) {
           state = definition.state?.(env);
           opened = true;
-          const stop = definition.start?.(env, state);
-          if (stop) this.#stoppers.push(stop);
-          loaded.running = true;
+          const start = () => {
+            const stop = definition.start?.(env, state);
+            if (stop) this.#stoppers.push(stop);
+            loaded.running = true;
+          };
+          start();
+          this.#starters.push(start);
         }
         return state;
       },
@@ -87,5 +93,10 @@ export class ServiceRegistry {
 
   async stop(): Promise<void> {
     for (const stop of this.#stoppers.splice(0)) await stop();
+  }
+
+  /** Re-runs `start` of every opened service: timers re-armed from the tables, as after a restart. */
+  resume(): void {
+    for (const start of this.#starters) start();
   }
 }

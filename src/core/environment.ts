@@ -9,6 +9,7 @@ import type { Deliver } from './delivery.ts';
 import type { Faults } from './faults.ts';
 import type { Engines } from './engines/supervisor.ts';
 import type { Ports } from '../server/ports.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -49,4 +50,6 @@ export interface Environment {
   ports: Ports;
   /** The engine supervisor: processes and servers that resources own (src/core/engines/). */
   engines: Engines;
+  /** Suspend/resume around a snapshot restore: background work and engines register here (DESIGN.md §4). */
+  lifecycle: Lifecycle;
 }

@@ -59,7 +59,8 @@ export async function sweepOrphanBlobs(options: SweepOptions): Promise<SweepResu
       const results = await Promise.all(candidates.map(async (name) => {
         const path = join(dir, name);
         const st = await stat(path).catch(() => undefined);
-        if (!st?.isFile() || st.mtimeMs >= cutoff) return false;
+        // Checked again at the last moment: a snapshot restore may have swapped the directory meanwhile.
+        if (!st?.isFile() || st.mtimeMs >= cutoff || stopped()) return false;
         await rm(path, { force: true });
         return true;
       }));

@@ -1,7 +1,7 @@
 // Object bodies live as files. A body is written to a temporary file, fsynced and renamed into place,
 // so a crash never leaves half a body visible. Files are named by random ids that Fogbank chooses:
 // no name, key or path a client sends ever reaches the file system.
-import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open, rename, rm, stat, readFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { randomBytes, createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
@@ -29,6 +29,9 @@ export class BlobStore {
   readonly #durable: boolean;
   /** Fan-out directories known to exist. */
   #dirs = new Set<string>();
+  /** While a snapshot links the bodies its rows name, deletions wait (see hold). */
+  #holds = 0;
+  #deferred: string[] = [];
 
   /** `durable` false skips fsync (ephemeral stores whose files die with the process anyway). */
   constructor(dir: string, durable = true) {
@@ -97,7 +100,47 @@ export class BlobStore {
   }
 
   async delete(id: string): Promise<void> {
-    await rm(this.#path(id), { force: true });
+    const path = this.#path(id);
+    if (this.#holds > 0) {
+      this.#deferred.push(path);
+      return;
+    }
+    await rm(path, { force: true });
+  }
+
+  /**
+   * Defers deletions until the returned release is called: a snapshot copies the database at one
+   * instant, then links the files its rows name; a body deleted in between must still be there.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holds > 0) return;
+      for (const path of this.#deferred.splice(0)) rm(path, { force: true }).catch(() => {});
+    };
+  }
+
+  /** The file of a body (snapshots link it; nothing else may write to it). */
+  pathOf(id: string): string {
+    return this.#path(id);
+  }
+
+  /**
+   * Swaps in the bodies of `staged` (a directory laid out like this store's, built by a snapshot
+   * restore): synchronous renames, so no request sees half of each. The old bodies move to the
+   * returned directory for the caller to remove.
+   */
+  replaceWith(staged: string): string {
+    const old = `${this.dir}.old-${randomBytes(4).toString('hex')}`;
+    renameSync(this.dir, old);
+    renameSync(staged, this.dir);
+    mkdirSync(join(this.dir, 'tmp'), { recursive: true });
+    this.#dirs.clear();
+    this.#deferred.length = 0;
+    return old;
   }
 
   /** Removes every body (reset between tests). */

@@ -20,6 +20,8 @@ export class Database {
   #depth = 0;
   #group: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   #resetHooks: Array<() => void> = [];
+  /** Each component's migrations folder and how many it has, so a restore can migrate and refuse. */
+  #migrations = new Map<string, { dir: URL; known: number }>();
 
   constructor(path: string) {
     this.path = path;
@@ -138,6 +140,7 @@ export class Database {
     files.forEach((f, i) => {
       if (Number(f.slice(0, 3)) !== i + 1) throw new Error(`migration ${f} of ${component} is out of sequence`);
     });
+    this.#migrations.set(component, { dir, known: files.length });
     const row = this.get<{ version: number }>('SELECT version FROM _migrations WHERE component = ?', component);
     const applied = row?.version ?? 0;
     if (applied > files.length) {
@@ -190,6 +193,83 @@ export class Database {
     } finally {
       this.raw.exec('PRAGMA foreign_keys = ON');
     }
+    for (const hook of this.#resetHooks) hook();
+  }
+
+  /** The schema version each component's migrations know (components opened in this process). */
+  knownSchemaVersions(): Record<string, number> {
+    return Object.fromEntries([...this.#migrations].map(([c, m]) => [c, m.known]));
+  }
+
+  /** The schema version applied per component in this database. */
+  schemaVersions(): Record<string, number> {
+    return Object.fromEntries(this.all<{ component: string; version: number }>('SELECT component, version FROM _migrations').map((r) => [r.component, r.version]));
+  }
+
+  /**
+   * Writes a consistent copy of the whole database to `path` (snapshots): the open group is committed
+   * first, so the copy holds exactly what has been acknowledged, and VACUUM INTO copies it in one
+   * read transaction, on this thread, so nothing else runs in between.
+   */
+  saveTo(path: string): void {
+    this.commit();
+    this.raw.prepare('VACUUM INTO ?').run(path);
+  }
+
+  /**
+   * Replaces every table with the ones of the database file at `path` (a snapshot restore), keeping
+   * the tables named in `keep`. One transaction: a failure leaves the state as it was. The handle
+   * stays the same object, so every service's `env.db` goes on working; cached statements are
+   * dropped. Then the migrations of every opened component run (an older snapshot is migrated) and
+   * the reset hooks drop what services keep in memory of the old tables.
+   */
+  restoreFrom(path: string, keep: readonly string[] = []): void {
+    this.commit();
+    this.#statements.clear();
+    this.raw.prepare("ATTACH DATABASE ? AS snapshot").run(path);
+    try {
+      const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+      const kept = new Set(keep);
+      const userTables = (schema: string) =>
+        (this.raw.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>)
+          .map((r) => r.name)
+          .filter((n) => !kept.has(n));
+      this.raw.exec('PRAGMA foreign_keys = OFF');
+      try {
+        this.raw.exec('BEGIN IMMEDIATE');
+        try {
+          for (const t of userTables('main')) this.raw.exec(`DROP TABLE main.${quote(t)}`);
+          const objects = this.raw
+            .prepare(
+              "SELECT type, name, tbl_name, sql FROM snapshot.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' " +
+                "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END",
+            )
+            .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>;
+          const copied = new Set(userTables('snapshot'));
+          for (const o of objects) {
+            if (!copied.has(o.tbl_name) && o.type !== 'view') continue;
+            // Unqualified CREATE statements create in main.
+            this.raw.exec(o.sql);
+            if (o.type === 'table') this.raw.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM snapshot.${quote(o.name)}`);
+          }
+          const hasSequence = (schema: string) => this.raw.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).get() !== undefined;
+          if (hasSequence('main')) {
+            this.raw.exec('DELETE FROM main.sqlite_sequence');
+            if (hasSequence('snapshot')) this.raw.exec('INSERT INTO main.sqlite_sequence SELECT * FROM snapshot.sqlite_sequence');
+          }
+          this.raw.exec('COMMIT');
+        } catch (err) {
+          this.raw.exec('ROLLBACK');
+          throw err;
+        }
+      } finally {
+        this.raw.exec('PRAGMA foreign_keys = ON');
+      }
+    } finally {
+      this.#statements.clear();
+      this.raw.exec('DETACH DATABASE snapshot');
+    }
+    for (const [component, { dir }] of this.#migrations) this.migrate(component, dir);
     for (const hook of this.#resetHooks) hook();
   }
 

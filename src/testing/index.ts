@@ -3,6 +3,7 @@
 import '../core/quiet-warnings.ts';
 import { createFogbank, type Fogbank, type FogbankOptions } from '../fogbank.ts';
 import type { Fault, FaultSpec } from '../core/faults.ts';
+import type { SnapshotManifest } from '../core/snapshots/snapshots.ts';
 
 export interface TestCredentials {
   accessKeyId: string;
@@ -37,6 +38,10 @@ export interface TestFogbank {
     remove(id: string): boolean;
     clear(): void;
   };
+  /** Saves the whole state under `name` (POST /_fogbank/snapshots); what was acknowledged is in it. */
+  snapshot(name: string): Promise<SnapshotManifest>;
+  /** Puts back the state saved under `name`; requests made meanwhile wait, then see the restored state. */
+  restore(name: string): Promise<SnapshotManifest>;
   /** Drops all state (every service, account and blob) and faults, and returns the clock to real time. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -79,6 +84,8 @@ export async function startFogbank(options: StartOptions = {}): Promise<TestFogb
       remove: (id) => instance.env.faults.remove(id),
       clear: () => instance.env.faults.clear(),
     },
+    snapshot: (name) => instance.snapshots.save(name),
+    restore: (name) => instance.snapshots.restore(name),
     async reset() {
       await instance.reset();
     },

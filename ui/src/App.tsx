@@ -10,6 +10,7 @@ import { Requests } from './pages/Requests.tsx';
 import { Accounts } from './pages/Accounts.tsx';
 import { Services } from './pages/Services.tsx';
 import { Ports } from './pages/Ports.tsx';
+import { Snapshots } from './pages/Snapshots.tsx';
 import { Login } from './pages/Login.tsx';
 import { servicePages } from './pages/registry.tsx';
 
@@ -46,6 +47,7 @@ function Shell({ canLogout, onLogout }: { canLogout: boolean; onLogout: () => vo
     ...servicePages.map((p) => [`/${p.path}`, p.title] as [string, string]),
     ['/services', 'All services'],
     ['/ports', 'Ports'],
+    ['/snapshots', 'Snapshots'],
   ];
   const page = servicePages.find((p) => section === `/${p.path}`);
   return (
@@ -73,6 +75,7 @@ function Shell({ canLogout, onLogout }: { canLogout: boolean; onLogout: () => vo
           {section === '/accounts' ? <Accounts /> : null}
           {section === '/services' ? <Services /> : null}
           {section === '/ports' ? <Ports /> : null}
+          {section === '/snapshots' ? <Snapshots /> : null}
           {page ? <page.Component path={path.slice(page.path.length + 1) || '/'} /> : null}
         </main>
       </div>

@@ -18,8 +18,6 @@ export class Engines {
   readonly #log: Logger;
   readonly #pidFiles: PidFiles;
   readonly #engines = new Map<string, Engine>();
-  /** Engines stopped by stopAll() that startAll() starts again. */
-  #paused: Engine[] = [];
   readonly #hooks: EngineHooks;
 
   constructor(options: { pidDir: string; log: Logger }) {
@@ -71,9 +69,7 @@ export class Engines {
       else if (this.#log.enabled('debug')) this.#log.debug(`engine ${spec.kind} ${spec.resource} ${state}${detail ? `: ${detail}` : ''}`);
       // Engines that are done for good (no restart coming) leave the list, unless a resource's
       // engine failed: that stays visible until the resource stops or deletes it.
-      if (state === 'stopped' || (state === 'failed' && spec.restart === 'never')) {
-        if (!this.#paused.includes(engine)) this.#engines.delete(engine.id);
-      }
+      if (state === 'stopped' || (state === 'failed' && spec.restart === 'never')) this.#engines.delete(engine.id);
     });
     engine.launch();
     return engine;
@@ -97,34 +93,14 @@ export class Engines {
     const e = typeof engine === 'string' ? this.#engines.get(engine) : engine;
     if (!e) return;
     this.#engines.delete(e.id);
-    this.#paused = this.#paused.filter((p) => p !== e);
     await e.stop(graceMs);
   }
 
   /**
-   * Stops every engine, remembering those that restart on crash (resources' engines) so that
-   * startAll() brings them back: a snapshot restore calls stopAll(), swaps state, then startAll().
-   * Engines that do not restart (Lambda workers) are gone; their owners start new ones on demand.
+   * Stops everything and forgets it: a reset (every resource is gone) and a snapshot restore (the
+   * restored resources' services start their engines again from their tables, as after a restart).
    */
-  async stopAll(graceMs?: number): Promise<void> {
-    const all = [...this.#engines.values()];
-    this.#paused = all.filter((e) => e.spec.restart !== 'never' && e.state !== 'failed');
-    for (const e of all) if (!this.#paused.includes(e)) this.#engines.delete(e.id);
-    await Promise.all(all.map((e) => e.stop(graceMs)));
-  }
-
-  /** Starts again the engines stopped by stopAll(). */
-  startAll(): void {
-    const paused = this.#paused;
-    this.#paused = [];
-    for (const e of paused) {
-      if (this.#engines.get(e.id) === e) e.launch();
-    }
-  }
-
-  /** Stops everything and forgets it (reset: every resource is gone). */
   async clear(graceMs?: number): Promise<void> {
-    this.#paused = [];
     const all = [...this.#engines.values()];
     this.#engines.clear();
     await Promise.all(all.map((e) => e.stop(graceMs)));

@@ -27,6 +27,8 @@ export interface AsyncRequest {
 export class AsyncQueue {
   readonly #state: EngineParts;
   #timers = new Map<number, TimerHandle>();
+  /** Events whose first attempt is queued for the next turn. */
+  #soon = new Set<number>();
   #throttles = new Map<number, number>();
   #stopped = false;
 
@@ -70,9 +72,15 @@ export class AsyncQueue {
 
   #schedule(id: number, dueAt: number): void {
     const clock = this.#state.env.clock;
+    // resume() may run twice in a row (a reset hook, then start, after a snapshot restore): one attempt per event.
+    if (this.#timers.has(id) || this.#soon.has(id)) return;
     // The first attempt runs now whatever the clock does; retries wait on the clock.
     if (dueAt <= clock.now()) {
-      setImmediate(() => void this.#attempt(id));
+      this.#soon.add(id);
+      setImmediate(() => {
+        this.#soon.delete(id);
+        void this.#attempt(id);
+      });
       return;
     }
     this.#timers.set(id, clock.setTimeout(() => {
