@@ -126,14 +126,18 @@ function statementLevel(s: CompiledStatement, p: RequestPrincipal, action: strin
 
 /** Case-insensitive access to the request context (condition key names are not case-sensitive). */
 export function contextLookup(context: Readonly<Record<string, ContextValue | undefined>>): ContextLookup {
-  const keys = Object.keys(context);
-  if (keys.length === 0) return () => undefined;
-  const table = new Map<string, ContextValue>();
-  for (const k of keys) {
-    const v = context[k];
-    if (v !== undefined) table.set(k.toLowerCase(), v);
-  }
-  return (lowerKey) => table.get(lowerKey);
+  // Built on the first lookup: most requests meet no statement with a condition or variable.
+  let table: Map<string, ContextValue> | undefined;
+  return (lowerKey) => {
+    if (!table) {
+      table = new Map();
+      for (const k of Object.keys(context)) {
+        const v = context[k];
+        if (v !== undefined) table.set(k.toLowerCase(), v);
+      }
+    }
+    return table.get(lowerKey);
+  };
 }
 
 const EXPLICIT_PHRASE: Record<PolicyType, string> = {

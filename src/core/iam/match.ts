@@ -71,8 +71,12 @@ export function compileArnPattern(pattern: string): Matcher {
   }
   const segments = splitArn(pattern).map(compilePattern);
   const n = segments.length;
+  // The literal text before the first wildcard must begin the value: most patterns are rejected here,
+  // without cutting the value into segments.
+  const prefix = pattern.slice(0, pattern.search(/[*?\uE000\uE001]/));
   return {
     test(value) {
+      if (!value.startsWith(prefix)) return false;
       let at = 0;
       for (let i = 0; i < n - 1; i++) {
         const colon = value.indexOf(':', at);
@@ -114,6 +118,7 @@ const ROOT_ARN = /^arn:aws:iam::(\d{12}):root$/;
 /** Files one `"AWS"` value of a principal element into `spec`; false when it is not a principal AWS knows how to name. */
 export function addAwsPrincipal(spec: PrincipalSpec, value: string): boolean {
   if (value === '*') return (spec.everyone = true);
+  if (value.includes('*') || value.includes('?')) return false; // no partial wildcards in principals
   if (/^\d{12}$/.test(value)) return spec.accounts.add(value), true;
   const root = ROOT_ARN.exec(value);
   if (root) return spec.accounts.add(root[1]), true;
