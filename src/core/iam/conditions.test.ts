@@ -4,7 +4,7 @@
 // policy elements: Variables and tags".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy, evaluate } from './index.ts';
+import { compilePolicy, evaluate, principalContext } from './index.ts';
 import type { ContextValue, RequestPrincipal } from './index.ts';
 
 const ACCT = '111122223333';
@@ -128,4 +128,25 @@ test('policy variables: substitution, defaults, missing values, escapes, version
     ['a multivalued key is not a variable', !allowed(home('arn:aws:s3:::bucket/${aws:TagKeys}'), { 'aws:TagKeys': ['a'] }, 'arn:aws:s3:::bucket/a')],
   ];
   assert.deepEqual(cases.filter(([, ok]) => !ok).map(([name]) => name), []);
+});
+
+test('principal context: the aws:* keys AWS derives from the caller, usable in policies', () => {
+  const now = new Date('2026-12-07T19:00:00.123Z');
+  const u = principalContext(alice, { now, uniqueId: 'AIDAEXAMPLE123456789', tags: { team: 'blue' } });
+  assert.deepEqual(u, {
+    'aws:CurrentTime': '2026-12-07T19:00:00Z', 'aws:EpochTime': 1796670000, 'aws:PrincipalIsAWSService': false, 'aws:PrincipalType': 'User',
+    'aws:PrincipalArn': alice.arn, 'aws:PrincipalAccount': ACCT, 'aws:username': 'alice', 'aws:userid': 'AIDAEXAMPLE123456789', 'aws:PrincipalTag/team': 'blue',
+  });
+  const s: RequestPrincipal = { type: 'role-session', arn: `arn:aws:sts::${ACCT}:assumed-role/app/i-0abc`, account: ACCT, roleArn: `arn:aws:iam::${ACCT}:role/svc/app` };
+  const sc = principalContext(s, { now, uniqueId: 'AROAEXAMPLE123456789' });
+  assert.equal(sc['aws:PrincipalArn'], `arn:aws:iam::${ACCT}:role/svc/app`, 'a session is known by its role’s ARN');
+  assert.equal(sc['aws:userid'], 'AROAEXAMPLE123456789:i-0abc');
+  assert.equal(sc['aws:username'], undefined, 'only IAM users have aws:username');
+  assert.equal(principalContext({ type: 'anonymous', arn: '*' }, { now })['aws:PrincipalType'], 'Anonymous');
+  assert.equal(principalContext({ type: 'root', arn: `arn:aws:iam::${ACCT}:root`, account: ACCT }, { now })['aws:userid'], ACCT);
+  // Through a policy: a date window and the role's ARN.
+  const policy = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/svc/*` }, DateLessThan: { 'aws:CurrentTime': '2027-01-01T00:00:00Z' }, NumericGreaterThan: { 'aws:EpochTime': 1796669999 } } }] }), 'identity');
+  const decide = (at: Date) => evaluate({ principal: s, action: 'sqs:SendMessage', resource: '*', context: principalContext(s, { now: at }), identityPolicies: [{ id: 'p', policy }] }).decision;
+  assert.equal(decide(now), 'Allow');
+  assert.equal(decide(new Date('2027-02-01T00:00:00Z')), 'ImplicitDeny');
 });

@@ -3,3 +3,4 @@
 export type { AuthorizationRequest, ContextValue, Decision, MatchedStatement, PolicyKind, PolicyRef, PolicyType, RequestPrincipal } from './types.ts';
 export { compilePolicy, parsePolicy, validatePolicy, MalformedPolicyError, type CompiledPolicy, type CompiledStatement, type ParseOptions } from './policy.ts';
 export { evaluate, message } from './evaluate.ts';
+export { principalContext, type PrincipalFacts } from './context.ts';
