@@ -16,7 +16,8 @@
 //  level) and the principal's account must allow (steps 2, 4–6). The root user needs no identity
 //  policy in its own account. Anonymous callers and service principals are allowed only by a
 //  resource policy that names them (or everyone).
-import type { AuthorizationRequest, ContextValue, Decision, MatchedStatement, PolicyRef, PolicyType, RequestPrincipal } from './types.ts';
+import type { ContextValue, Decision, MatchedStatement, PolicyType, RequestPrincipal } from './types.ts';
+import type { AuthorizationRequest, PolicyRef } from './request.ts';
 import type { CompiledStatement } from './policy.ts';
 import { conditionsHold } from './conditions.ts';
 import { DIRECT, ENTITY, NO_MATCH, notPrincipalApplies, principalLevel } from './match.ts';

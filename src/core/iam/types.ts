@@ -1,7 +1,7 @@
-// The vocabulary of the IAM policy engine (DESIGN.md §8): who is asking, for what, under which
-// policies, and what the engine answered. Pure data, so the chain's authorize step, the IAM service's
-// SimulatePrincipalPolicy and the tests all speak the same shapes.
-import type { CompiledPolicy } from './policy.ts';
+// The vocabulary of the IAM policy engine (DESIGN.md §8): who is asking and what the engine answered.
+// Pure data, so the chain's authorize step, the IAM service's SimulatePrincipalPolicy and the tests all
+// speak the same shapes. This file imports nothing, so every file of the engine can import it without a
+// circle; the request, which carries compiled policies, is in request.ts.
 
 /** The kinds of policy AWS evaluates; each allows a different grammar (policy.ts) and plays a different part (evaluate.ts). */
 export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'scp' | 'rcp' | 'session';
@@ -33,37 +33,6 @@ export interface RequestPrincipal {
 
 /** A condition key's value in the request context: a single value, or several for multivalued keys. */
 export type ContextValue = string | number | boolean | Date | Uint8Array | readonly (string | number | boolean)[];
-
-/** A compiled policy as the request carries it: its id names it in decisions and logs. */
-export interface PolicyRef {
-  /** Policy ARN, `inline:<user>/<name>`, `bucket-policy:<bucket>`… whatever lets a reader find it. */
-  id: string;
-  policy: CompiledPolicy;
-}
-
-export interface AuthorizationRequest {
-  principal: RequestPrincipal;
-  /** `service:Action`, compared case-insensitively. */
-  action: string;
-  /** The resource ARN, or `*` for actions without resource-level permissions. */
-  resource: string;
-  /** The account owning the resource; defaults to the principal's (a same-account request). */
-  resourceAccount?: string;
-  /** Condition keys, any case (`aws:SourceIp`, `s3:prefix`, `aws:PrincipalTag/team`…). */
-  context?: Readonly<Record<string, ContextValue | undefined>>;
-  /** The principal's identity-based policies (user + groups, or the role's). */
-  identityPolicies?: readonly PolicyRef[];
-  /** The permissions boundary of the user or role, when it has one. */
-  boundary?: PolicyRef;
-  /** Session policies passed to AssumeRole, AssumeRoleWith… and GetFederationToken (inline and managed). */
-  sessionPolicies?: readonly PolicyRef[];
-  /** The resource's own policy (bucket, queue, topic, function…) or, for sts:AssumeRole, the role's trust policy. */
-  resourcePolicies?: readonly PolicyRef[];
-  /** SCPs of the principal's account, one array per level of its path: root, each OU, the account. */
-  scps?: readonly (readonly PolicyRef[])[];
-  /** RCPs of the resource's account, one array per level, like `scps`. */
-  rcps?: readonly (readonly PolicyRef[])[];
-}
 
 /** The policy types named in decisions and AccessDenied messages. */
 export type PolicyType = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp' | 'rcp';
