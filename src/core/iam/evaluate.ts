@@ -141,6 +141,8 @@ export function contextLookup(context: Readonly<Record<string, ContextValue | un
   };
 }
 
+// AWS's examples word one as "with an explicit deny in a sessions policy"; their template ("with an
+// explicit deny in a <type> policy") and every other example say the type plainly, as here.
 const EXPLICIT_PHRASE: Record<PolicyType, string> = {
   identity: 'an identity-based policy',
   resource: 'a resource-based policy',

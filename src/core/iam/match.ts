@@ -69,21 +69,29 @@ export function compileArnPattern(pattern: string): Matcher {
     const literals = pattern.includes(LITERAL_STAR) || pattern.includes(LITERAL_QUESTION);
     return literals ? { test: (v) => literalInPattern(v) === pattern } : { test: (v) => v === pattern };
   }
-  const segments = splitArn(pattern).map(compilePattern);
+  // Each segment is `*` (anything up to the next colon), literal text (compared in place), or a
+  // wildcard pattern (the only case that cuts the value).
+  const segments = splitArn(pattern).map((seg): Matcher | string | null => (seg === '*' ? null : !hasWildcard(seg) && !seg.includes(LITERAL_STAR) && !seg.includes(LITERAL_QUESTION) ? seg : compilePattern(seg)));
   const n = segments.length;
-  // The literal text before the first wildcard must begin the value: most patterns are rejected here,
-  // without cutting the value into segments.
+  // The literal text before the first wildcard must begin the value: most patterns are rejected here.
   const prefix = pattern.slice(0, pattern.search(/[*?\uE000\uE001]/));
   return {
     test(value) {
       if (!value.startsWith(prefix)) return false;
       let at = 0;
-      for (let i = 0; i < n - 1; i++) {
-        const colon = value.indexOf(':', at);
-        if (colon < 0 || !segments[i].test(value.slice(at, colon))) return false;
-        at = colon + 1;
+      for (let i = 0; i < n; i++) {
+        const last = i === n - 1;
+        const end = last ? value.length : value.indexOf(':', at);
+        if (end < 0) return false;
+        const seg = segments[i];
+        if (seg === null) {
+          // `*` matches any segment; the last one takes the rest of the value.
+        } else if (typeof seg === 'string') {
+          if (end - at !== seg.length || !value.startsWith(seg, at)) return false;
+        } else if (!seg.test(value.slice(at, end))) return false;
+        at = end + 1;
       }
-      return segments[n - 1].test(value.slice(at));
+      return true;
     },
   };
 }

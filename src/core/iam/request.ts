@@ -27,9 +27,10 @@ export interface AuthorizationRequest {
   sessionPolicies?: readonly PolicyRef[];
   /** The resource's own policy (bucket, queue, topic, function…) or, for sts:AssumeRole, the role's trust policy. */
   resourcePolicies?: readonly PolicyRef[];
-  /** SCPs of the principal's account, one array per level of its path: root, each OU, the account. */
+  /** SCPs of the principal's account, one array per level of its path: root, each OU, the account. Only
+   * when they apply: not for the management account, service-linked roles or callers outside the organization. */
   scps?: readonly (readonly PolicyRef[])[];
-  /** RCPs of the resource's account, one array per level, like `scps`. */
+  /** RCPs of the resource's account, one array per level, like `scps` (only when they apply to this resource and caller). */
   rcps?: readonly (readonly PolicyRef[])[];
 }
 
