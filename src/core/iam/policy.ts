@@ -336,15 +336,18 @@ function compileResources(entries: string[], variables: boolean): ResourceMatche
 /** Compiled policies by kind and text; failures are remembered too, so a bad stored policy is not re-parsed per request. */
 // One map per kind, keyed by the text itself: no key is built per call, and V8 keeps a string's hash
 // on the string, so a document held by its owner hashes once.
-const caches = new Map<string, Map<string, CompiledPolicy | MalformedPolicyError>>();
+// Bounded by entries and by characters per kind, oldest out first, so a client sending ever new
+// documents cannot grow it without limit.
+const caches = new Map<string, { entries: Map<string, CompiledPolicy | MalformedPolicyError>; chars: number }>();
 const CACHE_ENTRIES = 4096;
+const CACHE_CHARS = 8_000_000;
 
 /** parsePolicy with a cache: the way the authorize step and the services should compile documents. */
 export function compilePolicy(text: string, kind: PolicyKind, options: ParseOptions = {}): CompiledPolicy {
   const cacheKey = options.requireCurrentVersion ? `${kind}!` : kind;
   let cache = caches.get(cacheKey);
-  if (!cache) caches.set(cacheKey, (cache = new Map()));
-  let hit = cache.get(text);
+  if (!cache) caches.set(cacheKey, (cache = { entries: new Map(), chars: 0 }));
+  let hit = cache.entries.get(text);
   if (hit === undefined) {
     try {
       hit = parsePolicy(text, kind, options);
@@ -352,8 +355,13 @@ export function compilePolicy(text: string, kind: PolicyKind, options: ParseOpti
       if (!(e instanceof MalformedPolicyError)) throw e;
       hit = e;
     }
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(text, hit);
+    while (cache.entries.size > 0 && (cache.entries.size >= CACHE_ENTRIES || cache.chars + text.length > CACHE_CHARS)) {
+      const oldest = cache.entries.keys().next().value!;
+      cache.entries.delete(oldest);
+      cache.chars -= oldest.length;
+    }
+    cache.entries.set(text, hit);
+    cache.chars += text.length;
   }
   if (hit instanceof MalformedPolicyError) throw hit;
   return hit;
