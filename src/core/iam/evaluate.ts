@@ -61,7 +61,7 @@ export function evaluate(request: AuthorizationRequest): Decision {
   const deny = (decision: 'ExplicitDeny' | 'ImplicitDeny', by: PolicyType): Decision => ({ decision, matched, deniedBy: by, reason: reasonFor(decision, by, matched, request.action) });
   const allow = (why: string): Decision => ({ decision: 'Allow', matched, reason: why });
 
-  // 1. Explicit deny, reported in the order AWS's examples favour.
+  // 1. Explicit deny. AWS names one policy type when several deny; this order picks it.
   if (scpLevels.some((t) => t.deny)) return deny('ExplicitDeny', 'scp');
   if (rcpLevels.some((t) => t.deny)) return deny('ExplicitDeny', 'rcp');
   if (res.deny) return deny('ExplicitDeny', resourceType);
