@@ -71,7 +71,10 @@ export class ConditionError extends Error {
 /** One operator applied to one key. */
 export interface CompiledCondition {
   readonly operator: string;
+  /** The key, lower-cased for lookups. */
   readonly key: string;
+  /** The key as the policy writes it (what GetContextKeysFor*Policy report). */
+  readonly keyName: string;
   test(lookup: ContextLookup): boolean;
 }
 
@@ -103,7 +106,7 @@ export function compileConditions(block: Record<string, unknown>, variables: boo
     for (const [key, raw] of Object.entries(keys as Record<string, unknown>)) {
       const values = Array.isArray(raw) ? raw : [raw];
       if (values.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) throw new ConditionError('syntax', `condition ${name} ${key} has a value that is not a string`);
-      out.push(compileOne(name, key.toLowerCase(), parsed.spec, parsed.set, parsed.ifExists, values.map(String), variables));
+      out.push(compileOne(name, key, parsed.spec, parsed.set, parsed.ifExists, values.map(String), variables));
     }
   }
   return out;
@@ -118,10 +121,11 @@ export function conditionsHold(conditions: readonly CompiledCondition[], lookup:
 /** A policy value ready to compare against one request value. */
 type ValueTest = (requestValue: string | number | boolean | Date | Uint8Array, lookup: ContextLookup) => boolean;
 
-function compileOne(operator: string, key: string, spec: OperatorSpec, set: 'any' | 'all' | undefined, ifExists: boolean, values: string[], variables: boolean): CompiledCondition {
+function compileOne(operator: string, keyName: string, spec: OperatorSpec, set: 'any' | 'all' | undefined, ifExists: boolean, values: string[], variables: boolean): CompiledCondition {
+  const key = keyName.toLowerCase();
   if (spec.kind === 'null') {
     const wants = values.map((v) => v.toLowerCase() === 'true');
-    return { operator, key, test: (lookup) => wants.some((wantMissing) => wantMissing === !isPresent(lookup(key))) };
+    return { operator, key, keyName, test: (lookup) => wants.some((wantMissing) => wantMissing === !isPresent(lookup(key))) };
   }
   const tests = values.map((v) => compileValue(spec, v, variables));
   const negated = spec.negated;
@@ -132,6 +136,7 @@ function compileOne(operator: string, key: string, spec: OperatorSpec, set: 'any
   return {
     operator,
     key,
+    keyName,
     test(lookup) {
       const raw = lookup(key);
       if (!isPresent(raw)) {

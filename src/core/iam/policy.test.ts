@@ -3,7 +3,7 @@
 // staying fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy, evaluate, parsePolicy, validatePolicy, MalformedPolicyError } from './index.ts';
+import { compilePolicy, contextKeys, evaluate, parsePolicy, validatePolicy, MalformedPolicyError } from './index.ts';
 import type { PolicyKind } from './index.ts';
 
 const V = '2012-10-17';
@@ -91,6 +91,12 @@ test('policy compilation is cached by kind and text, failures included', () => {
   try { compilePolicy('nope', 'identity'); } catch (e) { first = e; }
   try { compilePolicy('nope', 'identity'); } catch (e) { second = e; }
   assert.ok(first instanceof MalformedPolicyError && first === second, 'a failure is remembered, not re-parsed');
+});
+
+test('context keys named by conditions, once each, as written', () => {
+  const a = compilePolicy(S([{ ...ok, Condition: { StringEquals: { 'aws:PrincipalTag/Team': 'x', 's3:prefix': 'y' }, Bool: { 'aws:SecureTransport': 'true' } } }]), 'identity');
+  const b = compilePolicy(S([{ ...ok, Condition: { StringLike: { 'AWS:principaltag/team': 'x*' }, 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['a'] } } }]), 'identity');
+  assert.deepEqual(contextKeys([a, b]), ['aws:PrincipalTag/Team', 's3:prefix', 'aws:SecureTransport', 'aws:TagKeys']);
 });
 
 /** The fastest of three runs, in milliseconds: a busy machine must not fail it, a super-linear algorithm would. */

@@ -367,6 +367,17 @@ export function compilePolicy(text: string, kind: PolicyKind, options: ParseOpti
   return hit;
 }
 
+/**
+ * The condition keys a policy's Condition elements name, once each, as written (case-insensitively
+ * unique): what IAM's GetContextKeysForCustomPolicy answers, and the keys SimulatePrincipalPolicy
+ * reports as missing when the request context lacks them.
+ */
+export function contextKeys(policies: readonly CompiledPolicy[]): string[] {
+  const seen = new Map<string, string>();
+  for (const p of policies) for (const s of p.statements) for (const c of s.conditions) if (!seen.has(c.key)) seen.set(c.key, c.keyName);
+  return [...seen.values()];
+}
+
 /** IAM's message for why `text` is not a valid policy of `kind`, or undefined when it is. */
 export function validatePolicy(text: string, kind: PolicyKind, options: ParseOptions = {}): string | undefined {
   try {
