@@ -69,8 +69,13 @@ export function compileArnPattern(pattern: string): Matcher {
     const literals = pattern.includes(LITERAL_STAR) || pattern.includes(LITERAL_QUESTION);
     return literals ? { test: (v) => literalInPattern(v) === pattern } : { test: (v) => v === pattern };
   }
-  // Each segment is `*` (anything up to the next colon), literal text (compared in place), or a
-  // wildcard pattern (the only case that cuts the value).
+  // The usual pattern (`arn:aws:s3:::bucket/*`) has its first wildcard in the resource part: the five
+  // segments before it are literal, so one wildcard over the whole text means the same thing.
+  let fifthColon = -1;
+  for (let i = 0; i < 5 && (fifthColon = pattern.indexOf(':', fifthColon + 1)) >= 0; i++);
+  if (fifthColon >= 0 && pattern.search(/[*?\uE000\uE001]/) > fifthColon) return compilePattern(pattern);
+  // Otherwise each segment is `*` (anything up to the next colon), literal text (compared in place), or
+  // a wildcard pattern (the only case that cuts the value).
   const segments = splitArn(pattern).map((seg): Matcher | string | null => (seg === '*' ? null : !hasWildcard(seg) && !seg.includes(LITERAL_STAR) && !seg.includes(LITERAL_QUESTION) ? seg : compilePattern(seg)));
   const n = segments.length;
   // The literal text before the first wildcard must begin the value: most patterns are rejected here.
