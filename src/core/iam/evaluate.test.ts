@@ -4,7 +4,7 @@
 // documents for it, with the policy type AWS would name in its AccessDenied message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy, evaluate, message } from './index.ts';
+import { compilePolicy, evaluate, message, simulationDecision } from './index.ts';
 import type { AuthorizationRequest, Decision, PolicyKind, PolicyRef, PolicyType, RequestPrincipal } from './index.ts';
 
 const ACCT = '111122223333';
@@ -156,6 +156,7 @@ test('policy evaluation: decisions name the statements that applied', () => {
   const no = evaluate(get(user(), { resource: 'arn:aws:s3:::bucket/secret/x', identityPolicies: [idp] }));
   assert.equal(no.matched.length, 2);
   assert.match(no.reason, /explicit deny in identity-based policy identity-\d+ \(statement NoSecrets\)/);
+  assert.deepEqual([ok, no, evaluate(get(user()))].map(simulationDecision), ['allowed', 'explicitDeny', 'implicitDeny']);
   const none = { principal: user(), action: 's3:ListAllMyBuckets', resource: '*' };
   assert.equal(message(none, evaluate(none)), `User: arn:aws:iam::${ACCT}:user/alice is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action`, 'no "on resource" for *');
 });

@@ -197,3 +197,8 @@ export function message(request: AuthorizationRequest, decision: Decision): stri
   return explicit ? `${head} with an explicit deny in ${EXPLICIT_PHRASE[by]}` : `${head} because no ${IMPLICIT_NOUN[by]} allows the ${request.action} action`;
 }
 
+
+/** The EvalDecision IAM's SimulatePrincipalPolicy and SimulateCustomPolicy report for a decision. */
+export function simulationDecision(d: Decision): 'allowed' | 'explicitDeny' | 'implicitDeny' {
+  return d.decision === 'Allow' ? 'allowed' : d.decision === 'ExplicitDeny' ? 'explicitDeny' : 'implicitDeny';
+}
