@@ -1,9 +1,9 @@
 // Micro-benchmark of the policy engine: evaluations per second for a typical request (a role session
 // reading an S3 object) against five compiled policies — two identity policies, a permissions
 // boundary, a bucket policy and an SCP — with the conditions real policies carry. Prints figures; not
-// a test. Run: node src/core/iam/bench.ts
-import { compilePolicy, evaluate } from './index.ts';
-import type { AuthorizationRequest } from './index.ts';
+// a test. Run: node bench/iam.ts
+import { compilePolicy, evaluate } from '../src/core/iam/index.ts';
+import type { AuthorizationRequest } from '../src/core/iam/index.ts';
 
 const ACCT = '111122223333';
 const doc = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
