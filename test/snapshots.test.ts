@@ -383,6 +383,26 @@ test('a snapshot from a newer Fogbank is refused, at import and at restore, and 
   assert.deepEqual(await drain(url), ['saved']);
 });
 
+test('a crafted snapshot cannot plant a trigger or a view in the live database', async () => {
+  await fb.reset();
+  await deleteSnapshots();
+  const url = await queue('planted');
+  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'kept' }));
+  await fb.snapshot('clean');
+  const plain = Buffer.from(await (await fetch(`${fb.endpoint}/_fogbank/snapshots/clean/export?compress=none`)).arrayBuffer());
+  const crafted = repack(plain, (db) => {
+    const table = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqs_%' ORDER BY name").get() as { name: string }).name;
+    db.exec(`CREATE TRIGGER planted_trigger AFTER INSERT ON "${table}" BEGIN DELETE FROM "${table}"; END`);
+    db.exec('CREATE VIEW planted_view AS SELECT 1');
+  });
+  assert.equal((await api(fb, 'POST', '/import?name=crafted', new Uint8Array(crafted))).status, 201);
+  assert.equal((await api(fb, 'POST', '/crafted/restore')).status, 200);
+  const planted = fb.instance.env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'planted_%'");
+  assert.deepEqual(planted, [], 'no trigger or view came in with the snapshot');
+  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after' }));
+  assert.deepEqual((await drain(url)).sort(), ['after', 'kept']);
+});
+
 /** A one-entry ustar archive, with a header written by hand where the test needs a hostile one. */
 function archive(entries: Array<{ name: string; body?: string; type?: string }>): Buffer {
   const parts: Buffer[] = [];

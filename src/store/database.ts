@@ -13,6 +13,9 @@ export type SqlValue = SQLInputValue;
 
 export class DataDirectoryError extends Error {}
 
+/** The schema objects a snapshot restore recreates: tables and indexes, nothing that runs code. */
+const SNAPSHOT_OBJECT = /^\s*CREATE\s+(UNIQUE\s+)?(TABLE|INDEX)\s/i;
+
 export class Database {
   readonly raw: DatabaseSyncType;
   readonly path: string;
@@ -247,9 +250,12 @@ export class Database {
             .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>;
           const copied = new Set(userTables('snapshot'));
           for (const o of objects) {
-            if (!copied.has(o.tbl_name) && o.type !== 'view') continue;
+            // Only tables and their indexes: Fogbank's schemas have no triggers or views, and a crafted
+            // snapshot must not plant one (a trigger would run on every later write). prepare() runs
+            // exactly one statement, so a schema text with a second one appended cannot smuggle it in.
+            if (!copied.has(o.tbl_name) || !SNAPSHOT_OBJECT.test(o.sql) || (o.type !== 'table' && o.type !== 'index')) continue;
             // Unqualified CREATE statements create in main.
-            this.raw.exec(o.sql);
+            this.raw.prepare(o.sql).run();
             if (o.type === 'table') this.raw.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM snapshot.${quote(o.name)}`);
           }
           const hasSequence = (schema: string) => this.raw.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).get() !== undefined;
