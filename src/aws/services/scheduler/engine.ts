@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
-import { parseArn } from '../../../core/delivery.ts';
+import { parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import { toData, type ScheduleData, type ScheduleRow, type SchedulerStore } from './store.ts';

@@ -1,6 +1,6 @@
 // Errors, names and lookups EventBridge's operations share.
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, Kind } from '../store.ts';
 

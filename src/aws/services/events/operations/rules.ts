@@ -6,7 +6,7 @@ import type {
   TestEventPatternRequest, TestEventPatternResponse,
 } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import { parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, RuleData, TargetData } from '../store.ts';

@@ -1,5 +1,5 @@
 // Code signing configs: stored and attached to functions (Fogbank does not verify signatures).
-import { randomBytes } from 'node:crypto';
+import { ec2Id } from '../../../../core/resources/ids.ts';
 import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { conflict, functionArn, invalidParameter, lambdaTime, notFound, validation } from '../names.ts';
@@ -47,7 +47,7 @@ function checkPolicy(p: T.CodeSigningPolicies | undefined): T.CodeSigningPolicie
 
 export function createCodeSigningConfig(input: T.CreateCodeSigningConfigRequest, ctx: Ctx): T.CreateCodeSigningConfigResponse {
   checkPublishers(input.AllowedPublishers);
-  const id = `csc-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  const id = ec2Id('csc');
   const c: StoredCsc = { Description: input.Description, AllowedPublishers: input.AllowedPublishers, CodeSigningPolicies: checkPolicy(input.CodeSigningPolicies), Tags: input.Tags };
   const now = ctx.clock.now();
   ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);

@@ -3,7 +3,7 @@ import type {
   CreateScheduleInput, CreateScheduleOutput, DeleteScheduleInput, DeleteScheduleOutput, GetScheduleInput, GetScheduleOutput,
   ListSchedulesInput, ListSchedulesOutput, Target, UpdateScheduleInput, UpdateScheduleOutput,
 } from '../generated/types.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import { checkTimeZone, parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';
 import { toData, type ScheduleData, type ScheduleRow } from '../store.ts';

@@ -1,6 +1,6 @@
 // Errors and lookups every SNS operation shares, in SNS's own words.
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import type { Ctx } from '../state.ts';
 import type { SubscriptionRow, TopicRow } from '../store.ts';
 

@@ -3,7 +3,7 @@
 // phone number or a platform endpoint goes straight to the outbox.
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import type { MessageAttributeValue, PublishBatchInput, PublishBatchResponse, PublishInput, PublishResponse } from '../generated/types.ts';
 import type { Ctx, Sns } from '../state.ts';
 import type { Published } from '../messages.ts';

@@ -6,7 +6,7 @@ import type {
   ListSubscriptionsByTopicInput, ListSubscriptionsByTopicResponse, ListSubscriptionsInput, ListSubscriptionsResponse,
   SetSubscriptionAttributesInput, SubscribeInput, SubscribeResponse, UnsubscribeInput,
 } from '../generated/types.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx } from '../state.ts';
 import { toSubscription, type SubscriptionRow } from '../store.ts';
