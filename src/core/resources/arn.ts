@@ -13,6 +13,18 @@ export interface ArnParts {
 /** Fogbank answers as the commercial partition; ARNs from other partitions still parse. */
 export const PARTITION = 'aws';
 
+/** The partition a region belongs to (China and GovCloud regions have their own). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return PARTITION;
+}
+
+/** An account's root principal, as policies name it: `arn:aws:iam::123456789012:root`. */
+export function accountRootArn(account: string, partition = PARTITION): string {
+  return `arn:${partition}:iam::${account}:root`;
+}
+
 /** Splits an ARN; undefined when it is not one (fewer than six parts or no `arn:` prefix). */
 export function parseArn(arn: string): ArnParts | undefined {
   const parts = arn.split(':');

@@ -53,6 +53,19 @@ export function scoped(
   return { sql: `${owner} = ? AND ${place} = ?`, params: [o, p] };
 }
 
+/** The fragment alone, for SQL kept as a constant: `account = ? AND region = ?` (or its columns). */
+export function scopeSql(kind: ScopeKind = 'regional', columns: { owner?: string; place?: string; alias?: string } = {}): string {
+  const prefix = columns.alias ? `${columns.alias}.` : '';
+  const owner = prefix + (columns.owner ?? (kind === 'project' ? 'project' : 'account'));
+  const place = prefix + (columns.place ?? (kind === 'project' ? 'location' : 'region'));
+  return `${owner} = ? AND ${place} = ?`;
+}
+
+/** The values for scopeSql's two placeholders, in order. */
+export function scopeParams(scope: Scope): [string, string] {
+  return scopeKey(scope);
+}
+
 /** Whether a stored row's owner and place belong to `scope`. */
 export function inScope(scope: Scope, row: { account?: string; region?: string; project?: string; location?: string }): boolean {
   const [o, p] = scopeKey(scope);

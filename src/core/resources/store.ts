@@ -4,12 +4,18 @@ import type { Database } from '../../store/database.ts';
 import { randomBytes } from 'node:crypto';
 
 const migrated = new WeakSet<Database>();
+const watched = new WeakSet<Database>();
 
 /** The database, with the engine's tables in place. */
 export function engineDb(db: Database): Database {
   if (!migrated.has(db)) {
     db.migrate('resources', new URL('./migrations/', import.meta.url));
     migrated.add(db);
+    // A snapshot restore swaps the file under this object: check the schema again after one.
+    if (!watched.has(db)) {
+      watched.add(db);
+      db.onReset(() => migrated.delete(db));
+    }
   }
   return db;
 }
