@@ -29,6 +29,7 @@ export interface IssuedCredentials {
 // The formats live with the other identifier formats (src/core/resources/ids.ts); these names stay
 // because the admin API, STS and tests know them.
 import { accessKeyId as makeAccessKeyId, accountOfAccessKeyId, secretAccessKey as randomSecret } from './resources/ids.ts';
+import { accountRootArn } from './resources/arn.ts';
 export { makeAccessKeyId, accountOfAccessKeyId, randomSecret };
 
 export class Accounts {
@@ -142,7 +143,7 @@ export class Accounts {
       this.#now(),
     );
     this.#seen.add(account);
-    const keys = this.issue({ account, arn: `arn:aws:iam::${account}:root`, userId: account });
+    const keys = this.issue({ account, arn: accountRootArn(account), userId: account });
     return { id: account, name: name ?? null, ...keys };
   }
 
@@ -166,5 +167,5 @@ export class Accounts {
 }
 
 function rootCaller(account: string, accessKeyId: string): Caller {
-  return { accessKeyId, account, arn: `arn:aws:iam::${account}:root`, userId: account };
+  return { accessKeyId, account, arn: accountRootArn(account), userId: account };
 }
