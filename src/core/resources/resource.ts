@@ -8,7 +8,7 @@ import { arnTemplate } from './arn.ts';
 import { applyFilters, type Filter, type FilterFields } from './filters.ts';
 import { newId, type IdFormat } from './ids.ts';
 import { pageTokens, type TokenContext } from './page-token.ts';
-import { scopeKey, scopeOf, type ScopeKind } from './scope.ts';
+import { scopeKey, scopeOf, scopeSql, type ScopeKind } from './scope.ts';
 import { StateTimers, canTransition, InvalidTransition, type StateMachine } from './states.ts';
 import { applyTags, removeTags, type TagMap, type TagRules } from './tags.ts';
 import { engineDb } from './store.ts';
@@ -80,6 +80,9 @@ export interface ListOptions {
   nextToken?: string;
 }
 
+// Every kind shares one table: rows are scoped by kind, then owner and place.
+const IN_SCOPE = `kind = ? AND ${scopeSql('regional', { owner: 'owner', place: 'place' })}`;
+
 export function defineResource<D, S extends string = string>(def: ResourceDefinition<D, S>) {
   const arns = arnTemplate<'id' | 'parent'>(def.service, def.arn, { global: def.scope === 'global' });
   const tokens = pageTokens<string>({ invalid: def.errors.invalidToken, parse: (p) => (typeof p === 'string' ? p : undefined) });
@@ -93,7 +96,7 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
 
   function find(ctx: ResourceContext, id: string): Resource<D, S> | undefined {
     const [owner, place] = where(ctx);
-    const row = engineDb(ctx.env.db).get<Row>('SELECT * FROM resources WHERE kind = ? AND owner = ? AND place = ? AND id = ?', def.kind, owner, place, id);
+    const row = engineDb(ctx.env.db).get<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, owner, place, id);
     return row && decode(row);
   }
 
@@ -146,7 +149,7 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
     },
     delete(ctx: ResourceContext, id: string): Resource<D, S> {
       const r = get(ctx, id);
-      engineDb(ctx.env.db).run('DELETE FROM resources WHERE kind = ? AND owner = ? AND place = ? AND id = ?', def.kind, r.owner, r.place, id);
+      engineDb(ctx.env.db).run(`DELETE FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, r.owner, r.place, id);
       return r;
     },
     /** One page of the scope's resources (of one parent), ordered by id, filtered. */
@@ -154,8 +157,8 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
       const [owner, place] = where(ctx);
       const after = tokens.read(ctx, options.nextToken) ?? '';
       const rows = options.parent === undefined
-        ? engineDb(ctx.env.db).all<Row>('SELECT * FROM resources WHERE kind = ? AND owner = ? AND place = ? AND id > ? ORDER BY id', def.kind, owner, place, after)
-        : engineDb(ctx.env.db).all<Row>('SELECT * FROM resources WHERE kind = ? AND owner = ? AND place = ? AND parent = ? AND id > ? ORDER BY id', def.kind, owner, place, options.parent, after);
+        ? engineDb(ctx.env.db).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id > ? ORDER BY id`, def.kind, owner, place, after)
+        : engineDb(ctx.env.db).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND parent = ? AND id > ? ORDER BY id`, def.kind, owner, place, options.parent, after);
       let items = rows.map(decode);
       if (options.ids?.length) {
         const wanted = new Set(options.ids);
