@@ -26,38 +26,11 @@ export interface IssuedCredentials {
   expiration?: Date;
 }
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** Creates an access key id with the given 4-letter prefix (AKIA, ASIA) that encodes `account`. */
-export function makeAccessKeyId(prefix: string, account: string): string {
-  // Layout (as in AWS keys): 80 bits after the prefix; bits 1..40 of the first 48 hold the account.
-  const bytes = randomBytes(10);
-  let high = BigInt('0x' + bytes.subarray(0, 6).toString('hex'));
-  high = (high & ~(0xffffffffffn << 7n) & 0xffffffffffffn) | (BigInt(account) << 7n);
-  const hex = high.toString(16).padStart(12, '0');
-  Buffer.from(hex, 'hex').copy(bytes, 0);
-  let bits = '';
-  for (const b of bytes) bits += b.toString(2).padStart(8, '0');
-  let out = prefix;
-  for (let i = 0; i < 80; i += 5) out += BASE32[parseInt(bits.slice(i, i + 5), 2)];
-  return out;
-}
-
-/** The account an AWS-style access key id encodes, or undefined when it is not one. */
-export function accountOfAccessKeyId(accessKeyId: string): string | undefined {
-  if (!/^(AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|APKA|ABIA|ACCA)[A-Z2-7]{16}$/.test(accessKeyId)) return undefined;
-  let bits = '';
-  for (const c of accessKeyId.slice(4)) bits += BASE32.indexOf(c).toString(2).padStart(5, '0');
-  const high = BigInt('0b' + bits.slice(0, 48));
-  return ((high >> 7n) & 0xffffffffffn).toString().padStart(12, '0');
-}
-
-export function randomSecret(length = 40): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let s = '';
-  for (let i = 0; i < length; i++) s += alphabet[randomInt(alphabet.length)];
-  return s;
-}
+// The formats live with the other identifier formats (src/core/resources/ids.ts); these names stay
+// because the admin API, STS and tests know them.
+import { accessKeyId as makeAccessKeyId, accountOfAccessKeyId, secretAccessKey as randomSecret } from './resources/ids.ts';
+import { accountRootArn } from './resources/arn.ts';
+export { makeAccessKeyId, accountOfAccessKeyId, randomSecret };
 
 export class Accounts {
   #db: Database;
@@ -170,7 +143,7 @@ export class Accounts {
       this.#now(),
     );
     this.#seen.add(account);
-    const keys = this.issue({ account, arn: `arn:aws:iam::${account}:root`, userId: account });
+    const keys = this.issue({ account, arn: accountRootArn(account), userId: account });
     return { id: account, name: name ?? null, ...keys };
   }
 
@@ -194,5 +167,5 @@ export class Accounts {
 }
 
 function rootCaller(account: string, accessKeyId: string): Caller {
-  return { accessKeyId, account, arn: `arn:aws:iam::${account}:root`, userId: account };
+  return { accessKeyId, account, arn: accountRootArn(account), userId: account };
 }

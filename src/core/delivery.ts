@@ -35,17 +35,6 @@ export interface DeliveryResult {
 
 export type Deliver = (delivery: Delivery) => Promise<DeliveryResult>;
 
-export interface ArnParts {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
-  resource: string;
-}
-
-/** Splits an ARN; undefined when it is not one. */
-export function parseArn(arn: string): ArnParts | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
-}
+// ARNs are the resource engine's (src/core/resources/arn.ts). Re-exported because src/aws/delivery.ts
+// (the chain's file, being rebuilt in parallel) imports parseArn from here; drop once it imports arn.ts.
+export { parseArn, type ArnParts } from './resources/arn.ts';

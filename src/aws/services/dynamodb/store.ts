@@ -5,6 +5,10 @@ import type { StatementSync } from 'node:sqlite';
 import type { Database, SqlValue } from '../../../store/database.ts';
 import type { Environment } from '../../../core/environment.ts';
 import type { TableSpec } from './engine/schema.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 /** A row read by Query and Scan: the stored item and its size (keys are recomputed from the item). */
 export interface ItemRow {
@@ -109,7 +113,7 @@ export class DynamoStore {
     const k = `${account}\0${region}\0${name}`;
     const cached = this.#byName.get(k);
     if (cached !== undefined) return cached ?? undefined;
-    const row = this.st('SELECT id, spec FROM ddb_tables WHERE account = ? AND region = ? AND name = ?').get(account, region, name) as
+    const row = this.st(`SELECT id, spec FROM ddb_tables WHERE ${IN_SCOPE} AND name = ?`).get(...scopeParams({ account, region }), name) as
       | { id: number; spec: string }
       | undefined;
     const spec = row ? this.#cache(row.id, row.spec) : undefined;
@@ -159,8 +163,8 @@ export class DynamoStore {
 
   tableNames(account: string, region: string, after: string | undefined, limit: number): string[] {
     const rows = (after === undefined
-      ? this.st('SELECT name FROM ddb_tables WHERE account = ? AND region = ? ORDER BY name LIMIT ?').all(account, region, limit)
-      : this.st('SELECT name FROM ddb_tables WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?').all(account, region, after, limit)) as Array<{ name: string }>;
+      ? this.st(`SELECT name FROM ddb_tables WHERE ${IN_SCOPE} ORDER BY name LIMIT ?`).all(...scopeParams({ account, region }), limit)
+      : this.st(`SELECT name FROM ddb_tables WHERE ${IN_SCOPE} AND name > ? ORDER BY name LIMIT ?`).all(...scopeParams({ account, region }), after, limit)) as Array<{ name: string }>;
     return rows.map((r) => r.name);
   }
 
@@ -373,8 +377,8 @@ export class DynamoStore {
 
   streams(account: string, region: string, tableName?: string): StreamRow[] {
     return (tableName === undefined
-      ? this.st('SELECT * FROM ddb_streams WHERE account = ? AND region = ? ORDER BY id').all(account, region)
-      : this.st('SELECT * FROM ddb_streams WHERE account = ? AND region = ? AND table_name = ? ORDER BY id').all(account, region, tableName)) as unknown as StreamRow[];
+      ? this.st(`SELECT * FROM ddb_streams WHERE ${IN_SCOPE} ORDER BY id`).all(...scopeParams({ account, region }))
+      : this.st(`SELECT * FROM ddb_streams WHERE ${IN_SCOPE} AND table_name = ? ORDER BY id`).all(...scopeParams({ account, region }), tableName)) as unknown as StreamRow[];
   }
 
   closeStream(id: number, at: number): void {

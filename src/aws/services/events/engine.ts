@@ -6,13 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
-import { parseArn } from '../../../core/delivery.ts';
+import { parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import type { EventsStore, Resource, RuleData, TargetData } from './store.ts';
 import { matchesPattern, parseEventPattern } from './event-pattern.ts';
 import { targetInput, type TargetInput } from './input.ts';
 import { invokeApiDestination } from './api-destination.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export type Event = Record<string, unknown> & { id: string; account: string; region: string; time: string };
 
@@ -81,7 +85,7 @@ export class EventsEngine {
   }
 
   #archive(busArn: string, event: Event): void {
-    const archives = this.store.db.all<{ arn: string; data: string }>("SELECT arn, data FROM events_resources WHERE kind = 'archive' AND account = ? AND region = ?", event.account, event.region);
+    const archives = this.store.db.all<{ arn: string; data: string }>(`SELECT arn, data FROM events_resources WHERE kind = 'archive' AND ${IN_SCOPE}`, ...scopeParams({ account: event.account, region: event.region }));
     for (const a of archives) {
       const data = JSON.parse(a.data) as { EventSourceArn: string; EventPattern?: string; State: string };
       if (data.EventSourceArn !== busArn || data.State !== 'ENABLED') continue;

@@ -3,6 +3,10 @@
 import type { Environment } from '../../../core/environment.ts';
 import type { Database } from '../../../store/database.ts';
 import { parseEventPattern, type EventPattern } from './event-pattern.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export type Kind = 'bus' | 'rule' | 'archive' | 'replay' | 'connection' | 'api-destination' | 'endpoint';
 
@@ -73,7 +77,7 @@ export class EventsStore {
   }
 
   get<T>(kind: Kind, account: string, region: string, name: string): Resource<T> | undefined {
-    const row = this.db.get<ResourceRow>('SELECT * FROM events_resources WHERE kind = ? AND account = ? AND region = ? AND name = ?', kind, account, region, name);
+    const row = this.db.get<ResourceRow>(`SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
     return row ? toResource<T>(row) : undefined;
   }
 
@@ -85,8 +89,8 @@ export class EventsStore {
   list<T>(kind: Kind, account: string, region: string, prefix = '', after = '', limit = 1000): Array<Resource<T>> {
     return this.db
       .all<ResourceRow>(
-        "SELECT * FROM events_resources WHERE kind = ? AND account = ? AND region = ? AND name >= ? AND name < ? || char(1114111) AND name > ? ORDER BY name LIMIT ?",
-        kind, account, region, prefix, prefix, after, limit,
+        `SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name >= ? AND name < ? || char(1114111) AND name > ? ORDER BY name LIMIT ?`,
+        kind, ...scopeParams({ account, region }), prefix, prefix, after, limit,
       )
       .map((r) => toResource<T>(r));
   }
@@ -104,7 +108,7 @@ export class EventsStore {
     const r = this.get(kind, account, region, name);
     if (!r) return;
     this.db.transaction(() => {
-      this.db.run('DELETE FROM events_resources WHERE kind = ? AND account = ? AND region = ? AND name = ?', kind, account, region, name);
+      this.db.run(`DELETE FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
       if (kind === 'rule') this.db.run('DELETE FROM events_targets WHERE rule_arn = ?', r.arn);
       if (kind === 'archive') this.db.run('DELETE FROM events_archived WHERE archive_arn = ?', r.arn);
     });

@@ -3,6 +3,7 @@
 // in its own words.
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../../../core/errors.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 export const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
@@ -61,11 +62,11 @@ export function parseUnqualified(value: string, scope: { account: string; region
 }
 
 export function functionArn(account: string, region: string, name: string, qualifier?: string): string {
-  return `arn:aws:lambda:${region}:${account}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
+  return formatArn({ service: 'lambda', region, account, resource: `function:${name}${qualifier ? `:${qualifier}` : ''}` });
 }
 
 export function layerArn(account: string, region: string, name: string, version?: number): string {
-  return `arn:aws:lambda:${region}:${account}:layer:${name}${version !== undefined ? `:${version}` : ''}`;
+  return formatArn({ service: 'lambda', region, account, resource: `layer:${name}${version !== undefined ? `:${version}` : ''}` });
 }
 
 export function parseLayerVersionArn(arn: string): { region: string; account: string; name: string; version: number } | undefined {

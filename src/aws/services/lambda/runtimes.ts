@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 export type RuntimeFamily = 'nodejs' | 'python' | 'provided' | 'java' | 'dotnet' | 'ruby';
 
@@ -112,5 +113,5 @@ function probe(command: string): Promise<Interpreter | undefined> {
 
 /** Runtime version ARN, stable per runtime (RuntimeVersionConfig). */
 export function runtimeVersionArn(region: string, runtime: string): string {
-  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(`fogbank:${runtime}`).digest('hex')}`;
+  return formatArn({ service: 'lambda', region, resource: `runtime:${createHash('sha256').update(`fogbank:${runtime}`).digest('hex')}` });
 }

@@ -1,6 +1,10 @@
 // Lambda's tables and statements; nothing else touches them. Configurations are kept as JSON documents
 // of the members a user sets (the rest of FunctionConfiguration is derived when answering).
 import type { Database } from '../../../store/database.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export interface FunctionRow {
   id: number;
@@ -97,7 +101,7 @@ export class LambdaTables {
   // ---- functions and versions
 
   fn(account: string, region: string, name: string): FunctionRow | undefined {
-    return this.db.get<FunctionRow>('SELECT * FROM lambda_functions WHERE account = ? AND region = ? AND name = ?', account, region, name);
+    return this.db.get<FunctionRow>(`SELECT * FROM lambda_functions WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
   }
 
   fnById(id: number): FunctionRow | undefined {
@@ -122,8 +126,8 @@ export class LambdaTables {
   /** Functions by name after `after`, for ListFunctions. */
   functions(account: string, region: string, after: string, limit: number): FunctionRow[] {
     return this.db.all<FunctionRow>(
-      'SELECT * FROM lambda_functions WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?',
-      account, region, after, limit,
+      `SELECT * FROM lambda_functions WHERE ${IN_SCOPE} AND name > ? ORDER BY name LIMIT ?`,
+      ...scopeParams({ account, region }), after, limit,
     );
   }
 
@@ -226,23 +230,23 @@ export class LambdaTables {
   nextLayerVersion(account: string, region: string, name: string): number {
     return this.db.transaction(() => {
       this.db.run('INSERT OR IGNORE INTO lambda_layer_names (account, region, name) VALUES (?, ?, ?)', account, region, name);
-      const row = this.db.get<{ next_version: number }>('SELECT next_version FROM lambda_layer_names WHERE account = ? AND region = ? AND name = ?', account, region, name)!;
-      this.db.run('UPDATE lambda_layer_names SET next_version = next_version + 1 WHERE account = ? AND region = ? AND name = ?', account, region, name);
+      const row = this.db.get<{ next_version: number }>(`SELECT next_version FROM lambda_layer_names WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name)!;
+      this.db.run(`UPDATE lambda_layer_names SET next_version = next_version + 1 WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
       return row.next_version;
     });
   }
 
   layer(account: string, region: string, name: string, version: number): LayerRow | undefined {
-    return this.db.get<LayerRow>('SELECT * FROM lambda_layers WHERE account = ? AND region = ? AND name = ? AND version = ?', account, region, name, version);
+    return this.db.get<LayerRow>(`SELECT * FROM lambda_layers WHERE ${IN_SCOPE} AND name = ? AND version = ?`, ...scopeParams({ account, region }), name, version);
   }
 
   layerVersions(account: string, region: string, name: string): LayerRow[] {
-    return this.db.all<LayerRow>('SELECT * FROM lambda_layers WHERE account = ? AND region = ? AND name = ? ORDER BY version DESC', account, region, name);
+    return this.db.all<LayerRow>(`SELECT * FROM lambda_layers WHERE ${IN_SCOPE} AND name = ? ORDER BY version DESC`, ...scopeParams({ account, region }), name);
   }
 
   layerNames(account: string, region: string): string[] {
     return this.db
-      .all<{ name: string }>('SELECT DISTINCT name FROM lambda_layers WHERE account = ? AND region = ? ORDER BY name', account, region)
+      .all<{ name: string }>(`SELECT DISTINCT name FROM lambda_layers WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams({ account, region }))
       .map((r) => r.name);
   }
 
@@ -255,15 +259,15 @@ export class LambdaTables {
 
   deleteLayer(account: string, region: string, name: string, version: number): void {
     this.db.transaction(() => {
-      this.db.run('DELETE FROM lambda_layers WHERE account = ? AND region = ? AND name = ? AND version = ?', account, region, name, version);
-      this.db.run('DELETE FROM lambda_layer_policies WHERE account = ? AND region = ? AND name = ? AND version = ?', account, region, name, version);
+      this.db.run(`DELETE FROM lambda_layers WHERE ${IN_SCOPE} AND name = ? AND version = ?`, ...scopeParams({ account, region }), name, version);
+      this.db.run(`DELETE FROM lambda_layer_policies WHERE ${IN_SCOPE} AND name = ? AND version = ?`, ...scopeParams({ account, region }), name, version);
     });
   }
 
   layerStatements(account: string, region: string, name: string, version: number): Array<{ sid: string; statement: string }> {
     return this.db.all(
-      'SELECT sid, statement FROM lambda_layer_policies WHERE account = ? AND region = ? AND name = ? AND version = ? ORDER BY rowid',
-      account, region, name, version,
+      `SELECT sid, statement FROM lambda_layer_policies WHERE ${IN_SCOPE} AND name = ? AND version = ? ORDER BY rowid`,
+      ...scopeParams({ account, region }), name, version,
     );
   }
 
@@ -277,7 +281,7 @@ export class LambdaTables {
   deleteLayerStatement(account: string, region: string, name: string, version: number, sid: string): boolean {
     return (
       Number(
-        this.db.run('DELETE FROM lambda_layer_policies WHERE account = ? AND region = ? AND name = ? AND version = ? AND sid = ?', account, region, name, version, sid)
+        this.db.run(`DELETE FROM lambda_layer_policies WHERE ${IN_SCOPE} AND name = ? AND version = ? AND sid = ?`, ...scopeParams({ account, region }), name, version, sid)
           .changes,
       ) > 0
     );
@@ -362,19 +366,19 @@ export class LambdaTables {
 
   reservedTotal(account: string, region: string): number {
     return this.db.get<{ n: number }>(
-      'SELECT COALESCE(SUM(reserved_concurrency), 0) AS n FROM lambda_functions WHERE account = ? AND region = ?',
-      account, region,
+      `SELECT COALESCE(SUM(reserved_concurrency), 0) AS n FROM lambda_functions WHERE ${IN_SCOPE}`,
+      ...scopeParams({ account, region }),
     )!.n;
   }
 
   // ---- code signing configs
 
   codeSigningConfig(account: string, region: string, id: string): { id: string; config: string; modified_at: number } | undefined {
-    return this.db.get('SELECT id, config, modified_at FROM lambda_code_signing_configs WHERE account = ? AND region = ? AND id = ?', account, region, id);
+    return this.db.get(`SELECT id, config, modified_at FROM lambda_code_signing_configs WHERE ${IN_SCOPE} AND id = ?`, ...scopeParams({ account, region }), id);
   }
 
   codeSigningConfigs(account: string, region: string): Array<{ id: string; config: string; modified_at: number }> {
-    return this.db.all('SELECT id, config, modified_at FROM lambda_code_signing_configs WHERE account = ? AND region = ? ORDER BY id', account, region);
+    return this.db.all(`SELECT id, config, modified_at FROM lambda_code_signing_configs WHERE ${IN_SCOPE} ORDER BY id`, ...scopeParams({ account, region }));
   }
 
   putCodeSigningConfig(account: string, region: string, id: string, config: string, now: number): void {
@@ -386,7 +390,7 @@ export class LambdaTables {
   }
 
   deleteCodeSigningConfig(account: string, region: string, id: string): boolean {
-    return Number(this.db.run('DELETE FROM lambda_code_signing_configs WHERE account = ? AND region = ? AND id = ?', account, region, id).changes) > 0;
+    return Number(this.db.run(`DELETE FROM lambda_code_signing_configs WHERE ${IN_SCOPE} AND id = ?`, ...scopeParams({ account, region }), id).changes) > 0;
   }
 
   functionsWithCodeSigningConfig(arn: string): FunctionRow[] {
@@ -400,7 +404,7 @@ export class LambdaTables {
   }
 
   mappings(account: string, region: string): MappingRow[] {
-    return this.db.all<MappingRow>('SELECT * FROM lambda_event_source_mappings WHERE account = ? AND region = ? ORDER BY created_at, uuid', account, region);
+    return this.db.all<MappingRow>(`SELECT * FROM lambda_event_source_mappings WHERE ${IN_SCOPE} ORDER BY created_at, uuid`, ...scopeParams({ account, region }));
   }
 
   allMappings(): MappingRow[] {

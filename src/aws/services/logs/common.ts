@@ -2,7 +2,10 @@
 // errors in its own words, and opaque pagination tokens.
 import type { RequestContext } from '../../../core/service.ts';
 import { ServiceError } from '../../../core/errors.ts';
+import { pageTokens as definePageTokens, type TokenContext } from '../../../core/resources/page-token.ts';
+import { validateTags, type TagRules } from '../../../core/resources/tags.ts';
 import type { GroupRow, LogsStore } from './store.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 export type Ctx = RequestContext<LogsStore>;
 
@@ -21,7 +24,7 @@ export function streamNotFound(): ServiceError {
 }
 
 export function groupArn(g: Pick<GroupRow, 'account' | 'region' | 'name'>): string {
-  return `arn:aws:logs:${g.region}:${g.account}:log-group:${g.name}`;
+  return formatArn({ service: 'logs', region: g.region, account: g.account, resource: `log-group:${g.name}` });
 }
 
 export function streamArn(g: Pick<GroupRow, 'account' | 'region' | 'name'>, stream: string): string {
@@ -57,17 +60,19 @@ export function requireGroup(ctx: Ctx, name: string): GroupRow {
   return g;
 }
 
-export function encodeToken(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/** nextToken: the engine's signed page token around a position object ({after}, {offset}, {ts, id}). */
+const pageTokens = definePageTokens<Record<string, unknown>>({
+  invalid: () => invalidParameter('The specified nextToken is invalid.'),
+  parse: (p) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined),
+  empty: 'invalid',
+});
+
+export function encodeToken(ctx: TokenContext, value: Record<string, unknown>): string {
+  return pageTokens.issue(ctx, value);
 }
 
-export function decodeToken<T>(token: string | undefined): T | undefined {
-  if (token === undefined) return undefined;
-  try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
-  } catch {
-    throw invalidParameter('The specified nextToken is invalid.');
-  }
+export function decodeToken<T>(ctx: TokenContext, token: string | undefined): T | undefined {
+  return pageTokens.read(ctx, token) as T | undefined;
 }
 
 /** Earliest event timestamp a group still keeps under its retention policy (events before are expired). */
@@ -79,12 +84,20 @@ export function parseTags(json: string): Record<string, string> {
   return JSON.parse(json) as Record<string, string>;
 }
 
+/** CloudWatch Logs' tag rules and words: the count first, then each key, its prefix and its value. */
+export const LOGS_TAGS: TagRules = {
+  countFirst: true,
+  order: ['key', 'reserved', 'value'],
+  error: (p) => {
+    switch (p.kind) {
+      case 'count': return new ServiceError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400);
+      case 'key': return invalidParameter(`Tag key '${p.key}' must be 1 to 128 characters long.`);
+      case 'reserved': return invalidParameter(`Tag keys starting with 'aws:' are reserved.`);
+      default: return invalidParameter(`Tag value for '${p.key}' must be at most 256 characters long.`);
+    }
+  },
+};
+
 export function checkTags(tags: Record<string, string>): void {
-  const keys = Object.keys(tags);
-  if (keys.length > 50) throw new ServiceError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400);
-  for (const k of keys) {
-    if (k.length < 1 || k.length > 128) throw invalidParameter(`Tag key '${k}' must be 1 to 128 characters long.`);
-    if (k.startsWith('aws:')) throw invalidParameter(`Tag keys starting with 'aws:' are reserved.`);
-    if (tags[k].length > 256) throw invalidParameter(`Tag value for '${k}' must be at most 256 characters long.`);
-  }
+  validateTags(tags, LOGS_TAGS);
 }

@@ -2,6 +2,10 @@
 // (stream, timestamp, id) for GetLogEvents and by (group, timestamp, id) for FilterLogEvents.
 import type { Environment } from '../../../core/environment.ts';
 import type { Database } from '../../../store/database.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export interface GroupRow {
   id: number;
@@ -65,7 +69,7 @@ export class LogsStore {
   }
 
   group(account: string, region: string, name: string): GroupRow | undefined {
-    return this.db.get<GroupRow>('SELECT * FROM logs_groups WHERE account = ? AND region = ? AND name = ?', account, region, name);
+    return this.db.get<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
   }
 
   createGroup(g: Omit<GroupRow, 'id'>): number {
@@ -87,14 +91,14 @@ export class LogsStore {
   /** Groups by name after `after` (exclusive), optionally by prefix, up to `limit`. */
   listGroups(account: string, region: string, prefix: string, after: string, limit: number): GroupRow[] {
     return this.db.all<GroupRow>(
-      `SELECT * FROM logs_groups WHERE account = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+      `SELECT * FROM logs_groups WHERE ${IN_SCOPE} AND name > ? AND substr(name, 1, ?) = ?
        ORDER BY name LIMIT ?`,
-      account, region, after, prefix.length, prefix, limit,
+      ...scopeParams({ account, region }), after, prefix.length, prefix, limit,
     );
   }
 
   allGroups(account: string, region: string): GroupRow[] {
-    return this.db.all<GroupRow>('SELECT * FROM logs_groups WHERE account = ? AND region = ? ORDER BY name', account, region);
+    return this.db.all<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams({ account, region }));
   }
 
   updateGroup(id: number, column: 'retention_days' | 'kms_key_id' | 'tags' | 'deletion_protection', value: string | number | null): void {

@@ -11,6 +11,7 @@ import type { Ctx } from './common.ts';
 import { ALL_USERS, publicAccessBlock } from './acl.ts';
 import { compileWildcard } from '../../../core/wildcard.ts';
 import { list, type Statement } from './operations/bucket-policy.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 /** The IAM action of an operation where it is not simply `s3:<Operation>`. */
 const ACTIONS: Record<string, string> = {
@@ -49,7 +50,7 @@ export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
   if (!bucket) return ctx.operation !== 'CreateBucket';
   const action = ACTIONS[ctx.operation] ?? `s3:${ctx.operation}`;
   const objectLevel = target.key !== undefined && target.key !== '';
-  const resource = objectLevel ? `arn:aws:s3:::${target.bucket}/${target.key}` : `arn:aws:s3:::${target.bucket}`;
+  const resource = objectLevel ? formatArn({ service: 's3', resource: `${target.bucket}/${target.key}` }) : formatArn({ service: 's3', resource: target.bucket });
   const block = publicAccessBlock(ctx, target.bucket);
 
   const policy = block?.RestrictPublicBuckets ? undefined : policyVerdict(ctx.state.cachedConfig<string>(target.bucket, 'policy'), action, resource);

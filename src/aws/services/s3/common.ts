@@ -4,6 +4,8 @@ import type { RequestContext } from '../../../core/service.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import type { S3Store, Bucket } from './store.ts';
 import { S3Errors } from './errors.ts';
+import { validateTags, type TagProblem, type TagRules } from '../../../core/resources/tags.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 export type Ctx = RequestContext<S3Store>;
 
@@ -29,7 +31,7 @@ export function ownerOf(account: string): { ID: string } {
 }
 
 export function bucketArn(name: string): string {
-  return `arn:aws:s3:::${name}`;
+  return formatArn({ service: 's3', resource: name });
 }
 
 /** A new version id: 32 URL-safe characters, as S3's are. */
@@ -78,15 +80,31 @@ export function parseTaggingHeader(text: string): Record<string, string> {
   return tags;
 }
 
-/** Object tag limits: 10 tags, keys up to 128 and values up to 256 characters. */
-export function validateObjectTags(tags: Record<string, string>): void {
-  const entries = Object.entries(tags);
-  if (entries.length > 10) throw new ServiceError('BadRequest', 'Object tags cannot be greater than 10', 400);
-  for (const [k, v] of entries) {
-    if (k.length === 0 || k.length > 128) throw new ServiceError('InvalidTag', 'The TagKey you have provided is invalid', { status: 400, fields: { TagKey: k } });
-    if (v.length > 256) throw new ServiceError('InvalidTag', 'The TagValue you have provided is invalid', { status: 400, fields: { TagKey: k, TagValue: v } });
-    if (k.startsWith('aws:')) throw new ServiceError('InvalidTag', 'Your TagKey cannot be prefixed with aws:', { status: 400, fields: { TagKey: k } });
+/** S3's refusals of a tag's key, value and prefix (objects and buckets word them alike). */
+function invalidTag(p: TagProblem, reserved: (key: string) => ServiceError): ServiceError {
+  switch (p.kind) {
+    case 'key': return new ServiceError('InvalidTag', 'The TagKey you have provided is invalid', { status: 400, fields: { TagKey: p.key } });
+    case 'value': return new ServiceError('InvalidTag', 'The TagValue you have provided is invalid', { status: 400, fields: { TagKey: p.key, TagValue: p.value } });
+    default: return reserved(p.kind === 'count' ? '' : p.key);
   }
+}
+
+/** Object tag limits: 10 tags, keys up to 128 and values up to 256 characters, no `aws:` keys. */
+export const OBJECT_TAGS: TagRules = {
+  max: 10,
+  countFirst: true,
+  error: (p) => p.kind === 'count' ? new ServiceError('BadRequest', 'Object tags cannot be greater than 10', 400) : invalidTag(p, (k) => new ServiceError('InvalidTag', 'Your TagKey cannot be prefixed with aws:', { status: 400, fields: { TagKey: k } })),
+};
+
+/** Bucket tag limits: 50 tags; `aws:` in any case is a system tag. */
+export const BUCKET_TAGS: TagRules = {
+  countFirst: true,
+  reservedIgnoresCase: true,
+  error: (p) => p.kind === 'count' ? new ServiceError('InvalidTag', 'Bucket tag count cannot be greater than 50', 400) : invalidTag(p, () => new ServiceError('InvalidTag', 'System tags cannot be added/updated by requester', 400)),
+};
+
+export function validateObjectTags(tags: Record<string, string>): void {
+  validateTags(tags, OBJECT_TAGS);
 }
 
 export function tagSet(tags: Record<string, string> | undefined): Array<{ Key: string; Value: string }> {

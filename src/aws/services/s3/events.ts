@@ -8,6 +8,7 @@ import type { Bucket, S3Store } from './store.ts';
 import type { Ctx } from './common.ts';
 import { bucketArn, canonicalId } from './common.ts';
 import { urlEncodeKey } from './keys.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 export interface FilterRule {
   Name?: string;
@@ -169,7 +170,7 @@ export function notify(env: Environment, store: S3Store, bucket: string, bucketA
       ...(shape.reason ? { reason: shape.reason } : {}),
       ...(shape.deletionType ? { 'deletion-type': shape.deletionType } : {}),
     };
-    const busArn = `arn:aws:events:${src.region}:${bucketAccount}:event-bus/default`;
+    const busArn = formatArn({ service: 'events', region: src.region, account: bucketAccount, resource: 'event-bus/default' });
     // The body is the whole event as EventBridge would put it on the bus; options repeat the
     // envelope fields for a receiver that builds its own.
     const eventBody = {

@@ -9,6 +9,7 @@ import { storedContentEncoding } from './bodies.ts';
 import { checksumOutput } from './checksums.ts';
 import { S3Errors } from './errors.ts';
 import { checkHeaderValue, isHeaderName } from './http/header-values.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
 
 const MAX_METADATA_BYTES = 2048;
 const SSE_VALUES = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
@@ -103,7 +104,7 @@ export function encryptionOf(ctx: Ctx, bucket: Bucket, input: MetaInput): Partia
   }
   const out: Partial<ObjectMeta> = { ServerSideEncryption: sse };
   if (sse.startsWith('aws:kms')) {
-    out.SSEKMSKeyId = keyId ?? `arn:aws:kms:${ctx.region}:${bucket.account}:alias/aws/s3`;
+    out.SSEKMSKeyId = keyId ?? formatArn({ service: 'kms', region: ctx.region, account: bucket.account, resource: 'alias/aws/s3' });
     if (bucketKey) out.BucketKeyEnabled = true;
   }
   return out;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
-import { parseArn } from '../../../core/delivery.ts';
+import { formatArn, parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import { toData, type ScheduleData, type ScheduleRow, type SchedulerStore } from './store.ts';
@@ -203,7 +203,7 @@ export class SchedulerEngine {
     const attributes: Record<string, MessageAttributeValue> = {
       'X-Amz-Scheduler-Attempt': { DataType: 'Number', StringValue: String(job.attempts) },
       'X-Amz-Scheduler-Schedule-Arn': s(row.arn),
-      'X-Amz-Scheduler-Group-Arn': s(`arn:aws:scheduler:${row.region}:${row.account}:schedule-group/${row.group_name}`),
+      'X-Amz-Scheduler-Group-Arn': s(formatArn({ service: 'scheduler', region: row.region, account: row.account, resource: `schedule-group/${row.group_name}` })),
       'X-Amz-Scheduler-Execution-Id': s(job.executionId),
       ERROR_CODE: s(outcome.code ?? 'InternalServerException'),
       ERROR_MESSAGE: s((outcome.message ?? 'invocation failed').slice(0, 1000)),

@@ -2,6 +2,11 @@
 // pending retries and the invocation history.
 import type { Environment } from '../../../core/environment.ts';
 import type { Database } from '../../../store/database.ts';
+import { formatArn } from '../../../core/resources/arn.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export interface ScheduleData {
   Name: string;
@@ -53,19 +58,19 @@ export class SchedulerStore {
 
   group(account: string, region: string, name: string): GroupRow | undefined {
     if (name === 'default') this.ensureDefault(account, region);
-    return this.db.get<GroupRow>('SELECT * FROM scheduler_groups WHERE account = ? AND region = ? AND name = ?', account, region, name);
+    return this.db.get<GroupRow>(`SELECT * FROM scheduler_groups WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
   }
 
   ensureDefault(account: string, region: string): void {
     const now = this.env.clock.now();
     this.db.run(
       'INSERT OR IGNORE INTO scheduler_groups (account, region, name, arn, state, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      account, region, 'default', `arn:aws:scheduler:${region}:${account}:schedule-group/default`, 'ACTIVE', '{}', now, now,
+      account, region, 'default', formatArn({ service: 'scheduler', region, account, resource: 'schedule-group/default' }), 'ACTIVE', '{}', now, now,
     );
   }
 
   schedule(account: string, region: string, group: string, name: string): ScheduleRow | undefined {
-    return this.db.get<ScheduleRow>('SELECT * FROM scheduler_schedules WHERE account = ? AND region = ? AND group_name = ? AND name = ?', account, region, group, name);
+    return this.db.get<ScheduleRow>(`SELECT * FROM scheduler_schedules WHERE ${IN_SCOPE} AND group_name = ? AND name = ?`, ...scopeParams({ account, region }), group, name);
   }
 
   scheduleByArn(arn: string): ScheduleRow | undefined {

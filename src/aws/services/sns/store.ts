@@ -4,6 +4,10 @@
 import type { Environment } from '../../../core/environment.ts';
 import type { Database } from '../../../store/database.ts';
 import { parseFilterPolicy, type FilterPolicy, type FilterScope } from './filter-policy.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export interface TopicRow {
   arn: string;
@@ -102,11 +106,11 @@ export class SnsStore {
   }
 
   topicByName(account: string, region: string, name: string): TopicRow | undefined {
-    return this.db.get<TopicRow>('SELECT * FROM sns_topics WHERE account = ? AND region = ? AND name = ?', account, region, name);
+    return this.db.get<TopicRow>(`SELECT * FROM sns_topics WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
   }
 
   listTopics(account: string, region: string, after: string, limit: number): TopicRow[] {
-    return this.db.all<TopicRow>('SELECT * FROM sns_topics WHERE account = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?', account, region, after, limit);
+    return this.db.all<TopicRow>(`SELECT * FROM sns_topics WHERE ${IN_SCOPE} AND arn > ? ORDER BY arn LIMIT ?`, ...scopeParams({ account, region }), after, limit);
   }
 
   insertTopic(row: TopicRow): void {
@@ -162,7 +166,7 @@ export class SnsStore {
   }
 
   subscriptionsInScope(account: string, region: string, afterSeq: number, limit: number): SubscriptionRow[] {
-    return this.db.all<SubscriptionRow>('SELECT * FROM sns_subscriptions WHERE account = ? AND region = ? AND seq > ? ORDER BY seq LIMIT ?', account, region, afterSeq, limit);
+    return this.db.all<SubscriptionRow>(`SELECT * FROM sns_subscriptions WHERE ${IN_SCOPE} AND seq > ? ORDER BY seq LIMIT ?`, ...scopeParams({ account, region }), afterSeq, limit);
   }
 
   subscriptionByEndpoint(topicArn: string, protocol: string, endpoint: string): SubscriptionRow | undefined {
@@ -232,7 +236,7 @@ export class SnsStore {
   }
 
   outbox(kind: string, account?: string, region?: string): OutboxRow[] {
-    if (account && region) return this.db.all<OutboxRow>('SELECT * FROM sns_outbox WHERE account = ? AND region = ? AND kind = ? ORDER BY id', account, region, kind);
+    if (account && region) return this.db.all<OutboxRow>(`SELECT * FROM sns_outbox WHERE ${IN_SCOPE} AND kind = ? ORDER BY id`, ...scopeParams({ account, region }), kind);
     return this.db.all<OutboxRow>('SELECT * FROM sns_outbox WHERE kind = ? ORDER BY id', kind);
   }
 

@@ -3,6 +3,7 @@
 // <region>.queue.localhost.localstack.cloud), else from the request. Returned URLs are built on
 // Fogbank's endpoint so that any client that reached Fogbank can use them.
 import { ServiceError } from '../../../core/errors.ts';
+import { formatArn, partitionOf } from '../../../core/resources/arn.ts';
 
 export interface QueueAddress {
   account: string;
@@ -17,14 +18,10 @@ export function queueUrl(endpoint: string, account: string, name: string): strin
   return `${endpoint}/${account}/${name}`;
 }
 
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
+export { partitionOf };
 
 export function queueArn(region: string, account: string, name: string): string {
-  return `arn:${partitionOf(region)}:sqs:${region}:${account}:${name}`;
+  return formatArn({ partition: partitionOf(region), service: 'sqs', region, account, resource: name });
 }
 
 /** Account, region and name of a queue ARN; undefined when it is not an SQS queue ARN. */

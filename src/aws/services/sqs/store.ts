@@ -4,6 +4,10 @@
 import type { Database, SqlValue } from '../../../store/database.ts';
 import { queueArn } from './queue-url.ts';
 import { settingsOf, type QueueAttributes, type QueueSettings } from './queue-attributes.ts';
+import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
+
+// Queues live in an account and a region: the scope fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 export interface Queue {
   id: number;
@@ -109,7 +113,7 @@ export class SqsStore {
     const key = `${account}\0${region}\0${name}`;
     const cached = this.#byAddress.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const row = this.db.get<QueueRow>('SELECT * FROM sqs_queues WHERE account = ? AND region = ? AND name = ?', account, region, name);
+    const row = this.db.get<QueueRow>(`SELECT * FROM sqs_queues WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
     const queue = row ? this.#cache(row) : undefined;
     if (!queue) {
       // Remember misses too (clients poll queues that do not exist yet), within reason.
@@ -188,7 +192,7 @@ export class SqsStore {
 
   deletedAt(account: string, region: string, name: string): number | undefined {
     return this.db.get<{ deleted_at: number }>(
-      'SELECT deleted_at FROM sqs_deleted_queues WHERE account = ? AND region = ? AND name = ?', account, region, name,
+      `SELECT deleted_at FROM sqs_deleted_queues WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name,
     )?.deleted_at;
   }
 
@@ -197,8 +201,8 @@ export class SqsStore {
     // The prefix bound uses the name index: names >= prefix and < prefix + U+FFFF.
     return this.db
       .all<{ name: string }>(
-        'SELECT name FROM sqs_queues WHERE account = ? AND region = ? AND name >= ? AND name < ? AND name > ? ORDER BY name LIMIT ?',
-        account, region, prefix, prefix + '\uffff', after, limit,
+        `SELECT name FROM sqs_queues WHERE ${IN_SCOPE} AND name >= ? AND name < ? AND name > ? ORDER BY name LIMIT ?`,
+        ...scopeParams({ account, region }), prefix, prefix + '\uffff', after, limit,
       )
       .map((r) => r.name);
   }
@@ -206,8 +210,8 @@ export class SqsStore {
   /** Queues whose RedrivePolicy names `dlqArn` (in the account and region of the DLQ). */
   deadLetterSources(account: string, region: string, dlqArn: string): Queue[] {
     const rows = this.db.all<QueueRow>(
-      "SELECT * FROM sqs_queues WHERE account = ? AND region = ? AND json_extract(attributes, '$.RedrivePolicy') IS NOT NULL ORDER BY name",
-      account, region,
+      `SELECT * FROM sqs_queues WHERE ${IN_SCOPE} AND json_extract(attributes, '$.RedrivePolicy') IS NOT NULL ORDER BY name`,
+      ...scopeParams({ account, region }),
     );
     return rows.map((r) => this.queueById(r.id)!).filter((q) => q.settings.redrive?.deadLetterTargetArn === dlqArn);
   }
@@ -428,8 +432,8 @@ export class SqsStore {
 
   moveTasks(account: string, region: string, sourceArn: string, limit: number): MoveTaskRow[] {
     return this.db.all<MoveTaskRow>(
-      'SELECT * FROM sqs_move_tasks WHERE account = ? AND region = ? AND source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?',
-      account, region, sourceArn, limit,
+      `SELECT * FROM sqs_move_tasks WHERE ${IN_SCOPE} AND source_arn = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+      ...scopeParams({ account, region }), sourceArn, limit,
     );
   }
 

@@ -1,5 +1,5 @@
 // ARNs and ids of the principals STS hands out credentials for.
-import { createHash } from 'node:crypto';
+import { iamUniqueId } from '../../../core/resources/ids.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import type { IssuedCredentials } from '../../../core/accounts.ts';
 
@@ -21,11 +21,7 @@ export function parseRoleArn(arn: string): RoleRef {
 
 /** A stable unique id for a named principal, shaped like AWS's (prefix + 17 base32 characters). */
 export function principalId(prefix: 'AROA' | 'AIDA', key: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const digest = createHash('sha256').update(key).digest();
-  let id = prefix;
-  for (let i = 0; i < 17; i++) id += alphabet[digest[i] & 31];
-  return id;
+  return iamUniqueId(prefix, key);
 }
 
 export function isSessionCaller(arn: string): boolean {

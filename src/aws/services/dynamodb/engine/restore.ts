@@ -7,6 +7,7 @@ import { itemKey, keyDefOf, type IndexSpec, type TableSpec } from './schema.ts';
 import { writeItem } from './write.ts';
 import { afterStatusDelay } from './tables.ts';
 import { itemSize, type Item } from '../values/attribute.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 export interface RestoreOptions {
   account: string;
@@ -37,7 +38,7 @@ export function restoreTable(store: DynamoStore, source: TableSpec, items: Itera
       region: o.region,
       name: o.name,
       tableId: randomUUID(),
-      arn: `arn:aws:dynamodb:${o.region}:${o.account}:table/${o.name}`,
+      arn: formatArn({ service: 'dynamodb', region: o.region, account: o.account, resource: `table/${o.name}` }),
       createdAt: o.now,
       status: 'CREATING',
       keySchema: source.keySchema,

@@ -5,6 +5,7 @@ import type { TimerHandle } from '../../../../core/clock.ts';
 import type { DynamoStore } from '../store.ts';
 import type { IndexSpec, TableSpec } from './schema.ts';
 import { tableNotFound } from '../errors.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 export type Ctx = RequestContext<DynamoStore>;
 
@@ -124,7 +125,7 @@ export function describeTable(store: DynamoStore, spec: TableSpec): Record<strin
     d.SSEDescription = {
       Status: 'ENABLED',
       SSEType: 'KMS',
-      KMSMasterKeyArn: spec.sse.kmsKey ?? `arn:aws:kms:${spec.region}:${spec.account}:key/aws/dynamodb`,
+      KMSMasterKeyArn: spec.sse.kmsKey ?? formatArn({ service: 'kms', region: spec.region, account: spec.account, resource: 'key/aws/dynamodb' }),
     };
   }
   if (spec.tableClass) d.TableClassSummary = { TableClass: spec.tableClass, ...(spec.tableClassUpdated ? { LastUpdateDateTime: new Date(spec.tableClassUpdated) } : {}) };

@@ -11,6 +11,10 @@ import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import { decodeItem, type Item } from '../values/attribute.ts';
 import { checks } from './validate.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 type H = DynamodbHandlers;
 
@@ -42,7 +46,7 @@ function backupNotFound(arn: string): ServiceError {
 
 function backupRow(ctx: Ctx, arn: string): BackupRow {
   const store: DynamoStore = ctx.state;
-  const row = store.st('SELECT * FROM ddb_backups WHERE arn = ? AND account = ? AND region = ?').get(arn, ctx.account, ctx.region) as BackupRow | undefined;
+  const row = store.st(`SELECT * FROM ddb_backups WHERE arn = ? AND ${IN_SCOPE}`).get(arn, ...scopeParams(ctx)) as BackupRow | undefined;
   if (!row) throw backupNotFound(arn);
   return row;
 }
@@ -131,7 +135,7 @@ export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
 export const listBackups: H['ListBackups'] = (input, ctx) => {
   checks().range('limit', input.Limit, 1, 100).done();
   const store: DynamoStore = ctx.state;
-  let rows = store.st('SELECT * FROM ddb_backups WHERE account = ? AND region = ? ORDER BY created_at, id').all(ctx.account, ctx.region) as unknown as BackupRow[];
+  let rows = store.st(`SELECT * FROM ddb_backups WHERE ${IN_SCOPE} ORDER BY created_at, id`).all(...scopeParams(ctx)) as unknown as BackupRow[];
   if (input.TableName) rows = rows.filter((r) => r.table_name === tableNameOf(input.TableName!));
   if (input.TimeRangeLowerBound) rows = rows.filter((r) => r.created_at >= input.TimeRangeLowerBound!.getTime());
   if (input.TimeRangeUpperBound) rows = rows.filter((r) => r.created_at <= input.TimeRangeUpperBound!.getTime());

@@ -19,6 +19,12 @@ import { checkItem, decodeItem, itemFromWire, itemSize, itemToWire, type Item } 
 import { normalizeNumber } from '../values/number.ts';
 import { checks } from './validate.ts';
 import { setOwn } from '../../../../core/records.ts';
+import { indexTokens } from '../page-tokens.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 type H = DynamodbHandlers;
 
@@ -40,7 +46,7 @@ function job(store: DynamoStore, arn: string): JobRow | undefined {
 }
 
 function jobs(store: DynamoStore, kind: string, account: string, region: string): JobRow[] {
-  return store.st('SELECT * FROM ddb_jobs WHERE kind = ? AND account = ? AND region = ? ORDER BY created_at, arn').all(kind, account, region) as unknown as JobRow[];
+  return store.st(`SELECT * FROM ddb_jobs WHERE kind = ? AND ${IN_SCOPE} ORDER BY created_at, arn`).all(kind, ...scopeParams({ account, region })) as unknown as JobRow[];
 }
 
 /** Stored descriptions keep times as epoch ms; the API shows Dates. */
@@ -186,11 +192,11 @@ export const describeExport: H['DescribeExport'] = (input, ctx) => {
 export const listExports: H['ListExports'] = (input, ctx) => {
   let rows = jobs(ctx.state, 'export', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
-  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
   const size = input.MaxResults ?? 25;
   return {
     ExportSummaries: rows.slice(start, start + size).map((r) => ({ ExportArn: r.ExportArn as string, ExportStatus: r.ExportStatus as string, ExportType: r.ExportType as string })),
-    NextToken: start + size < rows.length ? String(start + size) : undefined,
+    NextToken: start + size < rows.length ? indexTokens.issue(ctx, start + size) : undefined,
   };
 };
 
@@ -240,7 +246,7 @@ export const importTable: H['ImportTable'] = (input, ctx) => {
     ClientToken: input.ClientToken,
     S3BucketSource: input.S3BucketSource,
     ErrorCount: 0,
-    CloudWatchLogGroupArn: `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:/aws-dynamodb/imports:*`,
+    CloudWatchLogGroupArn: formatArn({ service: 'logs', region: ctx.region, account: ctx.account, resource: 'log-group:/aws-dynamodb/imports:*' }),
     InputFormat: format,
     InputFormatOptions: input.InputFormatOptions,
     InputCompressionType: input.InputCompressionType ?? 'NONE',
@@ -360,14 +366,14 @@ export const describeImport: H['DescribeImport'] = (input, ctx) => {
 export const listImports: H['ListImports'] = (input, ctx) => {
   let rows = jobs(ctx.state, 'import', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
-  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
   const size = input.PageSize ?? 25;
   return {
     ImportSummaryList: rows.slice(start, start + size).map((r) => withDates({
       ImportArn: r.ImportArn, ImportStatus: r.ImportStatus, TableArn: r.TableArn, S3BucketSource: r.S3BucketSource,
       CloudWatchLogGroupArn: r.CloudWatchLogGroupArn, InputFormat: r.InputFormat, StartTime: r.StartTime, EndTime: r.EndTime,
     }, IMPORT_DATES)) as never,
-    NextToken: start + size < rows.length ? String(start + size) : undefined,
+    NextToken: start + size < rows.length ? indexTokens.issue(ctx, start + size) : undefined,
   };
 };
 

@@ -7,6 +7,8 @@ import { anyTable, tableNameOf, type Ctx } from '../engine/tables.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { resourceNotFound, validation } from '../errors.ts';
 import { checks } from './validate.ts';
+import { indexTokens } from '../page-tokens.ts';
+import { removeTags, tagMap, validateTags, type TagRules } from '../../../../core/resources/tags.ts';
 
 type H = DynamodbHandlers;
 
@@ -20,31 +22,50 @@ function tableOfArn(ctx: Ctx, arn: string): TableSpec {
   return spec;
 }
 
+/** DynamoDB's tag rules and words: each tag's lengths (in the model's words) and prefix, then the count. */
+const DYNAMODB_TAGS: TagRules = {
+  error: (p) => {
+    switch (p.kind) {
+      case 'key':
+      case 'value':
+        try {
+          checks().length('tags.member.key', p.key, 1, 128).length('tags.member.value', p.value, 0, 256).done();
+        } catch (err) {
+          return err as Error;
+        }
+        return validation('One or more parameter values were invalid: invalid tag');
+      case 'reserved':
+        return validation('One or more parameter values were invalid: Tag key cannot start with the aws: prefix');
+      default:
+        return new ServiceError('LimitExceededException', 'One or more parameter values were invalid: The number of tags exceeds the limit of 50 for the resource', 400);
+    }
+  },
+};
+
 export const tagResource: H['TagResource'] = (input, ctx) => {
   const spec = tableOfArn(ctx, input.ResourceArn);
-  for (const t of input.Tags) {
-    checks().length('tags.member.key', t.Key, 1, 128).length('tags.member.value', t.Value, 0, 256).done();
-    if (t.Key.startsWith('aws:')) throw validation('One or more parameter values were invalid: Tag key cannot start with the aws: prefix');
-  }
+  validateTags(input.Tags, { ...DYNAMODB_TAGS, max: Infinity });
+  // A Map keeps the tags in the order they were added (an object would move numeric keys first).
   const tags = new Map(spec.tags.map((t) => [t.Key, t.Value]));
   for (const t of input.Tags) tags.set(t.Key, t.Value);
-  if (tags.size > 50) throw new ServiceError('LimitExceededException', 'One or more parameter values were invalid: The number of tags exceeds the limit of 50 for the resource', 400);
-  spec.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
+  const merged = [...tags].map(([Key, Value]) => ({ Key, Value }));
+  validateTags(merged, DYNAMODB_TAGS);
+  spec.tags = merged;
   (ctx.state as DynamoStore).saveTable(spec);
 };
 
 export const untagResource: H['UntagResource'] = (input, ctx) => {
   const spec = tableOfArn(ctx, input.ResourceArn);
-  const drop = new Set(input.TagKeys);
-  spec.tags = spec.tags.filter((t) => !drop.has(t.Key));
+  const kept = removeTags(tagMap(spec.tags), input.TagKeys);
+  spec.tags = spec.tags.filter((t) => Object.hasOwn(kept, t.Key));
   (ctx.state as DynamoStore).saveTable(spec);
 };
 
 export const listTagsOfResource: H['ListTagsOfResource'] = (input, ctx) => {
   const spec = tableOfArn(ctx, input.ResourceArn);
-  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
   const page = spec.tags.slice(start, start + 100);
-  return { Tags: page, NextToken: start + 100 < spec.tags.length ? String(start + 100) : undefined };
+  return { Tags: page, NextToken: start + 100 < spec.tags.length ? indexTokens.issue(ctx, start + 100) : undefined };
 };
 
 export const describeLimits: H['DescribeLimits'] = () => ({
@@ -175,9 +196,9 @@ export const listContributorInsights: H['ListContributorInsights'] = (input, ctx
     out.push({ TableName: n, ContributorInsightsStatus: spec.contributorInsights?.status ?? 'DISABLED', ContributorInsightsMode: spec.contributorInsights?.mode });
     for (const [ix, st] of Object.entries(spec.contributorInsights?.indexes ?? {})) out.push({ TableName: n, IndexName: ix, ContributorInsightsStatus: st });
   }
-  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
   const size = input.MaxResults ?? 100;
-  return { ContributorInsightsSummaries: out.slice(start, start + size) as never, NextToken: start + size < out.length ? String(start + size) : undefined };
+  return { ContributorInsightsSummaries: out.slice(start, start + size) as never, NextToken: start + size < out.length ? indexTokens.issue(ctx, start + size) : undefined };
 };
 
 export const enableKinesisStreamingDestination: H['EnableKinesisStreamingDestination'] = (input, ctx) => {

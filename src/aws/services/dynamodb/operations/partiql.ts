@@ -43,7 +43,7 @@ export const executeStatement: H['ExecuteStatement'] = (input, ctx) => {
     const r = runSelect(ctx, st, { limit: input.Limit, nextToken: input.NextToken, consistent: input.ConsistentRead });
     return {
       Items: r.items,
-      NextToken: r.lastKey ? encodeToken(r.lastKey) : undefined,
+      NextToken: r.lastKey ? encodeToken(ctx, r.lastKey) : undefined,
       LastEvaluatedKey: r.lastKey,
       ConsumedCapacity: consumed(r.spec, input.ReturnConsumedCapacity, r.consumption),
     };

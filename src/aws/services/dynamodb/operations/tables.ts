@@ -9,6 +9,7 @@ import { backfillIndex } from '../engine/write.ts';
 import { resourceInUse, resourceNotFound, limitExceeded, validation } from '../errors.ts';
 import { checks, ENUMS, type Checks } from './validate.ts';
 import type { DynamoStore } from '../store.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 type H = DynamodbHandlers;
 const invalid = (m: string) => validation(`One or more parameter values were invalid: ${m}`);
@@ -119,7 +120,7 @@ export const createTable: H['CreateTable'] = (input, ctx) => {
       region: ctx.region,
       name: input.TableName,
       tableId: randomUUID(),
-      arn: `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${input.TableName}`,
+      arn: formatArn({ service: 'dynamodb', region: ctx.region, account: ctx.account, resource: `table/${input.TableName}` }),
       createdAt: now,
       status: 'CREATING',
       keySchema: input.KeySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),

@@ -14,6 +14,7 @@ import { validation } from '../errors.ts';
 import { checkItem, encodeKeyValue, itemFromWire, itemSize, itemToWire, MAX_ITEM_SIZE, typeOf, type AttributeValue, type Item } from '../values/attribute.ts';
 import type { SelectStatement, Statement, UpdateStatement } from './parser.ts';
 import type { Consumption } from '../engine/capacity.ts';
+import { keyTokens } from '../page-tokens.ts';
 
 const span = { tokStart: 0, tokEnd: 0, parens: 0 };
 
@@ -128,17 +129,18 @@ export interface SelectOutcome {
   spec: TableSpec;
 }
 
-function decodeToken(token: string | undefined): Item | undefined {
-  if (token === undefined) return undefined;
+function decodeToken(ctx: Ctx, token: string | undefined): Item | undefined {
+  const key = keyTokens.read(ctx, token);
+  if (key === undefined) return undefined;
   try {
-    return itemFromWire(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    return itemFromWire(key);
   } catch {
     throw validation('Invalid NextToken');
   }
 }
 
-export function encodeToken(key: Item): string {
-  return Buffer.from(JSON.stringify(itemToWire(key))).toString('base64url');
+export function encodeToken(ctx: Ctx, key: Item): string {
+  return keyTokens.issue(ctx, itemToWire(key) as Record<string, unknown>);
 }
 
 export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number; nextToken?: string; consistent?: boolean }): SelectOutcome {
@@ -151,7 +153,7 @@ export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number;
     if (index.kind === 'GSI' && opts.consistent) throw validation('Consistent reads are not supported on global secondary indexes');
   }
   const key: KeyDef = index ? index.key : spec.key;
-  const start = decodeToken(opts.nextToken);
+  const start = decodeToken(ctx, opts.nextToken);
   const hash = equalityOn(st.where, key.hash);
   if (st.orderBy && (!hash || st.orderBy.path !== key.range)) {
     throw validation('Must have WHERE clause in the statement with an equality on the partition key when using ORDER BY clause, and ORDER BY the sort key');

@@ -10,6 +10,7 @@ import type { Ctx } from '../state.ts';
 import type { Event } from '../engine.ts';
 import { alreadyExists, decodeToken, NAME_RE, notFound, page, validation, type BusData } from './common.ts';
 import { checkPattern } from './rules.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 interface ArchiveData {
   EventSourceArn: string;
@@ -51,7 +52,7 @@ export function createArchive(input: CreateArchiveRequest, ctx: Ctx): CreateArch
   if (ctx.state.store.get('archive', ctx.account, ctx.region, input.ArchiveName)) throw alreadyExists(`Archive ${input.ArchiveName} already exists.`);
   if (input.EventPattern !== undefined) checkPattern(input.EventPattern);
   const now = ctx.clock.now();
-  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:archive/${input.ArchiveName}`;
+  const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.account, resource: `archive/${input.ArchiveName}` });
   const data: ArchiveData = { EventSourceArn: input.EventSourceArn, RetentionDays: input.RetentionDays ?? 0, State: 'ENABLED' };
   if (input.Description !== undefined) data.Description = input.Description;
   if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
@@ -88,10 +89,10 @@ export function deleteArchive(input: DeleteArchiveRequest, ctx: Ctx): DeleteArch
 }
 
 export function listArchives(input: ListArchivesRequest, ctx: Ctx): ListArchivesResponse {
-  let archives = ctx.state.store.list<ArchiveData>('archive', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let archives = ctx.state.store.list<ArchiveData>('archive', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
   if (input.EventSourceArn) archives = archives.filter((a) => a.data.EventSourceArn === input.EventSourceArn);
   if (input.State) archives = archives.filter((a) => a.data.State === input.State);
-  const p = page(archives, input.Limit, (a) => a.name);
+  const p = page(ctx, archives, input.Limit, (a) => a.name);
   return {
     Archives: p.items.map((a) => {
       const s = stats(ctx, a.arn);
@@ -109,7 +110,7 @@ export function startReplay(input: StartReplayRequest, ctx: Ctx): StartReplayRes
   if (input.EventStartTime.getTime() >= input.EventEndTime.getTime()) throw validation('Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.');
   if (ctx.state.store.get('replay', ctx.account, ctx.region, input.ReplayName)) throw alreadyExists(`Replay ${input.ReplayName} already exists.`);
   const now = ctx.clock.now();
-  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:replay/${input.ReplayName}`;
+  const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.account, resource: `replay/${input.ReplayName}` });
   const data: ReplayData = {
     EventSourceArn: input.EventSourceArn, Description: input.Description, Destination: { Arn: input.Destination.Arn, FilterArns: input.Destination.FilterArns },
     EventStartTime: input.EventStartTime.getTime(), EventEndTime: input.EventEndTime.getTime(), State: 'STARTING', ReplayStartTime: now,
@@ -170,10 +171,10 @@ export function cancelReplay(input: CancelReplayRequest, ctx: Ctx): CancelReplay
 }
 
 export function listReplays(input: ListReplaysRequest, ctx: Ctx): ListReplaysResponse {
-  let replays = ctx.state.store.list<ReplayData>('replay', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let replays = ctx.state.store.list<ReplayData>('replay', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
   if (input.State) replays = replays.filter((r) => r.data.State === input.State);
   if (input.EventSourceArn) replays = replays.filter((r) => r.data.EventSourceArn === input.EventSourceArn);
-  const p = page(replays, input.Limit, (r) => r.name);
+  const p = page(ctx, replays, input.Limit, (r) => r.name);
   return {
     Replays: p.items.map((r) => ({
       ReplayName: r.name, EventSourceArn: r.data.EventSourceArn, State: r.data.State, StateReason: r.data.StateReason,

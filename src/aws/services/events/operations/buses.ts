@@ -6,6 +6,7 @@ import type {
 import type { Ctx } from '../state.ts';
 import { alreadyExists, busArn, decodeToken, ensureDefaultBus, page, resolveBus, validation, type BusData } from './common.ts';
 import { ServiceError } from '../../../../core/errors.ts';
+import { accountRootArn } from '../../../../core/resources/arn.ts';
 
 export function createEventBus(input: CreateEventBusRequest, ctx: Ctx): CreateEventBusResponse {
   if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(input.Name) || input.Name.includes('/') && !input.EventSourceName) {
@@ -60,8 +61,8 @@ export function describeEventBus(input: DescribeEventBusRequest, ctx: Ctx): Desc
 
 export function listEventBuses(input: ListEventBusesRequest, ctx: Ctx): ListEventBusesResponse {
   ensureDefaultBus(ctx, ctx.account, ctx.region);
-  const buses = ctx.state.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
-  const p = page(buses, input.Limit, (b) => b.name);
+  const buses = ctx.state.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
+  const p = page(ctx, buses, input.Limit, (b) => b.name);
   return {
     EventBuses: p.items.map((b) => ({ Name: b.name, Arn: b.arn, Description: b.data.Description, Policy: b.data.Policy, CreationTime: new Date(b.created), LastModifiedTime: new Date(b.modified) })),
     NextToken: p.next,
@@ -92,7 +93,7 @@ export function putPermission(input: PutPermissionRequest, ctx: Ctx): void {
     const statement: Record<string, unknown> = {
       Sid: input.StatementId,
       Effect: 'Allow',
-      Principal: input.Principal === '*' ? '*' : { AWS: `arn:aws:iam::${input.Principal}:root` },
+      Principal: input.Principal === '*' ? '*' : { AWS: accountRootArn(input.Principal) },
       Action: input.Action,
       Resource: bus.arn,
     };

@@ -1,6 +1,7 @@
 // Errors, names and lookups EventBridge's operations share.
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { formatArn, parseArn } from '../../../../core/resources/arn.ts';
+import { isString, pageTokens as definePageTokens, type TokenContext } from '../../../../core/resources/page-token.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, Kind } from '../store.ts';
 
@@ -23,7 +24,7 @@ export interface BusData {
 }
 
 export function busArn(account: string, region: string, name: string): string {
-  return `arn:aws:events:${region}:${account}:event-bus/${name}`;
+  return formatArn({ service: 'events', region, account, resource: `event-bus/${name}` });
 }
 
 /** The default bus exists in every account and region from the start. */
@@ -60,24 +61,16 @@ export function requireResource<T>(ctx: Ctx, kind: Kind, name: string, message: 
   return r;
 }
 
-export function encodeToken(position: string): string {
-  return Buffer.from(JSON.stringify({ p: position })).toString('base64url');
-}
+/** NextToken: the engine's signed page token around the last name of a page. */
+const pageTokens = definePageTokens<string>({ invalid: () => validation('The NextToken is invalid.'), parse: isString });
 
-export function decodeToken(token: string | undefined): string {
-  if (!token) return '';
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p?: unknown };
-    if (typeof v.p === 'string') return v.p;
-  } catch {
-    // fall through
-  }
-  throw validation('The NextToken is invalid.');
+export function decodeToken(ctx: TokenContext, token: string | undefined): string {
+  return pageTokens.read(ctx, token) ?? '';
 }
 
 /** One page of a list: up to `limit` (1–100) resources after the token's position. */
-export function page<T>(items: T[], limit: number | undefined, key: (t: T) => string): { items: T[]; next?: string } {
+export function page<T>(ctx: TokenContext, items: T[], limit: number | undefined, key: (t: T) => string): { items: T[]; next?: string } {
   const n = limit === undefined ? 100 : Math.min(Math.max(limit, 1), 100);
   const slice = items.slice(0, n);
-  return { items: slice, next: items.length > n ? encodeToken(key(slice.at(-1)!)) : undefined };
+  return { items: slice, next: items.length > n ? pageTokens.issue(ctx, key(slice.at(-1)!)) : undefined };
 }

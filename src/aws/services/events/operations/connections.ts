@@ -11,6 +11,7 @@ import type {
 import type { Ctx } from '../state.ts';
 import type { ApiDestinationData, ConnectionData } from '../api-destination.ts';
 import { alreadyExists, decodeToken, NAME_RE, notFound, page, validation } from './common.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 type Conn = ConnectionData & { Description?: string; SecretArn: string; LastAuthorizedTime?: number };
 type Dest = ApiDestinationData & { Description?: string; InvocationRateLimitPerSecond?: number };
@@ -52,11 +53,11 @@ export function createConnection(input: CreateConnectionRequest, ctx: Ctx): Crea
   checkAuth(input.AuthorizationType, auth);
   const now = ctx.clock.now();
   const id = randomUUID();
-  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:connection/${input.Name}/${id}`;
+  const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.account, resource: `connection/${input.Name}/${id}` });
   const state = input.AuthorizationType === 'OAUTH_CLIENT_CREDENTIALS' ? 'AUTHORIZING' : 'AUTHORIZED';
   const data: Conn = {
     AuthorizationType: input.AuthorizationType, AuthParameters: auth, ConnectionState: state, Description: input.Description,
-    SecretArn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:events!connection/${input.Name}/${id}`, LastAuthorizedTime: now,
+    SecretArn: formatArn({ service: 'secretsmanager', region: ctx.region, account: ctx.account, resource: `secret:events!connection/${input.Name}/${id}` }), LastAuthorizedTime: now,
   };
   ctx.state.store.put({ kind: 'connection', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
   return { ConnectionArn: arn, ConnectionState: state, CreationTime: new Date(now), LastModifiedTime: new Date(now) };
@@ -102,9 +103,9 @@ export function deleteConnection(input: DeleteConnectionRequest, ctx: Ctx): Dele
 }
 
 export function listConnections(input: ListConnectionsRequest, ctx: Ctx): ListConnectionsResponse {
-  let items = ctx.state.store.list<Conn>('connection', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let items = ctx.state.store.list<Conn>('connection', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
   if (input.ConnectionState) items = items.filter((c) => c.data.ConnectionState === input.ConnectionState);
-  const p = page(items, input.Limit, (c) => c.name);
+  const p = page(ctx, items, input.Limit, (c) => c.name);
   return {
     Connections: p.items.map((c) => ({ ConnectionArn: c.arn, Name: c.name, ConnectionState: c.data.ConnectionState, AuthorizationType: c.data.AuthorizationType, CreationTime: new Date(c.created), LastModifiedTime: new Date(c.modified) })),
     NextToken: p.next,
@@ -132,7 +133,7 @@ export function createApiDestination(input: CreateApiDestinationRequest, ctx: Ct
   if (!ctx.state.store.byArn(input.ConnectionArn)) throw notFound(`Connection '${input.ConnectionArn}' does not exist.`);
   checkDestination(input.InvocationEndpoint, input.HttpMethod);
   const now = ctx.clock.now();
-  const arn = `arn:aws:events:${ctx.region}:${ctx.account}:api-destination/${input.Name}/${randomUUID()}`;
+  const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.account, resource: `api-destination/${input.Name}/${randomUUID()}` });
   const data: Dest = { ConnectionArn: input.ConnectionArn, InvocationEndpoint: input.InvocationEndpoint, HttpMethod: input.HttpMethod, ApiDestinationState: 'ACTIVE', Description: input.Description, InvocationRateLimitPerSecond: input.InvocationRateLimitPerSecond ?? 300 };
   ctx.state.store.put({ kind: 'api-destination', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: {}, created: now, modified: now });
   return { ApiDestinationArn: arn, ApiDestinationState: 'ACTIVE', CreationTime: new Date(now), LastModifiedTime: new Date(now) };
@@ -167,9 +168,9 @@ export function deleteApiDestination(input: DeleteApiDestinationRequest, ctx: Ct
 }
 
 export function listApiDestinations(input: ListApiDestinationsRequest, ctx: Ctx): ListApiDestinationsResponse {
-  let items = ctx.state.store.list<Dest>('api-destination', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(input.NextToken));
+  let items = ctx.state.store.list<Dest>('api-destination', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
   if (input.ConnectionArn) items = items.filter((d) => d.data.ConnectionArn === input.ConnectionArn);
-  const p = page(items, input.Limit, (d) => d.name);
+  const p = page(ctx, items, input.Limit, (d) => d.name);
   return {
     ApiDestinations: p.items.map((d) => ({
       ApiDestinationArn: d.arn, Name: d.name, ApiDestinationState: d.data.ApiDestinationState, ConnectionArn: d.data.ConnectionArn, InvocationEndpoint: d.data.InvocationEndpoint,

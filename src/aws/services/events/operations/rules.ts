@@ -6,7 +6,7 @@ import type {
   TestEventPatternRequest, TestEventPatternResponse,
 } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { formatArn, parseArn } from '../../../../core/resources/arn.ts';
 import { parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';
 import type { Resource, RuleData, TargetData } from '../store.ts';
@@ -17,7 +17,7 @@ import { decodeToken, limitExceeded, NAME_RE, notFound, page, resolveBus, valida
 const MAX_TARGETS = 5;
 
 export function ruleArn(account: string, region: string, bus: string, name: string): string {
-  return bus === 'default' ? `arn:aws:events:${region}:${account}:rule/${name}` : `arn:aws:events:${region}:${account}:rule/${bus}/${name}`;
+  return bus === 'default' ? formatArn({ service: 'events', region, account, resource: `rule/${name}` }) : formatArn({ service: 'events', region, account, resource: `rule/${bus}/${name}` });
 }
 
 /** EventBridge's "Event pattern size" quota (characters; the default, adjustable up to 4096). */
@@ -122,21 +122,21 @@ function listedRule(r: Resource<RuleData>) {
 
 export function listRules(input: ListRulesRequest, ctx: Ctx): ListRulesResponse {
   const bus = resolveBus(ctx, input.EventBusName);
-  const rules = ctx.state.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, decodeToken(input.NextToken));
-  const p = page(rules, input.Limit, (r) => r.name);
+  const rules = ctx.state.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, decodeToken(ctx, input.NextToken));
+  const p = page(ctx, rules, input.Limit, (r) => r.name);
   return { Rules: p.items.map(listedRule), NextToken: p.next };
 }
 
 export function listRuleNamesByTarget(input: ListRuleNamesByTargetRequest, ctx: Ctx): ListRuleNamesByTargetResponse {
   const bus = resolveBus(ctx, input.EventBusName);
-  const after = decodeToken(input.NextToken);
+  const after = decodeToken(ctx, input.NextToken);
   const names: string[] = [];
   for (const arn of ctx.state.store.rulesByTarget(input.TargetArn)) {
     const rule = ctx.state.store.byArn<RuleData>(arn);
     if (rule && rule.account === bus.account && rule.region === bus.region && rule.data.EventBusName === bus.name && rule.data.Name > after) names.push(rule.data.Name);
   }
   names.sort();
-  const p = page(names, input.Limit, (n) => n);
+  const p = page(ctx, names, input.Limit, (n) => n);
   return { RuleNames: p.items, NextToken: p.next };
 }
 
@@ -206,9 +206,9 @@ export function removeTargets(input: RemoveTargetsRequest, ctx: Ctx): RemoveTarg
 
 export function listTargetsByRule(input: ListTargetsByRuleRequest, ctx: Ctx): ListTargetsByRuleResponse {
   const rule = requireRule(ctx, input.Rule, input.EventBusName);
-  const after = decodeToken(input.NextToken);
+  const after = decodeToken(ctx, input.NextToken);
   const targets = ctx.state.store.targets(rule.arn).filter((t) => t.Id > after);
-  const p = page(targets, input.Limit, (t) => t.Id);
+  const p = page(ctx, targets, input.Limit, (t) => t.Id);
   return { Targets: p.items as unknown as Target[], NextToken: p.next };
 }
 

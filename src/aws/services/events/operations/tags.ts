@@ -2,6 +2,13 @@
 import type { ListTagsForResourceRequest, ListTagsForResourceResponse, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { notFound, validation } from './common.ts';
+import { applyTags, removeTags, tagList, type TagRules } from '../../../../core/resources/tags.ts';
+
+/** EventBridge's tag rules and words: each added tag's key and value, then the merged count. */
+const EVENTS_TAGS: TagRules = {
+  reserved: false,
+  error: (p) => p.kind === 'count' ? validation('The number of tags exceeds the limit of 50.') : validation('Tag keys must be 1–128 and values 0–256 characters.'),
+};
 
 function resource(ctx: Ctx, arn: string) {
   if (arn.endsWith(':event-bus/default')) {
@@ -18,24 +25,17 @@ function resource(ctx: Ctx, arn: string) {
 
 export function tagResource(input: TagResourceRequest, ctx: Ctx): TagResourceResponse {
   const r = resource(ctx, input.ResourceARN);
-  for (const t of input.Tags) {
-    if (!t.Key || t.Key.length > 128 || t.Value.length > 256) throw validation('Tag keys must be 1–128 and values 0–256 characters.');
-  }
-  const tags = { ...r.tags, ...Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])) };
-  if (Object.keys(tags).length > 50) throw validation('The number of tags exceeds the limit of 50.');
-  ctx.state.store.put({ ...r, tags });
+  ctx.state.store.put({ ...r, tags: applyTags(r.tags, input.Tags, EVENTS_TAGS, true) });
   return {};
 }
 
 export function untagResource(input: UntagResourceRequest, ctx: Ctx): UntagResourceResponse {
   const r = resource(ctx, input.ResourceARN);
-  const tags = { ...r.tags };
-  for (const k of input.TagKeys) delete tags[k];
-  ctx.state.store.put({ ...r, tags });
+  ctx.state.store.put({ ...r, tags: removeTags(r.tags, input.TagKeys) });
   return {};
 }
 
 export function listTagsForResource(input: ListTagsForResourceRequest, ctx: Ctx): ListTagsForResourceResponse {
   const r = resource(ctx, input.ResourceARN);
-  return { Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) };
+  return { Tags: tagList(r.tags) };
 }

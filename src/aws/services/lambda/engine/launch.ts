@@ -10,6 +10,8 @@ import type { Target } from './target.ts';
 import type { LaunchSpec } from './worker.ts';
 import { NODE_BOOTSTRAP, PYTHON_BOOTSTRAP, SDK_MODULES, pythonFor, runsLocally, runtimeInfo } from '../runtimes.ts';
 import { dockerLaunch } from './docker.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
+import { iamUniqueId } from '../../../../core/resources/ids.ts';
 
 export interface Prepared {
   /** Builds the spec once the worker's Runtime API address is known. */
@@ -46,7 +48,7 @@ export async function prepareLaunch(
   const logGroup = c.LoggingConfig.LogGroup;
   const roleName = c.Role.slice(c.Role.lastIndexOf('/') + 1);
   const creds = env.accounts.issue(
-    { account: fn.account, arn: `arn:aws:sts::${fn.account}:assumed-role/${roleName}/${fn.name}`, userId: `AROA${randomBytes(8).toString('hex').toUpperCase()}:${fn.name}` },
+    { account: fn.account, arn: formatArn({ service: 'sts', account: fn.account, resource: `assumed-role/${roleName}/${fn.name}` }), userId: `${iamUniqueId('AROA', c.Role)}:${fn.name}` },
     CREDENTIAL_SECONDS,
   );
   const scratch = `w${options.workerId}-${randomBytes(4).toString('hex')}`;

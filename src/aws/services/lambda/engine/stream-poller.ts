@@ -13,6 +13,7 @@ import { Throttled } from './executor.ts';
 import type { RunResult } from './records.ts';
 import { resolveTarget, versionArn, type Target } from './target.ts';
 import { parseFunctionName } from '../names.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 interface Shard {
   id: string;
@@ -230,7 +231,7 @@ export class StreamPoller {
       [this.#kind === 'kinesis' ? 'KinesisBatchInfo' : 'DDBStreamBatchInfo']: info,
     };
     await this.#state.env
-      .deliver({ target: destination, body: JSON.stringify(record), source: { service: 'lambda', arn: `arn:aws:lambda:${this.#scope.region}:${this.#scope.account}:event-source-mapping:${this.#uuid}` } })
+      .deliver({ target: destination, body: JSON.stringify(record), source: { service: 'lambda', arn: formatArn({ service: 'lambda', region: this.#scope.region, account: this.#scope.account, resource: `event-source-mapping:${this.#uuid}` }) } })
       .catch((err) => this.#state.env.log.warn(`event source mapping ${this.#uuid} could not send to ${destination}: ${(err as Error).message}`));
   }
 
@@ -320,7 +321,7 @@ export class StreamPoller {
                 eventVersion: '1.0',
                 eventID: `${shard}:${rec.SequenceNumber}`,
                 eventName: 'aws:kinesis:record',
-                invokeIdentityArn: `arn:aws:iam::${this.#scope.account}:role/lambda-role`,
+                invokeIdentityArn: formatArn({ service: 'iam', account: this.#scope.account, resource: 'role/lambda-role' }),
                 awsRegion: this.#scope.region,
                 eventSourceARN: this.#arn,
               },

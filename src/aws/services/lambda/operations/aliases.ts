@@ -94,9 +94,9 @@ export function listAliases(input: T.ListAliasesRequest, ctx: Ctx): T.ListAliase
   const all = ctx.state.tables
     .aliases(fn.id)
     .filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     Aliases: all.slice(start, start + max).map((a) => describeAlias(fn, a)),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }

@@ -1,9 +1,10 @@
 // Code signing configs: stored and attached to functions (Fogbank does not verify signatures).
-import { randomBytes } from 'node:crypto';
+import { ec2Id } from '../../../../core/resources/ids.ts';
 import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { conflict, functionArn, invalidParameter, lambdaTime, notFound, validation } from '../names.ts';
 import { makeMarker, readIndexMarker, unqualified } from './common.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 interface StoredCsc {
   Description?: string;
@@ -13,7 +14,7 @@ interface StoredCsc {
 }
 
 function arnOf(ctx: Ctx, id: string): string {
-  return `arn:aws:lambda:${ctx.region}:${ctx.account}:code-signing-config:${id}`;
+  return formatArn({ service: 'lambda', region: ctx.region, account: ctx.account, resource: `code-signing-config:${id}` });
 }
 
 function describe(ctx: Ctx, id: string, c: StoredCsc, modified: number): T.CodeSigningConfig {
@@ -47,7 +48,7 @@ function checkPolicy(p: T.CodeSigningPolicies | undefined): T.CodeSigningPolicie
 
 export function createCodeSigningConfig(input: T.CreateCodeSigningConfigRequest, ctx: Ctx): T.CreateCodeSigningConfigResponse {
   checkPublishers(input.AllowedPublishers);
-  const id = `csc-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  const id = ec2Id('csc');
   const c: StoredCsc = { Description: input.Description, AllowedPublishers: input.AllowedPublishers, CodeSigningPolicies: checkPolicy(input.CodeSigningPolicies), Tags: input.Tags };
   const now = ctx.clock.now();
   ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);
@@ -93,10 +94,10 @@ export function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest,
 export function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, ctx: Ctx): T.ListCodeSigningConfigsResponse {
   const max = input.MaxItems ?? 50;
   const all = ctx.state.tables.codeSigningConfigs(ctx.account, ctx.region);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     CodeSigningConfigs: all.slice(start, start + max).map((r) => describe(ctx, r.id, JSON.parse(r.config) as StoredCsc, r.modified_at)),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }
 
@@ -122,9 +123,9 @@ export function listFunctionsByCodeSigningConfig(input: T.ListFunctionsByCodeSig
   const { id } = find(ctx, input.CodeSigningConfigArn);
   const fns = ctx.state.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
   const max = input.MaxItems ?? 50;
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     FunctionArns: fns.slice(start, start + max).map((f) => functionArn(f.account, f.region, f.name)),
-    NextMarker: start + max < fns.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < fns.length ? makeMarker(ctx, start + max) : undefined,
   };
 }

@@ -2,6 +2,7 @@
 import type { Ctx } from '../state.ts';
 import type { FunctionRow, VersionRow } from '../store.ts';
 import { conflict, functionArn, invalidParameter, functionNotFound, isVersionNumber, notFound, parseFunctionName, parseUnqualified, preconditionFailed, type FunctionRef } from '../names.ts';
+import { pageTokens, type TokenContext } from '../../../../core/resources/page-token.ts';
 
 export function scope(ctx: Ctx): { account: string; region: string } {
   return { account: ctx.account, region: ctx.region };
@@ -67,44 +68,36 @@ export function settleSoon(ctx: Ctx, fnId: number, versions: string[]): void {
   });
 }
 
-/** Parses a Marker of the List* operations (an opaque position). */
 /**
- * The position a Marker stands for. Markers are Fogbank's own base64url text; one Fogbank did not
- * issue is refused, as Lambda refuses markers it did not issue, rather than read as page one.
+ * Markers of the List* operations: the engine's signed page tokens around a position (an index into
+ * the listing, or ListFunctions' function name and version index). One Fogbank did not issue for this
+ * operation is refused, as Lambda refuses markers it did not issue, rather than read as page one.
  */
-export function readMarker(marker: string | undefined): string {
-  if (marker === undefined || marker === '') return '';
-  const text = Buffer.from(marker, 'base64url').toString('utf8');
-  if (makeMarker(text) !== marker.replace(/=+$/, '')) throw invalidMarker();
-  return text;
-}
+const markers = pageTokens<number | [string, number]>({
+  invalid: () => invalidParameter('Invalid Marker: it was not returned by a previous call of this operation'),
+  parse: (p) => {
+    if (Number.isInteger(p) && (p as number) >= 0 && (p as number) < 1e9) return p as number;
+    if (Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && Number.isInteger(p[1])) return p as [string, number];
+    return undefined;
+  },
+});
 
-/** A Marker for a list position (an index into the listing). */
-export function readIndexMarker(marker: string | undefined): number {
-  const text = readMarker(marker);
-  if (!text) return 0;
-  if (!/^\d{1,9}$/.test(text)) throw invalidMarker();
-  return Number(text);
+/** The index a Marker stands for (0 without one). */
+export function readIndexMarker(ctx: TokenContext, marker: string | undefined): number {
+  const p = markers.read(ctx, marker);
+  if (p === undefined) return 0;
+  if (typeof p !== 'number') throw invalidParameter('Invalid Marker: it was not returned by a previous call of this operation');
+  return p;
 }
 
 /** ListFunctions' marker: the function name and version index a page ended at. */
-export function readFunctionMarker(marker: string | undefined): [string, number] {
-  const text = readMarker(marker);
-  if (!text) return ['', -1];
-  let position: unknown;
-  try {
-    position = JSON.parse(text);
-  } catch {
-    throw invalidMarker();
-  }
-  if (!Array.isArray(position) || position.length !== 2 || typeof position[0] !== 'string' || !Number.isInteger(position[1])) throw invalidMarker();
-  return position as [string, number];
+export function readFunctionMarker(ctx: TokenContext, marker: string | undefined): [string, number] {
+  const p = markers.read(ctx, marker);
+  if (p === undefined) return ['', -1];
+  if (typeof p === 'number') throw invalidParameter('Invalid Marker: it was not returned by a previous call of this operation');
+  return p;
 }
 
-function invalidMarker() {
-  return invalidParameter('Invalid Marker: it was not returned by a previous call of this operation');
-}
-
-export function makeMarker(position: string): string {
-  return Buffer.from(position, 'utf8').toString('base64url');
+export function makeMarker(ctx: TokenContext, position: number | [string, number]): string {
+  return markers.issue(ctx, position);
 }

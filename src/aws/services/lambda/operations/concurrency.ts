@@ -100,13 +100,13 @@ export function listProvisionedConcurrencyConfigs(input: T.ListProvisionedConcur
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.state.tables.provisionedAll(fn.id);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     ProvisionedConcurrencyConfigs: all.slice(start, start + max).map((p) => ({
       FunctionArn: functionArn(fn.account, fn.region, fn.name, p.qualifier),
       ...describeProvisioned(p, 0),
     })),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }
 

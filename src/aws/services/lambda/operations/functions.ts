@@ -229,7 +229,7 @@ export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFu
   }
   const tables = ctx.state.tables;
   const all = input.FunctionVersion === 'ALL';
-  const [afterName, afterIndex] = readFunctionMarker(input.Marker);
+  const [afterName, afterIndex] = readFunctionMarker(ctx, input.Marker);
   const out: T.FunctionConfiguration[] = [];
   let next: string | undefined;
   // Resume inside the function the last page ended in (listing all versions), then go on by name.
@@ -244,14 +244,14 @@ export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFu
     const start = fn.name === afterName ? afterIndex + 1 : 0;
     for (let i = start; i < versions.length; i++) {
       if (out.length === max) {
-        next = makeMarker(JSON.stringify([fn.name, i - 1]));
+        next = makeMarker(ctx, [fn.name, i - 1]);
         break outer;
       }
       out.push(describeVersion(fn, versions[i]));
       if (out.length === max && i === versions.length - 1) {
         // The page ends with this function: there is more only if another function follows.
         const more = tables.functions(ctx.account, ctx.region, fn.name, 1).length > 0;
-        if (more) next = makeMarker(JSON.stringify([fn.name, i]));
+        if (more) next = makeMarker(ctx, [fn.name, i]);
         break outer;
       }
     }

@@ -97,10 +97,10 @@ export function listFunctionEventInvokeConfigs(input: T.ListFunctionEventInvokeC
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.state.tables.invokeConfigs(fn.id);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     FunctionEventInvokeConfigs: all.slice(start, start + max).map((r) => describe(fn, r.qualifier, JSON.parse(r.config) as StoredInvokeConfig, r.modified_at)),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }
 

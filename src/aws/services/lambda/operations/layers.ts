@@ -118,10 +118,10 @@ export function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): 
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.state.tables.layerVersions(account, region, name).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     LayerVersions: all.slice(start, start + max).map(listItem),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }
 
@@ -134,6 +134,6 @@ export function listLayers(input: T.ListLayersRequest, ctx: Ctx): T.ListLayersRe
     const newest = t.layerVersions(ctx.account, ctx.region, name).find((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
     if (newest) items.push({ LayerName: name, LayerArn: layerArn(ctx.account, ctx.region, name), LatestMatchingVersion: listItem(newest) });
   }
-  const start = readIndexMarker(input.Marker);
-  return { Layers: items.slice(start, start + max), NextMarker: start + max < items.length ? makeMarker(String(start + max)) : undefined };
+  const start = readIndexMarker(ctx, input.Marker);
+  return { Layers: items.slice(start, start + max), NextMarker: start + max < items.length ? makeMarker(ctx, start + max) : undefined };
 }

@@ -12,9 +12,10 @@ import { resolveTarget } from '../engine/target.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { makeMarker, readIndexMarker, scope } from './common.ts';
 import { checkTags } from './tags.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 function mappingArn(row: Pick<MappingRow, 'account' | 'region' | 'uuid'>): string {
-  return `arn:aws:lambda:${row.region}:${row.account}:event-source-mapping:${row.uuid}`;
+  return formatArn({ service: 'lambda', region: row.region, account: row.account, resource: `event-source-mapping:${row.uuid}` });
 }
 
 function describe(row: MappingRow): T.EventSourceMappingConfiguration {
@@ -212,9 +213,9 @@ export function listEventSourceMappings(input: T.ListEventSourceMappingsRequest,
     if (fnArn !== undefined && m.function_arn !== fnArn && !(fnArn.split(':').length === 7 && m.function_arn.startsWith(`${fnArn}:`))) return false;
     return true;
   });
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     EventSourceMappings: all.slice(start, start + max).map(describe),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }

@@ -5,13 +5,14 @@ import type { Ctx } from '../state.ts';
 import type { FunctionRow } from '../store.ts';
 import { conflict, functionArn, invalidParameter, isVersionNumber, layerArn, newRevision, notFound, parseFunctionName, parseLayerName, validation } from '../names.ts';
 import { checkRevision, findFunction, scope } from './common.ts';
+import { accountRootArn } from '../../../../core/resources/arn.ts';
 
 const ACTION_RE = /^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/;
 const SID_RE = /^([a-zA-Z0-9-_.]+)$/;
 
 function principalOf(p: string): unknown {
   if (p === '*') return '*';
-  if (/^\d{12}$/.test(p)) return { AWS: `arn:aws:iam::${p}:root` };
+  if (/^\d{12}$/.test(p)) return { AWS: accountRootArn(p) };
   if (p.startsWith('arn:')) return { AWS: p };
   return { Service: p };
 }
@@ -131,7 +132,7 @@ export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequ
   const statement: Record<string, unknown> = {
     Sid: input.StatementId,
     Effect: 'Allow',
-    Principal: input.Principal === '*' ? '*' : { AWS: input.Principal.startsWith('arn:') ? input.Principal : `arn:aws:iam::${input.Principal}:root` },
+    Principal: input.Principal === '*' ? '*' : { AWS: input.Principal.startsWith('arn:') ? input.Principal : accountRootArn(input.Principal) },
     Action: input.Action,
     Resource: layerArn(l.account, l.region, l.name, l.version),
   };

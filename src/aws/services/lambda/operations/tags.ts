@@ -3,14 +3,25 @@ import type * as T from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { invalidParameter, notFound, parseUnqualified } from '../names.ts';
 import { ServiceError } from '../../../../core/errors.ts';
+import { applyTags, removeTags, validateTags, type TagRules } from '../../../../core/resources/tags.ts';
+
+/** Lambda's tag rules and words: the count first, then each tag's key, prefix and value. */
+const LAMBDA_TAGS: TagRules = {
+  countFirst: true,
+  reservedIgnoresCase: true,
+  order: ['key', 'reserved', 'value'],
+  error: (p) => {
+    switch (p.kind) {
+      case 'count': return invalidParameter('Number of tags exceeds resource tag limit.');
+      case 'key': return invalidParameter(`Tag key ${p.key} must be 1 to 128 characters long.`);
+      case 'reserved': return invalidParameter(`Tag keys starting with 'aws:' are reserved for AWS use.`);
+      default: return invalidParameter(`Tag value of ${p.key} must be at most 256 characters long.`);
+    }
+  },
+};
 
 export function checkTags(tags: Record<string, string>): void {
-  if (Object.keys(tags).length > 50) throw invalidParameter('Number of tags exceeds resource tag limit.');
-  for (const [k, v] of Object.entries(tags)) {
-    if (k.length < 1 || k.length > 128) throw invalidParameter(`Tag key ${k} must be 1 to 128 characters long.`);
-    if (k.toLowerCase().startsWith('aws:')) throw invalidParameter(`Tag keys starting with 'aws:' are reserved for AWS use.`);
-    if (v.length > 256) throw invalidParameter(`Tag value of ${k} must be at most 256 characters long.`);
-  }
+  validateTags(tags, LAMBDA_TAGS);
 }
 
 interface Tagged {
@@ -51,16 +62,12 @@ function resource(ctx: Ctx, arn: string): Tagged {
 
 export function tagResource(input: T.TagResourceRequest, ctx: Ctx): void {
   const r = resource(ctx, input.Resource);
-  const tags = { ...r.get(), ...input.Tags };
-  checkTags(tags);
-  r.set(tags);
+  r.set(applyTags(r.get(), input.Tags, LAMBDA_TAGS));
 }
 
 export function untagResource(input: T.UntagResourceRequest, ctx: Ctx): void {
   const r = resource(ctx, input.Resource);
-  const tags = r.get();
-  for (const k of input.TagKeys) delete tags[k];
-  r.set(tags);
+  r.set(removeTags(r.get(), input.TagKeys));
 }
 
 export function listTags(input: T.ListTagsRequest, ctx: Ctx): T.ListTagsResponse {

@@ -103,9 +103,9 @@ export function listFunctionUrlConfigs(input: T.ListFunctionUrlConfigsRequest, c
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
   const all = ctx.state.tables.urls(fn.id);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   return {
     FunctionUrlConfigs: all.slice(start, start + max).map((r) => describe(ctx, fn, r)),
-    NextMarker: start + max < all.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
   };
 }

@@ -63,10 +63,10 @@ export function listVersionsByFunction(input: T.ListVersionsByFunctionRequest, c
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
   const { fn } = unqualified(ctx, input.FunctionName);
   const versions = ctx.state.tables.versions(fn.id);
-  const start = readIndexMarker(input.Marker);
+  const start = readIndexMarker(ctx, input.Marker);
   const page = versions.slice(start, start + max);
   return {
     Versions: page.map((v) => describeVersion(fn, v)),
-    NextMarker: start + max < versions.length ? makeMarker(String(start + max)) : undefined,
+    NextMarker: start + max < versions.length ? makeMarker(ctx, start + max) : undefined,
   };
 }

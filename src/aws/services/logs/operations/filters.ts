@@ -67,7 +67,7 @@ export function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx
 export function describeSubscriptionFilters(input: T.DescribeSubscriptionFiltersRequest, ctx: Ctx): T.DescribeSubscriptionFiltersResponse {
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
   const g = requireGroup(ctx, input.logGroupName);
-  const after = decodeToken<{ after: string }>(input.nextToken)?.after ?? '';
+  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
   const rows = ctx.state.subscriptions(g.id).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
   const limit = input.limit ?? 50;
   const page = rows.slice(0, limit);
@@ -81,7 +81,7 @@ export function describeSubscriptionFilters(input: T.DescribeSubscriptionFilters
       distribution: s.distribution,
       creationTime: s.created_at,
     })),
-    nextToken: rows.length > limit ? encodeToken({ after: page[page.length - 1].name }) : undefined,
+    nextToken: rows.length > limit ? encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
   };
 }
 
@@ -128,7 +128,7 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
   const rows = input.logGroupName !== undefined
     ? ctx.state.metricFilters(requireGroup(ctx, input.logGroupName).id).map((f) => ({ ...f, group_name: input.logGroupName! }))
     : ctx.state.metricFiltersOfAccount(ctx.account, ctx.region);
-  const after = decodeToken<{ after: string }>(input.nextToken)?.after ?? '';
+  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
   const selected = rows.filter((f) => {
     const key = `${f.name}\u0000${f.group_name}`;
     if (key <= after) return false;
@@ -149,7 +149,7 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
       creationTime: f.created_at,
       logGroupName: f.group_name,
     })),
-    nextToken: selected.length > limit ? encodeToken({ after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
+    nextToken: selected.length > limit ? encodeToken(ctx, { after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
   };
 }
 

@@ -5,8 +5,9 @@ import { ServiceError } from '../../../../core/errors.ts';
 import type { GroupRow } from '../store.ts';
 import {
   type Ctx, RETENTION_DAYS, checkTags, decodeToken, encodeToken, groupArn, groupIdentity, groupNotFound, invalidParameter,
-  parseTags, requireGroup,
+  LOGS_TAGS, parseTags, requireGroup,
 } from '../common.ts';
+import { applyTags, removeTags, type TagMap } from '../../../../core/resources/tags.ts';
 
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
 
@@ -74,7 +75,7 @@ export function describeLogGroups(input: T.DescribeLogGroupsRequest, ctx: Ctx): 
     throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
   }
   const limit = input.limit ?? 50;
-  const after = decodeToken<{ after: string }>(input.nextToken)?.after ?? '';
+  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
   let rows: GroupRow[];
   if (input.logGroupIdentifiers?.length) {
     const names = new Set(input.logGroupIdentifiers.map((id) => groupIdentity(ctx, id).name));
@@ -93,7 +94,7 @@ export function describeLogGroups(input: T.DescribeLogGroupsRequest, ctx: Ctx): 
   const page = rows.slice(0, limit);
   return {
     logGroups: page.map((g) => describeGroup(ctx, g)),
-    nextToken: more ? encodeToken({ after: page[page.length - 1].name }) : undefined,
+    nextToken: more ? encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
   };
 }
 
@@ -125,21 +126,18 @@ export function disassociateKmsKey(input: T.DisassociateKmsKeyRequest, ctx: Ctx)
   ctx.state.updateGroup(g.id, 'kms_key_id', null);
 }
 
-function setTags(ctx: Ctx, g: GroupRow, tags: Record<string, string>): void {
-  checkTags(tags);
+function setTags(ctx: Ctx, g: GroupRow, tags: TagMap): void {
   ctx.state.updateGroup(g.id, 'tags', JSON.stringify(tags));
 }
 
 export function tagLogGroup(input: T.TagLogGroupRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  setTags(ctx, g, { ...parseTags(g.tags), ...input.tags });
+  setTags(ctx, g, applyTags(parseTags(g.tags), input.tags, LOGS_TAGS));
 }
 
 export function untagLogGroup(input: T.UntagLogGroupRequest, ctx: Ctx): void {
   const g = requireGroup(ctx, input.logGroupName);
-  const tags = parseTags(g.tags);
-  for (const k of input.tags) delete tags[k];
-  setTags(ctx, g, tags);
+  setTags(ctx, g, removeTags(parseTags(g.tags), input.tags));
 }
 
 export function listTagsLogGroup(input: T.ListTagsLogGroupRequest, ctx: Ctx): T.ListTagsLogGroupResponse {
@@ -156,14 +154,12 @@ function groupOfArn(ctx: Ctx, arn: string): GroupRow {
 
 export function tagResource(input: T.TagResourceRequest, ctx: Ctx): void {
   const g = groupOfArn(ctx, input.resourceArn);
-  setTags(ctx, g, { ...parseTags(g.tags), ...input.tags });
+  setTags(ctx, g, applyTags(parseTags(g.tags), input.tags, LOGS_TAGS));
 }
 
 export function untagResource(input: T.UntagResourceRequest, ctx: Ctx): void {
   const g = groupOfArn(ctx, input.resourceArn);
-  const tags = parseTags(g.tags);
-  for (const k of input.tagKeys) delete tags[k];
-  setTags(ctx, g, tags);
+  setTags(ctx, g, removeTags(parseTags(g.tags), input.tagKeys));
 }
 
 export function listTagsForResource(input: T.ListTagsForResourceRequest, ctx: Ctx): T.ListTagsForResourceResponse {

@@ -35,7 +35,7 @@ export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx)
   const g = findGroup(ctx, input);
   const limit = input.limit ?? 50;
   const descending = input.descending ?? false;
-  const token = decodeToken<{ after?: string; offset?: number }>(input.nextToken);
+  const token = decodeToken<{ after?: string; offset?: number }>(ctx, input.nextToken);
   const rows =
     orderBy === 'LogStreamName'
       ? ctx.state.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
@@ -54,7 +54,7 @@ export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx)
       storedBytes: s.stored_bytes,
     })),
     nextToken: more
-      ? encodeToken(orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
+      ? encodeToken(ctx, orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
       : undefined,
   };
 }

@@ -4,7 +4,8 @@
 // answered back as stored; CORS and website are enforced by http/.
 import type * as T from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { requireBucket, tagSet, tagsFromSet, type Ctx } from '../common.ts';
+import { BUCKET_TAGS, requireBucket, tagSet, tagsFromSet, type Ctx } from '../common.ts';
+import { validateTags } from '../../../../core/resources/tags.ts';
 import type { Bucket } from '../store.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
@@ -54,13 +55,7 @@ export function getBucketTagging(input: T.GetBucketTaggingRequest, ctx: Ctx): T.
 export function putBucketTagging(input: T.PutBucketTaggingRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const tags = tagsFromSet(input.Tagging?.TagSet);
-  const entries = Object.entries(tags);
-  if (entries.length > 50) throw new ServiceError('InvalidTag', 'Bucket tag count cannot be greater than 50', 400);
-  for (const [k, v] of entries) {
-    if (k.length < 1 || k.length > 128) throw new ServiceError('InvalidTag', 'The TagKey you have provided is invalid', { status: 400, fields: { TagKey: k } });
-    if (v.length > 256) throw new ServiceError('InvalidTag', 'The TagValue you have provided is invalid', { status: 400, fields: { TagKey: k, TagValue: v } });
-    if (k.toLowerCase().startsWith('aws:')) throw new ServiceError('InvalidTag', 'System tags cannot be added/updated by requester', 400);
-  }
+  validateTags(tags, BUCKET_TAGS);
   ctx.state.putConfig(b.name, 'tagging', tags);
 }
 

@@ -3,7 +3,7 @@
 // Evaluating policies against requests belongs to IAM (not enforced yet).
 import type * as T from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { requireBucket, type Ctx } from '../common.ts';
+import { bucketArn, requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { publicAccessBlock } from '../acl.ts';
 import { compileWildcard } from '../../../../core/wildcard.ts';
@@ -91,7 +91,7 @@ export function putBucketPolicy(input: T.PutBucketPolicyRequest, ctx: Ctx): void
   const statements = validatePolicy(input.Policy, b.name);
   if (isPublicPolicy(statements) && publicAccessBlock(ctx, b.name)?.BlockPublicPolicy) {
     throw S3Errors.accessDenied(
-      `User: ${ctx.caller.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${b.name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
+      `User: ${ctx.caller.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "${bucketArn(b.name)}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
     );
   }
   ctx.state.putConfig(b.name, 'policy', input.Policy);

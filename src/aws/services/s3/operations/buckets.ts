@@ -5,6 +5,7 @@ import { ServiceError } from '../../../../core/errors.ts';
 import { bucketArn, ownerOf, requireBucket, tagsFromSet, type Ctx } from '../common.ts';
 import { isValidBucketName } from '../keys.ts';
 import { S3Errors } from '../errors.ts';
+import { isString, pageTokens } from '../../../../core/resources/page-token.ts';
 import { cannedGrants, grantsFromInput } from '../acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -76,15 +77,12 @@ export function headBucket(input: T.HeadBucketRequest, ctx: Ctx): T.HeadBucketOu
   return { BucketRegion: b.region, AccessPointAlias: false, BucketArn: bucketArn(b.name) };
 }
 
-function decodeToken(token: string): string {
-  try {
-    const s = Buffer.from(token, 'base64url').toString('utf8');
-    if (s.startsWith('b:')) return s.slice(2);
-  } catch {
-    // fall through
-  }
-  throw S3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
-}
+// ListBuckets' continuation token: the engine's signed page token around the last bucket name.
+const continuationTokens = pageTokens<string>({
+  invalid: (token) => S3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token),
+  parse: isString,
+  empty: 'invalid',
+});
 
 export function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): T.ListBucketsOutput {
   const max = input.MaxBuckets;
@@ -92,7 +90,7 @@ export function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): T.ListBucket
     throw S3Errors.invalidArgument('Argument max-buckets must be an integer between 1 and 10000', 'max-buckets', String(max));
   }
   const limit = max ?? 10000;
-  const after = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : '';
+  const after = continuationTokens.read(ctx, input.ContinuationToken) ?? '';
   const rows = ctx.state.listBuckets(ctx.account, { after, prefix: input.Prefix, region: input.BucketRegion, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const out: T.ListBucketsOutput = {
@@ -100,7 +98,7 @@ export function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): T.ListBucket
     Owner: ownerOf(ctx.account),
   };
   if (input.Prefix !== undefined) out.Prefix = input.Prefix;
-  if (rows.length > limit) out.ContinuationToken = Buffer.from(`b:${page[page.length - 1].name}`).toString('base64url');
+  if (rows.length > limit) out.ContinuationToken = continuationTokens.issue(ctx, page[page.length - 1].name);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { ownerOf, requireBucket, type Ctx } from '../common.ts';
 import type { ListedVersion, S3Store } from '../store.ts';
 import { encodeKey, keyAfter, prefixEnd, urlEncodeKey } from '../keys.ts';
 import { S3Errors } from '../errors.ts';
+import { pageTokens } from '../../../../core/resources/page-token.ts';
 
 type Item = { kind: 'object'; v: ListedVersion } | { kind: 'prefix'; prefix: string };
 
@@ -158,16 +159,22 @@ export function listObjects(input: T.ListObjectsRequest, ctx: Ctx): T.ListObject
   return out;
 }
 
-function encodeToken(c: NonNullable<Cursor>): string {
-  return Buffer.from(c.after === 'key' ? `k${c.key}` : `p${c.prefix}`, 'utf8').toString('base64');
+// Continuation tokens: the engine's signed page tokens (base64, as S3's look) around the last key or
+// common prefix of a page, bound to the bucket; anything else is refused as S3 refuses it.
+const continuationTokens = pageTokens<string>({
+  invalid: (token) => S3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token),
+  parse: (p) => (typeof p === 'string' && (p.startsWith('k') || p.startsWith('p')) ? p : undefined),
+  encoding: 'base64',
+  empty: 'invalid',
+});
+
+function encodeToken(ctx: Ctx, bucket: string, c: NonNullable<Cursor>): string {
+  return continuationTokens.issue(ctx, c.after === 'key' ? `k${c.key}` : `p${c.prefix}`, bucket);
 }
 
-function decodeToken(token: string): Cursor {
-  if (token === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw S3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
-  const s = Buffer.from(token, 'base64').toString('utf8');
-  if (s.startsWith('k')) return { after: 'key', key: s.slice(1) };
-  if (s.startsWith('p')) return { after: 'prefix', prefix: s.slice(1) };
-  throw S3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+function decodeToken(ctx: Ctx, bucket: string, token: string): Cursor {
+  const s = continuationTokens.read(ctx, token, bucket)!;
+  return s.startsWith('k') ? { after: 'key', key: s.slice(1) } : { after: 'prefix', prefix: s.slice(1) };
 }
 
 export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListObjectsV2Output {
@@ -176,7 +183,7 @@ export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListOb
   const prefix = input.Prefix ?? '';
   const delimiter = input.Delimiter || undefined;
   const max = maxKeysOf(input.MaxKeys);
-  const cursor = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : markerCursor(input.StartAfter, prefix, delimiter);
+  const cursor = input.ContinuationToken !== undefined ? decodeToken(ctx, bucket.name, input.ContinuationToken) : markerCursor(input.StartAfter, prefix, delimiter);
   const { taken, truncated } = page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, cursor), max);
   const now = ctx.clock.now();
   const out: T.ListObjectsV2Output = {
@@ -200,7 +207,7 @@ export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListOb
   if (prefixes.length) out.CommonPrefixes = prefixes;
   if (truncated) {
     const last = taken[taken.length - 1];
-    out.NextContinuationToken = encodeToken(last.kind === 'prefix' ? { after: 'prefix', prefix: last.prefix } : { after: 'key', key: last.v.key });
+    out.NextContinuationToken = encodeToken(ctx, bucket.name, last.kind === 'prefix' ? { after: 'prefix', prefix: last.prefix } : { after: 'key', key: last.v.key });
   }
   return out;
 }

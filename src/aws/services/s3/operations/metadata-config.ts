@@ -5,6 +5,7 @@ import type * as T from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 export function getBucketAbac(input: T.GetBucketAbacRequest, ctx: Ctx): T.GetBucketAbacOutput {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
@@ -60,7 +61,7 @@ export function deleteBucketMetadataTableConfiguration(input: T.DeleteBucketMeta
 // ── S3 Metadata: journal, inventory and annotation tables in the AWS managed table bucket ────────
 
 function managedBucketArn(ctx: Ctx, account: string): string {
-  return `arn:aws:s3tables:${ctx.region}:${account}:bucket/aws-s3`;
+  return formatArn({ service: 's3tables', region: ctx.region, account, resource: 'bucket/aws-s3' });
 }
 
 function tableResult(ctx: Ctx, bucket: string, account: string, kind: 'journal' | 'inventory' | 'annotation'): { TableName: string; TableArn: string } {

@@ -1,5 +1,6 @@
 // Scheduler's errors (rest-json: the status codes are part of the contract) and paging.
 import { ServiceError } from '../../../../core/errors.ts';
+import { isString, pageTokens as definePageTokens, type TokenContext } from '../../../../core/resources/page-token.ts';
 
 export const validation = (message: string) => new ServiceError('ValidationException', message, 400);
 export const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message, 404);
@@ -7,10 +8,13 @@ export const conflict = (message: string) => new ServiceError('ConflictException
 
 export const NAME_RE = /^[0-9a-zA-Z-_.]{1,64}$/;
 
-export function paginate<T>(items: T[], max: number | undefined, token: string | undefined, key: (t: T) => string): { items: T[]; next?: string } {
-  const after = token ? Buffer.from(token, 'base64url').toString('utf8') : '';
+/** NextToken: the engine's signed page token around the last key of a page; a foreign one is refused. */
+const pageTokens = definePageTokens<string>({ invalid: () => validation('Invalid NextToken'), parse: isString });
+
+export function paginate<T>(ctx: TokenContext, items: T[], max: number | undefined, token: string | undefined, key: (t: T) => string): { items: T[]; next?: string } {
+  const after = pageTokens.read(ctx, token) ?? '';
   const limit = Math.min(Math.max(max ?? 100, 1), 100);
   const rest = items.filter((i) => key(i) > after);
   const slice = rest.slice(0, limit);
-  return { items: slice, next: rest.length > limit ? Buffer.from(key(slice.at(-1)!)).toString('base64url') : undefined };
+  return { items: slice, next: rest.length > limit ? pageTokens.issue(ctx, key(slice.at(-1)!)) : undefined };
 }

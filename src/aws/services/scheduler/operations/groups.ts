@@ -7,6 +7,12 @@ import type {
 import type { Ctx } from '../state.ts';
 import type { GroupRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
+import { applyTags, removeTags, tagList, tagMap, type TagMap, type TagRules } from '../../../../core/resources/tags.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 function requireGroup(ctx: Ctx, name: string): GroupRow {
   const g = ctx.state.store.group(ctx.account, ctx.region, name);
@@ -18,10 +24,10 @@ export function createScheduleGroup(input: CreateScheduleGroupInput, ctx: Ctx): 
   if (!NAME_RE.test(input.Name)) throw validation(`1 validation error detected: Value '${input.Name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$`);
   if (ctx.state.store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
   const now = ctx.clock.now();
-  const arn = `arn:aws:scheduler:${ctx.region}:${ctx.account}:schedule-group/${input.Name}`;
+  const arn = formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule-group/${input.Name}` });
   ctx.state.store.db.run(
     'INSERT INTO scheduler_groups (account, region, name, arn, state, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ctx.account, ctx.region, input.Name, arn, 'ACTIVE', JSON.stringify(Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]))), now, now,
+    ctx.account, ctx.region, input.Name, arn, 'ACTIVE', JSON.stringify(tagMap(input.Tags)), now, now,
   );
   return { ScheduleGroupArn: arn };
 }
@@ -36,7 +42,7 @@ export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): 
   const g = requireGroup(ctx, input.Name);
   const { store, engine } = ctx.state;
   // Its schedules go with it.
-  for (const r of store.db.all<{ arn: string }>('SELECT arn FROM scheduler_schedules WHERE account = ? AND region = ? AND group_name = ?', g.account, g.region, g.name)) {
+  for (const r of store.db.all<{ arn: string }>(`SELECT arn FROM scheduler_schedules WHERE ${IN_SCOPE} AND group_name = ?`, ...scopeParams({ account: g.account, region: g.region }), g.name)) {
     engine.disarm(r.arn);
     store.deleteSchedule(r.arn);
   }
@@ -46,11 +52,17 @@ export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): 
 
 export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): ListScheduleGroupsOutput {
   ctx.state.store.ensureDefault(ctx.account, ctx.region);
-  let rows = ctx.state.store.db.all<GroupRow>('SELECT * FROM scheduler_groups WHERE account = ? AND region = ? ORDER BY name', ctx.account, ctx.region);
+  let rows = ctx.state.store.db.all<GroupRow>(`SELECT * FROM scheduler_groups WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams(ctx));
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
-  const p = paginate(rows, input.MaxResults, input.NextToken, (r) => r.name);
+  const p = paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => r.name);
   return { ScheduleGroups: p.items.map((g) => ({ Arn: g.arn, CreationDate: new Date(g.created), LastModificationDate: new Date(g.modified), Name: g.name, State: g.state })), NextToken: p.next };
 }
+
+/**
+ * Scheduler's tag rules: up to 200 tags per group (key and value lengths are checked by the model's
+ * constraints before a handler runs; the `aws:` prefix is not refused by this service today).
+ */
+const SCHEDULER_TAGS: TagRules = { max: 200, reserved: false, error: () => validation('A resource can have at most 200 tags.') };
 
 function taggable(ctx: Ctx, arn: string): GroupRow {
   const m = /^arn:aws:scheduler:([^:]+):(\d{12}):schedule-group\/(.+)$/.exec(arn);
@@ -62,21 +74,19 @@ function taggable(ctx: Ctx, arn: string): GroupRow {
 
 export function tagResource(input: TagResourceInput, ctx: Ctx): TagResourceOutput {
   const g = taggable(ctx, input.ResourceArn);
-  const tags = { ...(JSON.parse(g.tags) as Record<string, string>), ...Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])) };
-  if (Object.keys(tags).length > 200) throw validation('A resource can have at most 200 tags.');
+  const tags = applyTags(JSON.parse(g.tags) as TagMap, input.Tags, SCHEDULER_TAGS);
   ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
   return {};
 }
 
 export function untagResource(input: UntagResourceInput, ctx: Ctx): UntagResourceOutput {
   const g = taggable(ctx, input.ResourceArn);
-  const tags = JSON.parse(g.tags) as Record<string, string>;
-  for (const k of input.TagKeys) delete tags[k];
+  const tags = removeTags(JSON.parse(g.tags) as TagMap, input.TagKeys);
   ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
   return {};
 }
 
 export function listTagsForResource(input: ListTagsForResourceInput, ctx: Ctx): ListTagsForResourceOutput {
   const g = taggable(ctx, input.ResourceArn);
-  return { Tags: Object.entries(JSON.parse(g.tags) as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) };
+  return { Tags: tagList(JSON.parse(g.tags) as TagMap) };
 }

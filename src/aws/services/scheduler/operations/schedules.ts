@@ -3,11 +3,15 @@ import type {
   CreateScheduleInput, CreateScheduleOutput, DeleteScheduleInput, DeleteScheduleOutput, GetScheduleInput, GetScheduleOutput,
   ListSchedulesInput, ListSchedulesOutput, Target, UpdateScheduleInput, UpdateScheduleOutput,
 } from '../generated/types.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { formatArn, parseArn } from '../../../../core/resources/arn.ts';
 import { checkTimeZone, parseScheduleExpression, ScheduleExpressionError } from '../../../../core/schedule-expression.ts';
 import type { Ctx } from '../state.ts';
 import { toData, type ScheduleData, type ScheduleRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 function groupOf(ctx: Ctx, name: string | undefined) {
   const groupName = name ?? 'default';
@@ -84,7 +88,7 @@ export function createSchedule(input: CreateScheduleInput, ctx: Ctx): CreateSche
   const now = ctx.clock.now();
   const row: ScheduleRow = {
     account: ctx.account, region: ctx.region, group_name: group.name, name: input.Name,
-    arn: `arn:aws:scheduler:${ctx.region}:${ctx.account}:schedule/${group.name}/${input.Name}`, data: JSON.stringify(data), created: now, modified: now, last_fired: null,
+    arn: formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule/${group.name}/${input.Name}` }), data: JSON.stringify(data), created: now, modified: now, last_fired: null,
   };
   store.putSchedule(row);
   engine.arm(row);
@@ -134,11 +138,11 @@ export function listSchedules(input: ListSchedulesInput, ctx: Ctx): ListSchedule
   const { store } = ctx.state;
   if (input.GroupName !== undefined) groupOf(ctx, input.GroupName);
   if (input.State !== undefined && input.State !== 'ENABLED' && input.State !== 'DISABLED') throw validation(`Invalid State ${input.State}.`);
-  let rows = store.db.all<ScheduleRow>('SELECT * FROM scheduler_schedules WHERE account = ? AND region = ? ORDER BY group_name, name', ctx.account, ctx.region);
+  let rows = store.db.all<ScheduleRow>(`SELECT * FROM scheduler_schedules WHERE ${IN_SCOPE} ORDER BY group_name, name`, ...scopeParams(ctx));
   if (input.GroupName !== undefined) rows = rows.filter((r) => r.group_name === input.GroupName);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
   if (input.State) rows = rows.filter((r) => toData(r).State === input.State);
-  const p = paginate(rows, input.MaxResults, input.NextToken, (r) => `${r.group_name}/${r.name}`);
+  const p = paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => `${r.group_name}/${r.name}`);
   return {
     Schedules: p.items.map((r) => {
       const d = toData(r);

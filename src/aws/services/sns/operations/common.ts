@@ -1,6 +1,7 @@
 // Errors and lookups every SNS operation shares, in SNS's own words.
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
+import { pageTokens as definePageTokens, type TokenContext } from '../../../../core/resources/page-token.ts';
 import type { Ctx } from '../state.ts';
 import type { SubscriptionRow, TopicRow } from '../store.ts';
 
@@ -38,20 +39,21 @@ export function requireSubscription(ctx: Ctx, arn: string | undefined): Subscrip
   return row;
 }
 
-/** NextToken: an opaque base64url token around a position. */
-export function encodeToken(position: string | number): string {
-  return Buffer.from(JSON.stringify({ p: position })).toString('base64url');
+/** NextToken: the engine's signed page token around a position (a name, an ARN or a sequence number). */
+const pageTokens = definePageTokens<string | number>({
+  invalid: () => invalidParameter('NextToken'),
+  parse: (p) => (typeof p === 'string' || typeof p === 'number' ? p : undefined),
+});
+
+export function encodeToken(ctx: TokenContext, position: string | number): string {
+  return pageTokens.issue(ctx, position);
 }
 
-export function decodeToken<T extends string | number>(token: string | undefined, fallback: T): T {
-  if (!token) return fallback;
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p?: unknown };
-    if (typeof v.p === typeof fallback) return v.p as T;
-  } catch {
-    // fall through
-  }
-  throw invalidParameter('NextToken');
+export function decodeToken<T extends string | number>(ctx: TokenContext, token: string | undefined, fallback: T): T {
+  const p = pageTokens.read(ctx, token);
+  if (p === undefined) return fallback;
+  if (typeof p !== typeof fallback) throw invalidParameter('NextToken');
+  return p as T;
 }
 
 export function isoNow(ctx: { clock: { now(): number } }): string {

@@ -10,6 +10,11 @@ import type {
 } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { checkArn, decodeToken, encodeToken, invalidParameter, notFound } from './common.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 const PLATFORMS = new Set(['ADM', 'APNS', 'APNS_SANDBOX', 'APNS_VOIP', 'APNS_VOIP_SANDBOX', 'BAIDU', 'GCM', 'MACOS', 'MACOS_SANDBOX', 'MPNS', 'WNS']);
 const APP_ATTRIBUTES = new Set([
@@ -48,7 +53,7 @@ export function createPlatformApplication(input: CreatePlatformApplicationInput,
   checkAttributes(attrs, APP_ATTRIBUTES);
   if (!attrs.PlatformCredential && input.Platform !== 'MPNS') throw invalidParameter('Attributes Reason: PlatformCredential attribute is required');
   attrs.Enabled ??= 'true';
-  const arn = `arn:aws:sns:${ctx.region}:${ctx.account}:app/${input.Platform}/${input.Name}`;
+  const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.account, resource: `app/${input.Platform}/${input.Name}` });
   ctx.state.store.db.run(
     'INSERT INTO sns_platform_applications (arn, account, region, name, platform, attributes, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(arn) DO UPDATE SET attributes = excluded.attributes',
     arn, ctx.account, ctx.region, input.Name, input.Platform, JSON.stringify(attrs), ctx.clock.now(),
@@ -79,8 +84,8 @@ export function deletePlatformApplication(input: DeletePlatformApplicationInput,
 }
 
 export function listPlatformApplications(input: ListPlatformApplicationsInput, ctx: Ctx): ListPlatformApplicationsResponse {
-  const after = decodeToken(input.NextToken, '');
-  const rows = ctx.state.store.db.all<AppRow>('SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? AND arn > ? ORDER BY arn LIMIT 101', ctx.account, ctx.region, after);
+  const after = decodeToken(ctx, input.NextToken, '');
+  const rows = ctx.state.store.db.all<AppRow>(`SELECT * FROM sns_platform_applications WHERE ${IN_SCOPE} AND arn > ? ORDER BY arn LIMIT 101`, ...scopeParams(ctx), after);
   const page = rows.slice(0, 100);
   return {
     PlatformApplications: page.map((r) => {
@@ -88,7 +93,7 @@ export function listPlatformApplications(input: ListPlatformApplicationsInput, c
       delete attrs.PlatformCredential;
       return { PlatformApplicationArn: r.arn, Attributes: attrs };
     }),
-    NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.arn) : undefined,
+    NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.arn) : undefined,
   };
 }
 
@@ -109,7 +114,7 @@ export function createPlatformEndpoint(input: CreatePlatformEndpointInput, ctx: 
     }
     return { EndpointArn: existing.arn };
   }
-  const arn = `arn:aws:sns:${application.region}:${application.account}:endpoint/${application.platform}/${application.name}/${randomUUID()}`;
+  const arn = formatArn({ service: 'sns', region: application.region, account: application.account, resource: `endpoint/${application.platform}/${application.name}/${randomUUID()}` });
   db.run('INSERT INTO sns_platform_endpoints (arn, application_arn, token, attributes, created) VALUES (?, ?, ?, ?, ?)', arn, application.arn, input.Token, JSON.stringify(attrs), ctx.clock.now());
   return { EndpointArn: arn };
 }
@@ -132,13 +137,13 @@ export function deleteEndpoint(input: DeleteEndpointInput, ctx: Ctx): void {
 
 export function listEndpointsByPlatformApplication(input: ListEndpointsByPlatformApplicationInput, ctx: Ctx): ListEndpointsByPlatformApplicationResponse {
   const application = app(ctx, input.PlatformApplicationArn);
-  const after = decodeToken(input.NextToken, 0);
+  const after = decodeToken(ctx, input.NextToken, 0);
   const rows = ctx.state.store.db.all<EndpointRow & { rowid: number }>(
     'SELECT rowid, * FROM sns_platform_endpoints WHERE application_arn = ? AND rowid > ? ORDER BY rowid LIMIT 101', application.arn, after,
   );
   const page = rows.slice(0, 100);
   return {
     Endpoints: page.map((r) => ({ EndpointArn: r.arn, Attributes: JSON.parse(r.attributes) as Record<string, string> })),
-    NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.rowid) : undefined,
+    NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.rowid) : undefined,
   };
 }

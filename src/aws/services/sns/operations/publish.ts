@@ -3,13 +3,17 @@
 // phone number or a platform endpoint goes straight to the outbox.
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../../../core/errors.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { parseArn } from '../../../../core/resources/arn.ts';
 import type { MessageAttributeValue, PublishBatchInput, PublishBatchResponse, PublishInput, PublishResponse } from '../generated/types.ts';
 import type { Ctx, Sns } from '../state.ts';
 import type { Published } from '../messages.ts';
 import type { Topic } from '../store.ts';
 import { checkArn, invalidParameter, invalidParameterValue, notFound } from './common.ts';
 import { jsonNestingDepth } from '../../../../core/json-depth.ts';
+import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
+
+// Rows are scoped to an account and a region: the fragment every scoped query uses.
+const IN_SCOPE = scopeSql('regional');
 
 /** Deepest MessageStructure document accepted (as EventBridge's Detail): far past any real message. */
 const MAX_STRUCTURE_DEPTH = 1000;
@@ -222,7 +226,7 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
   if (!/^\+?[1-9]\d{3,14}$/.test(phone)) throw invalidParameter('PhoneNumber Reason: ' + input.PhoneNumber + ' is not valid to publish to');
   checkEntry({ ...input, MessageStructure: undefined }, undefined);
   if (Buffer.byteLength(input.Message) > 1600) throw invalidParameter('Message too long');
-  const opted = ctx.state.store.db.get<{ opted_out: number }>('SELECT opted_out FROM sns_phone_numbers WHERE account = ? AND region = ? AND phone = ?', ctx.account, ctx.region, phone);
+  const opted = ctx.state.store.db.get<{ opted_out: number }>(`SELECT opted_out FROM sns_phone_numbers WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), phone);
   if (opted?.opted_out) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
   const messageId = randomUUID();
   ctx.state.store.addToOutbox({

@@ -6,7 +6,7 @@ import type {
   ListSubscriptionsByTopicInput, ListSubscriptionsByTopicResponse, ListSubscriptionsInput, ListSubscriptionsResponse,
   SetSubscriptionAttributesInput, SubscribeInput, SubscribeResponse, UnsubscribeInput,
 } from '../generated/types.ts';
-import { parseArn } from '../../../../core/delivery.ts';
+import { accountRootArn, parseArn } from '../../../../core/resources/arn.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx } from '../state.ts';
 import { toSubscription, type SubscriptionRow } from '../store.ts';
@@ -194,18 +194,18 @@ function listed(row: SubscriptionRow) {
 }
 
 export function listSubscriptions(input: ListSubscriptionsInput, ctx: Ctx): ListSubscriptionsResponse {
-  const after = decodeToken(input.NextToken, 0);
+  const after = decodeToken(ctx, input.NextToken, 0);
   const rows = ctx.state.store.subscriptionsInScope(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
-  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.seq) : undefined };
+  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.seq) : undefined };
 }
 
 export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: Ctx): ListSubscriptionsByTopicResponse {
   const topic = requireTopic(ctx, input.TopicArn);
-  const after = decodeToken(input.NextToken, 0);
+  const after = decodeToken(ctx, input.NextToken, 0);
   const rows = ctx.state.store.subscriptionsPage(topic.arn, after, 101);
   const page = rows.slice(0, 100);
-  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.seq) : undefined };
+  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.seq) : undefined };
 }
 
 export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput, ctx: Ctx): GetSubscriptionAttributesResponse {
@@ -220,7 +220,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
     TopicArn: row.topic_arn,
     Endpoint: row.endpoint,
     Protocol: row.protocol,
-    SubscriptionPrincipal: `arn:aws:iam::${row.owner}:root`,
+    SubscriptionPrincipal: accountRootArn(row.owner),
   };
   for (const [k, v] of Object.entries(attrs)) out[k] = v;
   if (attrs.FilterPolicy && !attrs.FilterPolicyScope) out.FilterPolicyScope = 'MessageAttributes';

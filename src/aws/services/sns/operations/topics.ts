@@ -8,6 +8,7 @@ import type { Ctx } from '../state.ts';
 import { checkArn, decodeToken, encodeToken, invalidParameter, requireTopic } from './common.ts';
 import { DeliveryPolicyError, validateDeliveryPolicy } from '../delivery-policy.ts';
 import { checkTags } from './tags.ts';
+import { formatArn, accountRootArn } from '../../../../core/resources/arn.ts';
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const FIFO_NAME_RE = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
@@ -109,7 +110,7 @@ export function createTopic(input: CreateTopicInput, ctx: Ctx): CreateTopicRespo
     }
     return { TopicArn: existing.arn };
   }
-  const arn = `arn:aws:sns:${ctx.region}:${ctx.account}:${input.Name}`;
+  const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.account, resource: input.Name });
   store.insertTopic({
     arn, account: ctx.account, region: ctx.region, name: input.Name, attributes: JSON.stringify(attrs),
     tags: JSON.stringify(Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]))),
@@ -133,10 +134,10 @@ export function deleteTopic(input: DeleteTopicInput, ctx: Ctx): void {
 }
 
 export function listTopics(input: ListTopicsInput, ctx: Ctx): ListTopicsResponse {
-  const after = decodeToken(input.NextToken, '');
+  const after = decodeToken(ctx, input.NextToken, '');
   const rows = ctx.state.store.listTopics(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
-  return { Topics: page.map((r) => ({ TopicArn: r.arn })), NextToken: rows.length > 100 ? encodeToken(page.at(-1)!.arn) : undefined };
+  return { Topics: page.map((r) => ({ TopicArn: r.arn })), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.arn) : undefined };
 }
 
 const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
@@ -192,7 +193,7 @@ export function addPermission(input: AddPermissionInput, ctx: Ctx): void {
   policy.Statement.push({
     Sid: input.Label,
     Effect: 'Allow',
-    Principal: { AWS: input.AWSAccountId.map((a) => (/^\d{12}$/.test(a) ? `arn:aws:iam::${a}:root` : a)) },
+    Principal: { AWS: input.AWSAccountId.map((a) => (/^\d{12}$/.test(a) ? accountRootArn(a) : a)) },
     Action: input.ActionName.map((a) => `SNS:${a}`),
     Resource: row.arn,
   });

@@ -3,6 +3,7 @@ import type { AddPermissionRequest, RemovePermissionRequest } from '../generated
 import { ServiceError } from '../../../../core/errors.ts';
 import { partitionOf } from '../queue-url.ts';
 import type { SqsContext } from './context.ts';
+import { accountRootArn } from '../../../../core/resources/arn.ts';
 
 interface Statement {
   Sid?: string;
@@ -50,7 +51,7 @@ export function addPermission(input: AddPermissionRequest, ctx: SqsContext): voi
   const list = statements(policy);
   if (list.some((s) => s.Sid === input.Label)) throw invalid('Label', input.Label, 'Already exists.');
   const partition = partitionOf(queue.region);
-  const principals = input.AWSAccountIds.map((a) => `arn:${partition}:iam::${a}:root`);
+  const principals = input.AWSAccountIds.map((a) => accountRootArn(a, partition));
   list.push({
     Sid: input.Label,
     Effect: 'Allow',

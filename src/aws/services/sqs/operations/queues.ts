@@ -5,6 +5,7 @@ import type {
   ListDeadLetterSourceQueuesResult,
 } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
+import { isString, pageTokens as definePageTokens } from '../../../../core/resources/page-token.ts';
 import { queueDoesNotExist } from '../engine.ts';
 import { checkQueueName, queueArn } from '../queue-url.ts';
 import { applyAttributes, checkAttributes, defaultAttributes } from '../queue-attributes.ts';
@@ -77,24 +78,14 @@ export function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): void {
   engine.notify(queue.id);
 }
 
-interface PageToken {
-  after: string;
-}
-
-function readToken(token: string | undefined): string {
-  if (token === undefined) return '';
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as PageToken;
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through
-  }
-  throw new ServiceError('InvalidParameterValue', 'Invalid NextToken value.', 400);
-}
-
-function writeToken(after: string): string {
-  return Buffer.from(JSON.stringify({ after } satisfies PageToken)).toString('base64');
-}
+// NextToken: the engine's signed page token around the last queue name of a page (base64, as SQS's
+// own tokens look); one SQS did not issue for this listing is refused in SQS's words.
+const pageTokens = definePageTokens<string>({
+  invalid: () => new ServiceError('InvalidParameterValue', 'Invalid NextToken value.', 400),
+  parse: isString,
+  encoding: 'base64',
+  empty: 'invalid',
+});
 
 function checkMaxResults(max: number | undefined): void {
   if (max !== undefined && (max < 1 || max > 1000)) {
@@ -106,12 +97,12 @@ export function listQueues(input: ListQueuesRequest, ctx: SqsContext): ListQueue
   checkMaxResults(input.MaxResults);
   const engine = ctx.state;
   const limit = input.MaxResults ?? 1000;
-  const names = engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', readToken(input.NextToken), limit + 1);
+  const names = engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', pageTokens.read(ctx, input.NextToken) ?? '', limit + 1);
   const page = names.slice(0, limit);
   const out: ListQueuesResult = {};
   if (page.length) out.QueueUrls = page.map((n) => `${engine.env.endpoint}/${ctx.account}/${n}`);
   // Without MaxResults, SQS answers up to 1000 queues and no token.
-  if (input.MaxResults !== undefined && names.length > limit) out.NextToken = writeToken(page[page.length - 1]);
+  if (input.MaxResults !== undefined && names.length > limit) out.NextToken = pageTokens.issue(ctx, page[page.length - 1]);
   return out;
 }
 
@@ -119,11 +110,11 @@ export function listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequ
   checkMaxResults(input.MaxResults);
   const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
-  const after = readToken(input.NextToken);
+  const after = pageTokens.read(ctx, input.NextToken, queue.arn) ?? '';
   const limit = input.MaxResults ?? 1000;
   const sources = engine.store.deadLetterSources(queue.account, queue.region, queue.arn).filter((q) => q.name > after);
   const page = sources.slice(0, limit);
   const out: ListDeadLetterSourceQueuesResult = { queueUrls: page.map((q) => engine.urlOf(q)) };
-  if (input.MaxResults !== undefined && sources.length > limit) out.NextToken = writeToken(page[page.length - 1].name);
+  if (input.MaxResults !== undefined && sources.length > limit) out.NextToken = pageTokens.issue(ctx, page[page.length - 1].name, queue.arn);
   return out;
 }

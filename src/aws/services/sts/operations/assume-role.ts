@@ -11,6 +11,7 @@ import type {
 import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 import { credentialsOf, parseRoleArn, principalId, isSessionCaller, type RoleRef } from '../principals.ts';
+import { formatArn, accountRootArn } from '../../../../core/resources/arn.ts';
 
 const sessionNamePattern = /^[\w+=,.@-]*$/;
 
@@ -46,7 +47,7 @@ function checkSessionRequest(input: SessionRequest) {
 function assume(role: RoleRef, sessionName: string, durationSeconds: number, ctx: RequestContext) {
   const roleId = principalId('AROA', role.arn);
   const assumedRoleId = `${roleId}:${sessionName}`;
-  const arn = `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/${sessionName}`;
+  const arn = formatArn({ partition: role.partition, service: 'sts', account: role.account, resource: `assumed-role/${role.name}/${sessionName}` });
   const issued = ctx.env.accounts.issue({ account: role.account, arn, userId: assumedRoleId }, durationSeconds);
   return {
     Credentials: credentialsOf(issued),
@@ -168,6 +169,6 @@ export function assumeRoot(input: AssumeRootRequest, ctx: RequestContext): Assum
     .check('ValidationError');
   const account = /^\d{12}$/.test(input.TargetPrincipal) ? input.TargetPrincipal : /:(\d{12}):/.exec(input.TargetPrincipal)?.[1];
   if (!account) throw new ServiceError('ValidationError', 'TargetPrincipal must be an account id or an account ARN', 400);
-  const issued = ctx.env.accounts.issue({ account, arn: `arn:aws:iam::${account}:root`, userId: account }, input.DurationSeconds ?? 900);
+  const issued = ctx.env.accounts.issue({ account, arn: accountRootArn(account), userId: account }, input.DurationSeconds ?? 900);
   return { Credentials: credentialsOf(issued) };
 }

@@ -8,6 +8,7 @@ import type {
 import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
 import { credentialsOf, isSessionCaller } from '../principals.ts';
+import { formatArn } from '../../../../core/resources/arn.ts';
 
 function refuseSessionCaller(ctx: RequestContext, operation: string) {
   if (isSessionCaller(ctx.caller.arn)) {
@@ -40,7 +41,7 @@ export function getFederationToken(input: GetFederationTokenRequest, ctx: Reques
   const isRoot = ctx.caller.arn.endsWith(':root');
   const duration = Math.min(input.DurationSeconds ?? 43200, isRoot ? 3600 : 129600);
   const federatedUserId = `${ctx.account}:${input.Name}`;
-  const arn = `arn:aws:sts::${ctx.account}:federated-user/${input.Name}`;
+  const arn = formatArn({ service: 'sts', account: ctx.account, resource: `federated-user/${input.Name}` });
   const issued = ctx.env.accounts.issue({ account: ctx.account, arn, userId: federatedUserId }, duration);
   return {
     Credentials: credentialsOf(issued),
