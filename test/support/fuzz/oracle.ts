@@ -39,6 +39,8 @@ export function judge(req: WireRequest, expected: ErrorProtocol, outcome: Outcom
 
 /** Node's default limit on a request's line and headers together (--max-http-header-size). */
 export const MAX_HEAD_BYTES = 16 * 1024;
+/** What the client's own headers add to a request's head, at most (Host, Connection, Content-Length…). */
+const HEAD_MARGIN = 256;
 
 /**
  * A bare 4xx (no body) from Node's HTTP parser, before any handler runs, to a request that is not
@@ -50,7 +52,9 @@ export function httpLevelRefusal(req: WireRequest, outcome: Outcome): boolean {
   if ('noAnswer' in outcome) return false;
   const { status, body } = outcome.answer;
   if (body.length !== 0 || ![400, 413, 414, 431].includes(status)) return false;
-  return !!(req.malformedHttp || req.halfClose || headBytes(req) > MAX_HEAD_BYTES);
+  // The client adds headers of its own (Host, Connection, Content-Length) that headBytes does not
+  // see: near the limit, Node's count reaches 16 KiB first.
+  return !!(req.malformedHttp || req.halfClose || headBytes(req) > MAX_HEAD_BYTES - HEAD_MARGIN);
 }
 
 export function headBytes(req: WireRequest): number {
