@@ -1,0 +1,40 @@
+// A compiled filter: the tree that matching walks. Built once per filter (when the policy, rule or
+// mapping is set), never per message.
+import type { CidrBlock } from './cidr.ts';
+import type { Dialect } from './dialect.ts';
+import type { NumericCheck } from './numeric.ts';
+import type { Wildcard } from '../wildcard.ts';
+
+/** A value a condition looks at. */
+export type Leaf = string | number | boolean | null;
+
+export type Condition =
+  | { kind: 'equals'; value: Leaf }
+  | { kind: 'prefix'; value: string; ignoreCase: boolean }
+  | { kind: 'suffix'; value: string; ignoreCase: boolean }
+  | { kind: 'equals-ignore-case'; value: string }
+  | { kind: 'wildcard'; wildcard: Wildcard; source: string }
+  | { kind: 'anything-but'; strings: ReadonlySet<string>; numbers: readonly number[]; prefix?: string; suffix?: string; ignoreCase?: ReadonlySet<string>; wildcards?: readonly Wildcard[]; sources?: readonly string[] }
+  | { kind: 'numeric'; checks: readonly NumericCheck[] }
+  | { kind: 'exists'; value: boolean }
+  | { kind: 'cidr'; block: CidrBlock };
+
+export interface Field {
+  key: string;
+  /** A leaf field: any one condition holding lets it pass. */
+  conditions?: readonly Condition[];
+  /** A nested field: the object(s) under the key must match this clause. */
+  nested?: Clause;
+}
+
+export interface Clause {
+  /** ANDed. */
+  fields: readonly Field[];
+  /** Each `$or` in this object: at least one of its alternatives must match as well. */
+  alternatives: ReadonlyArray<readonly Clause[]>;
+}
+
+export interface ContentFilter {
+  root: Clause;
+  dialect: Dialect;
+}
