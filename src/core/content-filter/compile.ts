@@ -4,7 +4,7 @@
 // (deep nesting, huge arrays, long wildcards) is refused or compiled in time linear in its size.
 import { parseCidrBlock } from './cidr.ts';
 import { refuse, type AnythingButForm, type Dialect, type Operator } from './dialect.ts';
-import type { Clause, Condition, ContentFilter, Field } from './model.ts';
+import type { Clause, Condition, ContentFilter, Field, FieldIndex, Leaf } from './model.ts';
 import { inRange, NUMERIC_OPERATORS, quantize, type NumericCheck, type NumericOperator } from './numeric.ts';
 import { wildcardComplexity } from './wildcard-complexity.ts';
 import { compileWildcard, type Wildcard } from '../wildcard.ts';
@@ -59,14 +59,13 @@ class Compiler {
     const fields: Field[] = [];
     const alternatives: Clause[][] = [];
     for (const [key, value] of Object.entries(doc)) {
-      if (key === '$or') {
-        if (!Array.isArray(value) || value.length < 2 || !value.every(isObject)) this.#fail('or-shape');
-        alternatives.push((value as Record<string, unknown>[]).map((v) => this.clause(v, depth, orDepth + 1)));
+      if (key === '$or' && isOr(value)) {
+        alternatives.push(value.map((v) => this.clause(v, depth, orDepth + 1)));
       } else if (Array.isArray(value)) {
         if (value.length === 0) this.#fail('empty-array');
         const conditions = value.map((v) => this.condition(v));
         this.#checkWildcards(conditions);
-        fields.push({ key, conditions });
+        fields.push({ key, conditions, index: indexOf(conditions, d) });
       } else if (isObject(value)) {
         if (!d.nesting) this.#fail('nesting', key);
         fields.push({ key, nested: this.clause(value, depth + 1, orDepth) });
@@ -211,6 +210,33 @@ class Compiler {
     const patterns = conditions.flatMap((c) => (c.kind === 'wildcard' ? [c.source] : c.kind === 'anything-but' ? [...(c.sources ?? [])] : []));
     if (patterns.length && wildcardComplexity(patterns, limit) > limit) this.#fail('wildcard-complexity');
   }
+}
+
+function indexOf(conditions: readonly Condition[], d: Dialect): FieldIndex {
+  const exact = new Set<Leaf>();
+  const numbers = new Set<number>();
+  const rest: Condition[] = [];
+  for (const c of conditions) {
+    if (c.kind !== 'equals') rest.push(c);
+    else if (typeof c.value !== 'number') exact.add(c.value);
+    else {
+      const q = quantize(d.numbers, c.value);
+      if (q === undefined) exact.add(c.value);
+      else numbers.add(q);
+    }
+  }
+  return { exact, numbers, rest };
+}
+
+/** The words a filter reserves for its operators. */
+const RESERVED: ReadonlySet<string> = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr']);
+
+/**
+ * Whether a `$or` value is an OR: an array of at least two objects, none keyed by a reserved word.
+ * Otherwise `$or` is an ordinary key like any other (SNS developer guide, "OR operator"; event-ruler).
+ */
+function isOr(value: unknown): value is Record<string, unknown>[] {
+  return Array.isArray(value) && value.length >= 2 && value.every((v) => isObject(v) && !Object.keys(v).some((k) => RESERVED.has(k)));
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

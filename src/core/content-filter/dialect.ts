@@ -9,7 +9,7 @@ export type AnythingButForm = 'prefix' | 'suffix' | 'equals-ignore-case' | 'wild
 
 /** Why a filter is refused; `detail` is the offending key, operator or text where the wording names it. */
 export type Reason =
-  | 'too-long' | 'json' | 'not-object' | 'too-deep' | 'or-shape' | 'field-shape' | 'nesting' | 'empty-array'
+  | 'too-long' | 'json' | 'not-object' | 'too-deep' | 'field-shape' | 'nesting' | 'empty-array'
   | 'match-value' | 'one-key' | 'unknown-operator' | 'string-operand' | 'ignore-case-operand' | 'exists-operand'
   | 'numeric-shape' | 'numeric-operator' | 'numeric-operand' | 'numeric-order' | 'numeric-bounds' | 'number-range'
   | 'cidr-operand' | 'cidr-block' | 'anything-but-value' | 'anything-but-form' | 'anything-but-list'
@@ -21,7 +21,6 @@ export const DEFAULT_WORDING: Record<Reason, (detail: string) => string> = {
   json: (d) => `Filter is not valid JSON: ${d}`,
   'not-object': () => 'Filter is not an object',
   'too-deep': () => 'Filter nesting is too deep',
-  'or-shape': () => '"$or" must be an array of at least two objects',
   'field-shape': (key) => `"${key}" must be an object or an array`,
   nesting: (key) => `"${key}" must be an object or an array`,
   'empty-array': () => 'Empty arrays are not allowed',

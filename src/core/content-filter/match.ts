@@ -1,11 +1,11 @@
 // Matching a compiled filter against a subject: fields ANDed, a field's conditions ORed, a leaf field
 // passing when any of the subject's values there satisfies a condition, `$or` groups each needing one
-// alternative. Cost: linear in the subject's values times the filter's conditions; wildcards are
-// linear too (core/wildcard.ts), so no filter and no message can make this slow.
+// alternative. Listed values are looked up in a set; each other operator costs one test per subject
+// value (wildcards are linear too, core/wildcard.ts), so no filter and no message can make this slow.
 import { cidrContains } from './cidr.ts';
 import type { Dialect } from './dialect.ts';
-import type { Clause, Condition, ContentFilter, Leaf } from './model.ts';
-import { numericHolds, sameNumber } from './numeric.ts';
+import type { Clause, Condition, ContentFilter, FieldIndex, Leaf } from './model.ts';
+import { numericHolds, quantize, sameNumber } from './numeric.ts';
 import type { Subject } from './subject.ts';
 
 export function matchesFilter(filter: ContentFilter, subject: Subject): boolean {
@@ -18,18 +18,33 @@ function matchClause(c: Clause, subject: Subject, d: Dialect): boolean {
       if (!subject.children(f.key).some((child) => matchClause(f.nested!, child, d))) return false;
       continue;
     }
-    let leaves: readonly Leaf[] | undefined | null = null;
-    const holds = (cond: Condition): boolean => {
-      if (cond.kind === 'exists') return cond.value === subject.has(f.key);
-      if (leaves === null) leaves = subject.leaves(f.key);
-      return leaves !== undefined && leaves.some((v) => matchLeaf(cond, v, d));
-    };
-    if (!f.conditions!.some(holds)) return false;
+    if (!matchField(f.index!, f.key, subject, d)) return false;
   }
   for (const alternatives of c.alternatives) {
     if (!alternatives.some((alt) => matchClause(alt, subject, d))) return false;
   }
   return true;
+}
+
+function matchField(index: FieldIndex, key: string, subject: Subject, d: Dialect): boolean {
+  for (const c of index.rest) if (c.kind === 'exists' && c.value === subject.has(key)) return true;
+  const leaves = subject.leaves(key);
+  if (leaves === undefined) return false;
+  const listed = index.exact.size > 0 || index.numbers.size > 0;
+  for (const v of leaves) {
+    if (listed && isListed(index, v, d)) return true;
+    for (const c of index.rest) if (c.kind !== 'exists' && matchLeaf(c, v, d)) return true;
+  }
+  return false;
+}
+
+/** Whether `v` equals one of the field's listed values. */
+function isListed(index: FieldIndex, v: Leaf, d: Dialect): boolean {
+  if (index.exact.has(v)) return true;
+  if (index.numbers.size === 0) return false;
+  const n = asNumber(v, d);
+  const q = n === undefined ? undefined : quantize(d.numbers, n);
+  return q !== undefined && index.numbers.has(q);
 }
 
 /** A subject value as a number, where the dialect compares it as one. */

@@ -23,8 +23,22 @@ export interface Field {
   key: string;
   /** A leaf field: any one condition holding lets it pass. */
   conditions?: readonly Condition[];
+  /** The same conditions indexed for matching (set when `conditions` is). */
+  index?: FieldIndex;
   /** A nested field: the object(s) under the key must match this clause. */
   nested?: Clause;
+}
+
+/**
+ * A field's exact values in sets, so a field listing thousands of values costs one lookup per value
+ * in the subject rather than one comparison per pair; the other operators are tried one by one.
+ */
+export interface FieldIndex {
+  /** Strings, booleans, null, and numbers outside the dialect's range (equal only to themselves). */
+  exact: ReadonlySet<Leaf>;
+  /** Numbers in the dialect's range, in units of its precision. */
+  numbers: ReadonlySet<number>;
+  rest: readonly Condition[];
 }
 
 export interface Clause {

@@ -37,7 +37,6 @@ function dialect(scope: FilterScope): Dialect {
       json: () => 'failed to parse JSON.',
       'not-object': () => 'Filter policy must be a JSON object',
       'too-deep': () => 'Filter policy has more than 5 levels of nesting',
-      'or-shape': () => '$or must be an array of at least two JSON objects',
       // SNS names the wrong operator in this message; it is what SNS answers.
       'cidr-operand': () => 'prefix match pattern must be a string',
       'number-range': () => 'Numeric values must be within the range -1.0E9 and 1.0E9',
