@@ -38,7 +38,9 @@ function combinations(c: Clause): number {
 
 /** Top-level keys (a nested object counts once, by its own key), plus the largest `$or` alternative's. */
 function countKeys(c: Clause): number {
-  return c.fields.length + Math.max(0, ...c.alternatives.map((alts) => Math.max(0, ...alts.map(countKeys))));
+  let most = 0;
+  for (const alts of c.alternatives) for (const alt of alts) most = Math.max(most, countKeys(alt));
+  return c.fields.length + most;
 }
 
 class Compiler {

@@ -50,3 +50,10 @@ test('an invalid pattern is InvalidParameterValueException naming it and why; no
   assert.equal(compileFilters([]), undefined);
   assert.equal(compileFilters(undefined), undefined);
 });
+
+test('a stored pattern that no longer compiles lets nothing through instead of stopping the poller', () => {
+  const f = compileFilters([{ Pattern: '{"body":[{"regex":"x"}]}' }, { Pattern: '{"body":{"kind":["keep"]}}' }])!;
+  assert.equal(f({ body: '{"kind":"keep"}' }), true);
+  assert.equal(f({ body: '{"kind":"other"}' }), false);
+  assert.equal(compileFilters([{ Pattern: '{"body":[{"regex":"x"}]}' }])!({ body: 'x' }), false);
+});

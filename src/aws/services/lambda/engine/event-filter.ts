@@ -25,7 +25,15 @@ const BASE: Omit<Dialect, 'refuse'> = {
 
 export function compileFilters(filters: Array<{ Pattern?: string }> | undefined): ((record: unknown) => boolean) | undefined {
   if (!filters?.length) return undefined;
-  const patterns = filters.map((f) => parsePattern(f.Pattern ?? '{}'));
+  // Checked when the mapping was saved; one stored before a stricter check lets nothing through
+  // rather than stopping the poller (an unknown operator always matched nothing).
+  const patterns = filters.flatMap((f) => {
+    try {
+      return [parsePattern(f.Pattern ?? '{}')];
+    } catch {
+      return [];
+    }
+  });
   return (record) => {
     const view = filterView(record);
     return view !== undefined && patterns.some((p) => matchesFilter(p, jsonSubject(view)));
