@@ -218,8 +218,10 @@ function indexOf(conditions: readonly Condition[], d: Dialect): FieldIndex {
   const exact = new Set<Leaf>();
   const numbers = new Set<number>();
   const rest: Condition[] = [];
+  let exists: FieldIndex['exists'];
   for (const c of conditions) {
-    if (c.kind !== 'equals') rest.push(c);
+    if (c.kind === 'exists') exists = exists === undefined || exists === c.value ? c.value : 'either';
+    else if (c.kind !== 'equals') rest.push(c);
     else if (typeof c.value !== 'number') exact.add(c.value);
     else {
       const q = quantize(d.numbers, c.value);
@@ -227,7 +229,7 @@ function indexOf(conditions: readonly Condition[], d: Dialect): FieldIndex {
       else numbers.add(q);
     }
   }
-  return { exact, numbers, rest };
+  return { exact, numbers, exists, rest };
 }
 
 /** The words a filter reserves for its operators. */

@@ -56,6 +56,9 @@ test('exists looks at leaves only; anything-but needs a value to be present', ()
   assert.equal(match({ objs: [{ exists: false }] }, doc), true);
   assert.equal(match({ nope: [{ 'anything-but': 'x' }] }, doc), false);
   assert.equal(match({ constructor: [{ exists: true }] }, doc), false, 'inherited properties are not keys');
+  assert.equal(match({ nope: [{ exists: true }, { exists: false }] }, doc), true);
+  assert.equal(match({ a: [{ exists: false }, 'x'] }, doc), true);
+  assert.equal(match({ a: [{ exists: false }, 'y'] }, doc), false);
 });
 
 test('$or is an OR only for two or more objects without reserved keys; otherwise an ordinary key', () => {

@@ -27,13 +27,13 @@ function matchClause(c: Clause, subject: Subject, d: Dialect): boolean {
 }
 
 function matchField(index: FieldIndex, key: string, subject: Subject, d: Dialect): boolean {
-  for (const c of index.rest) if (c.kind === 'exists' && c.value === subject.has(key)) return true;
+  if (index.exists === 'either' || (index.exists !== undefined && index.exists === subject.has(key))) return true;
   const leaves = subject.leaves(key);
   if (leaves === undefined) return false;
   const listed = index.exact.size > 0 || index.numbers.size > 0;
   for (const v of leaves) {
     if (listed && isListed(index, v, d)) return true;
-    for (const c of index.rest) if (c.kind !== 'exists' && matchLeaf(c, v, d)) return true;
+    for (const c of index.rest) if (matchLeaf(c, v, d)) return true;
   }
   return false;
 }
@@ -81,7 +81,7 @@ function matchLeaf(c: Condition, v: Leaf, d: Dialect): boolean {
     case 'cidr':
       return cidrContains(c.block, v);
     case 'exists':
-      return false;
+      return false; // decided once per field, not per value (FieldIndex.exists)
   }
 }
 

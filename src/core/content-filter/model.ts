@@ -38,6 +38,9 @@ export interface FieldIndex {
   exact: ReadonlySet<Leaf>;
   /** Numbers in the dialect's range, in units of its precision. */
   numbers: ReadonlySet<number>;
+  /** `exists: true` and `exists: false` both listed make the field pass whatever it holds. */
+  exists?: boolean | 'either';
+  /** The operators tested value by value. */
   rest: readonly Condition[];
 }
 

@@ -19,28 +19,51 @@ export interface JsonSubjectOptions {
 }
 
 export function jsonSubject(doc: Record<string, unknown>, options: JsonSubjectOptions = {}): Subject {
-  const at = (key: string): unknown => (Object.hasOwn(doc, key) ? doc[key] : undefined);
-  const leaf = (x: unknown): x is Leaf => x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-  const read = (x: Leaf): Leaf => (options.booleansAsStrings && typeof x === 'boolean' ? String(x) : x);
-  const subject: Subject = {
-    leaves(key) {
-      const v = at(key);
-      if (Array.isArray(v)) {
-        const out = v.filter(leaf).map(read);
-        return out.length || v.length === 0 ? out : undefined;
-      }
-      return leaf(v) ? [read(v)] : undefined;
-    },
-    has(key) {
-      return (subject.leaves(key)?.length ?? 0) > 0;
-    },
-    children(key) {
-      const v = at(key);
-      const objects = Array.isArray(v) ? v.filter(isObject) : isObject(v) ? [v] : [];
-      return objects.map((o) => jsonSubject(o, options));
-    },
-  };
-  return subject;
+  return new JsonSubject(doc, options.booleansAsStrings === true);
+}
+
+// A class, not closures: one is made per event per rule (and per nested object), so it stays cheap.
+class JsonSubject implements Subject {
+  readonly #doc: Record<string, unknown>;
+  readonly #booleansAsStrings: boolean;
+
+  constructor(doc: Record<string, unknown>, booleansAsStrings: boolean) {
+    this.#doc = doc;
+    this.#booleansAsStrings = booleansAsStrings;
+  }
+
+  #at(key: string): unknown {
+    return Object.hasOwn(this.#doc, key) ? this.#doc[key] : undefined;
+  }
+
+  #read(x: Leaf): Leaf {
+    return this.#booleansAsStrings && typeof x === 'boolean' ? String(x) : x;
+  }
+
+  leaves(key: string): readonly Leaf[] | undefined {
+    const v = this.#at(key);
+    if (Array.isArray(v)) {
+      const out: Leaf[] = [];
+      for (const x of v) if (isLeaf(x)) out.push(this.#read(x));
+      return out.length || v.length === 0 ? out : undefined;
+    }
+    return isLeaf(v) ? [this.#read(v)] : undefined;
+  }
+
+  has(key: string): boolean {
+    const v = this.#at(key);
+    return Array.isArray(v) ? v.some(isLeaf) : isLeaf(v);
+  }
+
+  children(key: string): Subject[] {
+    const v = this.#at(key);
+    const objects = Array.isArray(v) ? v.filter(isObject) : isObject(v) ? [v] : [];
+    return objects.map((o) => new JsonSubject(o, this.#booleansAsStrings));
+  }
+}
+
+function isLeaf(x: unknown): x is Leaf {
+  return x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
