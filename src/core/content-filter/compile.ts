@@ -3,7 +3,7 @@
 // and nothing recurses deeper than the dialect's nesting limit (or 150 `$or`s), so hostile input
 // (deep nesting, huge arrays, long wildcards) is refused or compiled in time linear in its size.
 import { parseCidrBlock } from './cidr.ts';
-import { refuse, type AnythingButForm, type Dialect, type Operator } from './dialect.ts';
+import { refuse, type AnythingButForm, type Dialect, type Operator, type Reason } from './dialect.ts';
 import type { Clause, Condition, ContentFilter, Field, FieldIndex, Leaf } from './model.ts';
 import { inRange, NUMERIC_OPERATORS, quantize, type NumericCheck, type NumericOperator } from './numeric.ts';
 import { wildcardComplexity } from './wildcard-complexity.ts';
@@ -50,7 +50,7 @@ class Compiler {
     this.#d = dialect;
   }
 
-  #fail(reason: Parameters<typeof refuse>[1], detail?: string): never {
+  #fail(reason: Reason, detail?: string): never {
     refuse(this.#d, reason, detail);
   }
 
