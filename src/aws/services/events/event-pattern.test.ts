@@ -125,3 +125,28 @@ test('wildcard: patterns within the complexity limit are accepted and match', ()
   ];
   for (const [pattern, ev, expected] of ok) assert.equal(matchesPattern(parseEventPattern(JSON.stringify(pattern)), ev), expected, JSON.stringify(pattern));
 });
+
+// ── Where the user guide says more than Fogbank used to do ───────────────────────────────────────
+
+test('numeric matching: values within ±5.0e9, six digits to the right of the decimal point', () => {
+  const range = parseEventPattern('{"detail":{"n":[{"numeric":[">",0]}]}}');
+  assert.equal(matchesPattern(range, { detail: { n: 5e9 } }), true);
+  assert.equal(matchesPattern(range, { detail: { n: 5.000001e9 } }), false, 'outside the range nothing compares');
+  const exact = parseEventPattern('{"detail":{"n":[{"numeric":["=",1.5]}]}}');
+  assert.equal(matchesPattern(exact, { detail: { n: 1.5000001 } }), true);
+  assert.equal(matchesPattern(exact, { detail: { n: 1.500001 } }), false);
+  assert.throws(() => parseEventPattern('{"n":[{"numeric":["<",6e9]}]}'), { message: 'Event pattern is not valid. Reason: Numeric values must be within the range -5.0E9 and 5.0E9' });
+});
+
+test('"$or" that is not an array of objects is an ordinary field name', () => {
+  assert.equal(matchesPattern(parseEventPattern('{"$or":["a","b"]}'), { $or: 'a' }), true);
+  assert.equal(matchesPattern(parseEventPattern('{"$or":["a","b"]}'), { source: 'a' }), false);
+});
+
+test('the "Event pattern size" quota (2048 characters) is the pattern\'s, wherever it is parsed', () => {
+  const at = (n: number) => `{"source":["${'x'.repeat(n - 15)}"]}`;
+  assert.equal(at(2048).length, 2048);
+  assert.doesNotThrow(() => parseEventPattern(at(2048)));
+  assert.throws(() => parseEventPattern(at(2049)), { message: 'Event pattern is not valid. Reason: Event pattern size must be at most 2048 characters' });
+  assert.throws(() => parseEventPattern('{"a":[{"anything-but":{}}]}'), { message: 'Event pattern is not valid. Reason: Only one key allowed in match expression' });
+});

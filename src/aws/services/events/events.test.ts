@@ -125,6 +125,18 @@ test('TestEventPattern', async () => {
   await assert.rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"source":"x"}' })), { name: 'ValidationException' });
 });
 
+test('TestEventPattern through the SDK: numbers at six decimals within ±5e9, "$or" of values as a field name', async () => {
+  const event = (detail: unknown) => JSON.stringify({ id: '1', account: '123456789012', source: 'app', time: '2024-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'x', resources: [], detail });
+  const test = async (pattern: unknown, detail: unknown) => (await eb.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: event(detail) }))).Result;
+  assert.equal(await test({ detail: { n: [{ numeric: ['=', 1.5] }] } }, { n: 1.5000001 }), true);
+  assert.equal(await test({ detail: { n: [{ numeric: ['=', 1.5] }] } }, { n: 1.500001 }), false);
+  assert.equal(await test({ detail: { n: [{ numeric: ['>', 0] }] } }, { n: 6e9 }), false);
+  assert.equal(await test({ detail: { $or: ['a', 'b'] } }, { $or: 'b' }), true);
+  await assert.rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"n":[{"numeric":["<",6e9]}]}', Event: event({}) })), {
+    name: 'InvalidEventPatternException', message: 'Event pattern is not valid. Reason: Numeric values must be within the range -5.0E9 and 5.0E9',
+  });
+});
+
 test('wildcard patterns: no backtracking, EventBridge\'s complexity limit, legitimate wildcards still route', async () => {
   const value = 'a'.repeat(60);
   const event = JSON.stringify({ id: '1', account: '123456789012', source: 'app', time: '2024-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'x', resources: [], detail: { name: value } });

@@ -120,6 +120,15 @@ test('SQS mapping: filter criteria drop (and delete) messages; ReportBatchItemFa
   await waitFor(async () => (await counts(q.url)).join() === '0,1', 5000, 'only the failed message left');
 });
 
+test('FilterCriteria: an invalid pattern is refused with InvalidParameterValueException and the reason', async () => {
+  const q = await queue('unfiltered');
+  await fn('strict');
+  await assert.rejects(
+    lambda.send(new L.CreateEventSourceMappingCommand({ FunctionName: 'strict', EventSourceArn: q.arn, FilterCriteria: { Filters: [{ Pattern: '{"body":[{"regex":"x"}]}' }] } })),
+    { name: 'InvalidParameterValueException', message: /^Invalid filter pattern definition: .*Unrecognized match type regex$/ },
+  );
+});
+
 test('SQS mapping: a failing function leaves messages on the queue, and its redrive policy moves them to the DLQ', async () => {
   const dlq = await queue('consumer-dlq');
   const q = await queue('work', { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });

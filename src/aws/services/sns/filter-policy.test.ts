@@ -123,3 +123,40 @@ for (const [name, text, scope] of invalid) {
     assert.throws(() => parseFilterPolicy(text, scope), FilterPolicyError);
   });
 }
+
+// ── Where the developer guide says more than Fogbank used to do ───────────────────────────────────
+
+const number = (v: string): Record<string, MessageAttributeValue> => ({ price: { DataType: 'Number', StringValue: v } });
+
+test('numbers compare with five digits of accuracy after the decimal point ("Filter policy constraints")', () => {
+  const policy = parseFilterPolicy('{"price":[210.75]}', 'MessageAttributes');
+  assert.equal(matchesAttributes(policy, number('210.750001')), true);
+  assert.equal(matchesAttributes(policy, number('210.7501')), false);
+  const range = parseFilterPolicy('{"price":[{"numeric":[">",100,"<=",210.75]}]}', 'MessageAttributes');
+  assert.equal(matchesAttributes(range, number('210.750004')), true);
+  assert.equal(matchesAttributes(range, number('210.75001')), false);
+  assert.throws(() => parseFilterPolicy('{"price":[{"numeric":[">",1000000000]}]}', 'MessageAttributes'), { message: 'Numeric values must be within the range -1.0E9 and 1.0E9' });
+});
+
+test('MessageBody: only top-level keys count toward the five-key limit (the guide\'s own example)', () => {
+  const example = { state: ['SUCCESS'], severity: [{ exists: true }], message: [{ exists: true }], finding: { standard_control: [{ exists: true }], region: [{ exists: true }], account: [{ exists: true }] } };
+  const policy = parseFilterPolicy(JSON.stringify(example), 'MessageBody');
+  assert.equal(matchesBody(policy, JSON.stringify({ state: 'SUCCESS', severity: 'HIGH', message: 'm', finding: { standard_control: 'c', region: 'r', account: 'a' } })), true);
+  assert.throws(() => parseFilterPolicy('{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":{"g":["1"]}}', 'MessageBody'), { message: 'Filter policy can not have more than 5 keys' });
+});
+
+test('"$or" that is not an array of objects is an ordinary attribute name ("OR operator")', () => {
+  const policy = parseFilterPolicy('{"$or":["a","b"]}', 'MessageAttributes');
+  assert.equal(matchesAttributes(policy, { $or: { DataType: 'String', StringValue: 'b' } }), true);
+  assert.equal(matchesAttributes(policy, { other: { DataType: 'String', StringValue: 'b' } }), false);
+  // The guide's example: reserved keywords inside make it an ordinary (and here invalid) attribute.
+  assert.throws(() => parseFilterPolicy('{"$or":[{"numeric":123},{"prefix":"abc"}]}', 'MessageAttributes'), FilterPolicyError);
+});
+
+test('SNS has no wildcard operator; a policy over 256 KB is refused; a malformed anything-but is an error, not a crash', () => {
+  assert.throws(() => parseFilterPolicy('{"a":[{"wildcard":"x*"}]}', 'MessageBody'), { message: 'Unrecognized match type wildcard' });
+  assert.throws(() => parseFilterPolicy('{"a":[{"anything-but":{"wildcard":"x*"}}]}', 'MessageBody'), { message: 'Unsupported anything-but pattern: wildcard' });
+  assert.throws(() => parseFilterPolicy('{"a":[{"anything-but":{}}]}', 'MessageBody'), { name: 'Error', message: 'Only one key allowed in match expression' });
+  const big = JSON.stringify({ a: ['x'.repeat(256 * 1024)] });
+  assert.throws(() => parseFilterPolicy(big, 'MessageBody'), FilterPolicyError);
+});

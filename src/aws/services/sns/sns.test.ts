@@ -202,6 +202,26 @@ test('filter policies on attributes and on the message body decide who gets a me
   );
 });
 
+test('filter policies through the SDK: five decimals, "$or" of values as a key, SNS\'s refusals in its words', async () => {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'precise' }));
+  const q = await queue('precise');
+  // Attribute names cannot hold a "$", so the body is where a key named "$or" can be.
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: q.arn, Attributes: { RawMessageDelivery: 'true', FilterPolicyScope: 'MessageBody', FilterPolicy: JSON.stringify({ price: [10.5], $or: ['a', 'b'] }) } }));
+  const send = (id: number, price: number, or: string) => sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify({ id, price, $or: or }) }));
+  await send(1, 10.500001, 'a');
+  await send(2, 10.5001, 'a');
+  await send(3, 10.5, 'c');
+  await send(4, 10.5, 'b');
+  assert.deepEqual((await receive(q.url, 2)).map((m) => JSON.parse(m.Body!).id).sort(), [1, 4]);
+  const other = await queue('precise-too');
+  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: other.arn, ReturnSubscriptionArn: true }));
+  const refused = (policy: unknown, message: string) =>
+    assert.rejects(sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: JSON.stringify(policy) })), { name: 'InvalidParameterException', message });
+  await refused({ a: [{ wildcard: 'x*' }] }, 'Invalid parameter: FilterPolicy: Unrecognized match type wildcard');
+  // An empty anything-but object used to crash the parser (a TypeError, so a 500).
+  await refused({ a: [{ 'anything-but': {} }] }, 'Invalid parameter: FilterPolicy: Only one key allowed in match expression');
+});
+
 test('FIFO topic to FIFO queue: group ids, deduplication and sequence numbers', async () => {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'ledger.fifo', Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } }));
   const q = await queue('ledger.fifo', { FifoQueue: 'true' });

@@ -20,13 +20,7 @@ export function ruleArn(account: string, region: string, bus: string, name: stri
   return bus === 'default' ? formatArn({ service: 'events', region, account, resource: `rule/${name}` }) : formatArn({ service: 'events', region, account, resource: `rule/${bus}/${name}` });
 }
 
-/** EventBridge's "Event pattern size" quota (characters; the default, adjustable up to 4096). */
-const MAX_PATTERN_CHARS = 2048;
-
 export function checkPattern(text: string): EventPattern {
-  if (text.length > MAX_PATTERN_CHARS) {
-    throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: Event pattern size must be at most ${MAX_PATTERN_CHARS} characters`, 400);
-  }
   try {
     return parseEventPattern(text);
   } catch (err) {

@@ -154,21 +154,12 @@ export class SqsPoller {
     };
   }
 
-  /** What a filter sees: the record, with a JSON body parsed. */
-  #filterView(record: Record<string, unknown>): unknown {
-    try {
-      const body = JSON.parse(String(record.body));
-      if (body && typeof body === 'object') return { ...record, body };
-    } catch {}
-    return record;
-  }
-
   async #process(messages: SqsMessage[]): Promise<void> {
     const s = this.#state;
     const records = messages.map((m) => this.#record(m));
     const keep: Array<{ m: SqsMessage; r: Record<string, unknown> }> = [];
     const dropped: SqsMessage[] = [];
-    records.forEach((r, i) => (!this.#filter || this.#filter(this.#filterView(r)) ? keep.push({ m: messages[i], r }) : dropped.push(messages[i])));
+    records.forEach((r, i) => (!this.#filter || this.#filter(r) ? keep.push({ m: messages[i], r }) : dropped.push(messages[i])));
     // Messages no filter accepts are deleted, as Lambda does for SQS sources.
     if (keep.length === 0) {
       await this.#delete(dropped);

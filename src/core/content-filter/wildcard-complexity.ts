@@ -1,4 +1,4 @@
-// EventBridge refuses wildcard patterns whose matching machine could be in too many states at once
+// EventBridge (and every filter on event-ruler) refuses wildcard patterns whose matching machine could be in too many states at once
 // ("Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences
 // after a wildcard character"). Its engine (event-ruler) measures, per field, the largest number of
 // wildcard-pattern prefixes that one input value can keep alive simultaneously; a star is a self-loop
@@ -6,7 +6,7 @@
 // patterns: `*.png`, `*.jpg`, `*.gif` stay far below the limit, `*a*a*a…` and `*aaaa…` do not.
 // Matching itself never depends on it (core/wildcard.ts is linear); this is about answering as AWS does.
 
-/** Simultaneous prefixes allowed per field (event-ruler's evaluator, as EventBridge applies it). */
+/** Simultaneous prefixes EventBridge allows per field (event-ruler's evaluator, as EventBridge applies it). */
 export const MAX_WILDCARD_COMPLEXITY = 10;
 /** Subsets explored before giving up and calling the field too complex (bounds PutRule's own cost). */
 const EXPLORATION_BUDGET = 20_000;
@@ -33,7 +33,7 @@ function machineOf(pattern: string): Machine {
 }
 
 /** The worst-case number of live prefixes over all inputs, or more than the limit once exceeded. */
-export function wildcardComplexity(patterns: string[]): number {
+export function wildcardComplexity(patterns: string[], limit = MAX_WILDCARD_COMPLEXITY): number {
   if (patterns.length === 0) return 0;
   const machines = patterns.map(machineOf);
   // A character no literal uses stands for all such characters (only the star loops take it).
@@ -44,7 +44,7 @@ export function wildcardComplexity(patterns: string[]): number {
   const pending: string[][] = [start];
   let worst = 0;
   while (pending.length) {
-    if (seen.size > EXPLORATION_BUDGET) return MAX_WILDCARD_COMPLEXITY + 1;
+    if (seen.size > EXPLORATION_BUDGET) return limit + 1;
     const active = pending.pop()!;
     // Only the characters some active state can advance on lead anywhere new.
     const alphabet = new Set<string>([OTHER]);
@@ -64,7 +64,7 @@ export function wildcardComplexity(patterns: string[]): number {
         if (j < m.literals.length && m.literals[j] === c) next.add(`${id.slice(0, colon)}:${j + 1}`);
       }
       if (next.size === 0) continue;
-      if (next.size > MAX_WILDCARD_COMPLEXITY) return next.size;
+      if (next.size > limit) return next.size;
       worst = Math.max(worst, next.size);
       const key = [...next].sort().join(',');
       if (!seen.has(key)) {

@@ -1,17 +1,11 @@
-// Pieces of content-based filtering that SNS filter policies and EventBridge event patterns share:
-// CIDR blocks over IPv4/IPv6 addresses and numeric range checks. Each service keeps its own grammar,
-// limits and error messages (they differ between the two services); only the arithmetic lives here.
+// The `cidr` operator's arithmetic: IPv4 and IPv6 addresses (IPv4-mapped tails included) as numbers,
+// a block as network and mask, so a match is one AND and one comparison.
 import { isIP } from 'node:net';
 
 export interface CidrBlock {
   net: bigint;
   mask: bigint;
   v6: boolean;
-}
-
-export interface NumericCheck {
-  op: string;
-  v: number;
 }
 
 /** An IPv4 or IPv6 address (IPv4-mapped tails included) as a number; undefined when it is not one. */
@@ -50,10 +44,4 @@ export function cidrContains(block: CidrBlock, value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const kind = isIP(value);
   return kind !== 0 && (kind === 6) === block.v6 && (ipToBigInt(value)! & block.mask) === block.net;
-}
-
-/** Whether `value` satisfies every check of a numeric range (`=`, `<`, `<=`, `>`, `>=`). */
-export function numericHolds(checks: NumericCheck[], value: unknown): boolean {
-  if (typeof value !== 'number') return false;
-  return checks.every(({ op, v }) => (op === '=' ? value === v : op === '<' ? value < v : op === '<=' ? value <= v : op === '>' ? value > v : value >= v));
 }
