@@ -2,7 +2,7 @@
 // refusal goes through the dialect (its error type, its wording); nothing here throws anything else,
 // and nothing recurses deeper than the dialect's nesting limit (or 150 `$or`s), so hostile input
 // (deep nesting, huge arrays, long wildcards) is refused or compiled in time linear in its size.
-import { parseCidrBlock } from './cidr.ts';
+import { parseCidrBlock } from '../cidr.ts';
 import { refuse, type AnythingButForm, type Dialect, type Operator, type Reason } from './dialect.ts';
 import type { Clause, Condition, ContentFilter, Field, FieldIndex, Leaf } from './model.ts';
 import { inRange, NUMERIC_OPERATORS, quantize, type NumericCheck, type NumericOperator } from './numeric.ts';

@@ -2,7 +2,7 @@
 // passing when any of the subject's values there satisfies a condition, `$or` groups each needing one
 // alternative. Listed values are looked up in a set; each other operator costs one test per subject
 // value (wildcards are linear too, core/wildcard.ts), so no filter and no message can make this slow.
-import { cidrContains } from './cidr.ts';
+import { cidrContains } from '../cidr.ts';
 import type { Dialect } from './dialect.ts';
 import type { Clause, Condition, ContentFilter, FieldIndex, Leaf } from './model.ts';
 import { numericHolds, quantize, sameNumber } from './numeric.ts';

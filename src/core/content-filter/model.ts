@@ -1,6 +1,6 @@
 // A compiled filter: the tree that matching walks. Built once per filter (when the policy, rule or
 // mapping is set), never per message.
-import type { CidrBlock } from './cidr.ts';
+import type { CidrBlock } from '../cidr.ts';
 import type { Dialect } from './dialect.ts';
 import type { NumericCheck } from './numeric.ts';
 import type { Wildcard } from '../wildcard.ts';

@@ -12,7 +12,7 @@
 // - Key names are case-insensitive; values compare per operator (String* case-sensitive except
 //   …IgnoreCase, Arn* segment-wise, Date* as instants, Numeric* as numbers).
 import { isIP } from 'node:net';
-import { parseCidrBlock, cidrContains, type CidrBlock } from '../content-filter.ts';
+import { parseCidrBlock, cidrContains, type CidrBlock } from '../cidr.ts';
 import type { ContextValue } from './types.ts';
 import { compileTemplate, contextString, resolve, type ContextLookup, type Template } from './variables.ts';
 import { compileArnPattern, compilePattern, type Matcher } from './match.ts';

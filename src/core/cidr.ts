@@ -1,5 +1,6 @@
-// The `cidr` operator's arithmetic: IPv4 and IPv6 addresses (IPv4-mapped tails included) as numbers,
-// a block as network and mask, so a match is one AND and one comparison.
+// CIDR arithmetic for every place that matches addresses against blocks (content filters' `cidr`
+// operator, IAM's IpAddress conditions): IPv4 and IPv6 addresses (IPv4-mapped tails included) as
+// numbers, a block as network and mask, so a match is one AND and one comparison.
 import { isIP } from 'node:net';
 
 export interface CidrBlock {
