@@ -10,7 +10,7 @@ import { parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
 import { ServiceError } from '../../../core/errors.ts';
 import type { EventsStore, Resource, RuleData, TargetData } from './store.ts';
-import { matchesPattern, parseEventPattern } from './event-pattern.ts';
+import { matchesPattern, parseEventPattern, type EventPattern } from './event-pattern.ts';
 import { targetInput, type TargetInput } from './input.ts';
 import { invokeApiDestination } from './api-destination.ts';
 import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
@@ -91,7 +91,7 @@ export class EventsEngine {
       if (data.EventSourceArn !== busArn || data.State !== 'ENABLED') continue;
       if (data.EventPattern) {
         try {
-          if (!matchesPattern(parseEventPattern(data.EventPattern), event)) continue;
+          if (!matchesPattern(archivePattern(data.EventPattern), event)) continue;
         } catch {
           continue;
         }
@@ -267,4 +267,18 @@ export class EventsEngine {
 /** Event times are ISO 8601 to the second, as EventBridge writes them. */
 export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Archive patterns compiled once per text: every event on a bus is checked against each archive's. */
+const archivePatterns = new Map<string, EventPattern>();
+const ARCHIVE_PATTERNS_KEPT = 256;
+
+function archivePattern(text: string): EventPattern {
+  let pattern = archivePatterns.get(text);
+  if (!pattern) {
+    pattern = parseEventPattern(text);
+    if (archivePatterns.size >= ARCHIVE_PATTERNS_KEPT) archivePatterns.delete(archivePatterns.keys().next().value!);
+    archivePatterns.set(text, pattern);
+  }
+  return pattern;
 }
