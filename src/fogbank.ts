@@ -23,6 +23,7 @@ import { isClientDisconnect, json } from './server/http-io.ts';
 import { HostCheck, hostnameOf } from './server/host-check.ts';
 import { BrowserOriginPolicy } from './server/browser-origin.ts';
 import { Faults } from './core/faults.ts';
+import { Chain } from './core/chain.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -58,6 +59,8 @@ export interface Fogbank {
   readonly port: number;
   readonly clock: ControllableClock;
   readonly registry: ServiceRegistry;
+  /** The one request chain every call runs through; its steps are replaceable (src/core/chain.ts). */
+  readonly chain: Chain;
   /** The services, as the admin API and the CLI see them. */
   readonly services: ServiceCatalog;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
@@ -95,7 +98,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
-    const aws = new AwsProvider(env);
+    const chain = new Chain(env);
+    const aws = new AwsProvider(env, chain);
     const { registry, gateway } = aws;
     const gcp = new GcpProvider(env);
     const reset = async () => {
@@ -193,6 +197,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       port,
       clock,
       registry,
+      chain,
       services: aws,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
