@@ -150,7 +150,7 @@ test('a replaced authorize step denies a wire request, an internal call and a de
   assert.ok(!(received.Messages ?? []).some((m) => m.Body === 'denied'), 'the denied delivery did not land');
 });
 
-test('every kind of call passes the same steps in the same order; only wire requests are routed off the wire', async () => {
+test('every kind of call passes the same steps in the same order; only wire requests are routed and authenticated', async () => {
   const { topicArn } = await topicToQueue();
   const { chain } = fb.instance;
   const saved = CHAIN_STEPS.map((name) => [name, chain[name]] as const);
@@ -173,10 +173,11 @@ test('every kind of call passes the same steps in the same order; only wire requ
     for (const [name, step] of saved) chain[name] = step;
   }
   const byKind = (kind: string) => [...steps].filter(([k]) => k.startsWith(kind + ' ')).map(([, v]) => v.join(' → '));
-  const all = 'context → authenticate → authorize → faults → validate → handle';
+  // Trusted kinds have no credentials to authenticate; everything else is the same chain.
+  const trusted = 'context → authorize → faults → validate → handle';
   assert.deepEqual(byKind('request'), ['context → route → authenticate → authorize → faults → validate → handle']);
-  assert.deepEqual(byKind('internal'), [all]);
-  assert.deepEqual(byKind('delivery'), [all]);
+  assert.deepEqual(byKind('internal'), [trusted]);
+  assert.deepEqual(byKind('delivery'), [trusted]);
 });
 
 test('internal calls and deliveries need no signature (the call kind is trusted); an unsigned wire request does', async () => {

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Caller } from '../core/caller.ts';
 import type { Environment } from '../core/environment.ts';
-import type { HttpResponse } from '../core/http.ts';
+import type { HttpRequest, HttpResponse } from '../core/http.ts';
 import type { Codec } from './protocol/codec.ts';
 import type { LoadedService } from './registry.ts';
 import type { SignatureInfo } from './auth/sigv4.ts';
@@ -133,6 +133,11 @@ export class AwsChainProvider implements ChainProvider {
     this.#env.log.error(`internal error in ${what}${call.target ? ` delivering to ${call.target}` : ''} (request ${call.requestId})`, err);
     return ProtocolErrors.internal(call.requestId);
   }
+}
+
+/** What `ctx.http` is for calls that did not come over HTTP (internal calls, deliveries): an empty request. */
+export function noHttpRequest(): HttpRequest {
+  return { method: 'POST', path: '/', query: '', headers: {}, body: EMPTY };
 }
 
 async function allowedAnonymously(allowed: boolean | Promise<boolean>, protocol: string): Promise<void> {

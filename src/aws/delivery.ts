@@ -6,8 +6,7 @@ import type { Handler } from '../core/service.ts';
 import { DELIVERY, type Chain } from '../core/chain.ts';
 import { parseArn, type Delivery, type DeliveryResult } from '../core/delivery.ts';
 import { ServiceError } from '../core/errors.ts';
-import { EMPTY } from '../server/http-io.ts';
-import { AwsCall, type AwsChainProvider } from './chain-provider.ts';
+import { AwsCall, noHttpRequest, type AwsChainProvider } from './chain-provider.ts';
 
 export class DeliveryRouter {
   readonly #registry: ServiceRegistry;
@@ -42,7 +41,7 @@ export class DeliveryRouter {
       // The delivery's context is a request context like any other: the target's account and region.
       call.handler = accept as Handler;
       call.state = svc.state();
-      call.http = { method: 'POST', path: '/', query: '', headers: {}, body: EMPTY };
+      call.http = noHttpRequest();
       await this.#chain.run(call);
     } catch (err) {
       this.#chain.fail(call, err);

@@ -20,7 +20,7 @@ import { notImplementedService, renderFor, unregisteredService, type KnownAwsSer
 import { hostnameOf, refusedHost } from '../server/host-check.ts';
 import { corsResponseHeaders, preflightResponse, refusedOrigin, servesBrowsers, type BrowserVerdict } from '../server/browser-origin.ts';
 import { EMPTY, readBody, send, type Req, type Res } from '../server/http-io.ts';
-import { AwsCall, isForm, type AwsChainProvider } from './chain-provider.ts';
+import { AwsCall, noHttpRequest, isForm, type AwsChainProvider } from './chain-provider.ts';
 
 export class AwsGateway {
   readonly #env: Environment;
@@ -191,7 +191,7 @@ export class AwsGateway {
       call.model = definition.model;
       call.handler = definition.handlers[operation];
       call.state = svc.state();
-      call.http = { method: 'POST', path: '/', query: '', headers: {}, body: EMPTY };
+      call.http = noHttpRequest();
       await this.#chain.run(call);
     } catch (err) {
       this.#chain.fail(call, err);

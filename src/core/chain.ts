@@ -31,8 +31,8 @@ export interface CallKind {
    */
   readonly wire: boolean;
   /**
-   * Fogbank itself vouches for the call: there are no credentials to check (authenticate passes it),
-   * and the caller is the root principal of the account the call acts in (the provider's `root`).
+   * Fogbank itself vouches for the call: there are no credentials to check (the authenticate step is
+   * not run), and the caller is the root principal of the account the call acts in (the provider's `root`).
    */
   readonly trusted: boolean;
 }
@@ -114,7 +114,7 @@ export class Call {
 /** One step of the chain. Returns a promise only when it has to wait. */
 export type ChainStep = (call: Call) => void | Promise<void>;
 
-/** The steps in the order `run` calls them. `route` runs for wire calls only. */
+/** The steps in the order `run` calls them. `route` runs for wire calls only, `authenticate` for calls that are not trusted. */
 export const CHAIN_STEPS = ['context', 'route', 'authenticate', 'authorize', 'faults', 'validate', 'handle'] as const;
 
 export class Chain {
@@ -144,8 +144,8 @@ export class Chain {
   /** Wire calls: the provider finds the operation in the request, or answers below the operation level. */
   route: ChainStep = (call) => call.provider.route(call);
 
-  /** Checks the caller's proof of identity; trusted calls have none to check. The IAM issue verifies signatures here. */
-  authenticate: ChainStep = (call) => (call.kind.trusted ? undefined : call.provider.authenticate(call));
+  /** Checks the caller's proof of identity (never called for trusted calls: they have none). The IAM issue verifies signatures here. */
+  authenticate: ChainStep = (call) => call.provider.authenticate(call);
 
   /** Whether the caller may call this operation: everyone may, until the IAM issue's policy engine decides. */
   authorize: ChainStep = allowAll;
@@ -178,8 +178,10 @@ export class Chain {
         if (waiting) await waiting;
         if (call.answered) return;
       }
-      waiting = this.authenticate(call);
-      if (waiting) await waiting;
+      if (!call.kind.trusted) {
+        waiting = this.authenticate(call);
+        if (waiting) await waiting;
+      }
       waiting = this.authorize(call);
       if (waiting) await waiting;
       waiting = this.faults(call);
