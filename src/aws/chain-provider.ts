@@ -73,7 +73,6 @@ export class AwsChainProvider implements ChainProvider {
     const operation = codec.operationOf(model, http);
     if (!operation) throw call.signed ? codec.unknownOperation(model, http) : missingSignature(codec.protocol);
     call.operation = operation;
-    ctx.operation = operation;
     call.handler = definition.handlers[operation];
   }
 

@@ -177,6 +177,7 @@ export class Chain {
         waiting = this.route(call);
         if (waiting) await waiting;
         if (call.answered) return;
+        call.ctx!.operation = call.operation!;
       }
       if (!call.kind.trusted) {
         waiting = this.authenticate(call);
