@@ -28,6 +28,7 @@ import { Engines } from './core/engines/supervisor.ts';
 import { Lifecycle } from './core/lifecycle.ts';
 import { Snapshots, nameForFile } from './core/snapshots/snapshots.ts';
 import { open } from 'node:fs/promises';
+import { Chain } from './core/chain.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -67,6 +68,8 @@ export interface Fogbank {
   readonly port: number;
   readonly clock: ControllableClock;
   readonly registry: ServiceRegistry;
+  /** The one request chain every call runs through; its steps are replaceable (src/core/chain.ts). */
+  readonly chain: Chain;
   /** The services, as the admin API and the CLI see them. */
   readonly services: ServiceCatalog;
   /** Saved states of this data directory (src/core/snapshots/). */
@@ -115,7 +118,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };
-    const aws = new AwsProvider(env);
+    const chain = new Chain(env);
+    const aws = new AwsProvider(env, chain);
     const { registry, gateway } = aws;
     const gcp = new GcpProvider(env);
     // A snapshot restore stops the services' background work and starts it again from the restored
@@ -249,6 +253,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       port,
       clock,
       registry,
+      chain,
       services: aws,
       snapshots,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,

@@ -6,6 +6,8 @@ import type { ServiceAdmin, ServiceCatalog, ServiceCoverage } from '../core/cata
 import { ServiceRegistry } from './registry.ts';
 import { AwsGateway } from './gateway.ts';
 import { DeliveryRouter } from './delivery.ts';
+import { AwsChainProvider } from './chain-provider.ts';
+import type { Chain } from '../core/chain.ts';
 import { call } from './admin-call.ts';
 import { coverage } from './coverage.ts';
 
@@ -21,11 +23,13 @@ export class AwsProvider implements ServiceCatalog {
   readonly names: readonly string[];
   readonly #env: Environment;
 
-  constructor(env: Environment) {
+  /** Wire requests, internal calls and deliveries all run through `chain` (src/core/chain.ts). */
+  constructor(env: Environment, chain: Chain) {
     this.#env = env;
     this.registry = new ServiceRegistry(env);
-    this.gateway = new AwsGateway(env, this.registry);
-    this.deliveries = new DeliveryRouter(env, this.registry);
+    const provider = new AwsChainProvider(env);
+    this.gateway = new AwsGateway(env, this.registry, chain, provider);
+    this.deliveries = new DeliveryRouter(this.registry, chain, provider);
     this.names = this.registry.identities.map((s) => s.name);
   }
 
