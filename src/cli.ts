@@ -9,7 +9,6 @@ import { parseAllowedHosts } from './server/host-check.ts';
 import { parseAllowedOrigins } from './server/browser-origin.ts';
 import { parsePortRange, type PortRange } from './server/ports.ts';
 import { ServiceError } from './core/errors.ts';
-import { snapshotCommand, SnapshotCliError } from './core/snapshots/cli.ts';
 
 const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
 
@@ -200,11 +199,14 @@ export async function main(argv: string[]): Promise<void> {
       return start(rest);
     case 'coverage':
       return printCoverage();
-    case 'snapshot':
+    case 'snapshot': {
+      // Loaded only for this command: `start` should not pay for the client of the admin API.
+      const { snapshotCommand, SnapshotCliError } = await import('./core/snapshots/cli.ts');
       return snapshotCommand(rest, process.env).catch((err) => {
         if (err instanceof SnapshotCliError) fail(err.message);
         throw err;
       });
+    }
     case 'version':
     case '--version':
       process.stdout.write(`${VERSION}\n`);
