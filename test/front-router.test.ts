@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import * as S from '@aws-sdk/client-s3';
+import { PubSub } from '@google-cloud/pubsub';
 import { startFogbank, type TestFogbank } from '../src/testing/index.ts';
 import { chooseProvider } from '../src/server/front-router.ts';
 import { boto3Clients, awsCliClients, aws, python } from './support/clients.ts';
@@ -159,6 +160,23 @@ function grpcCall(path: string, extra: Record<string, string> = {}): Promise<Grp
     stream.end(Buffer.concat([frame, message]));
   });
 }
+
+test('@google-cloud/pubsub with PUBSUB_EMULATOR_HOST gets UNIMPLEMENTED naming the API, not an AWS error', async () => {
+  const saved = process.env.PUBSUB_EMULATOR_HOST;
+  process.env.PUBSUB_EMULATOR_HOST = `localhost:${port}`;
+  const pubsub = new PubSub({ projectId: 'fogbank-test' });
+  try {
+    await assert.rejects(pubsub.createTopic('orders'), (err: { code?: number; details?: string }) => {
+      assert.equal(err.code, 12, `grpc status ${err.code}: ${err.details}`);
+      assert.equal(err.details, 'Fogbank does not implement the Google Cloud API google.pubsub.v1.Publisher yet (method CreateTopic)');
+      return true;
+    });
+  } finally {
+    await pubsub.close();
+    if (saved === undefined) delete process.env.PUBSUB_EMULATOR_HOST;
+    else process.env.PUBSUB_EMULATOR_HOST = saved;
+  }
+});
 
 test('a gRPC call over h2c gets HTTP 200 with grpc-status 12 (UNIMPLEMENTED) and a grpc-message in trailers', async () => {
   const r = await grpcCall('/google.pubsub.v1.Publisher/CreateTopic');
