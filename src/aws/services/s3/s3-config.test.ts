@@ -97,6 +97,12 @@ test('bucket policies: validated, blocked when public unless allowed, status rep
     Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: resource }],
   });
   await assert.rejects(s3.send(new S.PutBucketPolicyCommand({ Bucket: 'pol', Policy: statement('arn:aws:s3:::other/*', '*') })), { name: 'MalformedPolicy', message: 'Policy has invalid resource' });
+  for (const principal of [{ AWS: 'bob' }, { AWS: 'AKIAIOSFODNN7EXAMPLE' }, { AWS: 'arn:aws:iam::123456789012:user/*' }, { AWS: ['123456789012', 'arn:aws:iam::12345:root'] }]) {
+    await assert.rejects(s3.send(new S.PutBucketPolicyCommand({ Bucket: 'pol', Policy: statement('arn:aws:s3:::pol/*', principal) })), { name: 'MalformedPolicy', message: 'Invalid principal in policy' }, JSON.stringify(principal));
+  }
+  for (const principal of [{ AWS: '123456789012' }, { AWS: 'arn:aws:iam::123456789012:role/app' }, { Service: 'cloudfront.amazonaws.com' }]) {
+    await s3.send(new S.PutBucketPolicyCommand({ Bucket: 'pol', Policy: statement('arn:aws:s3:::pol/*', principal) }));
+  }
   const publicPolicy = statement('arn:aws:s3:::pol/*', '*');
   await assert.rejects(s3.send(new S.PutBucketPolicyCommand({ Bucket: 'pol', Policy: publicPolicy })), { name: 'AccessDenied' });
   const privatePolicy = statement('arn:aws:s3:::pol/*', { AWS: 'arn:aws:iam::123456789012:root' });

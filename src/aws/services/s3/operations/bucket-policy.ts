@@ -1,12 +1,14 @@
 // Bucket policies: stored as sent after S3's validation (valid JSON, statements with effect, action,
 // principal and resources of this bucket); GetBucketPolicyStatus tells whether one is public.
-// Evaluating policies against requests belongs to IAM (not enforced yet).
+// Principals are checked by the IAM policy engine (src/core/iam/); evaluating policies against
+// requests belongs to IAM enforcement (not yet).
 import type * as T from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { bucketArn, requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { publicAccessBlock } from '../acl.ts';
 import { compileWildcard } from '../../../../core/wildcard.ts';
+import { validatePolicy as validateIamPolicy } from '../../../../core/iam/index.ts';
 
 const malformed = (message: string) => new ServiceError('MalformedPolicy', message, 400);
 
@@ -62,6 +64,10 @@ export function validatePolicy(text: string, bucket: string): Statement[] {
     const principals = s.Principal ?? s.NotPrincipal;
     if (principals !== '*' && (typeof principals !== 'object' || principals === null)) throw malformed('Invalid principal in policy');
   }
+  // Each principal must be one the IAM engine can match (an account id, a principal ARN, `*`, a
+  // service…), or the policy could never be evaluated once stored. S3 words every such problem the
+  // same way (AWS also refuses ARNs of principals that do not exist, which needs the IAM service).
+  if (validateIamPolicy(text, 'resource')?.startsWith('Invalid principal in policy')) throw malformed('Invalid principal in policy');
   return statements;
 }
 
