@@ -72,10 +72,7 @@ export const snsAdmin: AdminRoute<Sns>[] = [
       if (!/^\+?[1-9]\d{3,14}$/.test(phone)) throw new ServiceError('InvalidParameter', 'phoneNumber must be a phone number in E.164 form', 400);
       const account = String(req.body.account ?? '000000000000');
       const region = String(req.body.region ?? 'us-east-1');
-      sns.store.db.run(
-        'INSERT INTO sns_phone_numbers (account, region, phone, opted_out) VALUES (?, ?, ?, 1) ON CONFLICT(account, region, phone) DO UPDATE SET opted_out = 1',
-        account, region, phone,
-      );
+      sns.store.setPhoneOptOut({ account, region }, phone);
       return { phoneNumber: phone, optedOut: true };
     },
   },

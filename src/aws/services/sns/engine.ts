@@ -33,12 +33,12 @@ export class SnsEngine {
 
   constructor(store: SnsStore) {
     this.store = store;
-    store.db.onReset(() => this.#clearTimers());
+    store.onReset(() => this.#clearTimers());
   }
 
   /** Re-arms the retries a previous run left pending. */
   start(): () => void {
-    for (const row of this.store.db.all<{ id: string; due: number; job: string }>('SELECT id, due, job FROM sns_retries')) {
+    for (const row of this.store.armedRetries()) {
       this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
     }
     return () => this.#clearTimers();
@@ -240,7 +240,7 @@ export class SnsEngine {
   #schedule(job: Job, delayMs: number): void {
     const id = randomUUID();
     const due = this.store.env.clock.now() + Math.round(delayMs);
-    this.store.db.run('INSERT INTO sns_retries (id, due, job) VALUES (?, ?, ?)', id, due, JSON.stringify(job));
+    this.store.addRetry({ id, due, job: JSON.stringify(job) });
     this.#arm(id, due, job);
   }
 
@@ -248,7 +248,7 @@ export class SnsEngine {
     const clock = this.store.env.clock;
     const handle = clock.setTimeout(() => {
       this.#timers.delete(id);
-      this.store.db.run('DELETE FROM sns_retries WHERE id = ?', id);
+      this.store.removeRetry(id);
       this.#run(job).catch((err) => this.store.env.log.error('sns: a retried delivery failed', err));
     }, Math.max(0, due - clock.now()));
     this.#timers.set(id, handle);

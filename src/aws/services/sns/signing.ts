@@ -17,7 +17,7 @@ const cached = new WeakMap<SnsStore, SigningKey>();
 export function signingKey(store: SnsStore): SigningKey {
   let key = cached.get(store);
   if (key) return key;
-  const row = store.db.get<{ private_key: string; certificate: string; name: string }>('SELECT * FROM sns_signing_key WHERE id = 1');
+  const row = store.signingKey();
   if (row) {
     key = { privateKey: createPrivateKey(row.private_key), certificate: row.certificate, name: row.name };
   } else {
@@ -37,7 +37,7 @@ export function signingKey(store: SnsStore): SigningKey {
   }
   if (!cached.has(store)) {
     // A reset empties every table; the key outlives it, so that certificate URLs stay valid.
-    store.db.onReset(() => {
+    store.onReset(() => {
       const k = cached.get(store);
       if (k) persist(store, k);
     });
@@ -47,10 +47,7 @@ export function signingKey(store: SnsStore): SigningKey {
 }
 
 function persist(store: SnsStore, key: SigningKey): void {
-  store.db.run(
-    'INSERT OR REPLACE INTO sns_signing_key (id, private_key, certificate, name) VALUES (1, ?, ?, ?)',
-    key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, key.certificate, key.name,
-  );
+  store.putSigningKey({ private_key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certificate: key.certificate, name: key.name });
 }
 
 export function signingCertUrl(store: SnsStore): string {

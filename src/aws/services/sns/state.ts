@@ -21,7 +21,7 @@ export class Sns {
   constructor(env: Environment) {
     this.store = new SnsStore(env);
     this.engine = new SnsEngine(this.store);
-    env.db.onReset(() => {
+    this.store.onReset(() => {
       this.dedup.clear();
       this.sequence.clear();
     });

@@ -9,12 +9,9 @@ import type {
   SetEndpointAttributesInput, SetPlatformApplicationAttributesInput,
 } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
+import type { PlatformApplicationRow as AppRow, PlatformEndpointRow as EndpointRow } from '../store.ts';
 import { checkArn, decodeToken, encodeToken, invalidParameter, notFound } from './common.ts';
 import { formatArn } from '../../../../core/resources/arn.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 const PLATFORMS = new Set(['ADM', 'APNS', 'APNS_SANDBOX', 'APNS_VOIP', 'APNS_VOIP_SANDBOX', 'BAIDU', 'GCM', 'MACOS', 'MACOS_SANDBOX', 'MPNS', 'WNS']);
 const APP_ATTRIBUTES = new Set([
@@ -24,19 +21,17 @@ const APP_ATTRIBUTES = new Set([
 ]);
 const ENDPOINT_ATTRIBUTES = new Set(['CustomUserData', 'Enabled', 'Token']);
 
-interface AppRow { arn: string; account: string; region: string; name: string; platform: string; attributes: string; created: number }
-interface EndpointRow { arn: string; application_arn: string; token: string; attributes: string; created: number }
 
 function app(ctx: Ctx, arn: string): AppRow {
   checkArn(arn, 'PlatformApplicationArn');
-  const row = ctx.state.store.db.get<AppRow>('SELECT * FROM sns_platform_applications WHERE arn = ?', arn);
+  const row = ctx.state.store.platformApplication(arn);
   if (!row) throw notFound('PlatformApplication does not exist');
   return row;
 }
 
 function endpoint(ctx: Ctx, arn: string): EndpointRow {
   checkArn(arn, 'EndpointArn');
-  const row = ctx.state.store.db.get<EndpointRow>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
+  const row = ctx.state.store.platformEndpoint(arn);
   if (!row) throw notFound('Endpoint does not exist');
   return row;
 }
@@ -54,10 +49,9 @@ export function createPlatformApplication(input: CreatePlatformApplicationInput,
   if (!attrs.PlatformCredential && input.Platform !== 'MPNS') throw invalidParameter('Attributes Reason: PlatformCredential attribute is required');
   attrs.Enabled ??= 'true';
   const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.account, resource: `app/${input.Platform}/${input.Name}` });
-  ctx.state.store.db.run(
-    'INSERT INTO sns_platform_applications (arn, account, region, name, platform, attributes, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(arn) DO UPDATE SET attributes = excluded.attributes',
-    arn, ctx.account, ctx.region, input.Name, input.Platform, JSON.stringify(attrs), ctx.clock.now(),
-  );
+  ctx.state.store.putPlatformApplication({
+    arn, account: ctx.account, region: ctx.region, name: input.Name, platform: input.Platform, attributes: JSON.stringify(attrs), created: ctx.clock.now(),
+  });
   return { PlatformApplicationArn: arn };
 }
 
@@ -72,20 +66,17 @@ export function setPlatformApplicationAttributes(input: SetPlatformApplicationAt
   const row = app(ctx, input.PlatformApplicationArn);
   checkAttributes(input.Attributes, APP_ATTRIBUTES);
   const attrs = { ...(JSON.parse(row.attributes) as Record<string, string>), ...input.Attributes };
-  ctx.state.store.db.run('UPDATE sns_platform_applications SET attributes = ? WHERE arn = ?', JSON.stringify(attrs), row.arn);
+  ctx.state.store.setPlatformApplicationAttributes(row.arn, JSON.stringify(attrs));
 }
 
 export function deletePlatformApplication(input: DeletePlatformApplicationInput, ctx: Ctx): void {
   checkArn(input.PlatformApplicationArn, 'PlatformApplicationArn');
-  ctx.state.store.db.transaction(() => {
-    ctx.state.store.db.run('DELETE FROM sns_platform_endpoints WHERE application_arn = ?', input.PlatformApplicationArn);
-    ctx.state.store.db.run('DELETE FROM sns_platform_applications WHERE arn = ?', input.PlatformApplicationArn);
-  });
+  ctx.state.store.deletePlatformApplication(input.PlatformApplicationArn);
 }
 
 export function listPlatformApplications(input: ListPlatformApplicationsInput, ctx: Ctx): ListPlatformApplicationsResponse {
   const after = decodeToken(ctx, input.NextToken, '');
-  const rows = ctx.state.store.db.all<AppRow>(`SELECT * FROM sns_platform_applications WHERE ${IN_SCOPE} AND arn > ? ORDER BY arn LIMIT 101`, ...scopeParams(ctx), after);
+  const rows = ctx.state.store.platformApplications(ctx, after);
   const page = rows.slice(0, 100);
   return {
     PlatformApplications: page.map((r) => {
@@ -105,8 +96,8 @@ export function createPlatformEndpoint(input: CreatePlatformEndpointInput, ctx: 
   if (input.CustomUserData !== undefined) attrs.CustomUserData = input.CustomUserData;
   attrs.Enabled ??= 'true';
   attrs.Token = input.Token;
-  const db = ctx.state.store.db;
-  const existing = db.get<EndpointRow>('SELECT * FROM sns_platform_endpoints WHERE application_arn = ? AND token = ?', application.arn, input.Token);
+  const { store } = ctx.state;
+  const existing = store.platformEndpointByToken(application.arn, input.Token);
   if (existing) {
     const had = JSON.parse(existing.attributes) as Record<string, string>;
     if (Object.entries(attrs).some(([k, v]) => had[k] !== v)) {
@@ -115,7 +106,7 @@ export function createPlatformEndpoint(input: CreatePlatformEndpointInput, ctx: 
     return { EndpointArn: existing.arn };
   }
   const arn = formatArn({ service: 'sns', region: application.region, account: application.account, resource: `endpoint/${application.platform}/${application.name}/${randomUUID()}` });
-  db.run('INSERT INTO sns_platform_endpoints (arn, application_arn, token, attributes, created) VALUES (?, ?, ?, ?, ?)', arn, application.arn, input.Token, JSON.stringify(attrs), ctx.clock.now());
+  store.insertPlatformEndpoint({ arn, application_arn: application.arn, token: input.Token, attributes: JSON.stringify(attrs), created: ctx.clock.now() });
   return { EndpointArn: arn };
 }
 
@@ -127,20 +118,18 @@ export function setEndpointAttributes(input: SetEndpointAttributesInput, ctx: Ct
   const row = endpoint(ctx, input.EndpointArn);
   checkAttributes(input.Attributes, ENDPOINT_ATTRIBUTES);
   const attrs = { ...(JSON.parse(row.attributes) as Record<string, string>), ...input.Attributes };
-  ctx.state.store.db.run('UPDATE sns_platform_endpoints SET attributes = ?, token = ? WHERE arn = ?', JSON.stringify(attrs), attrs.Token ?? row.token, row.arn);
+  ctx.state.store.setPlatformEndpointAttributes(row.arn, JSON.stringify(attrs), attrs.Token ?? row.token);
 }
 
 export function deleteEndpoint(input: DeleteEndpointInput, ctx: Ctx): void {
   checkArn(input.EndpointArn, 'EndpointArn');
-  ctx.state.store.db.run('DELETE FROM sns_platform_endpoints WHERE arn = ?', input.EndpointArn);
+  ctx.state.store.deletePlatformEndpoint(input.EndpointArn);
 }
 
 export function listEndpointsByPlatformApplication(input: ListEndpointsByPlatformApplicationInput, ctx: Ctx): ListEndpointsByPlatformApplicationResponse {
   const application = app(ctx, input.PlatformApplicationArn);
   const after = decodeToken(ctx, input.NextToken, 0);
-  const rows = ctx.state.store.db.all<EndpointRow & { rowid: number }>(
-    'SELECT rowid, * FROM sns_platform_endpoints WHERE application_arn = ? AND rowid > ? ORDER BY rowid LIMIT 101', application.arn, after,
-  );
+  const rows = ctx.state.store.platformEndpointsOf(application.arn, after);
   const page = rows.slice(0, 100);
   return {
     Endpoints: page.map((r) => ({ EndpointArn: r.arn, Attributes: JSON.parse(r.attributes) as Record<string, string> })),

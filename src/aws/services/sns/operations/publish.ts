@@ -10,10 +10,6 @@ import type { Published } from '../messages.ts';
 import type { Topic } from '../store.ts';
 import { checkArn, invalidParameter, invalidParameterValue, notFound } from './common.ts';
 import { jsonNestingDepth } from '../../../../core/json-depth.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 /** Deepest MessageStructure document accepted (as EventBridge's Detail): far past any real message. */
 const MAX_STRUCTURE_DEPTH = 1000;
@@ -226,8 +222,7 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
   if (!/^\+?[1-9]\d{3,14}$/.test(phone)) throw invalidParameter('PhoneNumber Reason: ' + input.PhoneNumber + ' is not valid to publish to');
   checkEntry({ ...input, MessageStructure: undefined }, undefined);
   if (Buffer.byteLength(input.Message) > 1600) throw invalidParameter('Message too long');
-  const opted = ctx.state.store.db.get<{ opted_out: number }>(`SELECT opted_out FROM sns_phone_numbers WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), phone);
-  if (opted?.opted_out) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
+  if (ctx.state.store.isPhoneOptedOut(ctx, phone)) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
   const messageId = randomUUID();
   ctx.state.store.addToOutbox({
     account: ctx.account, region: ctx.region, kind: 'sms', destination: phone, subject: null, message: input.Message,
@@ -238,7 +233,7 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
 }
 
 async function publishToEndpoint(input: PublishInput, arn: string, ctx: Ctx): Promise<PublishResponse> {
-  const row = ctx.state.store.db.get<{ arn: string; attributes: string; application_arn: string }>('SELECT * FROM sns_platform_endpoints WHERE arn = ?', arn);
+  const row = ctx.state.store.platformEndpoint(arn);
   if (!row) throw notFound('Endpoint does not exist');
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   if (attrs.Enabled === 'false') throw new ServiceError('EndpointDisabled', 'Endpoint is disabled', 400);

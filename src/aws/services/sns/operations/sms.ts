@@ -12,10 +12,6 @@ import type {
 } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
 import { decodeToken, encodeToken, invalidParameter } from './common.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 const SMS_ATTRIBUTES = new Set(['MonthlySpendLimit', 'DeliveryStatusIAMRole', 'DeliveryStatusSuccessSamplingRate', 'DefaultSenderID', 'DefaultSMSType', 'UsageReportS3Bucket']);
 
@@ -30,36 +26,33 @@ export function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): SetSMS
     if (!SMS_ATTRIBUTES.has(k)) throw invalidParameter(`${k}`);
     if (k === 'DefaultSMSType' && v !== 'Promotional' && v !== 'Transactional') throw invalidParameter('DefaultSMSType');
   }
-  const db = ctx.state.store.db;
-  const row = db.get<{ attributes: string }>(`SELECT attributes FROM sns_sms_settings WHERE ${IN_SCOPE}`, ...scopeParams(ctx));
-  const attrs = { ...(row ? (JSON.parse(row.attributes) as Record<string, string>) : {}), ...input.attributes };
-  db.run('INSERT OR REPLACE INTO sns_sms_settings (account, region, attributes) VALUES (?, ?, ?)', ctx.account, ctx.region, JSON.stringify(attrs));
+  const { store } = ctx.state;
+  const stored = store.smsAttributes(ctx);
+  const attrs = { ...(stored ? (JSON.parse(stored) as Record<string, string>) : {}), ...input.attributes };
+  store.putSmsAttributes(ctx, JSON.stringify(attrs));
   return {};
 }
 
 export function getSMSAttributes(input: GetSMSAttributesInput, ctx: Ctx): GetSMSAttributesResponse {
-  const row = ctx.state.store.db.get<{ attributes: string }>(`SELECT attributes FROM sns_sms_settings WHERE ${IN_SCOPE}`, ...scopeParams(ctx));
-  const attrs = row ? (JSON.parse(row.attributes) as Record<string, string>) : {};
+  const stored = ctx.state.store.smsAttributes(ctx);
+  const attrs = stored ? (JSON.parse(stored) as Record<string, string>) : {};
   if (!input.attributes?.length) return { attributes: attrs };
   return { attributes: Object.fromEntries(input.attributes.filter((k) => k in attrs).map((k) => [k, attrs[k]])) };
 }
 
 export function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOutInput, ctx: Ctx): CheckIfPhoneNumberIsOptedOutResponse {
-  const row = ctx.state.store.db.get<{ opted_out: number }>(`SELECT opted_out FROM sns_phone_numbers WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), phone(input.phoneNumber));
-  return { isOptedOut: row?.opted_out === 1 };
+  return { isOptedOut: ctx.state.store.isPhoneOptedOut(ctx, phone(input.phoneNumber)) };
 }
 
 export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: Ctx): ListPhoneNumbersOptedOutResponse {
   const after = decodeToken(ctx, input.nextToken, '');
-  const rows = ctx.state.store.db.all<{ phone: string }>(
-    `SELECT phone FROM sns_phone_numbers WHERE ${IN_SCOPE} AND opted_out = 1 AND phone > ? ORDER BY phone LIMIT 101`, ...scopeParams(ctx), after,
-  );
-  const page = rows.slice(0, 100);
-  return { phoneNumbers: page.map((r) => r.phone), nextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.phone) : undefined };
+  const phones = ctx.state.store.optedOutPhones(ctx, after);
+  const page = phones.slice(0, 100);
+  return { phoneNumbers: page, nextToken: phones.length > 100 ? encodeToken(ctx, page.at(-1)!) : undefined };
 }
 
 export function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: Ctx): OptInPhoneNumberResponse {
-  ctx.state.store.db.run(`UPDATE sns_phone_numbers SET opted_out = 0 WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), phone(input.phoneNumber));
+  ctx.state.store.optInPhone(ctx, phone(input.phoneNumber));
   return {};
 }
 
@@ -72,10 +65,7 @@ export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberIn
   const p = phone(input.PhoneNumber);
   const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const { store } = ctx.state;
-  store.db.run(
-    'INSERT INTO sns_phone_numbers (account, region, phone, sandbox_status, otp) VALUES (?, ?, ?, ?, ?) ON CONFLICT(account, region, phone) DO UPDATE SET sandbox_status = excluded.sandbox_status, otp = excluded.otp',
-    ctx.account, ctx.region, p, 'Pending', otp,
-  );
+  store.addSandboxPhone(ctx, p, otp);
   store.addToOutbox({
     account: ctx.account, region: ctx.region, kind: 'sms', destination: p, subject: null,
     message: `Your Amazon SNS verification code is: ${otp}`, message_id: randomUUID(), topic_arn: null, subscription_arn: null, attributes: null, time: ctx.clock.now(),
@@ -85,30 +75,27 @@ export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberIn
 
 export function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberInput, ctx: Ctx): VerifySMSSandboxPhoneNumberResult {
   const p = phone(input.PhoneNumber);
-  const db = ctx.state.store.db;
-  const row = db.get<{ otp: string | null; sandbox_status: string | null }>(`SELECT otp, sandbox_status FROM sns_phone_numbers WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), p);
+  const { store } = ctx.state;
+  const row = store.sandboxPhone(ctx, p);
   if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
   if (row.otp !== input.OneTimePassword) throw new ServiceError('VerificationException', 'Invalid one-time password', 400);
-  db.run(`UPDATE sns_phone_numbers SET sandbox_status = ?, otp = NULL WHERE ${IN_SCOPE} AND phone = ?`, 'Verified', ...scopeParams(ctx), p);
+  store.verifySandboxPhone(ctx, p);
   return {};
 }
 
 export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberInput, ctx: Ctx): DeleteSMSSandboxPhoneNumberResult {
   const p = phone(input.PhoneNumber);
-  const db = ctx.state.store.db;
-  const row = db.get<{ sandbox_status: string | null }>(`SELECT sandbox_status FROM sns_phone_numbers WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), p);
+  const { store } = ctx.state;
+  const row = store.sandboxPhone(ctx, p);
   if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
-  db.run(`UPDATE sns_phone_numbers SET sandbox_status = NULL, otp = NULL WHERE ${IN_SCOPE} AND phone = ?`, ...scopeParams(ctx), p);
+  store.removeSandboxPhone(ctx, p);
   return {};
 }
 
 export function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: Ctx): ListSMSSandboxPhoneNumbersResult {
   const after = decodeToken(ctx, input.NextToken, '');
   const limit = input.MaxResults ?? 100;
-  const rows = ctx.state.store.db.all<{ phone: string; sandbox_status: string }>(
-    `SELECT phone, sandbox_status FROM sns_phone_numbers WHERE ${IN_SCOPE} AND sandbox_status IS NOT NULL AND phone > ? ORDER BY phone LIMIT ?`,
-    ...scopeParams(ctx), after, limit + 1,
-  );
+  const rows = ctx.state.store.sandboxPhones(ctx, after, limit + 1);
   const page = rows.slice(0, limit);
   return {
     PhoneNumbers: page.map((r) => ({ PhoneNumber: r.phone, Status: r.sandbox_status })),
