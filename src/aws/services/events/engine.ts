@@ -13,10 +13,6 @@ import type { EventsStore, Resource, RuleData, TargetData } from './store.ts';
 import { matchesPattern, parseEventPattern, type EventPattern } from './event-pattern.ts';
 import { targetInput, type TargetInput } from './input.ts';
 import { invokeApiDestination } from './api-destination.ts';
-import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 export type Event = Record<string, unknown> & { id: string; account: string; region: string; time: string };
 
@@ -45,13 +41,13 @@ export class EventsEngine {
 
   constructor(store: EventsStore) {
     this.store = store;
-    store.db.onReset(() => this.#clearTimers());
+    store.onReset(() => this.#clearTimers());
   }
 
   start(): () => void {
-    for (const row of this.store.db.all<{ id: string; due: number; job: string }>('SELECT * FROM events_retries')) this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
-    for (const row of this.store.db.all<{ arn: string }>("SELECT arn FROM events_resources WHERE kind = 'rule'")) {
-      const rule = this.store.byArn<RuleData>(row.arn);
+    for (const row of this.store.armedRetries()) this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
+    for (const arn of this.store.allRuleArns()) {
+      const rule = this.store.byArn<RuleData>(arn);
       if (rule) this.armSchedule(rule);
     }
     return () => this.#clearTimers();
@@ -85,7 +81,7 @@ export class EventsEngine {
   }
 
   #archive(busArn: string, event: Event): void {
-    const archives = this.store.db.all<{ arn: string; data: string }>(`SELECT arn, data FROM events_resources WHERE kind = 'archive' AND ${IN_SCOPE}`, ...scopeParams({ account: event.account, region: event.region }));
+    const archives = this.store.archivesInScope(event.account, event.region);
     for (const a of archives) {
       const data = JSON.parse(a.data) as { EventSourceArn: string; EventPattern?: string; State: string };
       if (data.EventSourceArn !== busArn || data.State !== 'ENABLED') continue;
@@ -96,7 +92,7 @@ export class EventsEngine {
           continue;
         }
       }
-      this.store.db.run('INSERT INTO events_archived (archive_arn, time, event) VALUES (?, ?, ?)', a.arn, Date.parse(event.time) || this.store.env.clock.now(), JSON.stringify(event));
+      this.store.archiveEvent(a.arn, Date.parse(event.time) || this.store.env.clock.now(), JSON.stringify(event));
     }
   }
 
@@ -194,7 +190,7 @@ export class EventsEngine {
   #schedule(job: Job, delayMs: number): void {
     const id = randomUUID();
     const due = this.store.env.clock.now() + Math.round(delayMs);
-    this.store.db.run('INSERT INTO events_retries (id, due, job) VALUES (?, ?, ?)', id, due, JSON.stringify(job));
+    this.store.addRetry({ id, due, job: JSON.stringify(job) });
     this.#arm(id, due, job);
   }
 
@@ -202,10 +198,9 @@ export class EventsEngine {
     const clock = this.store.env.clock;
     this.#retries.set(id, clock.setTimeout(() => {
       this.#retries.delete(id);
-      this.store.db.run('DELETE FROM events_retries WHERE id = ?', id);
+      this.store.removeRetry(id);
       // A target removed meanwhile gets nothing more.
-      const still = this.store.db.get<{ id: string }>('SELECT id FROM events_targets WHERE rule_arn = ? AND id = ?', job.ruleArn, job.target.Id);
-      if (still) this.#attempt(job).catch((err) => this.store.env.log.error('events: a retry failed', err));
+      if (this.store.hasTarget(job.ruleArn, job.target.Id)) this.#attempt(job).catch((err) => this.store.env.log.error('events: a retry failed', err));
     }, Math.max(0, due - clock.now())));
   }
 

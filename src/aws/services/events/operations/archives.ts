@@ -41,8 +41,7 @@ function requireArchive(ctx: Ctx, name: string) {
 }
 
 function stats(ctx: Ctx, arn: string): { count: number; size: number } {
-  const r = ctx.state.store.db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', arn);
-  return { count: r?.c ?? 0, size: r?.s ?? 0 };
+  return ctx.state.store.archiveStats(arn);
 }
 
 export function createArchive(input: CreateArchiveRequest, ctx: Ctx): CreateArchiveResponse {
@@ -128,9 +127,7 @@ async function runReplay(events: Ctx['state'], replayArn: string): Promise<void>
   if (!replay || replay.data.State !== 'STARTING') return;
   store.put({ ...replay, data: { ...replay.data, State: 'RUNNING' } });
   const bus = store.byArn<BusData>(replay.data.Destination.Arn);
-  const rows = store.db.all<{ event: string; time: number }>(
-    'SELECT event, time FROM events_archived WHERE archive_arn = ? AND time >= ? AND time < ? ORDER BY id', replay.data.EventSourceArn, replay.data.EventStartTime, replay.data.EventEndTime,
-  );
+  const rows = store.archivedEvents(replay.data.EventSourceArn, replay.data.EventStartTime, replay.data.EventEndTime);
   let last: number | undefined;
   for (const row of rows) {
     const current = store.byArn<ReplayData>(replayArn);
