@@ -185,9 +185,8 @@ export function adminRoutes(queryModel: ServiceModel): AdminRoute<SqsEngine>[] {
       method: 'GET',
       path: /^\/_fogbank\/sqs\/queues\/?$/,
       handle(_req, engine) {
-        const rows = engine.store.db.all<{ id: number }>('SELECT id FROM sqs_queues ORDER BY account, region, name');
         return {
-          queues: rows.map(({ id }) => {
+          queues: engine.store.allQueueIds().map((id) => {
             const q = engine.store.queueById(id)!;
             return {
               account: q.account, region: q.region, name: q.name, url: engine.urlOf(q), arn: q.arn, fifo: q.fifo,

@@ -58,10 +58,10 @@ export class SqsEngine {
 
   constructor(env: Environment) {
     this.env = env;
-    this.store = new SqsStore(env.db);
+    this.store = new SqsStore(env);
     this.#expiry = new DueTimer(env.clock, () => this.#expireMessages());
     this.#dedupExpiry = new DueTimer(env.clock, () => this.#expireDedup());
-    env.db.onReset(() => {
+    this.store.onReset(() => {
       this.#expiry.clear();
       this.#dedupExpiry.clear();
       for (const hook of this.onReset) hook();
@@ -170,20 +170,7 @@ export class SqsEngine {
 
   #expireMessages(): void {
     const now = this.clock.now();
-    let full = false;
-    this.store.transaction(() => {
-      const rows = this.store.expired(now, SWEEP_BATCH);
-      full = rows.length === SWEEP_BATCH;
-      const groups = new Set<string>();
-      for (const r of rows) {
-        this.store.deleteMessage(r.seq);
-        if (r.group_id !== null) groups.add(`${r.queue_id}\0${r.group_id}`);
-      }
-      for (const g of groups) {
-        const [queueId, groupId] = g.split('\0');
-        this.store.refreshGroup(Number(queueId), groupId);
-      }
-    });
+    const full = this.store.expireMessages(now, SWEEP_BATCH) === SWEEP_BATCH;
     const next = full ? now : this.store.nextExpiry();
     if (next !== undefined) this.#expiry.atOrBefore(next);
   }

@@ -60,16 +60,10 @@ export function setQueueAttributes(input: SetQueueAttributesRequest, ctx: SqsCon
   const next = applyAttributes(queue.attributes, changes);
   checkRedriveTarget(engine, queue.fifo, next, queue.arn);
   const now = ctx.clock.now();
-  engine.store.transaction(() => {
-    engine.store.updateQueueAttributes(queue, next, now);
-    if (next.MessageRetentionPeriod !== queue.attributes.MessageRetentionPeriod) {
-      // A new retention period applies to the messages already there.
-      const retentionMs = settingsOf(next).retentionMs;
-      engine.store.db.run('UPDATE sqs_messages SET expires_at = sent_at + ? WHERE queue_id = ?', retentionMs, queue.id);
-      const soonest = engine.store.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM sqs_messages WHERE queue_id = ?', queue.id)?.t;
-      if (soonest !== null && soonest !== undefined) engine.expiresAt(soonest);
-    }
-  });
+  // A new retention period applies to the messages already there.
+  const retentionMs = next.MessageRetentionPeriod !== queue.attributes.MessageRetentionPeriod ? settingsOf(next).retentionMs : undefined;
+  const soonest = engine.store.changeQueueAttributes(queue, next, now, retentionMs);
+  if (soonest !== undefined) engine.expiresAt(soonest);
   engine.notify(queue.id);
 }
 

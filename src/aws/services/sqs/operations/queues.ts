@@ -59,7 +59,7 @@ export function getQueueUrl(input: GetQueueUrlRequest, ctx: SqsContext): GetQueu
 export function deleteQueue(input: DeleteQueueRequest, ctx: SqsContext): void {
   const engine = ctx.state;
   const queue = engine.queueAt(input.QueueUrl, ctx);
-  engine.store.transaction(() => engine.store.deleteQueue(queue, ctx.clock.now()));
+  engine.store.deleteQueue(queue, ctx.clock.now());
   engine.wakeAll(queue.id);
 }
 
@@ -71,10 +71,7 @@ export function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): void {
     throw new ServiceError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${queue.name} is allowed every 60 seconds.`,
       { status: 403, queryCode: 'AWS.SimpleQueueService.PurgeQueueInProgress' });
   }
-  engine.store.transaction(() => {
-    engine.store.deleteAllMessages(queue.id);
-    engine.store.setPurgedAt(queue, now);
-  });
+  engine.store.purgeQueue(queue, now);
   engine.notify(queue.id);
 }
 

@@ -19,13 +19,7 @@ const MAX_VISIBILITY_MS = 43_200_000;
 function deleteByReceipt(engine: SqsEngine, queue: Queue, handle: string): void {
   const receipt = parseReceipt(handle);
   if (receipt.queueId !== queue.id) throw invalidReceipt(handle);
-  engine.store.transaction(() => {
-    const row = engine.store.message(receipt.seq);
-    if (!row || row.queue_id !== queue.id) return;
-    if (queue.fifo && row.receipt !== handle) return;
-    engine.store.deleteMessage(row.seq);
-    if (queue.fifo && row.group_id !== null) engine.store.refreshGroup(queue.id, row.group_id);
-  });
+  engine.store.deleteReceivedMessage(queue, receipt.seq, handle);
   // A FIFO group may be unlocked now.
   if (queue.fifo) engine.notify(queue.id);
 }
@@ -37,18 +31,13 @@ function changeVisibility(engine: SqsEngine, queue: Queue, handle: string, secon
     throw invalidParameter(`Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200.`);
   }
   const now = engine.clock.now();
-  engine.store.transaction(() => {
-    const row = engine.store.message(receipt.seq);
-    if (!row || row.queue_id !== queue.id || row.receipt !== handle || row.visible_at <= now) {
-      throw invalidParameter(`Value ${handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
-    }
-    const visibleAt = now + seconds * 1000;
-    if (visibleAt - row.received_at! > MAX_VISIBILITY_MS) {
-      throw invalidParameter(`Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]`);
-    }
-    engine.store.setVisibleAt(row.seq, visibleAt);
-    if (queue.fifo && row.group_id !== null) engine.store.refreshGroup(queue.id, row.group_id);
-  });
+  const outcome = engine.store.changeMessageVisibility(queue, receipt.seq, handle, now, now + seconds * 1000, MAX_VISIBILITY_MS);
+  if (outcome === 'not-in-flight') {
+    throw invalidParameter(`Value ${handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+  }
+  if (outcome === 'beyond-limit') {
+    throw invalidParameter(`Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]`);
+  }
   engine.notify(queue.id);
 }
 
