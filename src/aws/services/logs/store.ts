@@ -59,21 +59,22 @@ export interface MetricFilterRow {
 }
 
 export class LogsStore {
-  readonly db: Database;
+  // Only this module speaks SQL: handlers and subscriptions call the methods below.
+  readonly #db: Database;
   readonly env: Environment;
 
   constructor(env: Environment) {
     this.env = env;
-    this.db = env.db;
+    this.#db = env.db;
     env.db.migrate('logs', new URL('./migrations/', import.meta.url));
   }
 
   group(account: string, region: string, name: string): GroupRow | undefined {
-    return this.db.get<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
+    return this.#db.get<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} AND name = ?`, ...scopeParams({ account, region }), name);
   }
 
   createGroup(g: Omit<GroupRow, 'id'>): number {
-    const r = this.db.run(
+    const r = this.#db.run(
       `INSERT INTO logs_groups (account, region, name, created_at, retention_days, kms_key_id, log_group_class, deletion_protection, tags)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       g.account, g.region, g.name, g.created_at, g.retention_days, g.kms_key_id, g.log_group_class, g.deletion_protection, g.tags,
@@ -82,15 +83,15 @@ export class LogsStore {
   }
 
   deleteGroup(id: number): void {
-    this.db.transaction(() => {
-      this.db.run('DELETE FROM logs_events WHERE group_id = ?', id);
-      this.db.run('DELETE FROM logs_groups WHERE id = ?', id);
+    this.#db.transaction(() => {
+      this.#db.run('DELETE FROM logs_events WHERE group_id = ?', id);
+      this.#db.run('DELETE FROM logs_groups WHERE id = ?', id);
     });
   }
 
   /** Groups by name after `after` (exclusive), optionally by prefix, up to `limit`. */
   listGroups(account: string, region: string, prefix: string, after: string, limit: number): GroupRow[] {
-    return this.db.all<GroupRow>(
+    return this.#db.all<GroupRow>(
       `SELECT * FROM logs_groups WHERE ${IN_SCOPE} AND name > ? AND substr(name, 1, ?) = ?
        ORDER BY name LIMIT ?`,
       ...scopeParams({ account, region }), after, prefix.length, prefix, limit,
@@ -98,62 +99,62 @@ export class LogsStore {
   }
 
   allGroups(account: string, region: string): GroupRow[] {
-    return this.db.all<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams({ account, region }));
+    return this.#db.all<GroupRow>(`SELECT * FROM logs_groups WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams({ account, region }));
   }
 
   updateGroup(id: number, column: 'retention_days' | 'kms_key_id' | 'tags' | 'deletion_protection', value: string | number | null): void {
-    this.db.run(`UPDATE logs_groups SET ${column} = ? WHERE id = ?`, value, id);
+    this.#db.run(`UPDATE logs_groups SET ${column} = ? WHERE id = ?`, value, id);
   }
 
   groupBytes(id: number): number {
-    return this.db.get<{ n: number }>('SELECT COALESCE(SUM(stored_bytes), 0) AS n FROM logs_streams WHERE group_id = ?', id)!.n;
+    return this.#db.get<{ n: number }>('SELECT COALESCE(SUM(stored_bytes), 0) AS n FROM logs_streams WHERE group_id = ?', id)!.n;
   }
 
   metricFilterCount(id: number): number {
-    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM logs_metric_filters WHERE group_id = ?', id)!.n;
+    return this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM logs_metric_filters WHERE group_id = ?', id)!.n;
   }
 
   stream(groupId: number, name: string): StreamRow | undefined {
-    return this.db.get<StreamRow>('SELECT * FROM logs_streams WHERE group_id = ? AND name = ?', groupId, name);
+    return this.#db.get<StreamRow>('SELECT * FROM logs_streams WHERE group_id = ? AND name = ?', groupId, name);
   }
 
   createStream(groupId: number, name: string, now: number): number {
-    return Number(this.db.run('INSERT INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?)', groupId, name, now).lastInsertRowid);
+    return Number(this.#db.run('INSERT INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?)', groupId, name, now).lastInsertRowid);
   }
 
   deleteStream(id: number): void {
-    this.db.transaction(() => {
-      this.db.run('DELETE FROM logs_events WHERE stream_id = ?', id);
-      this.db.run('DELETE FROM logs_streams WHERE id = ?', id);
+    this.#db.transaction(() => {
+      this.#db.run('DELETE FROM logs_events WHERE stream_id = ?', id);
+      this.#db.run('DELETE FROM logs_streams WHERE id = ?', id);
     });
   }
 
   streamsByName(groupId: number, prefix: string, after: string, descending: boolean, limit: number): StreamRow[] {
     return descending
-      ? this.db.all<StreamRow>(
+      ? this.#db.all<StreamRow>(
           `SELECT * FROM logs_streams WHERE group_id = ? AND substr(name, 1, ?) = ? AND (? = '' OR name < ?) ORDER BY name DESC LIMIT ?`,
           groupId, prefix.length, prefix, after, after, limit,
         )
-      : this.db.all<StreamRow>(
+      : this.#db.all<StreamRow>(
           `SELECT * FROM logs_streams WHERE group_id = ? AND substr(name, 1, ?) = ? AND name > ? ORDER BY name LIMIT ?`,
           groupId, prefix.length, prefix, after, limit,
         );
   }
 
   streamsByLastEvent(groupId: number, descending: boolean, offset: number, limit: number): StreamRow[] {
-    return this.db.all<StreamRow>(
+    return this.#db.all<StreamRow>(
       `SELECT * FROM logs_streams WHERE group_id = ? ORDER BY COALESCE(last_event, 0) ${descending ? 'DESC' : 'ASC'}, name LIMIT ? OFFSET ?`,
       groupId, limit, offset,
     );
   }
 
   streamsOf(groupId: number): StreamRow[] {
-    return this.db.all<StreamRow>('SELECT * FROM logs_streams WHERE group_id = ? ORDER BY name', groupId);
+    return this.#db.all<StreamRow>('SELECT * FROM logs_streams WHERE group_id = ? ORDER BY name', groupId);
   }
 
   insertEvents(group: number, stream: StreamRow, events: Array<{ timestamp: number; message: string }>, ingestion: number): number[] {
-    const insert = this.db.statement('INSERT INTO logs_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)');
-    return this.db.transaction(() => {
+    const insert = this.#db.statement('INSERT INTO logs_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)');
+    return this.#db.transaction(() => {
       const ids: number[] = [];
       let bytes = 0;
       let first = stream.first_event;
@@ -164,7 +165,7 @@ export class LogsStore {
         if (first === null || e.timestamp < first) first = e.timestamp;
         if (last === null || e.timestamp > last) last = e.timestamp;
       }
-      this.db.run(
+      this.#db.run(
         'UPDATE logs_streams SET first_event = ?, last_event = ?, last_ingestion = ?, stored_bytes = stored_bytes + ?, sequence = sequence + 1 WHERE id = ?',
         first, last, ingestion, bytes, stream.id,
       );
@@ -174,7 +175,7 @@ export class LogsStore {
 
   /** Events of a stream in [start, end) after the (timestamp, id) position, ascending. */
   eventsForward(stream: number, start: number, end: number, afterTs: number, afterId: number, limit: number): EventRow[] {
-    return this.db.all<EventRow>(
+    return this.#db.all<EventRow>(
       `SELECT id, stream_id, timestamp, ingestion_time, message FROM logs_events
        WHERE stream_id = ? AND timestamp >= ? AND timestamp < ? AND (timestamp > ? OR (timestamp = ? AND id > ?))
        ORDER BY timestamp, id LIMIT ?`,
@@ -184,7 +185,7 @@ export class LogsStore {
 
   /** Events of a stream in [start, end) before the (timestamp, id) position, newest first. */
   eventsBackward(stream: number, start: number, end: number, beforeTs: number, beforeId: number, limit: number): EventRow[] {
-    return this.db.all<EventRow>(
+    return this.#db.all<EventRow>(
       `SELECT id, stream_id, timestamp, ingestion_time, message FROM logs_events
        WHERE stream_id = ? AND timestamp >= ? AND timestamp < ? AND (timestamp < ? OR (timestamp = ? AND id < ?))
        ORDER BY timestamp DESC, id DESC LIMIT ?`,
@@ -194,7 +195,7 @@ export class LogsStore {
 
   /** Events of a group in [start, end) after a (timestamp, id) position, ascending. */
   groupEvents(group: number, start: number, end: number, afterTs: number, afterId: number, limit: number): EventRow[] {
-    return this.db.all<EventRow>(
+    return this.#db.all<EventRow>(
       `SELECT id, stream_id, timestamp, ingestion_time, message FROM logs_events
        WHERE group_id = ? AND timestamp >= ? AND timestamp < ? AND (timestamp > ? OR (timestamp = ? AND id > ?))
        ORDER BY timestamp, id LIMIT ?`,
@@ -204,14 +205,14 @@ export class LogsStore {
 
   /** Drops events older than each group's retention; returns how many. */
   purgeExpired(now: number): number {
-    const groups = this.db.all<{ id: number; retention_days: number }>('SELECT id, retention_days FROM logs_groups WHERE retention_days IS NOT NULL');
+    const groups = this.#db.all<{ id: number; retention_days: number }>('SELECT id, retention_days FROM logs_groups WHERE retention_days IS NOT NULL');
     let n = 0;
     for (const g of groups) {
       const cutoff = now - g.retention_days * 86_400_000;
-      n += Number(this.db.run('DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?', g.id, cutoff).changes);
+      n += Number(this.#db.run('DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?', g.id, cutoff).changes);
     }
     if (n) {
-      this.db.run(
+      this.#db.run(
         `UPDATE logs_streams SET stored_bytes = COALESCE((SELECT SUM(length(CAST(message AS BLOB))) FROM logs_events e WHERE e.stream_id = logs_streams.id), 0)
          WHERE group_id IN (SELECT id FROM logs_groups WHERE retention_days IS NOT NULL)`,
       );
@@ -220,11 +221,11 @@ export class LogsStore {
   }
 
   subscriptions(groupId: number): SubscriptionRow[] {
-    return this.db.all<SubscriptionRow>('SELECT * FROM logs_subscription_filters WHERE group_id = ? ORDER BY name', groupId);
+    return this.#db.all<SubscriptionRow>('SELECT * FROM logs_subscription_filters WHERE group_id = ? ORDER BY name', groupId);
   }
 
   putSubscription(s: SubscriptionRow): void {
-    this.db.run(
+    this.#db.run(
       `INSERT INTO logs_subscription_filters (group_id, name, pattern, destination_arn, role_arn, distribution, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, destination_arn = excluded.destination_arn,
@@ -234,15 +235,15 @@ export class LogsStore {
   }
 
   deleteSubscription(groupId: number, name: string): boolean {
-    return Number(this.db.run('DELETE FROM logs_subscription_filters WHERE group_id = ? AND name = ?', groupId, name).changes) > 0;
+    return Number(this.#db.run('DELETE FROM logs_subscription_filters WHERE group_id = ? AND name = ?', groupId, name).changes) > 0;
   }
 
   metricFilters(groupId: number): MetricFilterRow[] {
-    return this.db.all<MetricFilterRow>('SELECT * FROM logs_metric_filters WHERE group_id = ? ORDER BY name', groupId);
+    return this.#db.all<MetricFilterRow>('SELECT * FROM logs_metric_filters WHERE group_id = ? ORDER BY name', groupId);
   }
 
   metricFiltersOfAccount(account: string, region: string): Array<MetricFilterRow & { group_name: string }> {
-    return this.db.all(
+    return this.#db.all(
       `SELECT f.*, g.name AS group_name FROM logs_metric_filters f JOIN logs_groups g ON g.id = f.group_id
        WHERE g.account = ? AND g.region = ? ORDER BY f.name, g.name`,
       account, region,
@@ -250,7 +251,7 @@ export class LogsStore {
   }
 
   putMetricFilter(f: MetricFilterRow): void {
-    this.db.run(
+    this.#db.run(
       `INSERT INTO logs_metric_filters (group_id, name, pattern, transformations, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, transformations = excluded.transformations`,
       f.group_id, f.name, f.pattern, f.transformations, f.created_at,
@@ -258,6 +259,6 @@ export class LogsStore {
   }
 
   deleteMetricFilter(groupId: number, name: string): boolean {
-    return Number(this.db.run('DELETE FROM logs_metric_filters WHERE group_id = ? AND name = ?', groupId, name).changes) > 0;
+    return Number(this.#db.run('DELETE FROM logs_metric_filters WHERE group_id = ? AND name = ?', groupId, name).changes) > 0;
   }
 }

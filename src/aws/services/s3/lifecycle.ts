@@ -218,14 +218,9 @@ function matchesListed(store: S3Store, bucket: Bucket, rule: LifecycleRule, v: L
 }
 
 function abortUploads(store: S3Store, bucket: Bucket, rules: LifecycleRule[], now: number): void {
-  const discarded: string[] = [];
-  store.transaction(() => {
-    for (const u of store.uploadsOf(bucket.name)) {
-      const due = rules.some((r) => u.key.startsWith(rulePrefix(r)) && dueAt(u.initiated, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!) <= now);
-      if (due) discarded.push(...store.deleteUpload(u.uploadId));
-    }
-  });
-  store.discard(discarded);
+  const due = store.uploadsOf(bucket.name).filter((u) =>
+    rules.some((r) => u.key.startsWith(rulePrefix(r)) && dueAt(u.initiated, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!) <= now));
+  store.discard(store.deleteUploads(due.map((u) => u.uploadId)));
 }
 
 /**
@@ -281,6 +276,6 @@ export function startLifecycle(env: Environment, store: S3Store): () => void {
   };
   arm();
   // After a reset the clock is back to real time: the next run is the next real midnight.
-  env.db.onReset(arm);
+  store.onReset(arm);
   return () => env.clock.clearTimeout(timer);
 }

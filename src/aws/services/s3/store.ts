@@ -187,7 +187,8 @@ function toPart(r: PartRow): Part {
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 export class S3Store {
-  readonly db: Database;
+  // Only this module speaks SQL: handlers, lifecycle and admin routes call the methods below.
+  readonly #db: Database;
   readonly env: Environment;
   /** Per-bucket caches of configurations read on hot paths (CORS, notifications), by kind. */
   readonly #configCache = new Map<string, unknown>();
@@ -195,7 +196,7 @@ export class S3Store {
 
   constructor(env: Environment) {
     this.env = env;
-    this.db = env.db;
+    this.#db = env.db;
     env.db.migrate('s3', new URL('./migrations/', import.meta.url));
     env.db.onReset(() => {
       this.#configCache.clear();
@@ -203,9 +204,14 @@ export class S3Store {
     });
   }
 
+  /** Runs fn when the database is swapped (snapshot restore), after this store's caches are dropped. */
+  onReset(fn: () => void): void {
+    this.#db.onReset(fn);
+  }
+
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn);
+      return this.#db.transaction(fn);
     } catch (err) {
       // A rolled-back transaction may have cached what it wrote: forget it.
       this.forgetBuckets();
@@ -224,21 +230,48 @@ export class S3Store {
   bucket(name: string): Bucket | undefined {
     const hit = this.#buckets.get(name);
     if (hit) return hit;
-    const r = this.db.statement('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    const r = this.#db.statement('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
     if (!r) return undefined;
     const b = toBucket(r);
     this.#buckets.set(name, b);
     return b;
   }
 
-  createBucket(b: Bucket): void {
-    this.db
-      .statement('INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock, ownership, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(b.name, b.account, b.region, b.createdAt, b.versioning, b.objectLock ? 1 : 0, b.ownership, JSON.stringify(b.acl));
+  /** CreateBucket as one unit of work: the bucket and the configurations it starts with, by kind. */
+  createBucket(b: Bucket, configs: Array<[kind: string, value: unknown]> = []): void {
+    this.transaction(() => {
+      this.#db
+        .statement('INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock, ownership, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(b.name, b.account, b.region, b.createdAt, b.versioning, b.objectLock ? 1 : 0, b.ownership, JSON.stringify(b.acl));
+      for (const [kind, value] of configs) this.putConfig(b.name, kind, value);
+    });
+  }
+
+  /**
+   * DeleteBucket as one unit of work: when the bucket holds no object (nor version), removes it with
+   * its multipart uploads and returns the part blobs to discard; else changes nothing and returns
+   * undefined.
+   */
+  deleteEmptyBucket(name: string): string[] | undefined {
+    return this.transaction(() => {
+      if (this.hasObjects(name)) return undefined;
+      const discarded: string[] = [];
+      for (const u of this.uploadsOf(name)) discarded.push(...this.deleteUpload(u.uploadId));
+      this.deleteBucket(name);
+      return discarded;
+    });
+  }
+
+  /** PutObjectLockConfiguration as one unit of work: the bucket's flag and its configuration. */
+  enableObjectLock(name: string, config: unknown): void {
+    this.transaction(() => {
+      this.updateBucket(name, { objectLock: true });
+      this.putConfig(name, 'objectLock', config);
+    });
   }
 
   deleteBucket(name: string): void {
-    this.db.statement('DELETE FROM s3_buckets WHERE name = ?').run(name);
+    this.#db.statement('DELETE FROM s3_buckets WHERE name = ?').run(name);
     this.#forget(name);
   }
 
@@ -252,7 +285,7 @@ export class S3Store {
     const b = this.bucket(name);
     if (!b) return;
     const n = { ...b, ...fields };
-    this.db
+    this.#db
       .statement('UPDATE s3_buckets SET versioning = ?, mfa_delete = ?, object_lock = ?, ownership = ?, acl = ? WHERE name = ?')
       .run(n.versioning, n.mfaDelete, n.objectLock ? 1 : 0, n.ownership, JSON.stringify(n.acl), name);
     this.#buckets.delete(name);
@@ -260,7 +293,7 @@ export class S3Store {
 
   /** An account's buckets in name order, after `after`, optionally by prefix and region. */
   listBuckets(account: string, opts: { after?: string; prefix?: string; region?: string; limit: number }): Bucket[] {
-    const rows = this.db
+    const rows = this.#db
       .statement(
         `SELECT * FROM s3_buckets WHERE account = ? AND name > ? AND (? = '' OR substr(name, 1, length(?)) = ?)
          AND (? = '' OR region = ?) ORDER BY name LIMIT ?`,
@@ -271,7 +304,7 @@ export class S3Store {
 
   /** Every bucket of every account (admin API), in name order after `after`. */
   allBuckets(after: string, limit: number, account?: string): Bucket[] {
-    const rows = this.db
+    const rows = this.#db
       .statement("SELECT * FROM s3_buckets WHERE name > ? AND (? = '' OR account = ?) ORDER BY name LIMIT ?")
       .all(after, account ?? '', account ?? '', limit) as unknown as BucketRow[];
     return rows.map(toBucket);
@@ -280,7 +313,7 @@ export class S3Store {
   // ── Bucket configurations ────────────────────────────────────────────────────────────────────
 
   config<T>(bucket: string, kind: string, id = ''): T | undefined {
-    const r = this.db.statement('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').get(bucket, kind, id) as
+    const r = this.#db.statement('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').get(bucket, kind, id) as
       | { value: string }
       | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
@@ -296,21 +329,21 @@ export class S3Store {
   }
 
   putConfig(bucket: string, kind: string, value: unknown, id = ''): void {
-    this.db
+    this.#db
       .statement('INSERT INTO s3_bucket_configs (bucket, kind, id, value) VALUES (?, ?, ?, ?) ON CONFLICT(bucket, kind, id) DO UPDATE SET value = excluded.value')
       .run(bucket, kind, id, JSON.stringify(value));
     this.#configCache.delete(`${kind}\0${bucket}`);
   }
 
   deleteConfig(bucket: string, kind: string, id = ''): boolean {
-    const r = this.db.statement('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').run(bucket, kind, id);
+    const r = this.#db.statement('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').run(bucket, kind, id);
     this.#configCache.delete(`${kind}\0${bucket}`);
     return Number(r.changes) > 0;
   }
 
   /** The configurations of one kind that come several per bucket, by id order, after `after`. */
   configs<T>(bucket: string, kind: string, after = '', limit = 1000): Array<{ id: string; value: T }> {
-    const rows = this.db
+    const rows = this.#db
       .statement('SELECT id, value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?')
       .all(bucket, kind, after, limit) as Array<{ id: string; value: string }>;
     return rows.map((r) => ({ id: r.id, value: JSON.parse(r.value) as T }));
@@ -318,7 +351,7 @@ export class S3Store {
 
   /** Buckets that have a configuration of `kind` (the lifecycle engine's daily run). */
   bucketsWithConfig(kind: string): string[] {
-    return (this.db.statement('SELECT bucket FROM s3_bucket_configs WHERE kind = ? AND id = ? ORDER BY bucket').all(kind, '') as Array<{ bucket: string }>).map(
+    return (this.#db.statement('SELECT bucket FROM s3_bucket_configs WHERE kind = ? AND id = ? ORDER BY bucket').all(kind, '') as Array<{ bucket: string }>).map(
       (r) => r.bucket,
     );
   }
@@ -332,14 +365,14 @@ export class S3Store {
 
   /** The latest version of a key (possibly a delete marker). */
   latest(bucket: string, key: string): ObjectVersion | undefined {
-    const r = this.db
+    const r = this.#db
       .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1')
       .get(bucket, encodeKey(key)) as ObjectRow | undefined;
     return r && toVersion(r);
   }
 
   version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    const r = this.db
+    const r = this.#db
       .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?')
       .get(bucket, encodeKey(key), versionId) as ObjectRow | undefined;
     return r && toVersion(r);
@@ -347,7 +380,7 @@ export class S3Store {
 
   /** Every version of a key, newest first. */
   versionsOf(bucket: string, key: string): ObjectVersion[] {
-    const rows = this.db
+    const rows = this.#db
       .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC')
       .all(bucket, encodeKey(key)) as unknown as ObjectRow[];
     return rows.map(toVersion);
@@ -355,7 +388,7 @@ export class S3Store {
 
   /** Adds a version as the key's latest (the caller has demoted or removed the previous one). */
   insertVersion(v: Omit<ObjectVersion, 'seq' | 'isLatest'>): number {
-    const r = this.db
+    const r = this.#db
       .statement(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, storage_class,
            owner, body, inline, parts, meta, checksum, tags, acl, lock_mode, lock_until, legal_hold, restore)
@@ -371,12 +404,12 @@ export class S3Store {
 
   /** Marks the key's current latest version as no longer latest. */
   demoteLatest(bucket: string, key: string): void {
-    this.db.statement('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(bucket, encodeKey(key));
+    this.#db.statement('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(bucket, encodeKey(key));
   }
 
   /** After removing versions: the highest remaining seq becomes the latest. */
   promoteLatest(bucket: string, key: string): void {
-    this.db
+    this.#db
       .statement(
         `UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1) AND is_latest = 0`,
       )
@@ -384,7 +417,7 @@ export class S3Store {
   }
 
   deleteVersionRow(seq: number): void {
-    this.db.statement('DELETE FROM s3_objects WHERE seq = ?').run(seq);
+    this.#db.statement('DELETE FROM s3_objects WHERE seq = ?').run(seq);
   }
 
   updateVersion(seq: number, fields: { tags?: Record<string, string> | null; acl?: Grant[] | null; lockMode?: string | null; lockUntil?: number | null; legalHold?: boolean; restore?: { expiry: number } | null; storageClass?: string; meta?: ObjectMeta }): void {
@@ -399,11 +432,11 @@ export class S3Store {
     if (fields.storageClass !== undefined) (sets.push('storage_class = ?'), args.push(fields.storageClass));
     if (fields.meta !== undefined) (sets.push('meta = ?'), args.push(JSON.stringify(fields.meta)));
     if (!sets.length) return;
-    this.db.run(`UPDATE s3_objects SET ${sets.join(', ')} WHERE seq = ?`, ...args, seq);
+    this.#db.run(`UPDATE s3_objects SET ${sets.join(', ')} WHERE seq = ?`, ...args, seq);
   }
 
   hasObjects(bucket: string): boolean {
-    return this.db.statement('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(bucket) !== undefined;
+    return this.#db.statement('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(bucket) !== undefined;
   }
 
   /**
@@ -411,7 +444,7 @@ export class S3Store {
    * are key bytes (keys.ts), so prefixes and "after" markers are index seeks.
    */
   listCurrent(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): ListedVersion[] {
-    const rows = this.db
+    const rows = this.#db
       .statement(
         `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_listing
          WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
@@ -425,7 +458,7 @@ export class S3Store {
    * listing that skips a common prefix stops reading and seeks past it (call `return()` first).
    */
   *iterateCurrent(bucket: string, from: Uint8Array, to: Uint8Array): Generator<ListedVersion> {
-    const rows = this.db
+    const rows = this.#db
       .statement(
         `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_listing
          WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key`,
@@ -440,7 +473,7 @@ export class S3Store {
 
   /** Steps through every version with from <= key < to, by key then newest first. */
   *iterateVersions(bucket: string, from: Uint8Array, to: Uint8Array): Generator<ListedVersion> {
-    const rows = this.db
+    const rows = this.#db
       .statement(
         `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_versions
          WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, seq DESC`,
@@ -455,7 +488,7 @@ export class S3Store {
 
   /** Every version with from <= key < to, by key then newest first. */
   listVersions(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): ListedVersion[] {
-    const rows = this.db
+    const rows = this.#db
       .statement(
         `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_versions
          WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, seq DESC LIMIT ?`,
@@ -466,7 +499,7 @@ export class S3Store {
 
   /** The versions of one key older than `beforeSeq`, newest first (version-id-marker paging). */
   olderVersions(bucket: string, key: string, beforeSeq: number, limit: number): ListedVersion[] {
-    const rows = this.db
+    const rows = this.#db
       .statement(`SELECT ${LISTED} FROM s3_objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?`)
       .all(bucket, encodeKey(key), beforeSeq, limit) as unknown as ListedRow[];
     return rows.map(toListed);
@@ -474,7 +507,7 @@ export class S3Store {
 
   /** All versions of a bucket in storage order after `afterSeq` (lifecycle runs, admin listing). */
   scanVersions(bucket: string, afterSeq: number, limit: number): ObjectVersion[] {
-    const rows = this.db
+    const rows = this.#db
       .statement('SELECT * FROM s3_objects WHERE bucket = ? AND seq > ? ORDER BY seq LIMIT ?')
       .all(bucket, afterSeq, limit) as unknown as ObjectRow[];
     return rows.map(toVersion);
@@ -482,20 +515,20 @@ export class S3Store {
 
   /** The version that followed `seq` on the same key (when it became noncurrent). */
   successorOf(bucket: string, key: string, seq: number): { lastModified: number } | undefined {
-    const r = this.db
+    const r = this.#db
       .statement('SELECT last_modified FROM s3_objects WHERE bucket = ? AND key = ? AND seq > ? ORDER BY seq LIMIT 1')
       .get(bucket, encodeKey(key), seq) as { last_modified: number } | undefined;
     return r && { lastModified: r.last_modified };
   }
 
   countVersions(bucket: string, key: string): number {
-    return (this.db.statement('SELECT count(*) AS n FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, encodeKey(key)) as { n: number }).n;
+    return (this.#db.statement('SELECT count(*) AS n FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, encodeKey(key)) as { n: number }).n;
   }
 
   // ── Multipart uploads ────────────────────────────────────────────────────────────────────────
 
   createUpload(u: Upload): void {
-    this.db
+    this.#db
       .statement(
         'INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner, storage_class, meta, checksum_algorithm, checksum_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
@@ -503,33 +536,55 @@ export class S3Store {
   }
 
   upload(uploadId: string): Upload | undefined {
-    const r = this.db.statement('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+    const r = this.#db.statement('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
     return r && toUpload(r);
   }
 
-  /** Removes an upload and its parts; returns the part blobs to discard. */
+  /** Removes an upload and its parts (one unit of work); returns the part blobs to discard. */
   deleteUpload(uploadId: string): string[] {
-    const blobs = (this.db.statement('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as Array<{ blob: string }>).map((r) => r.blob);
-    this.db.statement('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
-    return blobs;
+    return this.transaction(() => {
+      const blobs = (this.#db.statement('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as Array<{ blob: string }>).map((r) => r.blob);
+      this.#db.statement('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      return blobs;
+    });
+  }
+
+  /** Removes several uploads and their parts in one unit of work; returns the part blobs to discard. */
+  deleteUploads(uploadIds: Iterable<string>): string[] {
+    return this.transaction(() => {
+      const discarded: string[] = [];
+      for (const id of uploadIds) discarded.push(...this.deleteUpload(id));
+      return discarded;
+    });
   }
 
   /** Uploads of a bucket in (key, initiated) order from a (key, upload id) position. */
   listUploads(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): Upload[] {
-    const rows = this.db
+    const rows = this.#db
       .statement('SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, initiated, upload_id LIMIT ?')
       .all(bucket, from, to, limit) as unknown as UploadRow[];
     return rows.map(toUpload);
   }
 
   uploadsOf(bucket: string): Upload[] {
-    return (this.db.statement('SELECT * FROM s3_uploads WHERE bucket = ?').all(bucket) as unknown as UploadRow[]).map(toUpload);
+    return (this.#db.statement('SELECT * FROM s3_uploads WHERE bucket = ?').all(bucket) as unknown as UploadRow[]).map(toUpload);
+  }
+
+  /**
+   * UploadPart's write as one unit of work: stores the part if its upload still exists (it may have
+   * been completed or aborted while the part was uploading). `uploading: false` when it did not.
+   */
+  putPartIfUploading(uploadId: string, p: Part): { uploading: boolean; replaced?: string } {
+    return this.transaction(() => {
+      if (!this.upload(uploadId)) return { uploading: false };
+      return { uploading: true, replaced: this.putPart(uploadId, p) };
+    });
   }
 
   /** Stores a part, replacing one with the same number; returns the replaced part's blob. */
   putPart(uploadId: string, p: Part): string | undefined {
-    const old = this.db.statement('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(uploadId, p.partNumber) as { blob: string } | undefined;
-    this.db
+    const old = this.#db.statement('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(uploadId, p.partNumber) as { blob: string } | undefined;
+    this.#db
       .statement(
         `INSERT INTO s3_parts (upload_id, part_number, blob, size, etag, last_modified, checksums) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(upload_id, part_number) DO UPDATE SET blob = excluded.blob, size = excluded.size, etag = excluded.etag,
@@ -540,7 +595,7 @@ export class S3Store {
   }
 
   parts(uploadId: string, afterPart = 0, limit = 10000): Part[] {
-    const rows = this.db
+    const rows = this.#db
       .statement('SELECT part_number, blob, size, etag, last_modified, checksums FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?')
       .all(uploadId, afterPart, limit) as unknown as PartRow[];
     return rows.map(toPart);

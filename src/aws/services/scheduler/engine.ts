@@ -36,12 +36,12 @@ export class SchedulerEngine {
 
   constructor(store: SchedulerStore) {
     this.store = store;
-    store.db.onReset(() => this.#clearTimers());
+    store.onReset(() => this.#clearTimers());
   }
 
   start(): () => void {
-    for (const row of this.store.db.all<ScheduleRow>('SELECT * FROM scheduler_schedules')) this.arm(row);
-    for (const r of this.store.db.all<{ id: string; due: number; job: string }>('SELECT * FROM scheduler_retries')) this.#armRetry(r.id, r.due, JSON.parse(r.job) as Job);
+    for (const row of this.store.allSchedules()) this.arm(row);
+    for (const r of this.store.armedRetries()) this.#armRetry(r.id, r.due, JSON.parse(r.job) as Job);
     return () => this.#clearTimers();
   }
 
@@ -106,7 +106,7 @@ export class SchedulerEngine {
     const row = this.store.scheduleByArn(arn);
     if (!row) return;
     const updated = { ...row, last_fired: scheduledTime };
-    this.store.db.run('UPDATE scheduler_schedules SET last_fired = ? WHERE arn = ?', scheduledTime, arn);
+    this.store.setLastFired(arn, scheduledTime);
     const attempt = this.#attempt({ scheduleArn: arn, executionId: randomUUID(), scheduledTime, attempts: 0 }, row);
     this.arm(updated);
     await attempt;
@@ -142,7 +142,7 @@ export class SchedulerEngine {
         record('retrying');
         const id = randomUUID();
         const due = now + Math.round(delay);
-        this.store.db.run('INSERT INTO scheduler_retries (id, due, job) VALUES (?, ?, ?)', id, due, JSON.stringify(job));
+        this.store.putRetry(id, due, JSON.stringify(job));
         this.#armRetry(id, due, job);
         return;
       }
@@ -155,7 +155,7 @@ export class SchedulerEngine {
     const clock = this.store.env.clock;
     this.#retries.set(id, clock.setTimeout(() => {
       this.#retries.delete(id);
-      this.store.db.run('DELETE FROM scheduler_retries WHERE id = ?', id);
+      this.store.deleteRetry(id);
       const row = this.store.scheduleByArn(job.scheduleArn);
       if (row) this.#attempt(job, row).catch((err) => this.store.env.log.error('scheduler: a retry failed', err));
     }, Math.max(0, due - clock.now())));

@@ -30,9 +30,7 @@ const admin: AdminRoute<Scheduler>[] = [
     handle(req, scheduler) {
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 100) || 100, 1), 1000);
       const arn = req.query.get('scheduleArn');
-      const rows = arn
-        ? scheduler.store.db.all<Record<string, unknown>>('SELECT * FROM scheduler_invocations WHERE schedule_arn = ? ORDER BY id DESC LIMIT ?', arn, limit)
-        : scheduler.store.db.all<Record<string, unknown>>('SELECT * FROM scheduler_invocations ORDER BY id DESC LIMIT ?', limit);
+      const rows = scheduler.store.invocations(limit, arn);
       return { invocations: rows.reverse() };
     },
   },

@@ -28,7 +28,7 @@ export function startBackground(env: Environment, store: DynamoStore): (() => vo
     env.clock.clearTimeout(trim);
     trim = undefined;
     clearInterval(counts);
-    if (env.db.raw.isOpen) store.flushCounts();
+    if (store.isOpen) store.flushCounts();
   };
 }
 

@@ -2,7 +2,7 @@
 // RestoreTableFromBackup) and RestoreTableToPointInTime.
 import { randomBytes } from 'node:crypto';
 import type { DynamodbHandlers } from '../generated/types.ts';
-import type { DynamoStore } from '../store.ts';
+import type { BackupRow, DynamoStore } from '../store.ts';
 import type { TableSpec } from '../engine/schema.ts';
 import { describeTable, tableNameOf, type Ctx } from '../engine/tables.ts';
 import { restoreTable } from '../engine/restore.ts';
@@ -11,22 +11,8 @@ import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import { decodeItem, type Item } from '../values/attribute.ts';
 import { checks } from './validate.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 type H = DynamodbHandlers;
-
-interface BackupRow {
-  id: number;
-  arn: string;
-  account: string;
-  region: string;
-  table_name: string;
-  spec: string;
-  created_at: number;
-}
 
 interface BackupMeta {
   name: string;
@@ -46,7 +32,7 @@ function backupNotFound(arn: string): ServiceError {
 
 function backupRow(ctx: Ctx, arn: string): BackupRow {
   const store: DynamoStore = ctx.state;
-  const row = store.st(`SELECT * FROM ddb_backups WHERE arn = ? AND ${IN_SCOPE}`).get(arn, ...scopeParams(ctx)) as BackupRow | undefined;
+  const row = store.backup(ctx.account, ctx.region, arn);
   if (!row) throw backupNotFound(arn);
   return row;
 }
@@ -104,14 +90,8 @@ export const createBackup: H['CreateBackup'] = (input, ctx) => {
   const arn = `${spec.arn}/backup/${String(now).padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
   const counts = store.counts(spec.id);
   const meta: BackupMeta = { name: input.BackupName, table: spec, itemCount: counts.items, sizeBytes: counts.bytes, status: 'AVAILABLE' };
-  const row = store.transaction(() => {
-    const r = store.st('INSERT INTO ddb_backups (arn, account, region, table_name, spec, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(arn, ctx.account, ctx.region, spec.name, JSON.stringify(meta), now);
-    const id = Number(r.lastInsertRowid);
-    let n = 0;
-    const put = store.st('INSERT INTO ddb_backup_items (backup_id, n, item) VALUES (?, ?, ?)');
-    for (const item of store.allItems(spec.id)) put.run(id, n++, item.item);
-    return { id, arn, account: ctx.account, region: ctx.region, table_name: spec.name, spec: '', created_at: now };
-  });
+  // The answer is built from `meta`, not from the stored spec.
+  const row = { ...store.createBackup({ arn, account: ctx.account, region: ctx.region, table_name: spec.name, spec: JSON.stringify(meta), created_at: now }, spec.id), spec: '' };
   return { BackupDetails: details(row, meta) };
 };
 
@@ -124,10 +104,7 @@ export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
   const store: DynamoStore = ctx.state;
   const row = backupRow(ctx, input.BackupArn);
   const meta = JSON.parse(row.spec) as BackupMeta;
-  store.transaction(() => {
-    store.st('DELETE FROM ddb_backup_items WHERE backup_id = ?').run(row.id);
-    store.st('DELETE FROM ddb_backups WHERE id = ?').run(row.id);
-  });
+  store.deleteBackup(row.id);
   meta.status = 'DELETED';
   return { BackupDescription: description(store, row, meta) as never };
 };
@@ -135,7 +112,7 @@ export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
 export const listBackups: H['ListBackups'] = (input, ctx) => {
   checks().range('limit', input.Limit, 1, 100).done();
   const store: DynamoStore = ctx.state;
-  let rows = store.st(`SELECT * FROM ddb_backups WHERE ${IN_SCOPE} ORDER BY created_at, id`).all(...scopeParams(ctx)) as unknown as BackupRow[];
+  let rows = store.backups(ctx.account, ctx.region);
   if (input.TableName) rows = rows.filter((r) => r.table_name === tableNameOf(input.TableName!));
   if (input.TimeRangeLowerBound) rows = rows.filter((r) => r.created_at >= input.TimeRangeLowerBound!.getTime());
   if (input.TimeRangeUpperBound) rows = rows.filter((r) => r.created_at <= input.TimeRangeUpperBound!.getTime());
@@ -168,7 +145,7 @@ export const restoreTableFromBackup: H['RestoreTableFromBackup'] = (input, ctx) 
   const now = ctx.clock.now();
   const items = function* (): Generator<Item> {
     for (let n = 0; ; n += 500) {
-      const rows = store.st('SELECT item FROM ddb_backup_items WHERE backup_id = ? AND n >= ? ORDER BY n LIMIT 500').all(row.id, n) as Array<{ item: string }>;
+      const rows = store.backupItems(row.id, n, 500);
       for (const r of rows) yield decodeItem(r.item);
       if (rows.length < 500) return;
     }

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
 import type { DynamodbHandlers } from '../generated/types.ts';
-import type { DynamoStore } from '../store.ts';
+import type { DynamoStore, JobRow } from '../store.ts';
 import type { TableSpec } from '../engine/schema.ts';
 import { itemKey, keyDefOf } from '../engine/schema.ts';
 import { tableNameOf, type Ctx } from '../engine/tables.ts';
@@ -21,32 +21,19 @@ import { checks } from './validate.ts';
 import { setOwn } from '../../../../core/records.ts';
 import { indexTokens } from '../page-tokens.ts';
 import { formatArn } from '../../../../core/resources/arn.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 type H = DynamodbHandlers;
 
-interface JobRow {
-  arn: string;
-  kind: string;
-  account: string;
-  region: string;
-  created_at: number;
-  spec: string;
-}
-
 function saveJob(store: DynamoStore, arn: string, kind: string, account: string, region: string, at: number, spec: Record<string, unknown>): void {
-  store.st('INSERT OR REPLACE INTO ddb_jobs (arn, kind, account, region, created_at, spec) VALUES (?, ?, ?, ?, ?, ?)').run(arn, kind, account, region, at, JSON.stringify(spec));
+  store.saveJob({ arn, kind, account, region, created_at: at, spec: JSON.stringify(spec) });
 }
 
 function job(store: DynamoStore, arn: string): JobRow | undefined {
-  return store.st('SELECT * FROM ddb_jobs WHERE arn = ?').get(arn) as JobRow | undefined;
+  return store.job(arn);
 }
 
 function jobs(store: DynamoStore, kind: string, account: string, region: string): JobRow[] {
-  return store.st(`SELECT * FROM ddb_jobs WHERE kind = ? AND ${IN_SCOPE} ORDER BY created_at, arn`).all(kind, ...scopeParams({ account, region })) as unknown as JobRow[];
+  return store.jobs(kind, account, region);
 }
 
 /** Stored descriptions keep times as epoch ms; the API shows Dates. */

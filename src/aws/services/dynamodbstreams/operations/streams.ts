@@ -30,8 +30,7 @@ function trimHorizon(store: DynamoStore, s: StreamRow, now: number): number {
   const rows = store.records(s.id, 0, 1);
   let seq = rows[0]?.seq;
   if (seq !== undefined && rows[0].created_at < now - RETENTION_MS) {
-    const r = store.st('SELECT MIN(seq) AS s FROM ddb_stream_records WHERE stream_id = ? AND created_at >= ?').get(s.id, now - RETENTION_MS) as { s: number | null };
-    seq = r.s ?? store.maxSeq() + 1;
+    seq = store.firstSeqSince(s.id, now - RETENTION_MS) ?? store.maxSeq() + 1;
   }
   return seq ?? store.maxSeq() + 1;
 }

@@ -64,11 +64,9 @@ export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): 
   // Another request may have created it while the code was being read.
   if (tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
   const now = ctx.clock.now();
-  const v: VersionRow = tables.db.transaction(() => {
-    const fnId = tables.insertFunction(ref.account, ref.region, ref.name, now, JSON.stringify(input.Tags ?? {}));
-    if (input.CodeSigningConfigArn) tables.setFunction(fnId, 'code_signing_config_arn', input.CodeSigningConfigArn);
-    const row: VersionRow = {
-      function_id: fnId,
+  const v: VersionRow = tables.createFunction(
+    { account: ref.account, region: ref.region, name: ref.name, now, tags: JSON.stringify(input.Tags ?? {}), codeSigningConfigArn: input.CodeSigningConfigArn },
+    {
       version: '$LATEST',
       config: JSON.stringify(config),
       code_sha256: code?.sha256 ?? imageSha(config.ImageUri ?? ''),
@@ -80,10 +78,8 @@ export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): 
       last_update_status: 'Successful',
       last_modified: now,
       revision_id: newRevision(),
-    };
-    tables.putVersion(row);
-    return row;
-  });
+    },
+  );
   const fn = tables.fnById(v.function_id)!;
   if (input.Publish) {
     const published = publish(ctx, fn, v, undefined);

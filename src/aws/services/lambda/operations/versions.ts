@@ -18,23 +18,15 @@ export function publish(ctx: Ctx, fn: FunctionRow, v: VersionRow, description: s
   if (newest && newest.code_sha256 === v.code_sha256 && (description === undefined ? sameButDescription(newest.config, v.config) : newest.config === configText)) {
     return newest;
   }
-  return tables.db.transaction(() => {
-    const current = tables.fnById(fn.id)!;
-    const number = String(current.next_version);
-    tables.setFunction(fn.id, 'next_version', current.next_version + 1);
-    const row: VersionRow = {
-      ...v,
-      version: number,
-      config: configText,
-      state: 'Pending',
-      state_reason: 'The function is being created.',
-      state_reason_code: 'Creating',
-      last_update_status: 'Successful',
-      last_modified: ctx.clock.now(),
-      revision_id: newRevision(),
-    };
-    tables.putVersion(row);
-    return row;
+  return tables.publishVersion(fn.id, {
+    ...v,
+    config: configText,
+    state: 'Pending',
+    state_reason: 'The function is being created.',
+    state_reason_code: 'Creating',
+    last_update_status: 'Successful',
+    last_modified: ctx.clock.now(),
+    revision_id: newRevision(),
   });
 }
 

@@ -309,10 +309,7 @@ export function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRe
       throw S3Errors.invalidArgument('Default retention period must be a positive integer value.', 'DefaultRetention', String(d.Days ?? d.Years));
     }
   }
-  ctx.state.transaction(() => {
-    ctx.state.updateBucket(b.name, { objectLock: true });
-    ctx.state.putConfig(b.name, 'objectLock', c);
-  });
+  ctx.state.enableObjectLock(b.name, c);
   return {};
 }
 

@@ -58,17 +58,15 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
     });
   }
   const objectLock = input.ObjectLockEnabledForBucket === true;
-  ctx.state.transaction(() => {
-    ctx.state.createBucket({
-      name, account: ctx.account, region, createdAt: ctx.clock.now(), versioning: objectLock ? 'Enabled' : '', mfaDelete: '',
-      objectLock, ownership, acl: grants,
-    });
-    // New buckets block public access unless told otherwise, as S3 does since April 2023.
-    ctx.state.putConfig(name, 'publicAccessBlock', { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-    if (objectLock) ctx.state.putConfig(name, 'objectLock', { ObjectLockEnabled: 'Enabled' });
-    const tags = input.CreateBucketConfiguration?.Tags;
-    if (tags?.length) ctx.state.putConfig(name, 'tagging', tagsFromSet(tags));
-  });
+  // New buckets block public access unless told otherwise, as S3 does since April 2023.
+  const configs: Array<[string, unknown]> = [['publicAccessBlock', { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }]];
+  if (objectLock) configs.push(['objectLock', { ObjectLockEnabled: 'Enabled' }]);
+  const tags = input.CreateBucketConfiguration?.Tags;
+  if (tags?.length) configs.push(['tagging', tagsFromSet(tags)]);
+  ctx.state.createBucket(
+    { name, account: ctx.account, region, createdAt: ctx.clock.now(), versioning: objectLock ? 'Enabled' : '', mfaDelete: '', objectLock, ownership, acl: grants },
+    configs,
+  );
   return { Location: region === 'us-east-1' ? `/${name}` : `http://${name}.s3.amazonaws.com/`, BucketArn: bucketArn(name) };
 }
 
@@ -109,18 +107,14 @@ export function listDirectoryBuckets(): T.ListDirectoryBucketsOutput {
 
 export function deleteBucket(input: T.DeleteBucketRequest, ctx: Ctx): void {
   const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const discarded: string[] = [];
-  ctx.state.transaction(() => {
-    if (ctx.state.hasObjects(b.name)) {
-      throw new ServiceError(
-        'BucketNotEmpty',
-        b.versioning === '' ? 'The bucket you tried to delete is not empty' : 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
-        { status: 409, fields: { BucketName: b.name } },
-      );
-    }
-    for (const u of ctx.state.uploadsOf(b.name)) discarded.push(...ctx.state.deleteUpload(u.uploadId));
-    ctx.state.deleteBucket(b.name);
-  });
+  const discarded = ctx.state.deleteEmptyBucket(b.name);
+  if (!discarded) {
+    throw new ServiceError(
+      'BucketNotEmpty',
+      b.versioning === '' ? 'The bucket you tried to delete is not empty' : 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
+      { status: 409, fields: { BucketName: b.name } },
+    );
+  }
   ctx.state.discard(discarded);
 }
 

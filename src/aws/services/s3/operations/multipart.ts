@@ -107,11 +107,10 @@ function checkPartAlgorithm(u: Upload, sent: ChecksumAlgorithm | undefined): voi
 function storePart(ctx: Ctx, u: Upload, p: Part): void {
   let old: string | undefined;
   try {
-    old = ctx.state.transaction(() => {
-      // The upload may have been completed or aborted while the part was uploading.
-      if (!ctx.state.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
-      return ctx.state.putPart(u.uploadId, p);
-    });
+    // The upload may have been completed or aborted while the part was uploading.
+    const stored = ctx.state.putPartIfUploading(u.uploadId, p);
+    if (!stored.uploading) throw S3Errors.noSuchUpload(u.uploadId);
+    old = stored.replaced;
   } catch (err) {
     ctx.state.discard([p.blob]);
     throw err;
@@ -289,7 +288,7 @@ export function abortMultipartUpload(input: T.AbortMultipartUploadRequest, ctx: 
   if (input.IfMatchInitiatedTime !== undefined && Math.floor(input.IfMatchInitiatedTime.getTime() / 1000) !== Math.floor(u.initiated / 1000)) {
     throw S3Errors.preconditionFailed('x-amz-if-match-initiated-time');
   }
-  const blobs = ctx.state.transaction(() => ctx.state.deleteUpload(u.uploadId));
+  const blobs = ctx.state.deleteUpload(u.uploadId);
   ctx.state.discard(blobs);
   return {};
 }

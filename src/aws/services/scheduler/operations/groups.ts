@@ -9,10 +9,6 @@ import type { GroupRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
 import { applyTags, removeTags, tagList, tagMap, type TagMap, type TagRules } from '../../../../core/resources/tags.ts';
 import { formatArn } from '../../../../core/resources/arn.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 function requireGroup(ctx: Ctx, name: string): GroupRow {
   const g = ctx.state.store.group(ctx.account, ctx.region, name);
@@ -25,10 +21,7 @@ export function createScheduleGroup(input: CreateScheduleGroupInput, ctx: Ctx): 
   if (ctx.state.store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
   const now = ctx.clock.now();
   const arn = formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule-group/${input.Name}` });
-  ctx.state.store.db.run(
-    'INSERT INTO scheduler_groups (account, region, name, arn, state, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ctx.account, ctx.region, input.Name, arn, 'ACTIVE', JSON.stringify(tagMap(input.Tags)), now, now,
-  );
+  ctx.state.store.createGroup({ account: ctx.account, region: ctx.region, name: input.Name, arn, tags: JSON.stringify(tagMap(input.Tags)), now });
   return { ScheduleGroupArn: arn };
 }
 
@@ -42,17 +35,17 @@ export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): 
   const g = requireGroup(ctx, input.Name);
   const { store, engine } = ctx.state;
   // Its schedules go with it.
-  for (const r of store.db.all<{ arn: string }>(`SELECT arn FROM scheduler_schedules WHERE ${IN_SCOPE} AND group_name = ?`, ...scopeParams({ account: g.account, region: g.region }), g.name)) {
-    engine.disarm(r.arn);
-    store.deleteSchedule(r.arn);
+  for (const arn of store.scheduleArnsInGroup(g.account, g.region, g.name)) {
+    engine.disarm(arn);
+    store.deleteSchedule(arn);
   }
-  store.db.run('DELETE FROM scheduler_groups WHERE arn = ?', g.arn);
+  store.deleteGroup(g.arn);
   return {};
 }
 
 export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): ListScheduleGroupsOutput {
   ctx.state.store.ensureDefault(ctx.account, ctx.region);
-  let rows = ctx.state.store.db.all<GroupRow>(`SELECT * FROM scheduler_groups WHERE ${IN_SCOPE} ORDER BY name`, ...scopeParams(ctx));
+  let rows = ctx.state.store.groups(ctx.account, ctx.region);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
   const p = paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => r.name);
   return { ScheduleGroups: p.items.map((g) => ({ Arn: g.arn, CreationDate: new Date(g.created), LastModificationDate: new Date(g.modified), Name: g.name, State: g.state })), NextToken: p.next };
@@ -75,14 +68,14 @@ function taggable(ctx: Ctx, arn: string): GroupRow {
 export function tagResource(input: TagResourceInput, ctx: Ctx): TagResourceOutput {
   const g = taggable(ctx, input.ResourceArn);
   const tags = applyTags(JSON.parse(g.tags) as TagMap, input.Tags, SCHEDULER_TAGS);
-  ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
+  ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
   return {};
 }
 
 export function untagResource(input: UntagResourceInput, ctx: Ctx): UntagResourceOutput {
   const g = taggable(ctx, input.ResourceArn);
   const tags = removeTags(JSON.parse(g.tags) as TagMap, input.TagKeys);
-  ctx.state.store.db.run('UPDATE scheduler_groups SET tags = ? WHERE arn = ?', JSON.stringify(tags), g.arn);
+  ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
   return {};
 }
 

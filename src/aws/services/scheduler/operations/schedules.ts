@@ -8,10 +8,6 @@ import { checkTimeZone, parseScheduleExpression, ScheduleExpressionError } from 
 import type { Ctx } from '../state.ts';
 import { toData, type ScheduleData, type ScheduleRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
-import { scopeParams, scopeSql } from '../../../../core/resources/scope.ts';
-
-// Rows are scoped to an account and a region: the fragment every scoped query uses.
-const IN_SCOPE = scopeSql('regional');
 
 function groupOf(ctx: Ctx, name: string | undefined) {
   const groupName = name ?? 'default';
@@ -138,7 +134,7 @@ export function listSchedules(input: ListSchedulesInput, ctx: Ctx): ListSchedule
   const { store } = ctx.state;
   if (input.GroupName !== undefined) groupOf(ctx, input.GroupName);
   if (input.State !== undefined && input.State !== 'ENABLED' && input.State !== 'DISABLED') throw validation(`Invalid State ${input.State}.`);
-  let rows = store.db.all<ScheduleRow>(`SELECT * FROM scheduler_schedules WHERE ${IN_SCOPE} ORDER BY group_name, name`, ...scopeParams(ctx));
+  let rows = store.schedules(ctx.account, ctx.region);
   if (input.GroupName !== undefined) rows = rows.filter((r) => r.group_name === input.GroupName);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
   if (input.State) rows = rows.filter((r) => toData(r).State === input.State);
