@@ -2,6 +2,10 @@
 // 1. No import circles (type-only imports count too: they still tie the modules' designs together).
 // 2. Nothing outside src/aws/ imports from src/aws/, except src/fogbank.ts, which builds the AWS
 //    provider through its entry point src/aws/index.ts. Test files may import anything; their shared helpers live in test/support/.
+// 3. A service's state is reached only through its state module (DESIGN.md §4, issue 11 §7): in
+//    src/<cloud>/services/<service>/, SQL and the database handle appear only in store.ts/state.ts
+//    (or files under store/ or state/), never in handlers, engines or admin routes, so that a driver
+//    other than SQLite can one day stand behind the state modules.
 // Exits 1, listing what breaks a rule.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -47,6 +51,19 @@ for (const [file, deps] of graph) {
   }
 }
 
+// Rule 3: state behind state modules.
+const serviceFile = /\/src\/(?:aws|gcp)\/services\/[^/]+\/(.+)$/;
+const stateModule = /^(?:store|state)(?:\.ts|\/)/;
+const databaseUse = /\bdb\s*\.\s*(?:run|get|all|transaction|statement|raw|exec|prepare)\b|\.prepare\(/;
+for (const file of files) {
+  const inService = serviceFile.exec(file);
+  if (!inService || file.endsWith('.test.ts') || stateModule.test(inService[1]!)) continue;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (databaseUse.test(line) && !line.trimStart().startsWith('//')) problems.push(`${rel(file)}:${i + 1} uses the database outside the service's state module: ${line.trim().slice(0, 100)}`);
+  });
+}
+
 // Rule 1: strongly connected components of more than one module (Tarjan), or a module importing itself.
 let counter = 0;
 const index = new Map<string, number>();
@@ -84,4 +101,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);
 }
-console.log(`check-imports: ${files.length} modules, no import circles, provider boundary kept`);
+console.log(`check-imports: ${files.length} modules, no import circles, provider boundary kept, state behind state modules`);
