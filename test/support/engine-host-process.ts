@@ -11,10 +11,10 @@ export interface EngineHost {
   endpoint: string;
   ports: Record<string, number>;
   pids: Record<string, number>;
-  /** SIGTERM, then waits for it to exit. */
-  stop(): Promise<void>;
+  /** SIGTERM, then waits for it to exit; resolves with its exit code (0: a clean stop) and what it wrote to stderr. */
+  stop(): Promise<{ code: number | null; stderr: string }>;
   /** SIGKILL (like kill -9), then waits for it to be gone. */
-  kill9(): Promise<void>;
+  kill9(): Promise<{ code: number | null; stderr: string }>;
 }
 
 const HOST = new URL('./engine-host.ts', import.meta.url).pathname;
@@ -23,10 +23,10 @@ export function startEngineHost(options: FogbankOptions & { resources: string[] 
   const child = spawn(process.execPath, [HOST, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
+    return { code: await exited, stderr };
   };
   return new Promise((resolve, reject) => {
     let stdout = '';

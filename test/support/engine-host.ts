@@ -24,4 +24,12 @@ for (const resource of resources) {
   pids[resource] = engine.pid!;
 }
 process.stdout.write(`${JSON.stringify({ endpoint: fb.endpoint, ports, pids })}\n`);
-process.once('SIGTERM', () => fb.stop().then(() => process.exit(0), () => process.exit(1)));
+process.once('SIGTERM', () =>
+  fb.stop().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`stop failed: ${(err as Error)?.stack ?? err}\n`);
+      process.exit(1);
+    },
+  ),
+);
