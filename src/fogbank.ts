@@ -9,6 +9,7 @@ import { Accounts } from './core/accounts.ts';
 import { RequestLog } from './core/request-log.ts';
 import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
 import { BlobStore } from './store/blobs.ts';
 import { sweepOrphanBlobs } from './store/blob-sweep.ts';
 // The AWS provider is the one part of src/aws/ built here, through its entry point (src/aws/index.ts).
@@ -106,6 +107,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       version: VERSION,
       startedAt: Date.now(),
       db,
+      store: new SqliteStore(db),
       blobs: new BlobStore(join(dataDir, 'blobs'), !ephemeral),
       clock,
       log,

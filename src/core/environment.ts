@@ -2,6 +2,7 @@
 import type { ControllableClock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from '../store/database.ts';
+import type { Store } from './store.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Accounts } from './accounts.ts';
 import type { RequestLog } from './request-log.ts';
@@ -35,7 +36,10 @@ export interface Environment {
   endpoint: string;
   version: string;
   startedAt: number;
+  /** The database handle, for the services not yet moved onto `store`. */
   db: Database;
+  /** The store port (src/core/store.ts): services' state modules reach their tables through it. */
+  store: Store;
   blobs: BlobStore;
   clock: ControllableClock;
   log: Logger;
