@@ -86,8 +86,9 @@ export class SqliteStore implements Store {
 
   async #runUnit<T>(fn: (tx: Statements) => Promise<T>): Promise<T> {
     const db = this.#db;
-    // An empty transaction opens the group commit (if none is open) so the savepoint sits inside it.
-    db.transaction(noop);
+    // The savepoint must sit inside the group commit: when none is open, an empty transaction opens
+    // it (under load one usually is, and this costs nothing).
+    if (!db.raw.isTransaction) db.transaction(noop);
     const group = db.settled();
     db.raw.exec(`SAVEPOINT ${SAVEPOINT}`);
     const unit: OpenUnit = { open: true, tx: undefined as unknown as Statements };
