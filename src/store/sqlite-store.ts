@@ -16,8 +16,10 @@
 //   fails loudly rather than claim an atomicity it no longer has.
 // - Outside units, when the queue is empty, a statement runs at once: the common path costs what
 //   Database costs plus one context lookup.
-// Caveat while services migrate: a service still on `env.db` is not queued; its statements (at
-// microtask granularity, between a unit's awaits) would land inside that unit's savepoint.
+// Why no service is on the port yet: a service still on `env.db` is not queued, so its statements
+// (at microtask granularity, between a unit's awaits) would land inside an open unit's savepoint,
+// and a unit that then fails would roll back another request's acknowledged write. The services
+// therefore move onto the port together, and `env.db` goes when the last one has moved.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunResult, SqlValue, Statements, Store } from '../core/store.ts';
 import type { Database } from './database.ts';
