@@ -155,14 +155,8 @@ async function start(argv: string[]): Promise<void> {
     if (opts.snapshot && (e.code === 'ENOENT' || err instanceof ServiceError)) fail(`--snapshot ${opts.snapshot}: ${e.message}`);
     throw err;
   }
-  const where = opts.ephemeral ? 'in memory (ephemeral)' : fogbank.env.dataDir;
-  process.stdout.write(`Fogbank ${VERSION} ready on ${fogbank.endpoint} — data: ${where} — admin: ${fogbank.adminUrl}\n`);
-  if (fogbank.generatedAdminPassword) {
-    process.stdout.write(
-      `Admin UI login: user '${process.env.FOGBANK_ADMIN_USER || 'admin'}', password '${fogbank.generatedAdminPassword}' ` +
-        `(generated now and shown only once; set FOGBANK_ADMIN_PASSWORD to choose one)\n`,
-    );
-  }
+  // Signal handlers before the ready line: a script that stops Fogbank as soon as it reads that line
+  // must find them installed, or the signal's default action kills it with its engines left running.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(130);
@@ -180,6 +174,14 @@ async function start(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const where = opts.ephemeral ? 'in memory (ephemeral)' : fogbank.env.dataDir;
+  process.stdout.write(`Fogbank ${VERSION} ready on ${fogbank.endpoint} — data: ${where} — admin: ${fogbank.adminUrl}\n`);
+  if (fogbank.generatedAdminPassword) {
+    process.stdout.write(
+      `Admin UI login: user '${process.env.FOGBANK_ADMIN_USER || 'admin'}', password '${fogbank.generatedAdminPassword}' ` +
+        `(generated now and shown only once; set FOGBANK_ADMIN_PASSWORD to choose one)\n`,
+    );
+  }
 }
 
 async function printCoverage(): Promise<void> {

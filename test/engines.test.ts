@@ -137,7 +137,7 @@ test('no engine process is left after SIGTERM of a Fogbank process', async () =>
     for (const pid of pids) assert.ok(isRunning(pid));
     assert.equal(readdirSync(join(dataDir, 'engines')).length, 2, 'one pid file per running engine');
     const ended = await host.stop();
-    assert.equal(ended.code, 0, `Fogbank stopped cleanly on SIGTERM: ${ended.stderr}`);
+    assert.equal(ended.code, 0, `Fogbank stopped cleanly on SIGTERM (signal ${ended.signal}): ${ended.stderr}`);
     // A stop waits for each engine's exit, so none may outlive Fogbank; allow the kernel a moment to
     // finish a SIGKILL on a loaded machine before calling one an orphan.
     for (const pid of pids) assert.ok(await gone(pid, 1_000), `engine ${pid} stopped with Fogbank`);

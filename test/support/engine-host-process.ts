@@ -12,9 +12,9 @@ export interface EngineHost {
   ports: Record<string, number>;
   pids: Record<string, number>;
   /** SIGTERM, then waits for it to exit; resolves with its exit code (0: a clean stop) and what it wrote to stderr. */
-  stop(): Promise<{ code: number | null; stderr: string }>;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   /** SIGKILL (like kill -9), then waits for it to be gone. */
-  kill9(): Promise<{ code: number | null; stderr: string }>;
+  kill9(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
 const HOST = new URL('./engine-host.ts', import.meta.url).pathname;
@@ -26,7 +26,8 @@ export function startEngineHost(options: FogbankOptions & { resources: string[] 
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return { code: await exited, stderr };
+    const code = await exited;
+    return { code, signal: child.signalCode, stderr };
   };
   return new Promise((resolve, reject) => {
     let stdout = '';

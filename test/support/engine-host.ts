@@ -23,7 +23,8 @@ for (const resource of resources) {
   ports[resource] = port;
   pids[resource] = engine.pid!;
 }
-process.stdout.write(`${JSON.stringify({ endpoint: fb.endpoint, ports, pids })}\n`);
+// Installed before the ready line, as `fogbank start` does: a SIGTERM sent as soon as the line is
+// read must find the handler, not the default action (death, with the engines left running).
 process.once('SIGTERM', () =>
   fb.stop().then(
     () => process.exit(0),
@@ -33,3 +34,4 @@ process.once('SIGTERM', () =>
     },
   ),
 );
+process.stdout.write(`${JSON.stringify({ endpoint: fb.endpoint, ports, pids })}\n`);
