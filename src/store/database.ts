@@ -181,13 +181,24 @@ export class Database {
     const tables = this.all<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_migrations'",
     );
-    // Foreign keys can only be switched off outside a transaction.
+    this.#rewriteAll(() => {
+      for (const t of tables) this.raw.exec(`DELETE FROM "${t.name.replaceAll('"', '""')}"`);
+    });
+    for (const hook of this.#resetHooks) hook();
+  }
+
+  /**
+   * Runs `fn` as one transaction of its own with foreign keys off, for what rewrites whole tables
+   * (reset, snapshot restore): all of it or, when it throws, none of it. Foreign keys can only be
+   * switched off outside a transaction, so the open group is committed first.
+   */
+  #rewriteAll(fn: () => void): void {
     this.commit();
     this.raw.exec('PRAGMA foreign_keys = OFF');
     try {
       this.raw.exec('BEGIN IMMEDIATE');
       try {
-        for (const t of tables) this.raw.exec(`DELETE FROM "${t.name.replaceAll('"', '""')}"`);
+        fn();
         this.raw.exec('COMMIT');
       } catch (err) {
         this.raw.exec('ROLLBACK');
@@ -196,7 +207,6 @@ export class Database {
     } finally {
       this.raw.exec('PRAGMA foreign_keys = ON');
     }
-    for (const hook of this.#resetHooks) hook();
   }
 
   /** The schema version each component's migrations know (components opened in this process). */
@@ -237,40 +247,30 @@ export class Database {
         (this.raw.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>)
           .map((r) => r.name)
           .filter((n) => !kept.has(n));
-      this.raw.exec('PRAGMA foreign_keys = OFF');
-      try {
-        this.raw.exec('BEGIN IMMEDIATE');
-        try {
-          for (const t of userTables('main')) this.raw.exec(`DROP TABLE main.${quote(t)}`);
-          const objects = this.raw
-            .prepare(
-              "SELECT type, name, tbl_name, sql FROM snapshot.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' " +
-                "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END",
-            )
-            .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>;
-          const copied = new Set(userTables('snapshot'));
-          for (const o of objects) {
-            // Only tables and their indexes: Fogbank's schemas have no triggers or views, and a crafted
-            // snapshot must not plant one (a trigger would run on every later write). prepare() runs
-            // exactly one statement, so a schema text with a second one appended cannot smuggle it in.
-            if (!copied.has(o.tbl_name) || !SNAPSHOT_OBJECT.test(o.sql) || (o.type !== 'table' && o.type !== 'index')) continue;
-            // Unqualified CREATE statements create in main.
-            this.raw.prepare(o.sql).run();
-            if (o.type === 'table') this.raw.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM snapshot.${quote(o.name)}`);
-          }
-          const hasSequence = (schema: string) => this.raw.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).get() !== undefined;
-          if (hasSequence('main')) {
-            this.raw.exec('DELETE FROM main.sqlite_sequence');
-            if (hasSequence('snapshot')) this.raw.exec('INSERT INTO main.sqlite_sequence SELECT * FROM snapshot.sqlite_sequence');
-          }
-          this.raw.exec('COMMIT');
-        } catch (err) {
-          this.raw.exec('ROLLBACK');
-          throw err;
+      this.#rewriteAll(() => {
+        for (const t of userTables('main')) this.raw.exec(`DROP TABLE main.${quote(t)}`);
+        // Only tables and their indexes: Fogbank's schemas have no triggers or views, and a crafted
+        // snapshot must not plant one (a trigger would run on every later write). prepare() runs
+        // exactly one statement, so a schema text with a second one appended cannot smuggle it in.
+        const objects = this.raw
+          .prepare(
+            "SELECT type, name, tbl_name, sql FROM snapshot.sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL " +
+              "AND name NOT LIKE 'sqlite_%' ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END",
+          )
+          .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>;
+        const copied = new Set(userTables('snapshot'));
+        for (const o of objects) {
+          if (!copied.has(o.tbl_name) || !SNAPSHOT_OBJECT.test(o.sql)) continue;
+          // Unqualified CREATE statements create in main.
+          this.raw.prepare(o.sql).run();
+          if (o.type === 'table') this.raw.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM snapshot.${quote(o.name)}`);
         }
-      } finally {
-        this.raw.exec('PRAGMA foreign_keys = ON');
-      }
+        const hasSequence = (schema: string) => this.raw.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).get() !== undefined;
+        if (hasSequence('main')) {
+          this.raw.exec('DELETE FROM main.sqlite_sequence');
+          if (hasSequence('snapshot')) this.raw.exec('INSERT INTO main.sqlite_sequence SELECT * FROM snapshot.sqlite_sequence');
+        }
+      });
     } finally {
       this.#statements.clear();
       this.raw.exec('DETACH DATABASE snapshot');
