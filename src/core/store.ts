@@ -30,4 +30,11 @@ export interface Store extends Statements {
   settled(): Promise<void>;
   /** Registers in-memory state to drop when the store is reset (tests' reset, snapshot restore). */
   onReset(hook: () => void): void;
+  /**
+   * Brings a component's tables to the newest of the numbered `.sql` files in `dir`. Synchronous,
+   * because a service's state opens on its first use, inside a request: SQLite applies them there and
+   * then. A networked driver would apply every component's migrations when it opens (they are files
+   * beside each service) and make this a check.
+   */
+  migrate(component: string, dir: URL): void;
 }

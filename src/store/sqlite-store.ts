@@ -69,6 +69,10 @@ export class SqliteStore implements Store {
     this.#db.onReset(hook);
   }
 
+  migrate(component: string, dir: URL): void {
+    this.#db.migrate(component, dir);
+  }
+
   /** Runs a statement now when it is inside the open unit or nothing is queued, else in turn. */
   #statement<T>(op: () => T): Promise<T> {
     if (this.#unit.getStore()?.open || !this.#tail) return settle(op);

@@ -8,14 +8,14 @@
 // tokens stay valid across a restart and inside a snapshot, as real services' tokens outlive their
 // servers; a reset makes a new key, which retires every token issued before it (their pages are gone).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../../store/database.ts';
+import type { Store } from '../store.ts';
 import { secret } from './store.ts';
 
 const MAC_BYTES = 12;
 
 /** What a token is issued in: the request context of a List operation satisfies it. */
 export interface TokenContext {
-  env: { db: Database };
+  env: { store: Store };
   service: string;
   operation: string;
   account: string;
@@ -35,20 +35,20 @@ export interface PageTokenFormat<P> {
 
 export interface PageTokens<P> {
   /** A token for the page after `position`; `bind` narrows it (e.g. to one bucket). */
-  issue(ctx: TokenContext, position: P, bind?: string): string;
+  issue(ctx: TokenContext, position: P, bind?: string): Promise<string>;
   /** The position a token stands for; undefined when there is no token. */
-  read(ctx: TokenContext, token: string | undefined | null, bind?: string): P | undefined;
+  read(ctx: TokenContext, token: string | undefined | null, bind?: string): Promise<P | undefined>;
 }
 
 /** Declares a service's page tokens (once, next to its other errors). */
 export function pageTokens<P>(format: PageTokenFormat<P>): PageTokens<P> {
   const encoding = format.encoding ?? 'base64url';
   return {
-    issue(ctx, position, bind) {
+    async issue(ctx, position, bind) {
       const json = Buffer.from(JSON.stringify(position), 'utf8');
-      return Buffer.concat([json, mac(ctx, json, bind)]).toString(encoding);
+      return Buffer.concat([json, await mac(ctx, json, bind)]).toString(encoding);
     },
-    read(ctx, token, bind) {
+    async read(ctx, token, bind) {
       if (token === undefined || token === null) return undefined;
       if (token === '') {
         if (format.empty === 'invalid') throw format.invalid(token);
@@ -58,7 +58,7 @@ export function pageTokens<P>(format: PageTokenFormat<P>): PageTokens<P> {
       // Re-encoding must give the token back: decoders skip characters outside their alphabet.
       if (bytes.length <= MAC_BYTES || bytes.toString(encoding) !== token) throw format.invalid(token);
       const json = bytes.subarray(0, bytes.length - MAC_BYTES);
-      if (!timingSafeEqual(bytes.subarray(bytes.length - MAC_BYTES), mac(ctx, json, bind))) throw format.invalid(token);
+      if (!timingSafeEqual(bytes.subarray(bytes.length - MAC_BYTES), await mac(ctx, json, bind))) throw format.invalid(token);
       let position: unknown;
       try {
         position = JSON.parse(json.toString('utf8'));
@@ -72,8 +72,8 @@ export function pageTokens<P>(format: PageTokenFormat<P>): PageTokens<P> {
   };
 }
 
-function mac(ctx: TokenContext, json: Buffer, bind: string | undefined): Buffer {
-  const h = createHmac('sha256', secret(ctx.env.db, 'page-token'));
+async function mac(ctx: TokenContext, json: Buffer, bind: string | undefined): Promise<Buffer> {
+  const h = createHmac('sha256', await secret(ctx.env.store, 'page-token'));
   h.update(`${ctx.service}\n${ctx.operation}\n${ctx.account}\n${ctx.region}\n${bind ?? ''}\n`);
   h.update(json);
   return h.digest().subarray(0, MAC_BYTES);

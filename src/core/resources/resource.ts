@@ -2,7 +2,7 @@
 // filterable fields — and gets create/get/list/update/delete/tag helpers to bind to its operations or
 // wrap. Rows live in the engine's `resources` table (store.ts), scoped by account and region (or
 // project and location); listing pages with the engine's tokens; tags follow the service's rules.
-import type { Database } from '../../store/database.ts';
+import type { Store } from '../store.ts';
 import type { Clock } from '../clock.ts';
 import { arnTemplate } from './arn.ts';
 import { applyFilters, type Filter, type FilterFields } from './filters.ts';
@@ -11,7 +11,7 @@ import { pageTokens, type TokenContext } from './page-token.ts';
 import { scopeKey, scopeOf, scopeSql, type ScopeKind } from './scope.ts';
 import { StateTimers, canTransition, InvalidTransition, type StateMachine } from './states.ts';
 import { applyTags, removeTags, type TagMap, type TagRules } from './tags.ts';
-import { engineDb } from './store.ts';
+import { engineStore } from './store.ts';
 
 export interface Resource<D, S extends string = string> {
   kind: string;
@@ -53,7 +53,7 @@ export interface ResourceDefinition<D, S extends string = string> {
 
 /** What the helpers need from a request (a handler's ctx satisfies it). */
 export interface ResourceContext extends TokenContext {
-  env: { db: Database };
+  env: { store: Store };
   clock: Clock;
 }
 
@@ -94,20 +94,20 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
   });
   const where = (ctx: ResourceContext) => scopeKey(scopeOf(def.scope, ctx));
 
-  function find(ctx: ResourceContext, id: string): Resource<D, S> | undefined {
+  async function find(ctx: ResourceContext, id: string): Promise<Resource<D, S> | undefined> {
     const [owner, place] = where(ctx);
-    const row = engineDb(ctx.env.db).get<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, owner, place, id);
+    const row = await engineStore(ctx.env.store).get<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, owner, place, id);
     return row && decode(row);
   }
 
-  function get(ctx: ResourceContext, id: string): Resource<D, S> {
-    const r = find(ctx, id);
+  async function get(ctx: ResourceContext, id: string): Promise<Resource<D, S>> {
+    const r = await find(ctx, id);
     if (!r) throw def.errors.notFound(id);
     return r;
   }
 
-  function save(ctx: ResourceContext, r: Resource<D, S>): Resource<D, S> {
-    engineDb(ctx.env.db).run(
+  async function save(ctx: ResourceContext, r: Resource<D, S>): Promise<Resource<D, S>> {
+    await engineStore(ctx.env.store).run(
       'INSERT INTO resources (kind, owner, place, id, arn, parent, state, data, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (kind, owner, place, id) DO UPDATE SET parent = excluded.parent, state = excluded.state, data = excluded.data, tags = excluded.tags, modified = excluded.modified',
       r.kind, r.owner, r.place, r.id, r.arn, r.parent ?? null, r.state ?? null, JSON.stringify(r.data), JSON.stringify(r.tags), r.created, r.modified,
@@ -121,44 +121,44 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
     find,
     get,
     /** Creates a resource; `name` is its id for name-keyed resources (id format 'name'). */
-    create(ctx: ResourceContext, input: { data: D; name?: string; parent?: string; tags?: TagMap; state?: S }): Resource<D, S> {
+    async create(ctx: ResourceContext, input: { data: D; name?: string; parent?: string; tags?: TagMap; state?: S }): Promise<Resource<D, S>> {
       const id = newId(def.id, input.name);
-      if (find(ctx, id)) throw (def.errors.alreadyExists ?? def.errors.notFound)(id);
+      if (await find(ctx, id)) throw (def.errors.alreadyExists ?? def.errors.notFound)(id);
       const [owner, place] = where(ctx);
       const tags = def.tags ? applyTags({}, input.tags ?? {}, def.tags) : { ...(input.tags ?? {}) };
       const now = ctx.clock.now();
       const arn = arns.build({ account: owner, region: place }, { id, parent: input.parent ?? '' });
       const state = input.state ?? def.states?.initial;
-      return save(ctx, {
+      return await save(ctx, {
         kind: def.kind, owner, place, id, arn, ...(input.parent !== undefined ? { parent: input.parent } : {}),
         ...(state !== undefined ? { state } : {}), data: input.data, tags, created: now, modified: now,
       });
     },
     /** Replaces the data with what `change` makes of it. */
-    update(ctx: ResourceContext, id: string, change: (data: D) => D): Resource<D, S> {
-      const r = get(ctx, id);
-      return save(ctx, { ...r, data: change(r.data), modified: ctx.clock.now() });
+    async update(ctx: ResourceContext, id: string, change: (data: D) => D): Promise<Resource<D, S>> {
+      const r = await get(ctx, id);
+      return await save(ctx, { ...r, data: change(r.data), modified: ctx.clock.now() });
     },
     /** Moves a resource to another state, as its state machine allows. */
-    setState(ctx: ResourceContext, id: string, state: S): Resource<D, S> {
-      const r = get(ctx, id);
+    async setState(ctx: ResourceContext, id: string, state: S): Promise<Resource<D, S>> {
+      const r = await get(ctx, id);
       if (def.states && r.state !== undefined && !canTransition(def.states, r.state, state)) {
         throw def.errors.invalidState?.(id, r.state, state) ?? new InvalidTransition(r.state, state);
       }
-      return save(ctx, { ...r, state, modified: ctx.clock.now() });
+      return await save(ctx, { ...r, state, modified: ctx.clock.now() });
     },
-    delete(ctx: ResourceContext, id: string): Resource<D, S> {
-      const r = get(ctx, id);
-      engineDb(ctx.env.db).run(`DELETE FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, r.owner, r.place, id);
+    async delete(ctx: ResourceContext, id: string): Promise<Resource<D, S>> {
+      const r = await get(ctx, id);
+      await engineStore(ctx.env.store).run(`DELETE FROM resources WHERE ${IN_SCOPE} AND id = ?`, def.kind, r.owner, r.place, id);
       return r;
     },
     /** One page of the scope's resources (of one parent), ordered by id, filtered. */
-    list(ctx: ResourceContext, options: ListOptions = {}): { items: Array<Resource<D, S>>; nextToken?: string } {
+    async list(ctx: ResourceContext, options: ListOptions = {}): Promise<{ items: Array<Resource<D, S>>; nextToken?: string }> {
       const [owner, place] = where(ctx);
-      const after = tokens.read(ctx, options.nextToken) ?? '';
+      const after = (await tokens.read(ctx, options.nextToken)) ?? '';
       const rows = options.parent === undefined
-        ? engineDb(ctx.env.db).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id > ? ORDER BY id`, def.kind, owner, place, after)
-        : engineDb(ctx.env.db).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND parent = ? AND id > ? ORDER BY id`, def.kind, owner, place, options.parent, after);
+        ? await engineStore(ctx.env.store).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND id > ? ORDER BY id`, def.kind, owner, place, after)
+        : await engineStore(ctx.env.store).all<Row>(`SELECT * FROM resources WHERE ${IN_SCOPE} AND parent = ? AND id > ? ORDER BY id`, def.kind, owner, place, options.parent, after);
       let items = rows.map(decode);
       if (options.ids?.length) {
         const wanted = new Set(options.ids);
@@ -172,31 +172,31 @@ export function defineResource<D, S extends string = string>(def: ResourceDefini
       const max = options.maxResults;
       if (max === undefined || items.length <= max) return { items };
       const page = items.slice(0, max);
-      return { items: page, nextToken: tokens.issue(ctx, page[page.length - 1].id) };
+      return { items: page, nextToken: await tokens.issue(ctx, page[page.length - 1].id) };
     },
-    tag(ctx: ResourceContext, id: string, tags: TagMap): Resource<D, S> {
-      const r = get(ctx, id);
+    async tag(ctx: ResourceContext, id: string, tags: TagMap): Promise<Resource<D, S>> {
+      const r = await get(ctx, id);
       const merged = def.tags ? applyTags(r.tags, tags, def.tags) : { ...r.tags, ...tags };
-      return save(ctx, { ...r, tags: merged, modified: ctx.clock.now() });
+      return await save(ctx, { ...r, tags: merged, modified: ctx.clock.now() });
     },
-    untag(ctx: ResourceContext, id: string, keys: string[]): Resource<D, S> {
-      const r = get(ctx, id);
-      return save(ctx, { ...r, tags: removeTags(r.tags, keys), modified: ctx.clock.now() });
+    async untag(ctx: ResourceContext, id: string, keys: string[]): Promise<Resource<D, S>> {
+      const r = await get(ctx, id);
+      return await save(ctx, { ...r, tags: removeTags(r.tags, keys), modified: ctx.clock.now() });
     },
     /** The resource an ARN names, in any scope (for TagResource-by-ARN and deliveries). */
-    byArn(db: Database, arn: string): Resource<D, S> | undefined {
-      const row = engineDb(db).get<Row>('SELECT * FROM resources WHERE arn = ? AND kind = ?', arn, def.kind);
+    async byArn(store: Store, arn: string): Promise<Resource<D, S> | undefined> {
+      const row = await engineStore(store).get<Row>('SELECT * FROM resources WHERE arn = ? AND kind = ?', arn, def.kind);
       return row && decode(row);
     },
     /** Timed state transitions (creating → available) for this kind, on `clock`. */
-    stateTimers(db: Database, clock: Clock, onEnter?: (arn: string, state: S) => void): StateTimers<S> {
+    stateTimers(store: Store, clock: Clock, onEnter?: (arn: string, state: S) => void): StateTimers<S> {
       if (!def.states) throw new Error(`${def.kind} has no states`);
-      const d = engineDb(db);
+      const d = engineStore(store);
       return new StateTimers<S>({
         machine: def.states,
         clock,
-        load: (arn) => (d.get<{ state: string | null }>('SELECT state FROM resources WHERE arn = ?', arn)?.state ?? undefined) as S | undefined,
-        store: (arn, state) => void d.run('UPDATE resources SET state = ?, modified = ? WHERE arn = ?', state, clock.now(), arn),
+        load: async (arn) => ((await d.get<{ state: string | null }>('SELECT state FROM resources WHERE arn = ?', arn))?.state ?? undefined) as S | undefined,
+        store: async (arn, state) => void (await d.run('UPDATE resources SET state = ?, modified = ? WHERE arn = ?', state, clock.now(), arn)),
         onEnter,
       });
     },

@@ -38,36 +38,40 @@ export function canTransition<S extends string>(machine: StateMachine<S>, from: 
 export class StateTimers<S extends string> {
   readonly #machine: StateMachine<S>;
   readonly #clock: Clock;
-  readonly #load: (id: string) => S | undefined;
-  readonly #store: (id: string, state: S) => void;
+  readonly #load: (id: string) => Promise<S | undefined>;
+  readonly #store: (id: string, state: S) => Promise<void>;
   readonly #onEnter?: (id: string, state: S) => void;
+  readonly #onError: (err: unknown) => void;
   readonly #timers = new Map<string, TimerHandle>();
 
   constructor(options: {
     machine: StateMachine<S>;
     clock: Clock;
-    load: (id: string) => S | undefined;
-    store: (id: string, state: S) => void;
+    load: (id: string) => Promise<S | undefined>;
+    store: (id: string, state: S) => Promise<void>;
     onEnter?: (id: string, state: S) => void;
+    /** Hears of a timed transition that failed (its store write); the default logs it. */
+    onError?: (err: unknown) => void;
   }) {
     this.#machine = options.machine;
     this.#clock = options.clock;
     this.#load = options.load;
     this.#store = options.store;
     this.#onEnter = options.onEnter;
+    this.#onError = options.onError ?? ((err) => console.error('fogbank: a timed state transition failed', err));
   }
 
   /** Moves a resource to `to` (throws InvalidTransition when the machine does not allow it). */
-  transition(id: string, to: S): void {
-    const from = this.#load(id);
+  async transition(id: string, to: S): Promise<void> {
+    const from = await this.#load(id);
     if (from === undefined) return;
     if (!canTransition(this.#machine, from, to)) throw new InvalidTransition(from, to);
-    this.#enter(id, to);
+    await this.#enter(id, to);
   }
 
   /** Arms the timer for a resource's current state (after create, or for every resource at start). */
-  resume(id: string): void {
-    const state = this.#load(id);
+  async resume(id: string): Promise<void> {
+    const state = await this.#load(id);
     if (state !== undefined) this.#arm(id, state);
   }
 
@@ -83,9 +87,9 @@ export class StateTimers<S extends string> {
     this.#timers.clear();
   }
 
-  #enter(id: string, state: S): void {
+  async #enter(id: string, state: S): Promise<void> {
     this.cancel(id);
-    this.#store(id, state);
+    await this.#store(id, state);
     this.#onEnter?.(id, state);
     this.#arm(id, state);
   }
@@ -99,7 +103,9 @@ export class StateTimers<S extends string> {
       this.#clock.setTimeout(() => {
         this.#timers.delete(id);
         // The resource may have moved on (or gone) while the timer waited.
-        if (this.#load(id) === state) this.#enter(id, next);
+        this.#load(id)
+          .then((now) => (now === state ? this.#enter(id, next) : undefined))
+          .catch(this.#onError);
       }, ms),
     );
   }

@@ -1,34 +1,34 @@
-// The engine's own tables live in the database every component shares; they are created on first
-// use (as each service creates its own), so a Fogbank that never pages or tags pays nothing.
-import type { Database } from '../../store/database.ts';
+// The engine's own tables live in the store every component shares; they are created on first use
+// (as each service creates its own), so a Fogbank that never pages or tags pays nothing.
 import { randomBytes } from 'node:crypto';
+import type { Store } from '../store.ts';
 
-const migrated = new WeakSet<Database>();
-const watched = new WeakSet<Database>();
+const migrated = new WeakSet<Store>();
+const watched = new WeakSet<Store>();
 
-/** The database, with the engine's tables in place. */
-export function engineDb(db: Database): Database {
-  if (!migrated.has(db)) {
-    db.migrate('resources', new URL('./migrations/', import.meta.url));
-    migrated.add(db);
-    // A snapshot restore swaps the file under this object: check the schema again after one.
-    if (!watched.has(db)) {
-      watched.add(db);
-      db.onReset(() => migrated.delete(db));
+/** The store, with the engine's tables in place. */
+export function engineStore(store: Store): Store {
+  if (!migrated.has(store)) {
+    store.migrate('resources', new URL('./migrations/', import.meta.url));
+    migrated.add(store);
+    // A snapshot restore swaps the file under the store: check the schema again after one.
+    if (!watched.has(store)) {
+      watched.add(store);
+      store.onReset(() => migrated.delete(store));
     }
   }
-  return db;
+  return store;
 }
 
 /**
- * A named secret of `bytes` random bytes, made on first use and kept in the database, so it survives
+ * A named secret of `bytes` random bytes, made on first use and kept in the store, so it survives
  * restarts and snapshots. Read each time (one indexed lookup), so a reset or restore is honoured.
  */
-export function secret(db: Database, name: string, bytes = 32): Buffer {
-  const d = engineDb(db);
-  const row = d.get<{ value: Uint8Array }>('SELECT value FROM resource_secrets WHERE name = ?', name);
+export async function secret(store: Store, name: string, bytes = 32): Promise<Buffer> {
+  const s = engineStore(store);
+  const row = await s.get<{ value: Uint8Array }>('SELECT value FROM resource_secrets WHERE name = ?', name);
   if (row) return Buffer.from(row.value);
-  const value = randomBytes(bytes);
-  d.run('INSERT INTO resource_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING', name, value);
-  return Buffer.from(d.get<{ value: Uint8Array }>('SELECT value FROM resource_secrets WHERE name = ?', name)!.value);
+  // Two first uses may race: the conflict clause keeps the first key, and both read it back.
+  await s.run('INSERT INTO resource_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING', name, randomBytes(bytes));
+  return Buffer.from((await s.get<{ value: Uint8Array }>('SELECT value FROM resource_secrets WHERE name = ?', name))!.value);
 }
