@@ -200,7 +200,7 @@ async function listing(): Promise<void> {
   const c = new Client(fb.endpoint);
   try {
     await c.request('PUT', '/million');
-    const db = fb.env.db;
+    const db = fb.database;
     const insert = db.statement(
       "INSERT INTO s3_objects (bucket, key, version_id, is_latest, size, etag, last_modified, owner, body) VALUES ('million', ?, 'null', 1, 4096, '\"0\"', 0, '000000000000', '[]')",
     );

@@ -75,6 +75,11 @@ export interface Fogbank {
   readonly services: ServiceCatalog;
   /** Saved states of this data directory (src/core/snapshots/). */
   readonly snapshots: Snapshots;
+  /**
+   * The SQLite database under the store port, for tests and benches that look at the file itself.
+   * Services never see it: they reach their tables through `env.store`.
+   */
+  readonly database: Database;
   /** The admin UI's address, with a session token when it needs one (listening beyond loopback). */
   readonly adminUrl: string;
   /** A password generated at first start (only then), to print once. */
@@ -100,18 +105,20 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     // What a Fogbank killed without shutting down left running is stopped before any port is handed out.
     await engines.stopLeftovers();
     const requests = new RequestLog();
+    // Services reach their tables only through the store port; the database under it stays here, for
+    // what is this driver's own (snapshots are its file, ports and admin sessions are this machine's).
+    const store = new SqliteStore(db);
     const env: Environment = {
       dataDir,
       ephemeral,
       endpoint: '',
       version: VERSION,
       startedAt: Date.now(),
-      db,
-      store: new SqliteStore(db),
+      store,
       blobs: new BlobStore(join(dataDir, 'blobs'), !ephemeral),
       clock,
       log,
-      accounts: new Accounts(db, () => clock.now()),
+      accounts: new Accounts(store, () => clock.now()),
       requests,
       faults: new Faults(),
       ports: new Ports(db, { range: options.portRange, host, log }),
@@ -134,6 +141,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     env.lifecycle.onSuspend(() => env.engines.clear());
     const snapshots = new Snapshots({
       env,
+      db,
       openComponents: async (components) => {
         for (const c of components) if (registry.byName(c)) (await registry.load(c)).state();
       },
@@ -141,7 +149,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
     const gate = snapshots.gate;
     const reset = async () => {
       await env.engines.clear();
-      env.db.reset();
+      db!.reset();
       env.blobs.clear();
       env.requests.clear();
       env.faults.clear();
@@ -258,6 +266,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       chain,
       services: aws,
       snapshots,
+      database: db,
       adminUrl: `${env.endpoint}/_fogbank/ui/?token=${auth.issue()}`,
       generatedAdminPassword: auth.loopback ? undefined : auth.generatedPassword,
       reset,
@@ -269,7 +278,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         await engines!.close();
         await sweeping;
         clock.clearAll();
-        env.db.close();
+        db!.close();
         if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
       },
     };

@@ -330,7 +330,7 @@ test('a write is committed to disk before the client gets its answer', async (t)
     rmSync(dir, { recursive: true, force: true });
   });
   // Commits are made slow, so an answer sent before its commit would be seen to race ahead of it.
-  const db = durable.instance.env.db;
+  const db = durable.instance.database;
   const commit = db.commit.bind(db);
   db.commit = () => void setTimeout(commit, 30);
   const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');

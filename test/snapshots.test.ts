@@ -397,7 +397,7 @@ test('a crafted snapshot cannot plant a trigger or a view in the live database',
   });
   assert.equal((await api(fb, 'POST', '/import?name=crafted', new Uint8Array(crafted))).status, 201);
   assert.equal((await api(fb, 'POST', '/crafted/restore')).status, 200);
-  const planted = fb.instance.env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'planted_%'");
+  const planted = fb.instance.database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'planted_%'");
   assert.deepEqual(planted, [], 'no trigger or view came in with the snapshot');
   await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after' }));
   assert.deepEqual((await drain(url)).sort(), ['after', 'kept']);
@@ -471,7 +471,7 @@ test('hostile archives and names are refused before anything reaches the file sy
 
 test('admin secrets stay out of snapshots', async () => {
   await fb.reset();
-  fb.instance.env.db.run("INSERT OR REPLACE INTO admin_settings (key, value) VALUES ('probe', 'secret-value')");
+  fb.instance.database.run("INSERT OR REPLACE INTO admin_settings (key, value) VALUES ('probe', 'secret-value')");
   await fb.snapshot('no-secrets');
   const db = new DatabaseSync(join(fb.instance.env.dataDir, 'snapshots', 'no-secrets', 'fogbank.db'), { readOnly: true });
   try {
@@ -479,10 +479,10 @@ test('admin secrets stay out of snapshots', async () => {
   } finally {
     db.close();
   }
-  fb.instance.env.db.run("UPDATE admin_settings SET value = 'kept' WHERE key = 'probe'");
+  fb.instance.database.run("UPDATE admin_settings SET value = 'kept' WHERE key = 'probe'");
   await fb.restore('no-secrets');
-  assert.deepEqual(fb.instance.env.db.all<{ value: string }>("SELECT value FROM admin_settings WHERE key = 'probe'").map((r) => r.value), ['kept'], 'a restore keeps this installation\'s secrets');
-  fb.instance.env.db.run("DELETE FROM admin_settings WHERE key = 'probe'");
+  assert.deepEqual(fb.instance.database.all<{ value: string }>("SELECT value FROM admin_settings WHERE key = 'probe'").map((r) => r.value), ['kept'], 'a restore keeps this installation\'s secrets');
+  fb.instance.database.run("DELETE FROM admin_settings WHERE key = 'probe'");
 });
 
 test('what services keep in memory follows a restore: SNS topics and FIFO deduplication, EventBridge rules, DynamoDB tables', async () => {

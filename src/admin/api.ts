@@ -73,12 +73,12 @@ export class AdminApi {
         case 'POST /_fogbank/call':
           return json(res, 200, await this.#services.call(await readJson(req)));
         case 'GET /_fogbank/accounts':
-          return json(res, 200, this.#env.accounts.list());
+          return json(res, 200, await this.#env.accounts.list());
         case 'POST /_fogbank/accounts': {
           const body = await readJson(req);
           const id = body.id === undefined || body.id === '' ? undefined : String(body.id);
           const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : undefined;
-          return json(res, 201, this.#env.accounts.create(id, name));
+          return json(res, 201, await this.#env.accounts.create(id, name));
         }
         case 'GET /_fogbank/services':
           return json(res, 200, await this.#services.coverage());
@@ -118,8 +118,8 @@ export class AdminApi {
           const account = /^\/_fogbank\/accounts\/(\d{12})$/.exec(path);
           if (account && method === 'PUT') {
             const body = await readJson(req);
-            this.#env.accounts.rename(account[1], typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : null);
-            return json(res, 200, this.#env.accounts.list().find((a) => a.id === account[1]));
+            await this.#env.accounts.rename(account[1], typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : null);
+            return json(res, 200, (await this.#env.accounts.list()).find((a) => a.id === account[1]));
           }
           if (this.#snapshots && path.startsWith('/_fogbank/snapshots') && (await snapshotRoute(this.#snapshots, req, res, method, path, query, (r) => readJson(r)))) return;
           return await this.#serviceRoute(req, res, method, path, query);

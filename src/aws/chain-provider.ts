@@ -42,9 +42,10 @@ export class AwsChainProvider implements ChainProvider {
     this.#env = env;
   }
 
-  caller(call: AwsCall): Caller {
+  caller(call: AwsCall): Caller | Promise<Caller> {
     const known = this.#env.accounts.callerOf(call.signature?.accessKeyId);
-    return call.signature ? known : { ...known, anonymous: true };
+    if (call.signature) return known;
+    return known instanceof Promise ? known.then((c) => ({ ...c, anonymous: true })) : { ...known, anonymous: true };
   }
 
   root(account: string): Caller {

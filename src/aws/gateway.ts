@@ -61,7 +61,7 @@ export class AwsGateway {
     }
     try {
       // Group commit (src/store/database.ts): what this request wrote is on disk before it is answered.
-      await this.#env.db.settled();
+      await this.#env.store.settled();
     } catch (err) {
       response = plainError(this.#chain.fail(call, err), call.requestId);
     }

@@ -3,7 +3,7 @@
 // and anything else is the default account. Issued keys encode their account the way AWS's do, so
 // GetAccessKeyInfo can answer for keys it did not issue too.
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Database } from '../store/database.ts';
+import type { Store } from './store.ts';
 import type { Caller } from './caller.ts';
 import { ServiceError } from './errors.ts';
 
@@ -33,13 +33,13 @@ import { accountRootArn } from './resources/arn.ts';
 export { makeAccessKeyId, accountOfAccessKeyId, randomSecret };
 
 export class Accounts {
-  #db: Database;
+  #db: Store;
   #now: () => number;
   #cache = new Map<string, AccessKeyRow | null>();
   /** Accounts already recorded as seen, so recording costs a Set lookup per request. */
   #seen = new Set<string>();
 
-  constructor(db: Database, now: () => number) {
+  constructor(db: Store, now: () => number) {
     this.#db = db;
     this.#now = now;
     db.migrate('core', new URL('../store/migrations/', import.meta.url));
@@ -53,20 +53,32 @@ export class Accounts {
   #see(account: string): void {
     if (this.#seen.has(account)) return;
     this.#seen.add(account);
-    this.#db.run('INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)', account, this.#now());
+    // Nothing waits for this record: a request is not held up (or failed) by the accounts list.
+    this.#db
+      .run('INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)', account, this.#now())
+      .catch((err) => console.error('fogbank: could not record an account', err));
   }
 
-  /** Who signed with `accessKeyId`. Throws ExpiredToken for an issued session past its expiry. */
-  callerOf(accessKeyId: string | undefined): Caller {
-    const caller = this.#callerOf(accessKeyId);
+  /**
+   * Who signed with `accessKeyId`. Throws ExpiredToken for an issued session past its expiry.
+   * Answers at once for the keys it has seen (every request pays this), and through the store for a
+   * key it has not.
+   */
+  callerOf(accessKeyId: string | undefined): Caller | Promise<Caller> {
+    const cached = !accessKeyId || /^\d{12}$/.test(accessKeyId) ? null : this.#cache.get(accessKeyId);
+    if (cached === undefined) return this.#lookup(accessKeyId!).then((row) => this.#seeCaller(accessKeyId, row));
+    return this.#seeCaller(accessKeyId, cached ?? undefined);
+  }
+
+  #seeCaller(accessKeyId: string | undefined, row: AccessKeyRow | undefined): Caller {
+    const caller = this.#callerOf(accessKeyId, row);
     this.#see(caller.account);
     return caller;
   }
 
-  #callerOf(accessKeyId: string | undefined): Caller {
+  #callerOf(accessKeyId: string | undefined, row: AccessKeyRow | undefined): Caller {
     if (!accessKeyId) return rootCaller(DEFAULT_ACCOUNT, 'anonymous');
     if (/^\d{12}$/.test(accessKeyId)) return rootCaller(accessKeyId, accessKeyId);
-    const row = this.#lookup(accessKeyId);
     if (!row) return rootCaller(DEFAULT_ACCOUNT, accessKeyId);
     if (row.expires_at !== null && row.expires_at <= this.#now()) {
       throw new ServiceError('ExpiredToken', 'The security token included in the request is expired', 403);
@@ -81,19 +93,19 @@ export class Accounts {
   }
 
   /** The account a key belongs to, for GetAccessKeyInfo. */
-  accountOfKey(accessKeyId: string): string {
+  async accountOfKey(accessKeyId: string): Promise<string> {
     if (/^\d{12}$/.test(accessKeyId)) return accessKeyId;
-    return this.#lookup(accessKeyId)?.account ?? accountOfAccessKeyId(accessKeyId) ?? DEFAULT_ACCOUNT;
+    return (await this.#lookup(accessKeyId))?.account ?? accountOfAccessKeyId(accessKeyId) ?? DEFAULT_ACCOUNT;
   }
 
   /** Issues a key pair for a principal; `durationSeconds` makes it a session (ASIA…, with a token). */
-  issue(principal: { account: string; arn: string; userId: string }, durationSeconds?: number): IssuedCredentials {
+  async issue(principal: { account: string; arn: string; userId: string }, durationSeconds?: number): Promise<IssuedCredentials> {
     const session = durationSeconds !== undefined;
     const accessKeyId = makeAccessKeyId(session ? 'ASIA' : 'AKIA', principal.account);
     const secretAccessKey = randomSecret();
     const sessionToken = session ? 'FQoGZXIvYXdzE' + randomBytes(96).toString('base64') : undefined;
     const expiresAt = session ? this.#now() + durationSeconds * 1000 : undefined;
-    this.#db.run(
+    await this.#db.run(
       `INSERT INTO access_keys (access_key_id, secret_access_key, session_token, account, principal_arn, user_id, expires_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       accessKeyId,
@@ -110,13 +122,13 @@ export class Accounts {
   }
 
   /** Every account seen in a request, issued keys, or created in the admin UI. */
-  list(): Array<{ id: string; name: string | null; createdAt: number; createdInAdmin: boolean; accessKeys: string[] }> {
-    const rows = this.#db.all<{ id: string; name: string | null; created_at: number; created_in_admin: number }>(
+  async list(): Promise<Array<{ id: string; name: string | null; createdAt: number; createdInAdmin: boolean; accessKeys: string[] }>> {
+    const rows = await this.#db.all<{ id: string; name: string | null; created_at: number; created_in_admin: number }>(
       `SELECT id, name, created_at, created_in_admin FROM accounts
        UNION SELECT DISTINCT account, NULL, MIN(created_at), 0 FROM access_keys WHERE account NOT IN (SELECT id FROM accounts) GROUP BY account
        ORDER BY id`,
     );
-    const keys = this.#db.all<{ account: string; access_key_id: string }>(
+    const keys = await this.#db.all<{ account: string; access_key_id: string }>(
       "SELECT account, access_key_id FROM access_keys WHERE session_token IS NULL ORDER BY created_at",
     );
     return rows.map((r) => ({
@@ -129,36 +141,41 @@ export class Accounts {
   }
 
   /** Creates (or names) an account in the admin UI, with a long-term access key for its root user. */
-  create(id: string | undefined, name: string | undefined): { id: string; name: string | null } & IssuedCredentials {
+  async create(id: string | undefined, name: string | undefined): Promise<{ id: string; name: string | null } & IssuedCredentials> {
     const account = id ?? String(randomInt(100000, 999999)) + String(randomInt(100000, 999999));
     if (!/^\d{12}$/.test(account)) throw new ServiceError('InvalidParameter', 'an account id is 12 digits', 400);
-    if (this.#db.get('SELECT 1 AS x FROM accounts WHERE id = ? AND created_in_admin = 1', account)) {
-      throw new ServiceError('AccountExists', `account ${account} already exists`, 409);
-    }
-    this.#db.run(
+    // The check and the insert are one unit: two creators of one id cannot both succeed.
+    await this.#db.unit(async (tx) => {
+      if (await tx.get('SELECT 1 AS x FROM accounts WHERE id = ? AND created_in_admin = 1', account)) {
+        throw new ServiceError('AccountExists', `account ${account} already exists`, 409);
+      }
+      await tx.run(
       `INSERT INTO accounts (id, name, created_at, created_in_admin) VALUES (?, ?, ?, 1)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, created_in_admin = 1`,
-      account,
-      name ?? null,
-      this.#now(),
-    );
+        account,
+        name ?? null,
+        this.#now(),
+      );
+    });
     this.#seen.add(account);
-    const keys = this.issue({ account, arn: accountRootArn(account), userId: account });
+    const keys = await this.issue({ account, arn: accountRootArn(account), userId: account });
     return { id: account, name: name ?? null, ...keys };
   }
 
-  rename(id: string, name: string | null): void {
-    const r = this.#db.run('UPDATE accounts SET name = ? WHERE id = ?', name, id);
-    if (r.changes === 0) {
-      if (!/^\d{12}$/.test(id)) throw new ServiceError('NotFound', `no account ${id}`, 404);
-      this.#db.run('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)', id, name, this.#now());
+  async rename(id: string, name: string | null): Promise<void> {
+    if (!/^\d{12}$/.test(id) && !(await this.#db.get('SELECT 1 AS x FROM accounts WHERE id = ?', id))) {
+      throw new ServiceError('NotFound', `no account ${id}`, 404);
     }
+    await this.#db.run(
+      'INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
+      id, name, this.#now(),
+    );
   }
 
-  #lookup(accessKeyId: string): AccessKeyRow | undefined {
+  async #lookup(accessKeyId: string): Promise<AccessKeyRow | undefined> {
     let row = this.#cache.get(accessKeyId);
     if (row === undefined) {
-      row = this.#db.get<AccessKeyRow>('SELECT * FROM access_keys WHERE access_key_id = ?', accessKeyId) ?? null;
+      row = (await this.#db.get<AccessKeyRow>('SELECT * FROM access_keys WHERE access_key_id = ?', accessKeyId)) ?? null;
       if (this.#cache.size > 10000) this.#cache.clear();
       this.#cache.set(accessKeyId, row);
     }

@@ -47,7 +47,8 @@ export const DELIVERY: CallKind = Object.freeze({ name: 'delivery', wire: false,
 /** What a cloud's provider supplies to the chain. Methods receive the provider's own Call subclass. */
 export interface ChainProvider {
   /** The caller named by the request's credentials (calls that are not trusted). */
-  caller(call: Call): Caller;
+  /** Who is calling: at once when known, through the store when the credentials must be looked up. */
+  caller(call: Call): Caller | Promise<Caller>;
   /** The root principal of an account: the caller of a trusted call. */
   root(account: string): Caller;
   /**
@@ -123,6 +124,11 @@ export class Chain {
   /** Builds what the handler receives; names the caller (from credentials, or the account's root when trusted). */
   context: ChainStep = (call) => {
     const caller = call.kind.trusted ? call.provider.root(call.account!) : call.provider.caller(call);
+    if (caller instanceof Promise) return caller.then((known) => this.#open(call, known));
+    this.#open(call, caller);
+  };
+
+  #open(call: Call, caller: Caller): void {
     call.caller = caller;
     call.account = caller.account;
     const env = this.#env;
@@ -139,7 +145,7 @@ export class Chain {
       env,
       http: call.http!,
     };
-  };
+  }
 
   /** Wire calls: the provider finds the operation in the request, or answers below the operation level. */
   route: ChainStep = (call) => call.provider.route(call);

@@ -1,7 +1,6 @@
 // Fogbank-wide facilities handed to every service. Filled in by src/fogbank.ts.
 import type { ControllableClock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import type { Database } from '../store/database.ts';
 import type { Store } from './store.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Accounts } from './accounts.ts';
@@ -36,8 +35,6 @@ export interface Environment {
   endpoint: string;
   version: string;
   startedAt: number;
-  /** The database handle, for the services not yet moved onto `store`. */
-  db: Database;
   /** The store port (src/core/store.ts): services' state modules reach their tables through it. */
   store: Store;
   blobs: BlobStore;

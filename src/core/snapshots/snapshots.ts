@@ -11,6 +11,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { Environment } from '../environment.ts';
 import { ServiceError } from '../errors.ts';
 import { BLOB_REFERENCES } from '../../store/blob-references.ts';
+import type { Database } from '../../store/database.ts';
 import { readTar, TarError, writeTar, type TarFile } from './tar.ts';
 import { Gate } from './gate.ts';
 import { FORMAT, checkName, checkSchemaVersions, isValidName, parseManifest, type SnapshotManifest } from './manifest.ts';
@@ -28,6 +29,11 @@ export interface EngineData {
 
 export interface SnapshotsOptions {
   env: Environment;
+  /**
+   * The SQLite database under the store: a snapshot is its file, so snapshots belong to this driver
+   * (a networked driver would snapshot its own way).
+   */
+  db: Database;
   /** Opens the state of these components (running their migrations), so their schema versions are known. */
   openComponents: (components: string[]) => Promise<void>;
   /** The gate requests pass (src/fogbank.ts): closed while a restore swaps the state. */
@@ -111,7 +117,8 @@ export class Snapshots {
   }
 
   async #saveInto(staging: string, name: string): Promise<SnapshotManifest> {
-    const { db, blobs } = this.#env;
+    const { blobs } = this.#env;
+    const db = this.#options.db;
     const dbPath = join(staging, DB_FILE);
     // Deletions wait until the bodies the copy names are linked.
     const release = blobs.hold();
@@ -182,8 +189,9 @@ export class Snapshots {
     const dbPath = join(dir, DB_FILE);
     const saved = readMigrations(dbPath);
     await this.#options.openComponents(Object.keys(saved));
-    checkSchemaVersions(saved, this.#env.db.knownSchemaVersions(), manifest.fogbankVersion);
-    const { db, blobs, lifecycle } = this.#env;
+    checkSchemaVersions(saved, this.#options.db.knownSchemaVersions(), manifest.fogbankVersion);
+    const { blobs, lifecycle } = this.#env;
+    const db = this.#options.db;
     // The bodies are linked into a directory beside the live one before anything stops.
     const staged = `${blobs.dir}.restore-${randomBytes(4).toString('hex')}`;
     let old: string | undefined;
@@ -321,7 +329,7 @@ export class Snapshots {
     }
     if (missing) throw new ServiceError('InvalidSnapshotArchive', `The archive is incomplete: body ${missing}, which its database names, is missing`, 400);
     await this.#options.openComponents(Object.keys(saved));
-    checkSchemaVersions(saved, this.#env.db.knownSchemaVersions(), manifest.fogbankVersion);
+    checkSchemaVersions(saved, this.#options.db.knownSchemaVersions(), manifest.fogbankVersion);
     const out: SnapshotManifest = { ...manifest, name: finalName, schemaVersions: saved };
     await writeFile(join(staging, MANIFEST), JSON.stringify(out, null, 2));
     return out;

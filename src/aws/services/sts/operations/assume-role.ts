@@ -44,11 +44,11 @@ function checkSessionRequest(input: SessionRequest) {
 }
 
 /** Issues credentials for `role` under `sessionName` and returns the parts every variant answers. */
-function assume(role: RoleRef, sessionName: string, durationSeconds: number, ctx: RequestContext) {
+async function assume(role: RoleRef, sessionName: string, durationSeconds: number, ctx: RequestContext) {
   const roleId = principalId('AROA', role.arn);
   const assumedRoleId = `${roleId}:${sessionName}`;
   const arn = formatArn({ partition: role.partition, service: 'sts', account: role.account, resource: `assumed-role/${role.name}/${sessionName}` });
-  const issued = ctx.env.accounts.issue({ account: role.account, arn, userId: assumedRoleId }, durationSeconds);
+  const issued = await ctx.env.accounts.issue({ account: role.account, arn, userId: assumedRoleId }, durationSeconds);
   return {
     Credentials: credentialsOf(issued),
     AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: arn },
@@ -63,7 +63,7 @@ function packedPolicySize(input: SessionRequest): number | undefined {
   return Math.max(1, Math.ceil((packed / 2048) * 100));
 }
 
-export function assumeRole(input: AssumeRoleRequest, ctx: RequestContext): AssumeRoleResponse {
+export async function assumeRole(input: AssumeRoleRequest, ctx: RequestContext): Promise<AssumeRoleResponse> {
   checkSessionRequest(input);
   const role = parseRoleArn(input.RoleArn);
   const duration = input.DurationSeconds ?? 3600;
@@ -74,7 +74,7 @@ export function assumeRole(input: AssumeRoleRequest, ctx: RequestContext): Assum
     constraints().length('externalId', input.ExternalId, 2, 1224).pattern('externalId', input.ExternalId, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*').check('ValidationError');
   }
   return {
-    ...assume(role, input.RoleSessionName, duration, ctx),
+    ...(await assume(role, input.RoleSessionName, duration, ctx)),
     PackedPolicySize: packedPolicySize(input),
     SourceIdentity: input.SourceIdentity,
   };
@@ -94,7 +94,7 @@ function jwtClaims(token: string): Record<string, unknown> {
   throw new ServiceError('InvalidIdentityToken', 'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)', 400);
 }
 
-export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityRequest, ctx: RequestContext): AssumeRoleWithWebIdentityResponse {
+export async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityRequest, ctx: RequestContext): Promise<AssumeRoleWithWebIdentityResponse> {
   checkSessionRequest(input);
   constraints().length('webIdentityToken', input.WebIdentityToken, 4, 20000).check('ValidationError');
   const role = parseRoleArn(input.RoleArn);
@@ -110,7 +110,7 @@ export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityReques
   const aud = Array.isArray(claims.aud) ? String(claims.aud[0]) : claims.aud === undefined ? undefined : String(claims.aud);
   const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
   return {
-    ...assume(role, input.RoleSessionName, input.DurationSeconds ?? 3600, ctx),
+    ...(await assume(role, input.RoleSessionName, input.DurationSeconds ?? 3600, ctx)),
     SubjectFromWebIdentityToken: typeof claims.sub === 'string' ? claims.sub : undefined,
     Audience: aud ?? input.ProviderId,
     Provider: input.ProviderId ?? (iss ? iss.replace(/^https?:\/\//, '') : undefined),
@@ -137,7 +137,7 @@ function samlFacts(assertion: string) {
   };
 }
 
-export function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: RequestContext): AssumeRoleWithSAMLResponse {
+export async function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: RequestContext): Promise<AssumeRoleWithSAMLResponse> {
   constraints()
     .length('roleArn', input.RoleArn, 20, 2048)
     .length('principalArn', input.PrincipalArn, 20, 2048)
@@ -152,7 +152,7 @@ export function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: Reques
     throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has no valid https://aws.amazon.com/SAML/Attributes/RoleSessionName attribute', 400);
   }
   return {
-    ...assume(role, sessionName, input.DurationSeconds ?? 3600, ctx),
+    ...(await assume(role, sessionName, input.DurationSeconds ?? 3600, ctx)),
     Subject: facts.subject,
     SubjectType: facts.subjectType,
     Issuer: facts.issuer,
@@ -161,7 +161,7 @@ export function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: Reques
   };
 }
 
-export function assumeRoot(input: AssumeRootRequest, ctx: RequestContext): AssumeRootResponse {
+export async function assumeRoot(input: AssumeRootRequest, ctx: RequestContext): Promise<AssumeRootResponse> {
   constraints()
     .length('targetPrincipal', input.TargetPrincipal, 12, 2048)
     .length('taskPolicyArn.arn', input.TaskPolicyArn?.arn, 20, 2048)
@@ -169,6 +169,6 @@ export function assumeRoot(input: AssumeRootRequest, ctx: RequestContext): Assum
     .check('ValidationError');
   const account = /^\d{12}$/.test(input.TargetPrincipal) ? input.TargetPrincipal : /:(\d{12}):/.exec(input.TargetPrincipal)?.[1];
   if (!account) throw new ServiceError('ValidationError', 'TargetPrincipal must be an account id or an account ARN', 400);
-  const issued = ctx.env.accounts.issue({ account, arn: accountRootArn(account), userId: account }, input.DurationSeconds ?? 900);
+  const issued = await ctx.env.accounts.issue({ account, arn: accountRootArn(account), userId: account }, input.DurationSeconds ?? 900);
   return { Credentials: credentialsOf(issued) };
 }

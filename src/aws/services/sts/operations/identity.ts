@@ -12,12 +12,12 @@ export function getCallerIdentity(_input: GetCallerIdentityRequest, ctx: Request
   return { UserId: ctx.caller.userId, Account: ctx.caller.account, Arn: ctx.caller.arn };
 }
 
-export function getAccessKeyInfo(input: GetAccessKeyInfoRequest, ctx: RequestContext): GetAccessKeyInfoResponse {
+export async function getAccessKeyInfo(input: GetAccessKeyInfoRequest, ctx: RequestContext): Promise<GetAccessKeyInfoResponse> {
   constraints()
     .length('accessKeyId', input.AccessKeyId, 16, 128)
     .pattern('accessKeyId', input.AccessKeyId, /^\w*$/, '[\\w]*')
     .check('ValidationError');
-  return { Account: ctx.env.accounts.accountOfKey(input.AccessKeyId) };
+  return { Account: await ctx.env.accounts.accountOfKey(input.AccessKeyId) };
 }
 
 /**

@@ -16,7 +16,7 @@ function refuseSessionCaller(ctx: RequestContext, operation: string) {
   }
 }
 
-export function getSessionToken(input: GetSessionTokenRequest, ctx: RequestContext): GetSessionTokenResponse {
+export async function getSessionToken(input: GetSessionTokenRequest, ctx: RequestContext): Promise<GetSessionTokenResponse> {
   constraints()
     .range('durationSeconds', input.DurationSeconds, 900, 129600)
     .length('serialNumber', input.SerialNumber, 9, 256)
@@ -26,11 +26,11 @@ export function getSessionToken(input: GetSessionTokenRequest, ctx: RequestConte
   // Sessions of the root user last at most an hour.
   const isRoot = ctx.caller.arn.endsWith(':root');
   const duration = Math.min(input.DurationSeconds ?? (isRoot ? 3600 : 43200), isRoot ? 3600 : 129600);
-  const issued = ctx.env.accounts.issue({ account: ctx.account, arn: ctx.caller.arn, userId: ctx.caller.userId }, duration);
+  const issued = await ctx.env.accounts.issue({ account: ctx.account, arn: ctx.caller.arn, userId: ctx.caller.userId }, duration);
   return { Credentials: credentialsOf(issued) };
 }
 
-export function getFederationToken(input: GetFederationTokenRequest, ctx: RequestContext): GetFederationTokenResponse {
+export async function getFederationToken(input: GetFederationTokenRequest, ctx: RequestContext): Promise<GetFederationTokenResponse> {
   constraints()
     .length('name', input.Name, 2, 32)
     .pattern('name', input.Name, /^[\w+=,.@-]*$/, '[\\w+=,.@-]*')
@@ -42,7 +42,7 @@ export function getFederationToken(input: GetFederationTokenRequest, ctx: Reques
   const duration = Math.min(input.DurationSeconds ?? 43200, isRoot ? 3600 : 129600);
   const federatedUserId = `${ctx.account}:${input.Name}`;
   const arn = formatArn({ service: 'sts', account: ctx.account, resource: `federated-user/${input.Name}` });
-  const issued = ctx.env.accounts.issue({ account: ctx.account, arn, userId: federatedUserId }, duration);
+  const issued = await ctx.env.accounts.issue({ account: ctx.account, arn, userId: federatedUserId }, duration);
   return {
     Credentials: credentialsOf(issued),
     FederatedUser: { FederatedUserId: federatedUserId, Arn: arn },
