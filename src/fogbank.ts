@@ -121,7 +121,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       accounts: new Accounts(store, () => clock.now()),
       requests,
       faults: new Faults(),
-      ports: new Ports(db, { range: options.portRange, host, log }),
+      ports: new Ports(store, { range: options.portRange, host, log }),
       engines,
       lifecycle: new Lifecycle(),
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),

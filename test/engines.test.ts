@@ -94,9 +94,9 @@ test('a supervised process is available once its port answers, restarted after a
     await env.engines.stop(engine);
     assert.equal(engine.state, 'stopped');
     assert.ok(!isRunning(pid2), 'the process is gone');
-    env.ports.release(owner);
+    await env.ports.release(owner);
     assert.deepEqual(await engines(fb.endpoint), []);
-    assert.deepEqual(env.ports.list(), []);
+    assert.deepEqual(await env.ports.list(), []);
   } finally {
     await fb.stop();
   }

@@ -82,7 +82,7 @@ test('a port another program holds is skipped, an exhausted range says how to wi
     );
 
     // Deleting db-a frees its port for the next resource.
-    assert.equal(ports.release({ kind: 'test:db', resource: 'db-a', account: ACCOUNT }), true);
+    assert.equal(await ports.release({ kind: 'test:db', resource: 'db-a', account: ACCOUNT }), true);
     assert.deepEqual((await listing(fb.endpoint)).ports.map((p) => p.resource), ['db-b']);
     assert.equal(await ports.acquire({ kind: 'test:db', resource: 'db-c', account: ACCOUNT }), range.first);
 

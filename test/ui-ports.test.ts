@@ -46,7 +46,7 @@ test('the Ports page lists each allocated port with its resource, and each engin
 
   // Deleting the resource: the page follows (it refreshes on its own).
   await env.engines.stop(engine);
-  env.ports.release(owner);
+  await env.ports.release(owner);
   await page.getByText('No port is allocated.').waitFor({ timeout: 10_000 });
   await page.getByText('No engine is running.').waitFor({ timeout: 10_000 });
 });

@@ -93,7 +93,7 @@ export class AdminApi {
           await this.#reset();
           return json(res, 200, { reset: true });
         case 'GET /_fogbank/ports':
-          return json(res, 200, { range: this.#env.ports.range, ports: this.#env.ports.list() });
+          return json(res, 200, { range: this.#env.ports.range, ports: await this.#env.ports.list() });
         case 'GET /_fogbank/engines': {
           const lines = Math.min(Math.max(Number(query.get('lines') ?? 20) || 0, 0), 200);
           return json(res, 200, { engines: this.#env.engines.list(lines) });

@@ -10,7 +10,7 @@
 // use up the whole default range, and stable endpoints would be refused for it), and a number that
 // changes across restarts costs them nothing.
 import net from 'node:net';
-import type { Database } from '../store/database.ts';
+import type { Store } from '../core/store.ts';
 import type { Logger } from '../core/logger.ts';
 
 export interface PortRange {
@@ -79,7 +79,7 @@ interface Row {
 
 export class Ports {
   readonly range: PortRange;
-  readonly #db: Database;
+  readonly #db: Store;
   readonly #host: string;
   readonly #log: Logger;
   /** Assignments confirmed bindable (or bound by their owner) since this process started. */
@@ -90,7 +90,7 @@ export class Ports {
   /** Allocations run one at a time: a bind check is asynchronous and two must not pick one port. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Database, options: { range?: PortRange; host?: string; log: Logger }) {
+  constructor(db: Store, options: { range?: PortRange; host?: string; log: Logger }) {
     this.#db = db;
     this.range = options.range ?? DEFAULT_PORT_RANGE;
     this.#host = options.host ?? '127.0.0.1';
@@ -112,7 +112,7 @@ export class Ports {
 
   async #acquire(owner: PortOwner): Promise<number> {
     const o = normalize(owner);
-    const had = this.#db.get<Row>(
+    const had = await this.#db.get<Row>(
       'SELECT * FROM ports WHERE kind = ? AND account = ? AND resource = ? AND purpose = ?',
       o.kind, o.account, o.resource, o.purpose,
     );
@@ -123,9 +123,9 @@ export class Ports {
       }
       // Kept for a restart, but something else took it meanwhile: the resource moves rather than fails.
       this.#log.warn(`port ${had.port} of ${describe(o)} is in use by another program; moving it to another port of ${this.#rangeText()}`);
-      this.#db.run('DELETE FROM ports WHERE port = ?', had.port);
+      await this.#db.run('DELETE FROM ports WHERE port = ?', had.port);
     }
-    const taken = new Set(this.#db.all<{ port: number }>('SELECT port FROM ports').map((r) => r.port));
+    const taken = new Set((await this.#db.all<{ port: number }>('SELECT port FROM ports')).map((r) => r.port));
     const heldElsewhere: number[] = [];
     for (let port = this.range.first; port <= this.range.last; port++) {
       if (taken.has(port) || this.#ephemeral.has(port)) continue;
@@ -137,7 +137,7 @@ export class Ports {
         }
         continue;
       }
-      this.#db.run(
+      await this.#db.run(
         'INSERT INTO ports (port, kind, resource, account, purpose, allocated_at) VALUES (?, ?, ?, ?, ?, ?)',
         port, o.kind, o.resource, o.account, o.purpose, Date.now(),
       );
@@ -149,25 +149,23 @@ export class Ports {
   }
 
   /** Frees the owner's port (its resource was deleted); whether it had one. */
-  release(owner: PortOwner): boolean {
+  async release(owner: PortOwner): Promise<boolean> {
     const o = normalize(owner);
-    const row = this.#db.get<{ port: number }>(
+    const row = await this.#db.get<{ port: number }>(
       'SELECT port FROM ports WHERE kind = ? AND account = ? AND resource = ? AND purpose = ?',
       o.kind, o.account, o.resource, o.purpose,
     );
     if (!row) return false;
-    this.#db.run('DELETE FROM ports WHERE port = ?', row.port);
+    await this.#db.run('DELETE FROM ports WHERE port = ?', row.port);
     this.#confirmed.delete(row.port);
     return true;
   }
 
   /** Frees every port of a resource, whatever their purpose. */
-  releaseResource(kind: string, resource: string, account = ''): number {
-    const rows = this.#db.all<{ port: number }>('SELECT port FROM ports WHERE kind = ? AND account = ? AND resource = ?', kind, account, resource);
-    for (const r of rows) {
-      this.#db.run('DELETE FROM ports WHERE port = ?', r.port);
-      this.#confirmed.delete(r.port);
-    }
+  async releaseResource(kind: string, resource: string, account = ''): Promise<number> {
+    const rows = await this.#db.all<{ port: number }>('SELECT port FROM ports WHERE kind = ? AND account = ? AND resource = ?', kind, account, resource);
+    await this.#db.run('DELETE FROM ports WHERE kind = ? AND account = ? AND resource = ?', kind, account, resource);
+    for (const r of rows) this.#confirmed.delete(r.port);
     return rows.length;
   }
 
@@ -185,8 +183,8 @@ export class Ports {
   }
 
   /** Every allocated port with its resource, by port number. */
-  list(): PortAssignment[] {
-    const stored = this.#db.all<Row>('SELECT * FROM ports ORDER BY port').map((r): PortAssignment => ({
+  async list(): Promise<PortAssignment[]> {
+    const stored = (await this.#db.all<Row>('SELECT * FROM ports ORDER BY port')).map((r): PortAssignment => ({
       port: r.port,
       kind: r.kind,
       resource: r.resource,

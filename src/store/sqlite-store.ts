@@ -16,10 +16,12 @@
 //   fails loudly rather than claim an atomicity it no longer has.
 // - Outside units, when the queue is empty, a statement runs at once: the common path costs what
 //   Database costs plus one context lookup.
-// Why no service is on the port yet: a service still on `env.db` is not queued, so its statements
-// (at microtask granularity, between a unit's awaits) would land inside an open unit's savepoint,
-// and a unit that then fails would roll back another request's acknowledged write. The services
-// therefore move onto the port together, and `env.db` goes when the last one has moved.
+// Why nothing else may use the Database under this store: a statement that bypassed the queue
+// (at microtask granularity, between a unit's awaits) would land inside an open unit's savepoint, and
+// a unit that then fails would roll back another request's acknowledged write. So the Environment has
+// only `store`, accounts and ports are on it too, and the Database itself stays in src/fogbank.ts for
+// what can never overlap a unit: the admin secrets read at start, snapshots (behind the closed gate,
+// services suspended), reset.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunResult, SqlValue, Statements, Store } from '../core/store.ts';
 import type { Database } from './database.ts';
