@@ -9,6 +9,7 @@ import { parseAllowedHosts } from './server/host-check.ts';
 import { parseAllowedOrigins } from './server/browser-origin.ts';
 import { parsePortRange, type PortRange } from './server/ports.ts';
 import { ServiceError } from './core/errors.ts';
+import { isIamMode, type IamMode } from './core/iam/mode.ts';
 
 const HELP = `Fogbank ${VERSION} — the whole cloud, on one machine.
 
@@ -31,6 +32,9 @@ Options (environment variable in brackets):
                        kept per resource across restarts [FOGBANK_PORT_RANGE] default 4510-4559
 
 Security (README, "Security model"):
+  --iam <mode>                   off (default: nothing checked), soft (signatures and policies
+                                 checked, would-be denials logged), strict (denied as AWS does)
+                                 [FOGBANK_IAM]
   --allowed-hosts <list>         Host names answered besides localhost, *.localhost, loopback
                                  addresses and cloud names, e.g. fogbank,*.corp.test (* = any);
                                  beyond loopback any Host is answered unless this is given
@@ -61,6 +65,7 @@ interface StartOptions {
   corsAllowedOrigins?: string[];
   portRange?: PortRange;
   snapshot?: string;
+  iam?: IamMode;
 }
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions {
@@ -78,6 +83,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
         'cors-allowed-origins': { type: 'string' },
         'port-range': { type: 'string' },
         snapshot: { type: 'string' },
+        iam: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -121,9 +127,13 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
   const rangeText = v['port-range'] ?? env.FOGBANK_PORT_RANGE;
   const portRange = rangeText === undefined || !rangeText.trim() ? undefined : parsePortRange(rangeText);
   if (portRange && 'error' in portRange) throw new UsageError(`${v['port-range'] !== undefined ? '--port-range' : 'FOGBANK_PORT_RANGE'} ${portRange.error}`);
+  const iamText = v.iam ?? env.FOGBANK_IAM;
+  const iam = iamText === undefined || !iamText.trim() ? undefined : iamText.trim();
+  if (iam !== undefined && !isIamMode(iam)) throw new UsageError(`${v.iam !== undefined ? '--iam' : 'FOGBANK_IAM'} must be off, soft or strict, not '${iam}'`);
   return {
     host,
     port: Number(portText),
+    iam,
     portRange,
     dataDir,
     ephemeral: v.ephemeral ?? (ephEnv === '1' || ephEnv === 'true'),

@@ -27,6 +27,7 @@ import { Faults } from './core/faults.ts';
 import { Ports, type PortRange } from './server/ports.ts';
 import { Engines } from './core/engines/supervisor.ts';
 import { Lifecycle } from './core/lifecycle.ts';
+import { IamSettings, type IamMode } from './core/iam/mode.ts';
 import { Snapshots, nameForFile } from './core/snapshots/snapshots.ts';
 import { open } from 'node:fs/promises';
 import { Chain } from './core/chain.ts';
@@ -58,6 +59,8 @@ export interface FogbankOptions {
   timeouts?: Partial<ListenerTimeouts>;
   /** Ports handed to resources that own an endpoint (--port-range); default 4510-4559. */
   portRange?: PortRange;
+  /** How much of IAM is enforced (--iam): off (default), soft (check and log), strict (deny). */
+  iam?: IamMode;
   /** An exported snapshot (tar or tar.gz) loaded before the first request (--snapshot): CI seeds. */
   snapshot?: string;
 }
@@ -124,6 +127,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       ports: new Ports(store, { range: options.portRange, host, log }),
       engines,
       lifecycle: new Lifecycle(),
+      iam: new IamSettings(options.iam ?? 'off'),
       invoke: (service, operation, input, scope, causedBy) => aws.gateway.invoke(service, operation, input, scope, causedBy),
       deliver: (delivery) => aws.deliveries.deliver(delivery),
     };

@@ -17,6 +17,7 @@ import { rawBodyLimit } from './protocol/content-encoding.ts';
 import { firstMissingMember, validateInput, validationMessage } from './protocol/validate.ts';
 import { isAnonymousOperation } from './auth/anonymous.ts';
 import { formSignature, missingSignature } from './auth/missing-signature.ts';
+import { verifyRequest } from './auth/verify-request.ts';
 import { EMPTY, isClientDisconnect, readBody, type Req } from '../server/http-io.ts';
 
 /** A call to an AWS service: the chain's Call with what AWS needs to route, parse and check it. */
@@ -77,13 +78,36 @@ export class AwsChainProvider implements ChainProvider {
     call.handler = definition.handlers[operation];
   }
 
-  /** A signature must be present unless AWS serves this operation anonymously. */
+  /**
+   * A signature must be present unless AWS serves this operation anonymously; with `--iam soft|strict`
+   * (for the caller's account) it must also hold. SigV2 signatures are not checked yet: they pass.
+   */
   authenticate(call: AwsCall): void | Promise<void> {
-    if (call.signed) return;
+    if (call.signed) {
+      if (!call.signature || this.#env.iam.modeFor(call.caller!.account) === 'off') return;
+      return this.#verify(call, call.signature);
+    }
     const { identity, definition } = call.svc!;
     if (isAnonymousOperation(identity.name, call.operation!)) return;
     if (!definition.anonymous) throw missingSignature(call.codec!.protocol);
     return allowedAnonymously(definition.anonymous(call.http!, call.ctx!), call.codec!.protocol);
+  }
+
+  async #verify(call: AwsCall, signature: SignatureInfo): Promise<void> {
+    const http = call.http!;
+    const denial = await verifyRequest(this.#env, {
+      http,
+      signature,
+      service: call.service!,
+      protocol: call.codec!.protocol,
+      body: async () => {
+        if (http.body !== EMPTY || (call.model && hasStreamingInput(call.model, call.operation!))) return;
+        http.body = await readBody(call.req!, rawBodyLimit(http));
+      },
+    });
+    if (!denial) return;
+    if (this.#env.iam.modeFor(call.caller!.account) === 'strict') throw denial;
+    call.access = `soft: strict would deny: ${denial.code}: ${denial.message}`;
   }
 
   validate(call: AwsCall): void | Promise<void> {

@@ -172,6 +172,18 @@ export class Accounts {
     );
   }
 
+  /**
+   * The secret behind an access key, to verify a signature with: the keys Fogbank issued (with their
+   * session token), `test` (the default account's root, as in every local cloud), and a 12-digit
+   * account id (that account's root), both with the secret `test`. Undefined for any other key: AWS
+   * would not know it either.
+   */
+  async credentialOf(accessKeyId: string): Promise<{ secret: string; sessionToken?: string } | undefined> {
+    if (accessKeyId === 'test' || /^\d{12}$/.test(accessKeyId)) return { secret: 'test' };
+    const row = await this.#lookup(accessKeyId);
+    return row ? { secret: row.secret_access_key, ...(row.session_token ? { sessionToken: row.session_token } : {}) } : undefined;
+  }
+
   async #lookup(accessKeyId: string): Promise<AccessKeyRow | undefined> {
     let row = this.#cache.get(accessKeyId);
     if (row === undefined) {

@@ -90,6 +90,8 @@ export class Call {
   target: string | undefined = undefined;
   source: string | undefined = undefined;
   caller: Caller | undefined = undefined;
+  /** What the IAM checks decided, for the request log (soft mode: what strict would have denied, and why). */
+  access: string | undefined = undefined;
   /** The service's state, handed to the handler. */
   state: unknown = undefined;
   /** The HTTP request (a placeholder for calls that did not come over HTTP). */
@@ -233,6 +235,7 @@ export class Chain {
       causedBy: call.causedBy,
       target: call.target,
       source: call.source,
+      ...(call.access !== undefined ? { access: call.access } : {}),
       durationMs: Math.round((performance.now() - call.started) * 100) / 100,
     }, detail);
   }

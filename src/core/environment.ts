@@ -10,6 +10,7 @@ import type { Faults } from './faults.ts';
 import type { Engines } from './engines/supervisor.ts';
 import type { Ports } from '../server/ports.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { IamSettings } from './iam/mode.ts';
 
 /** Where an internal call acts: the account and region whose state it touches. */
 export interface Scope {
@@ -53,4 +54,6 @@ export interface Environment {
   engines: Engines;
   /** Suspend/resume around a snapshot restore: background work and engines register here (DESIGN.md §4). */
   lifecycle: Lifecycle;
+  /** How much of IAM is enforced (`--iam off|soft|strict`), per account (src/core/iam/mode.ts). */
+  iam: IamSettings;
 }

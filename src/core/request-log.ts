@@ -22,6 +22,8 @@ export interface RequestLogEntry {
   /** Deliveries: the receiving ARN and the sending service or resource. */
   target?: string;
   source?: string;
+  /** What the IAM checks decided when they ran (`--iam soft|strict`): in soft mode, the denial strict would give. */
+  access?: string;
 }
 
 /** What the detail pane shows: headers, and bodies up to 4 KiB of text (binary shown by size). */
