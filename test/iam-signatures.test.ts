@@ -92,7 +92,7 @@ test('strict: a presigned URL works as signed, and not once a byte of it changes
   const longer = await fetch(url.replace('X-Amz-Expires=60', 'X-Amz-Expires=6000'));
   assert.equal(longer.status, 403);
   // Expiry is measured on Fogbank's clock, so a test can let a URL expire without waiting.
-  strict.clock.advance(61_000);
+  strict.clock.set(strict.clock.now() + 61_000);
   try {
     const expired = await fetch(url);
     assert.equal(expired.status, 403);
@@ -100,7 +100,7 @@ test('strict: a presigned URL works as signed, and not once a byte of it changes
     assert.match(body, /<Code>AccessDenied<\/Code>/);
     assert.match(body, /<Message>Request has expired<\/Message>/);
   } finally {
-    strict.clock.useRealTime();
+    strict.instance.clock.useRealTime();
   }
 });
 
@@ -139,4 +139,18 @@ test('--iam and FOGBANK_IAM choose the mode; anything else is refused', () => {
   assert.equal(parseStartOptions([], { FOGBANK_IAM: 'soft' }).iam, 'soft');
   assert.equal(parseStartOptions([], {}).iam, undefined);
   assert.throws(() => parseStartOptions(['--iam', 'on'], {}), /--iam must be off, soft or strict, not 'on'/);
+});
+
+test('the admin API turns strict on for one account while Fogbank runs, and back', async () => {
+  const put = (body: unknown) => fetch(`${off.endpoint}/_fogbank/iam`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.deepEqual(await (await fetch(`${off.endpoint}/_fogbank/iam`)).json(), { mode: 'off', accounts: {} });
+  assert.deepEqual(await (await put({ accounts: { '222222222222': 'strict' } })).json(), { mode: 'off', accounts: { '222222222222': 'strict' } });
+  const denied = await failure(new STSClient(base(off, 'wrong', '222222222222')).send(new GetCallerIdentityCommand({})));
+  assert.equal(denied.name, 'SignatureDoesNotMatch');
+  // Other accounts keep the instance's mode.
+  assert.equal((await new STSClient(base(off, 'wrong', '333333333333')).send(new GetCallerIdentityCommand({}))).Account, '333333333333');
+  assert.equal((await put({ mode: 'loud' })).status, 400);
+  assert.equal((await put({ accounts: { '22': 'strict' } })).status, 400);
+  assert.deepEqual(await (await put({ accounts: { '222222222222': null } })).json(), { mode: 'off', accounts: {} });
+  assert.equal((await new STSClient(base(off, 'wrong', '222222222222')).send(new GetCallerIdentityCommand({}))).Account, '222222222222');
 });

@@ -9,6 +9,7 @@ import { isClientDisconnect, json, type Req, type Res } from '../server/http-io.
 import { AdminAuth, isCrossSite } from './auth.ts';
 import { serveUi } from './ui.ts';
 import { snapshotRoute } from './snapshots.ts';
+import { setIamModes } from './iam.ts';
 import type { Snapshots } from '../core/snapshots/snapshots.ts';
 
 /** Readiness endpoints stay open to scripts everywhere: they tell only that Fogbank runs. */
@@ -98,6 +99,10 @@ export class AdminApi {
           const lines = Math.min(Math.max(Number(query.get('lines') ?? 20) || 0, 0), 200);
           return json(res, 200, { engines: this.#env.engines.list(lines) });
         }
+        case 'GET /_fogbank/iam':
+          return json(res, 200, this.#env.iam.describe());
+        case 'PUT /_fogbank/iam':
+          return json(res, 200, setIamModes(this.#env.iam, await readJson(req)));
         case 'GET /_fogbank/faults':
           return json(res, 200, this.#env.faults.list());
         case 'POST /_fogbank/faults':
