@@ -154,3 +154,35 @@ test('the admin API turns strict on for one account while Fogbank runs, and back
   assert.deepEqual(await (await put({ accounts: { '222222222222': null } })).json(), { mode: 'off', accounts: {} });
   assert.equal((await new STSClient(base(off, 'wrong', '222222222222')).send(new GetCallerIdentityCommand({}))).Account, '222222222222');
 });
+
+test('strict: S3 Signature Version 2 (botocore signature_version=s3), header and presigned, verified', async () => {
+  const s3 = new S.S3Client(base(strict));
+  await s3.send(new S.CreateBucketCommand({ Bucket: 'v2-bucket' }));
+  await s3.send(new S.PutObjectCommand({ Bucket: 'v2-bucket', Key: 'k 1.txt', Body: 'v2 body' }));
+  const script = `
+import boto3, botocore, urllib.request, urllib.error
+from botocore.config import Config
+def client(secret):
+    return boto3.client('s3', endpoint_url='${strict.endpoint}', region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key=secret,
+                        config=Config(signature_version='s3', s3={'addressing_style': 'path'}, retries={'max_attempts': 0}))
+good = client('test')
+print(good.get_object(Bucket='v2-bucket', Key='k 1.txt')['Body'].read().decode())
+print(len(good.list_objects(Bucket='v2-bucket', Prefix='k')['Contents']))
+try:
+    client('wrong').get_object(Bucket='v2-bucket', Key='k 1.txt')
+    print('accepted')
+except botocore.exceptions.ClientError as e:
+    print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'])
+url = good.generate_presigned_url('get_object', Params={'Bucket': 'v2-bucket', 'Key': 'k 1.txt'}, ExpiresIn=60)
+print('AWSAccessKeyId=' in url, urllib.request.urlopen(url).read().decode())
+try:
+    urllib.request.urlopen(url.replace('k%201.txt', 'other.txt'))
+    print('accepted')
+except urllib.error.HTTPError as e:
+    print(e.code)
+`;
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), ['v2 body', '1', 'SignatureDoesNotMatch 403', 'True v2 body', '403']);
+});

@@ -32,6 +32,8 @@ export class AwsCall extends Call {
   /** Wire calls: the signature the request carries, if any (in headers or query; a form body's is found by route). */
   signature: SignatureInfo | undefined = undefined;
   signed = false;
+  /** S3 virtual-hosted style: the bucket the Host named (the path was rewritten to path style; signatures cover the path as sent). */
+  virtualBucket: string | undefined = undefined;
   /** Wire calls answered below the operation level (the service's `intercept`). */
   response: HttpResponse | undefined = undefined;
 }
@@ -80,7 +82,7 @@ export class AwsChainProvider implements ChainProvider {
 
   /**
    * A signature must be present unless AWS serves this operation anonymously; with `--iam soft|strict`
-   * (for the caller's account) it must also hold. SigV2 signatures are not checked yet: they pass.
+   * (for the caller's account) it must also hold (SigV4 everywhere, SigV2 for S3).
    */
   authenticate(call: AwsCall): void | Promise<void> {
     if (call.signed) {
@@ -100,6 +102,7 @@ export class AwsChainProvider implements ChainProvider {
       signature,
       service: call.service!,
       protocol: call.codec!.protocol,
+      virtualBucket: call.virtualBucket,
       body: async () => {
         if (http.body !== EMPTY || (call.model && hasStreamingInput(call.model, call.operation!))) return;
         http.body = await readBody(call.req!, rawBodyLimit(http));

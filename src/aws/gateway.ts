@@ -138,7 +138,10 @@ export class AwsGateway {
     call.service = found.identity.name;
     call.region = found.region ?? 'us-east-1';
     const svc = await this.#registry.load(found.identity.name);
-    if (found.virtualBucket) http.path = http.path === '/' ? `/${found.virtualBucket}` : `/${found.virtualBucket}${http.path}`;
+    if (found.virtualBucket) {
+      call.virtualBucket = found.virtualBucket;
+      http.path = http.path === '/' ? `/${found.virtualBucket}` : `/${found.virtualBucket}${http.path}`;
+    }
     const { definition } = svc;
     http.maxBodyBytes = definition.hooks?.maxRequestBytes;
     // awsQueryCompatible services answer form-encoded (query protocol) clients in their own dialect.

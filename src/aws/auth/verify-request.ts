@@ -7,6 +7,7 @@ import type { ServiceError } from '../../core/errors.ts';
 import { header, type HttpRequest } from '../../core/http.ts';
 import type { SignatureInfo } from './sigv4.ts';
 import { readV4, verifyV4 } from './sigv4-verify.ts';
+import { readV2, verifyV2 } from './sigv2-verify.ts';
 import { invalidSessionToken, signatureProblem, unknownAccessKey } from './signature-errors.ts';
 
 export interface SignedRequest {
@@ -15,14 +16,18 @@ export interface SignedRequest {
   /** Fogbank's name for the service (S3 signs differently) and its protocol (errors differ by it). */
   service: string;
   protocol: string;
+  /** S3 virtual-hosted style: the bucket the Host named, which the gateway moved into the path. */
+  virtualBucket?: string;
   /** Reads the body when the payload hash needs it and the route step has not (REST services). */
   body: () => Promise<void>;
 }
 
 export async function verifyRequest(env: Environment, r: SignedRequest): Promise<ServiceError | undefined> {
-  const { http, signature, service, protocol } = r;
-  if (signature.kind === 'v2' || signature.kind === 'v2-query') return undefined; // see the note in chain-provider.ts
-  const query = new URLSearchParams(http.query);
+  const { signature, service, protocol } = r;
+  const query = new URLSearchParams(r.http.query);
+  if (signature.kind === 'v2' || signature.kind === 'v2-query') return verifyV2Request(env, r, query);
+  // V4 signs the path as the client sent it: without the bucket a virtual-hosted request named in its Host.
+  const http = r.virtualBucket ? { ...r.http, path: r.http.path.slice(r.virtualBucket.length + 1) || '/' } : r.http;
   const v4 = readV4(http, query);
   // A form-body signature (query clients may sign inside the body) carries no header or query parts.
   if (v4 === undefined) return undefined;
@@ -35,4 +40,18 @@ export async function verifyRequest(env: Environment, r: SignedRequest): Promise
   if (!s3 && header(http, 'x-amz-content-sha256') === undefined) await r.body();
   const problem = verifyV4(http, v4, { secret: credential.secret, now: Date.now(), expiryNow: env.clock.now(), s3 });
   return problem && signatureProblem(service, protocol, problem, v4.accessKeyId, v4.signature);
+}
+
+/** S3's Signature Version 2 (header or presigned query); the query services' V2 form is not checked. */
+async function verifyV2Request(env: Environment, r: SignedRequest, query: URLSearchParams): Promise<ServiceError | undefined> {
+  if (r.service !== 's3') return undefined;
+  const v2 = readV2(r.http, query);
+  if (!v2) return undefined;
+  const credential = await env.accounts.credentialOf(v2.accessKeyId);
+  if (!credential) return unknownAccessKey(r.service, r.protocol, v2.accessKeyId);
+  const token = header(r.http, 'x-amz-security-token') ?? query.get('x-amz-security-token') ?? undefined;
+  if (credential.sessionToken !== undefined && token !== credential.sessionToken) return invalidSessionToken(r.service, r.protocol);
+  // The path is path-style here (the gateway moved a Host-named bucket into it), as V2 signs it.
+  const problem = verifyV2(r.http, v2, { secret: credential.secret, now: Date.now(), expiryNow: env.clock.now() });
+  return problem && signatureProblem(r.service, r.protocol, problem, v2.accessKeyId, v2.signature);
 }
