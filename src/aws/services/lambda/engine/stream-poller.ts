@@ -369,6 +369,7 @@ function firstFailure(payload: Buffer, batch: StreamRecord[]): number {
   return first;
 }
 
+/** A poller's pause: wall-clock on purpose (see #discover), never the virtual clock. */
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
