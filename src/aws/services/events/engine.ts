@@ -5,6 +5,7 @@
 // then go to its dead-letter queue. Scheduled rules fire on clock timers, re-armed after a restart.
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
+import { WriteOrder } from '../../../core/write-order.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
@@ -38,13 +39,8 @@ export class EventsEngine {
   readonly store: EventsStore;
   #retries = new Map<string, TimerHandle>();
   #schedules = new Map<string, TimerHandle>();
-  /**
-   * Write order per rule. A handler takes a ticket inside the unit that writes (or deletes) a rule and
-   * arms or disarms its schedule with it once the unit has resolved; an older ticket than one already
-   * applied belongs to a write a later one superseded, and is dropped.
-   */
-  #applied = new Map<string, number>();
-  #tickets = 0;
+  /** Write order per rule: arms and disarms that follow a handler's unit apply in commit order. */
+  readonly #order = new WriteOrder();
   /** Bumped by every start and stop: re-arming from the tables that a stop overtook is dropped. */
   #generation = 0;
 
@@ -74,20 +70,12 @@ export class EventsEngine {
     for (const t of [...this.#retries.values(), ...this.#schedules.values()]) this.store.env.clock.clearTimeout(t);
     this.#retries.clear();
     this.#schedules.clear();
-    this.#applied.clear();
+    this.#order.clear();
   }
 
   /** A place in the write order: taken inside the unit that writes (or deletes) a rule. */
   ticket(): number {
-    return ++this.#tickets;
-  }
-
-  /** Whether a ticketed arm/disarm is the newest for its rule (and records it when it is). */
-  #newest(arn: string, ticket: number | undefined): boolean {
-    if (ticket === undefined) return true;
-    if ((this.#applied.get(arn) ?? 0) > ticket) return false;
-    this.#applied.set(arn, ticket);
-    return true;
+    return this.#order.ticket();
   }
 
   // ── Events on a bus ──
@@ -242,12 +230,12 @@ export class EventsEngine {
 
   /**
    * (Re-)arms a scheduled rule's next firing; disarms it when disabled or not scheduled. `ticket`
-   * orders arms that follow a handler's write (see #applied). Synchronous, so that a firing re-arms
+   * orders arms that follow a handler's write (see #order). Synchronous, so that a firing re-arms
    * the rule while the clock is being advanced, before the next due timer runs: every change to a
    * rule re-arms it, so the rule a timer was armed with is current when it fires.
    */
   armSchedule(rule: Resource<RuleData>, ticket?: number): void {
-    if (!this.#newest(rule.arn, ticket)) return;
+    if (!this.#order.newest(rule.arn, ticket)) return;
     this.#disarm(rule.arn);
     if (!rule.data.ScheduleExpression || rule.data.State !== 'ENABLED') return;
     let expr;
@@ -268,7 +256,7 @@ export class EventsEngine {
 
   /** Stops a rule's schedule (a handler's delete passes the ticket it took in its unit). */
   disarmSchedule(ruleArn: string, ticket?: number): void {
-    if (this.#newest(ruleArn, ticket)) this.#disarm(ruleArn);
+    if (this.#order.newest(ruleArn, ticket)) this.#disarm(ruleArn);
   }
 
   #disarm(ruleArn: string): void {

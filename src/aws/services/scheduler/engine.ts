@@ -6,6 +6,7 @@
 // start-up; a finished one-time schedule is deleted when ActionAfterCompletion is DELETE.
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
+import { WriteOrder } from '../../../core/write-order.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { formatArn, parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
@@ -33,14 +34,8 @@ export class SchedulerEngine {
   readonly store: SchedulerStore;
   #timers = new Map<string, TimerHandle>();
   #retries = new Map<string, TimerHandle>();
-  /**
-   * Write order per schedule. A handler takes a ticket inside the unit that writes a schedule and arms
-   * (or disarms) with it once the unit has resolved; an arm holding an older ticket than one already
-   * applied came from a write that a later one superseded, and is dropped. Without this, two
-   * concurrent updates (or a create and a delete) could leave the timer of the write that lost.
-   */
-  #applied = new Map<string, number>();
-  #tickets = 0;
+  /** Write order per schedule: arms and disarms that follow a handler's unit apply in commit order. */
+  readonly #order = new WriteOrder();
   /** Bumped by every start and stop: re-arming from the tables that a stop overtook is dropped. */
   #generation = 0;
 
@@ -69,20 +64,12 @@ export class SchedulerEngine {
     for (const t of [...this.#timers.values(), ...this.#retries.values()]) this.store.env.clock.clearTimeout(t);
     this.#timers.clear();
     this.#retries.clear();
-    this.#applied.clear();
+    this.#order.clear();
   }
 
   /** A place in the write order: taken inside the unit that writes (or deletes) a schedule. */
   ticket(): number {
-    return ++this.#tickets;
-  }
-
-  /** Whether a ticketed arm/disarm is the newest for its schedule (and records it when it is). */
-  #newest(arn: string, ticket: number | undefined): boolean {
-    if (ticket === undefined) return true;
-    if ((this.#applied.get(arn) ?? 0) > ticket) return false;
-    this.#applied.set(arn, ticket);
-    return true;
+    return this.#order.ticket();
   }
 
   /** When a schedule fires next (after `after`), or undefined when it never will again. */
@@ -105,11 +92,11 @@ export class SchedulerEngine {
 
   /**
    * (Re-)arms a schedule's timer; finishes it when it will not fire again. `ticket` orders arms that
-   * follow a handler's write (see #applied). Synchronous, so that a timer re-arms its schedule while
+   * follow a handler's write (see #order). Synchronous, so that a timer re-arms its schedule while
    * the clock is being advanced, before the next due timer runs.
    */
   arm(row: ScheduleRow, ticket?: number): void {
-    if (!this.#newest(row.arn, ticket)) return;
+    if (!this.#order.newest(row.arn, ticket)) return;
     this.#disarm(row.arn);
     const d = toData(row);
     if (d.State !== 'ENABLED') return;
@@ -133,7 +120,7 @@ export class SchedulerEngine {
 
   /** Stops a schedule's timer (a handler's delete passes the ticket it took in its unit). */
   disarm(arn: string, ticket?: number): void {
-    if (this.#newest(arn, ticket)) this.#disarm(arn);
+    if (this.#order.newest(arn, ticket)) this.#disarm(arn);
   }
 
   #disarm(arn: string): void {
