@@ -9,6 +9,8 @@ import { RETENTION_MS } from './streams.ts';
 import { backfillIndex } from './write.ts';
 
 const started = new WeakSet<DynamoStore>();
+/** Stores whose reset re-arms the TTL timer (once, however often the work restarts). */
+const rearmed = new WeakSet<DynamoStore>();
 const TRIM_EVERY_MS = 60 * 60 * 1000;
 const COUNTS_EVERY_MS = 500;
 
@@ -24,7 +26,10 @@ export function startBackground(env: Environment, store: DynamoStore): (() => Pr
   const ready = finishTransitions(store).catch(failed('finishing table transitions')).then(() => sweeper.schedule()).catch(failed('arming the TTL timer'));
   // Requests wait for the transitions a previous run left to finish, as they did when this was synchronous.
   store.ready = ready;
-  store.resetHooks.push(() => void sweeper.schedule().catch(failed('arming the TTL timer')));
+  if (!rearmed.has(store)) {
+    rearmed.add(store);
+    store.resetHooks.push(() => void sweeper.schedule().catch(failed('arming the TTL timer')));
+  }
   // Count changes are persistence, not behaviour on the clock: a real timer writes them out, also
   // while a test holds the virtual clock still.
   const counts = setInterval(() => void store.flushCounts().catch(failed('writing item counts')), COUNTS_EVERY_MS);
