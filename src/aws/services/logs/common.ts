@@ -67,12 +67,12 @@ const pageTokens = definePageTokens<Record<string, unknown>>({
   empty: 'invalid',
 });
 
-export function encodeToken(ctx: TokenContext, value: Record<string, unknown>): string {
+export function encodeToken(ctx: TokenContext, value: Record<string, unknown>): Promise<string> {
   return pageTokens.issue(ctx, value);
 }
 
-export function decodeToken<T>(ctx: TokenContext, token: string | undefined): T | undefined {
-  return pageTokens.read(ctx, token) as T | undefined;
+export async function decodeToken<T>(ctx: TokenContext, token: string | undefined): Promise<T | undefined> {
+  return (await pageTokens.read(ctx, token)) as T | undefined;
 }
 
 /** Earliest event timestamp a group still keeps under its retention policy (events before are expired). */

@@ -68,8 +68,7 @@ export class LogsStore {
   constructor(env: Environment) {
     this.env = env;
     this.#db = env.store;
-    // Schemas are still applied through the database handle: the port has no migrations yet.
-    env.db.migrate('logs', new URL('./migrations/', import.meta.url));
+    env.store.migrate('logs', new URL('./migrations/', import.meta.url));
   }
 
   /**

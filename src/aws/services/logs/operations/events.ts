@@ -164,7 +164,7 @@ export async function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx)
   const start = Math.max(input.startTime ?? FAR_PAST, retentionCutoff(g, ctx.clock.now()));
   const end = input.endTime ?? FAR_FUTURE;
   const limit = input.limit ?? 10_000;
-  const token = decodeToken<{ ts: number; id: number }>(ctx, input.nextToken);
+  const token = await decodeToken<{ ts: number; id: number }>(ctx, input.nextToken);
   let afterTs = token?.ts ?? FAR_PAST;
   let afterId = token?.id ?? -1;
   const events: T.FilteredLogEvent[] = [];
@@ -196,6 +196,6 @@ export async function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx)
   return {
     events,
     searchedLogStreams: [],
-    nextToken: exhausted ? undefined : encodeToken(ctx, { ts: afterTs, id: afterId }),
+    nextToken: exhausted ? undefined : await encodeToken(ctx, { ts: afterTs, id: afterId }),
   };
 }

@@ -69,7 +69,7 @@ export async function putSubscriptionFilter(input: T.PutSubscriptionFilterReques
 export async function describeSubscriptionFilters(input: T.DescribeSubscriptionFiltersRequest, ctx: Ctx): Promise<T.DescribeSubscriptionFiltersResponse> {
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
   const g = await requireGroup(ctx, input.logGroupName);
-  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
+  const after = (await decodeToken<{ after: string }>(ctx, input.nextToken))?.after ?? '';
   const rows = (await ctx.state.subscriptions(g.id)).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
   const limit = input.limit ?? 50;
   const page = rows.slice(0, limit);
@@ -83,7 +83,7 @@ export async function describeSubscriptionFilters(input: T.DescribeSubscriptionF
       distribution: s.distribution,
       creationTime: s.created_at,
     })),
-    nextToken: rows.length > limit ? encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
+    nextToken: rows.length > limit ? await encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
   };
 }
 
@@ -132,7 +132,7 @@ export async function describeMetricFilters(input: T.DescribeMetricFiltersReques
   const rows = input.logGroupName !== undefined
     ? (await ctx.state.metricFilters((await requireGroup(ctx, input.logGroupName)).id)).map((f) => ({ ...f, group_name: input.logGroupName! }))
     : await ctx.state.metricFiltersOfAccount(ctx.account, ctx.region);
-  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
+  const after = (await decodeToken<{ after: string }>(ctx, input.nextToken))?.after ?? '';
   const selected = rows.filter((f) => {
     const key = `${f.name}\u0000${f.group_name}`;
     if (key <= after) return false;
@@ -153,7 +153,7 @@ export async function describeMetricFilters(input: T.DescribeMetricFiltersReques
       creationTime: f.created_at,
       logGroupName: f.group_name,
     })),
-    nextToken: selected.length > limit ? encodeToken(ctx, { after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
+    nextToken: selected.length > limit ? await encodeToken(ctx, { after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
   };
 }
 

@@ -77,7 +77,7 @@ export async function describeLogGroups(input: T.DescribeLogGroupsRequest, ctx: 
     throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
   }
   const limit = input.limit ?? 50;
-  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
+  const after = (await decodeToken<{ after: string }>(ctx, input.nextToken))?.after ?? '';
   let rows: GroupRow[];
   if (input.logGroupIdentifiers?.length) {
     const names = new Set(input.logGroupIdentifiers.map((id) => groupIdentity(ctx, id).name));
@@ -95,7 +95,7 @@ export async function describeLogGroups(input: T.DescribeLogGroupsRequest, ctx: 
   const page = rows.slice(0, limit);
   return {
     logGroups: await Promise.all(page.map((g) => describeGroup(ctx, g))),
-    nextToken: more ? encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
+    nextToken: more ? await encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
   };
 }
 

@@ -37,7 +37,7 @@ export async function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx
   const g = await findGroup(ctx, input);
   const limit = input.limit ?? 50;
   const descending = input.descending ?? false;
-  const token = decodeToken<{ after?: string; offset?: number }>(ctx, input.nextToken);
+  const token = await decodeToken<{ after?: string; offset?: number }>(ctx, input.nextToken);
   const rows =
     orderBy === 'LogStreamName'
       ? await ctx.state.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
@@ -56,7 +56,7 @@ export async function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx
       storedBytes: s.stored_bytes,
     })),
     nextToken: more
-      ? encodeToken(ctx, orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
+      ? await encodeToken(ctx, orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
       : undefined,
   };
 }
