@@ -3,8 +3,8 @@
 // SendMessage, SendMessageBatch, deliveries from other services and redrives all come through here.
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../../../core/errors.ts';
-import { effects, type Effects, type SqsEngine } from './engine.ts';
-import { sequenceNumberOf, type Queue } from './store.ts';
+import { effects, queueDoesNotExist, type Effects, type SqsEngine } from './engine.ts';
+import { QueueGone, sequenceNumberOf, type Queue } from './store.ts';
 import { md5OfAttributes, md5OfBody } from './md5.ts';
 import {
   ALLOWED_CHARACTERS, checkMessageAttributes, checkSystemAttributes, invalidCharacter, invalidParameter,
@@ -97,11 +97,17 @@ export async function sendMessage(engine: SqsEngine, queue: Queue, m: OutgoingMe
   const checked = prepareMessage(queue, m);
   const fx = effects();
   const now = engine.clock.now();
-  const sent = queue.fifo
-    ? await engine.store.atomically(() => enqueue(engine, queue, checked, now, fx))
-    : await enqueue(engine, queue, checked, now, fx);
+  const sent = await (queue.fifo
+    ? engine.store.atomically(() => enqueue(engine, queue, checked, now, fx))
+    : enqueue(engine, queue, checked, now, fx)
+  ).catch(asQueueDoesNotExist);
   engine.apply(fx);
   return sent;
+}
+
+/** A queue deleted while a send was under way: SQS's answer for a queue that does not exist. */
+export function asQueueDoesNotExist(err: unknown): never {
+  throw err instanceof QueueGone ? queueDoesNotExist() : err;
 }
 
 /**

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   SQSClient, CreateQueueCommand, ListQueuesCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SendMessageCommand,
   SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageCommand, PurgeQueueCommand, TagQueueCommand, ListQueueTagsCommand,
-  AddPermissionCommand, type Message,
+  AddPermissionCommand, DeleteQueueCommand, type Message,
 } from '@aws-sdk/client-sqs';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { withStoreLatency } from '../../../../test/support/store-latency.ts';
@@ -183,6 +183,23 @@ test('parallel creates of one queue name make one queue; parallel purges: one pu
   for (const p of purges) if (p.status === 'rejected') assert.equal((p.reason as Error).name, 'PurgeQueueInProgress');
 });
 
+test('sends racing DeleteQueue succeed or answer QueueDoesNotExist, never an internal error', async () => {
+  for (const kind of ['standard', 'fifo'] as const) {
+    const name = kind === 'fifo' ? 'doomed.fifo' : 'doomed';
+    const url = await createQueue(name, kind === 'fifo' ? { FifoQueue: 'true' } : undefined);
+    await times(20, () => once.send(new ListQueuesCommand({})));
+    const send = (i: number) => once.send(new SendMessageCommand({
+      QueueUrl: url, MessageBody: `m${i}`, ...(kind === 'fifo' ? { MessageGroupId: 'g', MessageDeduplicationId: `d${i}` } : {}),
+    }));
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 10 }, (_, i) => send(i)),
+      once.send(new DeleteQueueCommand({ QueueUrl: url })),
+      ...Array.from({ length: 10 }, (_, i) => send(10 + i)),
+    ]);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'QueueDoesNotExist', `${kind}: ${(r.reason as Error).message}`);
+  }
+});
+
 test('concurrent TagQueue, SetQueueAttributes and AddPermission calls each merge into the last: none is lost', async () => {
   const url = await createQueue('merged');
   await times(12, (i) => sqs.send(new TagQueueCommand({ QueueUrl: url, Tags: { [`k${i}`]: `v${i}` } })));
@@ -191,10 +208,10 @@ test('concurrent TagQueue, SetQueueAttributes and AddPermission calls each merge
 
   const settings = { DelaySeconds: '5', MaximumMessageSize: '2048', MessageRetentionPeriod: '600', ReceiveMessageWaitTimeSeconds: '2', VisibilityTimeout: '90' };
   await Promise.all(Object.entries(settings).map(([k, v]) => sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { [k]: v } }))));
-  const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;
+  const attrs: Record<string, string | undefined> = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;
   for (const [k, v] of Object.entries(settings)) assert.equal(attrs[k], v, `${k} kept`);
 
   await times(6, (i) => sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: `l${i}`, AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] })));
-  const policy = JSON.parse((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }))).Attributes!.Policy);
+  const policy = JSON.parse((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }))).Attributes!.Policy!);
   assert.deepEqual(policy.Statement.map((s: { Sid: string }) => s.Sid).sort(), ['l0', 'l1', 'l2', 'l3', 'l4', 'l5']);
 });

@@ -302,6 +302,7 @@ export class SqsStore {
 
   // ── Messages ───────────────────────────────────────────────────────────────────────────────────
 
+  /** Throws QueueGone when the queue was deleted since the caller looked it up. */
   async insertMessage(m: NewMessage): Promise<number> {
     const r = await this.#db.run(
       'INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_attributes, trace_header, md5_system, sender_id, sent_at, visible_at, ' +
@@ -310,7 +311,7 @@ export class SqsStore {
       m.queue_id, m.message_id, m.body, m.attributes, m.md5_attributes, m.trace_header, m.md5_system, m.sender_id, m.sent_at,
       m.visible_at, m.expires_at, m.receive_count ?? 0, m.first_receive_at ?? null, m.group_id, m.dedup_id,
       m.dead_letter_source,
-    );
+    ).catch(queueGone);
     return Number(r.lastInsertRowid);
   }
 
@@ -334,6 +335,15 @@ export class SqsStore {
   /** Marks the messages a receive took in flight until `visibleAt`, each with its new receipt. Inside the receive's unit. */
   async markReceived(marks: readonly ReceiptMark[], visibleAt: number, now: number): Promise<void> {
     if (marks.length === 0) return;
+    if (marks.length === 1) {
+      // The common receive (MaxNumberOfMessages 1): by primary key, no VALUES table to build.
+      await this.#db.run(
+        'UPDATE sqs_messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ?, received_at = ?, ' +
+          'first_receive_at = COALESCE(first_receive_at, ?) WHERE seq = ?',
+        visibleAt, marks[0].receipt, now, now, marks[0].seq,
+      );
+      return;
+    }
     const params: SqlValue[] = [visibleAt, now, now];
     for (const m of marks) params.push(m.seq, m.receipt);
     await this.#db.run(markReceivedSql(marks.length), ...params);
@@ -578,6 +588,21 @@ export class SqsStore {
     }
     if (sets.length) await this.#db.run(`UPDATE sqs_move_tasks SET ${sets.join(', ')} WHERE handle = ?`, ...values, handle);
   }
+}
+
+/**
+ * The queue a write names is gone: a DeleteQueue ran between the caller's lookup and its write (a
+ * request's awaits let others run). Callers answer QueueDoesNotExist, as for a queue never there.
+ */
+export class QueueGone extends Error {
+  constructor() {
+    super('the queue was deleted meanwhile');
+  }
+}
+
+function queueGone(err: unknown): never {
+  // Messages, FIFO groups and deduplication rows reference their queue; nothing else fails this way.
+  throw err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message) ? new QueueGone() : err;
 }
 
 function toQueue(row: QueueRow): Queue {

@@ -4,7 +4,8 @@ import type {
   ReceiveMessageResult, MessageAttributeValue,
 } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { enqueue, prepareMessage, sendMessage, type CheckedMessage, type OutgoingMessage } from '../send.ts';
+import { QueueGone } from '../store.ts';
+import { asQueueDoesNotExist, enqueue, prepareMessage, sendMessage, type CheckedMessage, type OutgoingMessage } from '../send.ts';
 import { effects } from '../engine.ts';
 import { receiveMessages } from '../receive.ts';
 import { invalidParameter, type MessageAttributes } from '../message-attributes.ts';
@@ -69,10 +70,11 @@ export async function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsC
       try {
         result.Successful.push({ Id: id, ...await enqueue(engine, queue, message, now, fx) });
       } catch (err) {
+        if (err instanceof QueueGone) throw err;
         result.Failed.push(failedEntry(id, err));
       }
     }
-  });
+  }).catch(asQueueDoesNotExist);
   engine.apply(fx);
   return result;
 }
