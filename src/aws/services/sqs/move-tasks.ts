@@ -3,7 +3,7 @@
 // started are gone. Tasks live in SQLite; running ones resume after a restart.
 import type { TimerHandle } from '../../../core/clock.ts';
 import { effects, type SqsEngine } from './engine.ts';
-import type { MoveTaskRow, Queue } from './store.ts';
+import { QueueGone, type MoveTaskRow, type Queue } from './store.ts';
 import { parseQueueArn } from './queue-url.ts';
 import { moveMessage } from './receive.ts';
 
@@ -90,7 +90,14 @@ export class MoveTasks {
           more = false;
           break;
         }
-        await moveMessage(engine, row, source, target, now, null, fx);
+        try {
+          await moveMessage(engine, row, source, target, now, null, fx);
+        } catch (err) {
+          if (!(err instanceof QueueGone)) throw err;
+          failure = 'AWS.SimpleQueueService.NonExistentQueue';
+          more = false;
+          break;
+        }
         moved++;
       }
       await store.updateMoveTask(handle, {

@@ -3,7 +3,7 @@
 // message received more often than its queue's maxReceiveCount moves to the dead-letter queue
 // instead. Long polls wait on the engine until something may be receivable or time runs out.
 import { effects, type Effects, type SqsEngine } from './engine.ts';
-import { sequenceNumberOf, type MessageRow, type Queue } from './store.ts';
+import { QueueGone, sequenceNumberOf, type MessageRow, type Queue } from './store.ts';
 import { newReceipt } from './receipts.ts';
 import { parseQueueArn } from './queue-url.ts';
 import { loadAttributes, selectAttributes, type MessageAttributes } from './message-attributes.ts';
@@ -166,7 +166,13 @@ async function deadLettered(engine: SqsEngine, queue: Queue, row: MessageRow, no
   const address = parseQueueArn(redrive.deadLetterTargetArn);
   const dlq = address && (await engine.store.queue(address.account, address.region, address.name));
   if (!dlq || dlq.fifo !== queue.fifo) return false;
-  await moveMessage(engine, row, queue, dlq, now, queue.arn, fx);
+  try {
+    await moveMessage(engine, row, queue, dlq, now, queue.arn, fx);
+  } catch (err) {
+    // The dead-letter queue was deleted meanwhile: as if it had never been there.
+    if (err instanceof QueueGone) return false;
+    throw err;
+  }
   return true;
 }
 
@@ -174,11 +180,11 @@ async function deadLettered(engine: SqsEngine, queue: Queue, row: MessageRow, no
  * Moves a message to another queue as a redrive does: same id, body and attributes, received
  * afresh. A standard queue keeps the original enqueue time (retention counts from it); a FIFO
  * queue enqueues it anew with a new sequence number. Inside the caller's unit; `fx` notes the
- * receivers to wake and the expiry once it has resolved.
+ * receivers to wake and the expiry once it has resolved. The copy is written first, so that when the
+ * target is gone (QueueGone) nothing has changed.
  */
 export async function moveMessage(engine: SqsEngine, row: MessageRow, from: Queue, to: Queue, now: number, deadLetterSource: string | null, fx: Effects): Promise<void> {
   const store = engine.store;
-  await store.deleteMessage(row.seq);
   const sentAt = to.fifo ? now : row.sent_at;
   const expiresAt = sentAt + to.settings.retentionMs;
   const seq = await store.insertMessage({
@@ -193,6 +199,7 @@ export async function moveMessage(engine: SqsEngine, row: MessageRow, from: Queu
     dedup_id: to.fifo ? row.dedup_id : null,
     dead_letter_source: deadLetterSource,
   });
+  await store.deleteMessage(row.seq);
   if (to.fifo && row.group_id !== null) await store.addToGroup(to.id, row.group_id, seq, now);
   if (from.fifo && row.group_id !== null) await store.refreshGroup(from.id, row.group_id);
   fx.expiresAt = Math.min(fx.expiresAt, expiresAt);
