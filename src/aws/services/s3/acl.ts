@@ -104,16 +104,16 @@ interface PublicAccessBlock {
   RestrictPublicBuckets?: boolean;
 }
 
-export function publicAccessBlock(ctx: Ctx, bucket: string): PublicAccessBlock | undefined {
-  return ctx.state.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
+export async function publicAccessBlock(ctx: Ctx, bucket: string): Promise<PublicAccessBlock | undefined> {
+  return await ctx.state.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
 }
 
 /** Refuses grants a bucket does not allow (ACLs disabled, public ACLs blocked). */
-export function checkGrantsAllowed(ctx: Ctx, bucket: Bucket, grants: Grant[], cannedAcl?: string): void {
+export async function checkGrantsAllowed(ctx: Ctx, bucket: Bucket, grants: Grant[], cannedAcl?: string): Promise<void> {
   if (bucket.ownership === 'BucketOwnerEnforced' && !ownerOnly(grants, bucket) && cannedAcl !== 'bucket-owner-full-control') {
     throw new ServiceError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400);
   }
-  if (isPublic(grants) && publicAccessBlock(ctx, bucket.name)?.BlockPublicAcls) throw S3Errors.accessDenied();
+  if (isPublic(grants) && (await publicAccessBlock(ctx, bucket.name))?.BlockPublicAcls) throw S3Errors.accessDenied();
 }
 
 /** An ACL as GetBucketAcl / GetObjectAcl answer it. */
