@@ -74,6 +74,17 @@ export function grantsFromInput(input: AclInput, owner: string, bucketOwner: str
 }
 
 /** Grants from an AccessControlPolicy document. */
+/** The grants a PutBucketAcl / PutObjectAcl sets: canned or header grants, or a policy document (not both). */
+export function grantsToPut(input: AclInput & { AccessControlPolicy?: unknown }, owner: string, bucketOwner: string): Grant[] {
+  let grants = grantsFromInput(input, owner, bucketOwner);
+  if (input.AccessControlPolicy) {
+    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
+    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
+  }
+  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
+  return grants;
+}
+
 export function grantsFromPolicy(policy: { Grants?: Grant[] }): Grant[] {
   const out: Grant[] = [];
   for (const g of policy.Grants ?? []) {

@@ -136,3 +136,10 @@ test('concurrent PutObjectRetention: a retention is never shortened by a request
   const r = await s3.send(new S.GetObjectRetentionCommand({ Bucket: 'race-lock', Key: 'k' }));
   assert.equal(r.Retention!.RetainUntilDate!.getTime(), dates[0].getTime());
 });
+
+test('concurrent DeleteBucket of one empty bucket: one deletes it, the rest NoSuchBucket', async () => {
+  await s3.send(new S.CreateBucketCommand({ Bucket: 'race-drop', CreateBucketConfiguration: bucketConfig }));
+  await Promise.all(Array.from({ length: N }, () => s3.send(new S.ListBucketsCommand({}))));
+  const got = await outcomes(Array.from({ length: N }, () => s3.send(new S.DeleteBucketCommand({ Bucket: 'race-drop' }))));
+  assert.deepEqual(got, [...Array(N - 1).fill('NoSuchBucket'), 'ok'].sort());
+});

@@ -285,6 +285,8 @@ export class S3Store {
    */
   async deleteEmptyBucket(name: string): Promise<string[] | undefined> {
     return await this.#unit(async (tx) => {
+      // Deleted meanwhile by another request: that one deleted it, this one finds none.
+      if (!(await tx.get('SELECT 1 FROM s3_buckets WHERE name = ?', name))) throw S3Errors.noSuchBucket(name);
       if (await this.hasObjects(name)) return undefined;
       const blobs = await tx.all<{ blob: string }>(
         'SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?', name,

@@ -8,7 +8,7 @@ import { BUCKET_TAGS, requireBucket, tagSet, tagsFromSet, type Ctx } from '../co
 import { validateTags } from '../../../../core/resources/tags.ts';
 import type { Bucket } from '../store.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
-import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
+import { aclOutput, checkGrantsAllowed, grantsToPut } from '../acl.ts';
 import type { ObjectLockConfiguration } from '../lock.ts';
 import { isHeaderValue } from '../http/header-values.ts';
 
@@ -189,12 +189,7 @@ export async function getBucketAcl(input: T.GetBucketAclRequest, ctx: Ctx): Prom
 
 export async function putBucketAcl(input: T.PutBucketAclRequest, ctx: Ctx): Promise<void> {
   const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  let grants = grantsFromInput(input, b.account, b.account);
-  if (input.AccessControlPolicy) {
-    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
-  }
-  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
+  const grants = grantsToPut(input, b.account, b.account);
   await checkGrantsAllowed(ctx, b, grants, input.ACL);
   await ctx.state.updateBucket(b.name, { acl: grants });
 }

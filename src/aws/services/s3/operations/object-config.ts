@@ -6,7 +6,7 @@ import { requireBucket, tagSet, tagsFromSet, validateObjectTags, type Ctx } from
 import type { Bucket, ObjectVersion } from '../store.ts';
 import { S3Errors } from '../errors.ts';
 import { checksumMember, checksumOutput } from '../checksums.ts';
-import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
+import { aclOutput, checkGrantsAllowed, grantsToPut } from '../acl.ts';
 import { checkMode } from '../lock.ts';
 import { emit } from '../events.ts';
 import { findVersion } from './get-object.ts';
@@ -62,12 +62,7 @@ export async function putObjectAcl(input: T.PutObjectAclRequest, ctx: Ctx): Prom
   const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const v = await ctx.state.atomically(async () => {
     const found = await findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-    let grants = grantsFromInput(input, found.owner, bucket.account);
-    if (input.AccessControlPolicy) {
-      if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-      grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
-    }
-    if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
+    const grants = grantsToPut(input, found.owner, bucket.account);
     await checkGrantsAllowed(ctx, bucket, grants, input.ACL);
     await ctx.state.updateVersion(found.seq, { acl: grants });
     return found;
