@@ -6,6 +6,9 @@
 //    src/<cloud>/services/<service>/, SQL and the database handle appear only in store.ts/state.ts
 //    (or files under store/ or state/), never in handlers, engines or admin routes, so that a driver
 //    other than SQLite can one day stand behind the state modules.
+// 4. Services reach their tables through the store port only: no file under src/<cloud>/services/
+//    imports the SQLite driver (src/store/database.ts), tests included — a statement that bypassed the
+//    port could land inside another request's unit of work (src/store/sqlite-store.ts).
 // Exits 1, listing what breaks a rule.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -64,6 +67,13 @@ for (const file of files) {
   });
 }
 
+// Rule 4: no service imports the SQLite driver.
+const driver = resolve(root, 'src/store/database.ts');
+for (const file of files) {
+  if (!serviceFile.test(file)) continue;
+  if ((graph.get(file) ?? []).includes(driver)) problems.push(`${rel(file)} imports the SQLite driver ${rel(driver)} (services use env.store, src/core/store.ts)`);
+}
+
 // Rule 1: strongly connected components of more than one module (Tarjan), or a module importing itself.
 let counter = 0;
 const index = new Map<string, number>();
@@ -101,4 +111,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);
 }
-console.log(`check-imports: ${files.length} modules, no import circles, provider boundary kept, state behind state modules`);
+console.log(`check-imports: ${files.length} modules, no import circles, provider boundary kept, state behind state modules, services on the store port`);

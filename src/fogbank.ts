@@ -11,13 +11,12 @@ import type { Environment } from './core/environment.ts';
 import { Database } from './store/database.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { BlobStore } from './store/blobs.ts';
-import { sweepOrphanBlobs } from './store/blob-sweep.ts';
 // The AWS provider is the one part of src/aws/ built here, through its entry point (src/aws/index.ts).
 import { AwsProvider, type ServiceRegistry } from './aws/index.ts';
 import type { ServiceCatalog } from './core/catalog.ts';
 import { GcpProvider } from './gcp/index.ts';
 import { chooseProvider } from './server/front-router.ts';
-import { AdminApi } from './admin/api.ts';
+import type { AdminApi } from './admin/api.ts';
 import { AdminAuth, isLoopbackHost } from './admin/auth.ts';
 import { listen, type Listener, type ListenerTimeouts, type RequestHandler } from './server/listener.ts';
 import { isClientDisconnect, json } from './server/http-io.ts';
@@ -166,7 +165,9 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
       now: () => Date.now(),
       loginLimits: options.adminLoginLimits,
     });
-    const admin = new AdminApi(env, aws, reset, auth, snapshots);
+    // The admin API and its UI are loaded by the first admin request, not with every start.
+    let admin: Promise<AdminApi> | undefined;
+    const adminApi = () => (admin ??= import('./admin/api.ts').then(({ AdminApi }) => new AdminApi(env, aws, reset, auth, snapshots)));
     if (options.snapshot) {
       try {
         // Opened here so that a missing file is reported before the stream is read.
@@ -207,7 +208,7 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
           req.resume();
           return json(res, 403, { error: 'HostNotAllowed', message: hostRefused });
         }
-        admin.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))).catch((err) => {
+        adminApi().then((a) => a.handle(req, res, path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1)))).catch((err) => {
           // A client that left mid-request is no failure of Fogbank's (http-io.ts).
           if (isClientDisconnect(err)) return log.debug(`admin client went away: ${(err as Error).message}`);
           log.error('admin request failed', err);
@@ -253,7 +254,8 @@ export async function createFogbank(options: FogbankOptions = {}): Promise<Fogba
         // A snapshot restore swaps rows and files (old files, linked): the sweep's view is then stale, so it stops.
         let restored = false;
         env.lifecycle.onSuspend(() => void (restored = true));
-        sweeping = sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped || restored })
+        sweeping = import('./store/blob-sweep.ts')
+          .then(({ sweepOrphanBlobs }) => sweepOrphanBlobs({ dbPath: db!.path, blobs: env.blobs, stopped: () => stopped || restored }))
           .then((r) => { if (r?.removed) log.info(`removed ${r.removed} orphan blob files (${r.scanned} looked at, ${r.durationMs} ms)`); })
           .catch((err) => log.warn('orphan blob sweep stopped', err));
       });

@@ -1,10 +1,13 @@
 // Reading request bodies and writing responses, for every HTTP path of the server.
-import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
-import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { pipeline } from 'node:stream/promises';
 import type { HttpResponse } from '../core/http.ts';
 import { ServiceError } from '../core/errors.ts';
 import { released } from '../core/memory.ts';
+
+// A plain builtin, not an ESM import: see listener.ts (importing node:http compiles undici).
+const { validateHeaderName, validateHeaderValue } = process.getBuiltinModule('node:http');
 
 export type Req = IncomingMessage | Http2ServerRequest;
 export type Res = ServerResponse | Http2ServerResponse;
@@ -162,7 +165,7 @@ function closeAfterResponse(req: Req, res: Res): void {
     // compatibility response reports 'finish' only when the whole stream closes, so watch the stream.
     const stream = req.stream;
     const done = () => {
-      if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+      if (!stream.closed && !stream.destroyed) stream.close(process.getBuiltinModule('node:http2').constants.NGHTTP2_NO_ERROR);
     };
     if (stream.writableFinished) done();
     else stream.once('finish', done);

@@ -1,11 +1,17 @@
 // One port for everything that speaks HTTP (DESIGN.md §1): the first bytes of each connection tell
 // HTTP/2 with prior knowledge (the client preface, used by gRPC) from HTTP/1.1.
 import net from 'node:net';
-import http from 'node:http';
-import http2 from 'node:http2';
+import type http from 'node:http';
+import type http2 from 'node:http2';
 import { watchBodyIdle } from './http-io.ts';
 
 export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+// node:http is taken as a plain builtin, not an ESM import: importing node:http as an ES module
+// fills in every export, and its lazy ones compile the bundled undici (tens of ms of every start,
+// for a fetch this process does not need to listen). node:http2 (~10 ms to load) is loaded when the
+// first HTTP/2 connection (a gRPC client) arrives.
+const { createServer } = process.getBuiltinModule('node:http');
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
 
@@ -29,7 +35,6 @@ export interface Listener {
   address: { host: string; port: number };
   close(): Promise<void>;
   http1: http.Server;
-  http2: http2.Http2Server;
 }
 
 export function listen(host: string, port: number, onRequest: RequestHandler, timeouts: Partial<ListenerTimeouts> = {}): Promise<Listener> {
@@ -38,7 +43,7 @@ export function listen(host: string, port: number, onRequest: RequestHandler, ti
     watchBodyIdle(req, res, t.bodyIdleMs);
     onRequest(req, res);
   };
-  const h1 = http.createServer({
+  const h1 = createServer({
     keepAliveTimeout: t.keepAliveMs,
     requestTimeout: 0,
     headersTimeout: t.headersMs,
@@ -48,8 +53,14 @@ export function listen(host: string, port: number, onRequest: RequestHandler, ti
   // node:http starts tracking connections (and so enforcing headersTimeout) when its server emits
   // 'listening'; this one never listens itself, as connections are handed to it below.
   h1.emit('listening');
-  const h2 = http2.createServer({}, handle);
-  h2.on('session', (session) => closeIdleSession(session, t.keepAliveMs));
+  let h2: http2.Http2Server | undefined;
+  const http2Server = (): http2.Http2Server => {
+    if (!h2) {
+      h2 = process.getBuiltinModule('node:http2').createServer({}, handle);
+      h2.on('session', (session) => closeIdleSession(session, t.keepAliveMs));
+    }
+    return h2;
+  };
   const sockets = new Set<net.Socket>();
   // noDelay as node:http sets it for the sockets it accepts itself: without it, Nagle holds small
   // responses back waiting for ACKs, which halves keep-alive request rates.
@@ -69,7 +80,7 @@ export function listen(host: string, port: number, onRequest: RequestHandler, ti
       if (isH2) {
         // http2 reads the socket natively and takes what is already buffered (the preface we
         // unshifted) itself; resuming here would flow those bytes to nobody.
-        h2.emit('connection', socket);
+        http2Server().emit('connection', socket);
       } else {
         h1.emit('connection', socket);
         socket.resume();
@@ -84,7 +95,6 @@ export function listen(host: string, port: number, onRequest: RequestHandler, ti
       resolve({
         address: { host, port: addr.port },
         http1: h1,
-        http2: h2,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

@@ -5,7 +5,6 @@
 // Untrusted input: a 1 MiB gzip body can expand to 1 GiB. zlib's maxOutputLength makes it stop (with
 // a RangeError) as soon as the output passes the cap, so a bomb costs at most the cap in memory and a
 // few milliseconds, and the compressed body itself is refused before inflating when it alone is over.
-import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { ServiceError } from '../../core/errors.ts';
 import type { HttpRequest } from '../../core/http.ts';
 import { header } from '../../core/http.ts';
@@ -77,17 +76,17 @@ function inflate(body: Buffer, coding: Coding, limit: number, model: ServiceMode
     // a forged, smaller ISIZE only gets as far as the capped inflation below.
     if (coding === 'gzip' && limit > PROBE && body.length >= 18 && body.readUInt32LE(body.length - 4) > limit) {
       // Over the probe: a RangeError, answered as too large below; not gzip: malformed, as always.
-      return gunzipSync(body, { maxOutputLength: PROBE });
+      return zlib().gunzipSync(body, { maxOutputLength: PROBE });
     }
     let out: Buffer;
-    if (coding === 'gzip') out = gunzipSync(body, options);
+    if (coding === 'gzip') out = zlib().gunzipSync(body, options);
     else {
       // HTTP's deflate is the zlib format, but some clients send raw deflate data: accept both.
       try {
-        out = inflateSync(body, options);
+        out = zlib().inflateSync(body, options);
       } catch (err) {
         if (err instanceof RangeError) throw err;
-        out = inflateRawSync(body, options);
+        out = zlib().inflateRawSync(body, options);
       }
     }
     if (out.length > limit) throw new RangeError('over the limit');
@@ -120,4 +119,9 @@ export function requestTooLarge(model: ServiceModel | undefined, limit: number):
 export function unsupportedEncoding(coding: string): ServiceError {
   const shown = coding.length > 40 ? coding.slice(0, 40) + '…' : coding;
   return new ServiceError('UnsupportedContentEncoding', `Content-Encoding ${JSON.stringify(shown)} is not supported: send gzip, deflate or identity`, 415);
+}
+
+/** node:zlib, loaded by the first compressed request rather than with Fogbank. */
+function zlib(): typeof import('node:zlib') {
+  return process.getBuiltinModule('node:zlib');
 }

@@ -6,7 +6,7 @@
 //        └──────────────── stop() ───────────────▶ stopped
 //
 // A process leads a process group of its own, so that stopping it also stops what it started.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { OutputRing, splitLines, type OutputLine } from './output.ts';
@@ -175,7 +175,8 @@ export class Engine extends EventEmitter {
     const p = this.spec.process!;
     let child: ChildProcess;
     try {
-      child = spawn(p.command, p.args ?? [], {
+      // Loaded when the first engine process starts, not with Fogbank (a few ms of every start).
+      child = process.getBuiltinModule('node:child_process').spawn(p.command, p.args ?? [], {
         cwd: p.cwd,
         env: p.env,
         uid: p.uid,

@@ -1,7 +1,7 @@
 // Where a resource lives. AWS resources are regional (an account and a region) or account-global
 // (IAM roles, S3 bucket names in the account's list, CloudFront); Google Cloud's live in a project and
 // a location. Every scoped query filters on the same columns, so the fragment is written once here.
-import type { SqlValue } from '../../store/database.ts';
+import type { SqlValue } from '../store.ts';
 
 /** An account and a region: SQS queues, Lambda functions, DynamoDB tables. */
 export interface RegionalScope {

@@ -7,7 +7,6 @@ import { copyFile, cp, link, mkdir, open, readdir, rename, rm, stat, writeFile }
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
 import type { Environment } from '../environment.ts';
 import { ServiceError } from '../errors.ts';
 import { BLOB_REFERENCES } from '../../store/blob-references.ts';
@@ -240,7 +239,7 @@ export class Snapshots {
     const dir = this.#dirOf(name);
     const tar = Readable.from(writeTar(this.#files(dir)));
     if (options.gzip === false) return tar;
-    const gz = createGzip();
+    const gz = zlib().createGzip();
     tar.on('error', (err) => gz.destroy(err));
     return tar.pipe(gz);
   }
@@ -462,7 +461,7 @@ async function* gunzipIfNeeded(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
     }
   })();
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
+    const gunzip = zlib().createGunzip();
     const input = Readable.from(rest);
     input.on('error', (err) => gunzip.destroy(err));
     input.pipe(gunzip);
@@ -479,4 +478,9 @@ async function* gunzipIfNeeded(source: AsyncIterable<Buffer>): AsyncGenerator<Bu
 export function nameForFile(path: string): string {
   const base = basename(path).replace(/\.(tar\.gz|tgz|tar)$/i, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return (base || 'seed').slice(0, 100);
+}
+
+/** node:zlib, loaded when a snapshot is first exported or imported rather than with Fogbank. */
+function zlib(): typeof import('node:zlib') {
+  return process.getBuiltinModule('node:zlib');
 }

@@ -8,8 +8,8 @@ import { itemToWire, decodeItem, type Item } from './values/attribute.ts';
 import { rowCursor, scanCursor } from './engine/read.ts';
 import { ServiceError } from '../../../core/errors.ts';
 
-function table(store: DynamoStore, p: Record<string, string>) {
-  const spec = store.table(p.account, p.region, decodeURIComponent(p.name));
+async function table(store: DynamoStore, p: Record<string, string>) {
+  const spec = await store.table(p.account, p.region, decodeURIComponent(p.name));
   if (!spec) throw new ServiceError('NotFound', `No table ${p.name} in ${p.account}/${p.region}`, 404);
   return spec;
 }
@@ -30,13 +30,17 @@ export const adminRoutes: AdminRoute<DynamoStore>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/dynamodb\/tables$/,
-    handle(req, store) {
+    async handle(req, store) {
       const after = Number(req.query.get('after') ?? 0);
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 100), 1), 1000);
-      const rows = store.allTables(after, limit + 1);
+      const rows = await store.allTables(after, limit + 1);
       const page = rows.slice(0, limit);
+      const tables = [];
+      for (const r of page) {
+        tables.push({ account: r.account, region: r.region, name: r.name, itemCount: r.item_count, sizeBytes: r.size_bytes, status: (await store.tableById(r.id))?.status });
+      }
       return {
-        tables: page.map((r) => ({ account: r.account, region: r.region, name: r.name, itemCount: r.item_count, sizeBytes: r.size_bytes, status: store.tableById(r.id)?.status })),
+        tables,
         next: rows.length > limit ? String(page[page.length - 1].id) : undefined,
       };
     },
@@ -44,27 +48,29 @@ export const adminRoutes: AdminRoute<DynamoStore>[] = [
   {
     method: 'GET',
     path: new RegExp(`^\\/_fogbank\\/dynamodb\\/tables\\/${SCOPE}\\/(?<name>[^/]+)$`),
-    handle(req, store) {
-      return describeTable(store, table(store, req.params));
+    async handle(req, store) {
+      return await describeTable(store, await table(store, req.params));
     },
   },
   {
     method: 'GET',
     path: new RegExp(`^\\/_fogbank\\/dynamodb\\/tables\\/${SCOPE}\\/(?<name>[^/]+)\\/items$`),
-    handle(req, store) {
-      const spec = table(store, req.params);
+    async handle(req, store) {
+      const spec = await table(store, req.params);
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 50), 1), 1000);
       const items: unknown[] = [];
       let last: Item | undefined;
       let more = false;
       const at = scanCursor(spec);
-      for (const row of store.scan(spec.id, 0, 2 ** 32, cursor(req.query.get('cursor')), rowCursor(at), limit + 1)) {
-        if (items.length === limit) {
-          more = true;
-          break;
+      pages: for await (const rows of store.scan(spec.id, 0, 2 ** 32, cursor(req.query.get('cursor')), rowCursor(at), limit + 1)) {
+        for (const row of rows) {
+          if (items.length === limit) {
+            more = true;
+            break pages;
+          }
+          last = decodeItem(row.item);
+          items.push(itemToWire(last));
         }
-        last = decodeItem(row.item);
-        items.push(itemToWire(last));
       }
       const c = more && last ? at(last) : undefined;
       const next = c ? Buffer.from(JSON.stringify([c.seg, c.hk.toString('base64'), c.rk.toString('base64')])).toString('base64url') : undefined;
@@ -74,10 +80,10 @@ export const adminRoutes: AdminRoute<DynamoStore>[] = [
   {
     method: 'POST',
     path: /^\/_fogbank\/dynamodb\/ttl\/expire$/,
-    handle(req, store, env) {
+    async handle(req, store, env) {
       const at = req.body.now === undefined ? env.clock.now() : Number(req.body.now);
       if (!Number.isFinite(at)) throw new ServiceError('InvalidParameter', 'now must be epoch milliseconds', 400);
-      return { deleted: ttlSweeper(store).sweep(at) };
+      return { deleted: await ttlSweeper(store).sweep(at) };
     },
   },
   {

@@ -7,11 +7,11 @@ import type { Events } from './state.ts';
 import type { RuleData } from './store.ts';
 import { isoSeconds, type Event } from './engine.ts';
 
-function ruleOf(events: Events, params: Record<string, string>, query: URLSearchParams) {
+async function ruleOf(events: Events, params: Record<string, string>, query: URLSearchParams) {
   const account = query.get('account') ?? '000000000000';
   const region = query.get('region') ?? 'us-east-1';
   const bus = query.get('bus') ?? 'default';
-  const rule = events.store.get<RuleData>('rule', account, region, `${bus}/${decodeURIComponent(params.rule)}`);
+  const rule = await events.store.get<RuleData>('rule', account, region, `${bus}/${decodeURIComponent(params.rule)}`);
   if (!rule) throw new ServiceError('NotFound', `Rule ${params.rule} does not exist on EventBus ${bus} (account ${account}, region ${region}).`, 404);
   return rule;
 }
@@ -21,18 +21,18 @@ export const eventsAdmin: AdminRoute<Events>[] = [
     // ?ruleArn=…&limit=…, or /_fogbank/events/rules/<name>/matches?bus=…&account=…&region=…
     method: 'GET',
     path: /^\/_fogbank\/events\/matches$/,
-    handle(req, events) {
+    async handle(req, events) {
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 100) || 100, 1), 1000);
-      return { matches: events.store.matches(req.query.get('ruleArn') ?? undefined, limit) };
+      return { matches: await events.store.matches(req.query.get('ruleArn') ?? undefined, limit) };
     },
   },
   {
     method: 'GET',
     path: /^\/_fogbank\/events\/rules\/(?<rule>[^/]+)\/matches$/,
-    handle(req, events) {
-      const rule = ruleOf(events, req.params, req.query);
+    async handle(req, events) {
+      const rule = await ruleOf(events, req.params, req.query);
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 100) || 100, 1), 1000);
-      return { ruleArn: rule.arn, matches: events.store.matches(rule.arn, limit) };
+      return { ruleArn: rule.arn, matches: await events.store.matches(rule.arn, limit) };
     },
   },
   {
@@ -40,7 +40,7 @@ export const eventsAdmin: AdminRoute<Events>[] = [
     method: 'POST',
     path: /^\/_fogbank\/events\/rules\/(?<rule>[^/]+)\/fire$/,
     async handle(req, events, env) {
-      const rule = ruleOf(events, req.params, req.query);
+      const rule = await ruleOf(events, req.params, req.query);
       let event: Event | undefined;
       if (req.body.event && typeof req.body.event === 'object') {
         const given = req.body.event as Record<string, unknown>;

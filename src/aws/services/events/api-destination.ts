@@ -41,9 +41,9 @@ export interface ApiDestinationData {
 const TIMEOUT_MS = 5000;
 
 export async function invokeApiDestination(store: EventsStore, target: TargetData, input: string): Promise<Outcome> {
-  const dest = store.byArn<ApiDestinationData>(target.Arn);
+  const dest = await store.byArn<ApiDestinationData>(target.Arn);
   if (!dest) return { ok: false, retryable: false, code: 'ResourceNotFoundException', message: `API destination ${target.Arn} does not exist.` };
-  const conn = store.byArn<ConnectionData>(dest.data.ConnectionArn);
+  const conn = await store.byArn<ConnectionData>(dest.data.ConnectionArn);
   if (!conn) return { ok: false, retryable: false, code: 'ResourceNotFoundException', message: `Connection ${dest.data.ConnectionArn} does not exist.` };
   const http = (target.HttpParameters ?? {}) as { PathParameterValues?: string[]; HeaderParameters?: Record<string, string>; QueryStringParameters?: Record<string, string> };
   let endpoint = dest.data.InvocationEndpoint;

@@ -5,6 +5,7 @@
 // then go to its dead-letter queue. Scheduled rules fire on clock timers, re-armed after a restart.
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
+import { WriteOrder } from '../../../core/write-order.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
@@ -38,6 +39,10 @@ export class EventsEngine {
   readonly store: EventsStore;
   #retries = new Map<string, TimerHandle>();
   #schedules = new Map<string, TimerHandle>();
+  /** Write order per rule: arms and disarms that follow a handler's unit apply in commit order. */
+  readonly #order = new WriteOrder();
+  /** Bumped by every start and stop: re-arming from the tables that a stop overtook is dropped. */
+  #generation = 0;
 
   constructor(store: EventsStore) {
     this.store = store;
@@ -45,33 +50,47 @@ export class EventsEngine {
   }
 
   start(): () => void {
-    for (const row of this.store.armedRetries()) this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
-    for (const arn of this.store.allRuleArns()) {
-      const rule = this.store.byArn<RuleData>(arn);
-      if (rule) this.armSchedule(rule);
-    }
-    return () => this.#clearTimers();
+    const generation = ++this.#generation;
+    this.#rearm(generation).catch((err) => this.store.env.log.error('events: could not re-arm retries and schedules', err));
+    return () => {
+      this.#generation++;
+      this.#clearTimers();
+    };
+  }
+
+  async #rearm(generation: number): Promise<void> {
+    const [retries, arns] = await Promise.all([this.store.armedRetries(), this.store.allRuleArns()]);
+    const rules = await Promise.all(arns.map((arn) => this.store.byArn<RuleData>(arn)));
+    if (generation !== this.#generation) return;
+    for (const row of retries) this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
+    for (const rule of rules) if (rule) this.armSchedule(rule);
   }
 
   #clearTimers(): void {
     for (const t of [...this.#retries.values(), ...this.#schedules.values()]) this.store.env.clock.clearTimeout(t);
     this.#retries.clear();
     this.#schedules.clear();
+    this.#order.clear();
+  }
+
+  /** A place in the write order: taken inside the unit that writes (or deletes) a rule. */
+  ticket(): number {
+    return this.#order.ticket();
   }
 
   // ── Events on a bus ──
 
   /** Archives and routes an event put on a bus (by PutEvents, another bus, S3, a replay). */
   async putEvent(bus: { account: string; region: string; name: string; arn: string }, event: Event, options: { replay?: { name: string; rules?: string[] } } = {}): Promise<void> {
-    if (!options.replay) this.#archive(bus.arn, event);
     const pending: Promise<void>[] = [];
-    for (const compiled of this.store.rulesOf(bus.account, bus.region, bus.name)) {
+    if (!options.replay) pending.push(this.#archive(bus.arn, event));
+    for (const compiled of await this.store.rulesOf(bus.account, bus.region, bus.name)) {
       const rule = compiled.rule;
       if (rule.data.State !== 'ENABLED' && rule.data.State !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') continue;
       if (options.replay?.rules && !options.replay.rules.includes(rule.arn)) continue;
       if (!matchesPattern(compiled.pattern!, event)) continue;
       if (compiled.targets.length === 0) {
-        this.store.recordMatch({ ruleArn: rule.arn, eventId: event.id, time: this.store.env.clock.now(), status: 'matched', attempts: 0, event: JSON.stringify(event) });
+        pending.push(this.store.recordMatch({ ruleArn: rule.arn, eventId: event.id, time: this.store.env.clock.now(), status: 'matched', attempts: 0, event: JSON.stringify(event) }));
       }
       for (const target of compiled.targets) {
         pending.push(this.#attempt({ ruleArn: rule.arn, ruleName: rule.data.Name, target, event, attempts: 0, first: this.store.env.clock.now() }));
@@ -80,8 +99,8 @@ export class EventsEngine {
     if (pending.length) await Promise.all(pending);
   }
 
-  #archive(busArn: string, event: Event): void {
-    const archives = this.store.archivesInScope(event.account, event.region);
+  async #archive(busArn: string, event: Event): Promise<void> {
+    const archives = await this.store.archivesInScope(event.account, event.region);
     for (const a of archives) {
       const data = JSON.parse(a.data) as { EventSourceArn: string; EventPattern?: string; State: string };
       if (data.EventSourceArn !== busArn || data.State !== 'ENABLED') continue;
@@ -92,7 +111,7 @@ export class EventsEngine {
           continue;
         }
       }
-      this.store.archiveEvent(a.arn, Date.parse(event.time) || this.store.env.clock.now(), JSON.stringify(event));
+      await this.store.archiveEvent(a.arn, Date.parse(event.time) || this.store.env.clock.now(), JSON.stringify(event));
     }
   }
 
@@ -108,7 +127,7 @@ export class EventsEngine {
     }
     job.attempts++;
     const now = this.store.env.clock.now();
-    const record = (status: string) =>
+    const record = (status: string): Promise<void> =>
       this.store.recordMatch({ ruleArn: job.ruleArn, eventId: job.event.id, time: now, targetId: job.target.Id, status, attempts: job.attempts, error: outcome.message ? `${outcome.code}: ${outcome.message}` : undefined, event: JSON.stringify(job.event) });
     if (outcome.ok) return record('delivered');
     const policy = (job.target.RetryPolicy ?? {}) as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
@@ -118,14 +137,13 @@ export class EventsEngine {
       // Exponential backoff with full jitter, capped at five minutes.
       const delay = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts - 1, 20)) * (0.5 + Math.random() / 2);
       if (job.attempts <= maxRetries && now + delay - job.first <= maxAge) {
-        record('retrying');
-        this.#schedule({ ...job }, delay);
+        await Promise.all([record('retrying'), this.#schedule({ ...job }, delay)]);
         return;
       }
     }
     const condition = !outcome.retryable ? undefined : job.attempts > maxRetries ? 'MaximumRetryAttemptsExhausted' : 'MaximumEventAgeExhausted';
     const dead = await this.#deadLetter(job, outcome, condition);
-    record(dead ? 'dead-lettered' : 'failed');
+    await record(dead ? 'dead-lettered' : 'failed');
   }
 
   async #invoke(job: Job): Promise<Outcome> {
@@ -133,7 +151,7 @@ export class EventsEngine {
     const input = targetInput(t as TargetInput, job.event, { ruleArn: job.ruleArn, ruleName: job.ruleName, ingestionTime: job.event.time });
     const arn = parseArn(t.Arn);
     if (arn?.service === 'events' && arn.resource.startsWith('api-destination/')) {
-      return invokeApiDestination(this.store, t, input);
+      return await invokeApiDestination(this.store, t, input);
     }
     const d: Delivery = { target: t.Arn, body: input, source: { service: 'events', arn: job.ruleArn } };
     if (arn?.service === 'sqs') {
@@ -187,10 +205,10 @@ export class EventsEngine {
     }
   }
 
-  #schedule(job: Job, delayMs: number): void {
+  async #schedule(job: Job, delayMs: number): Promise<void> {
     const id = randomUUID();
     const due = this.store.env.clock.now() + Math.round(delayMs);
-    this.store.addRetry({ id, due, job: JSON.stringify(job) });
+    await this.store.addRetry({ id, due, job: JSON.stringify(job) });
     this.#arm(id, due, job);
   }
 
@@ -198,17 +216,27 @@ export class EventsEngine {
     const clock = this.store.env.clock;
     this.#retries.set(id, clock.setTimeout(() => {
       this.#retries.delete(id);
-      this.store.removeRetry(id);
-      // A target removed meanwhile gets nothing more.
-      if (this.store.hasTarget(job.ruleArn, job.target.Id)) this.#attempt(job).catch((err) => this.store.env.log.error('events: a retry failed', err));
+      this.#retry(id, job).catch((err) => this.store.env.log.error('events: a retry failed', err));
     }, Math.max(0, due - clock.now())));
+  }
+
+  async #retry(id: string, job: Job): Promise<void> {
+    const [, present] = await Promise.all([this.store.removeRetry(id), this.store.hasTarget(job.ruleArn, job.target.Id)]);
+    // A target removed meanwhile gets nothing more.
+    if (present) await this.#attempt(job);
   }
 
   // ── Scheduled rules ──
 
-  /** (Re-)arms a scheduled rule's next firing; disarms it when disabled or not scheduled. */
-  armSchedule(rule: Resource<RuleData>): void {
-    this.disarmSchedule(rule.arn);
+  /**
+   * (Re-)arms a scheduled rule's next firing; disarms it when disabled or not scheduled. `ticket`
+   * orders arms that follow a handler's write (see #order). Synchronous, so that a firing re-arms
+   * the rule while the clock is being advanced, before the next due timer runs: every change to a
+   * rule re-arms it, so the rule a timer was armed with is current when it fires.
+   */
+  armSchedule(rule: Resource<RuleData>, ticket?: number): void {
+    if (!this.#order.newest(rule.arn, ticket)) return;
+    this.#disarm(rule.arn);
     if (!rule.data.ScheduleExpression || rule.data.State !== 'ENABLED') return;
     let expr;
     try {
@@ -221,14 +249,17 @@ export class EventsEngine {
     if (next === undefined) return;
     this.#schedules.set(rule.arn, clock.setTimeout(() => {
       this.#schedules.delete(rule.arn);
-      const current = this.store.byArn<RuleData>(rule.arn);
-      if (!current) return;
-      this.fireRule(current).catch((err) => this.store.env.log.error('events: a scheduled rule failed', err));
-      this.armSchedule(current);
+      this.fireRule(rule).catch((err) => this.store.env.log.error('events: a scheduled rule failed', err));
+      this.armSchedule(rule);
     }, Math.max(0, next - clock.now())));
   }
 
-  disarmSchedule(ruleArn: string): void {
+  /** Stops a rule's schedule (a handler's delete passes the ticket it took in its unit). */
+  disarmSchedule(ruleArn: string, ticket?: number): void {
+    if (this.#order.newest(ruleArn, ticket)) this.#disarm(ruleArn);
+  }
+
+  #disarm(ruleArn: string): void {
     const t = this.#schedules.get(ruleArn);
     if (t) this.store.env.clock.clearTimeout(t);
     this.#schedules.delete(ruleArn);
@@ -248,8 +279,8 @@ export class EventsEngine {
       resources: [rule.arn],
       detail: {},
     };
-    const targets = this.store.targets(rule.arn);
-    if (!targets.length) this.store.recordMatch({ ruleArn: rule.arn, eventId: e.id, time: now, status: 'matched', attempts: 0, event: JSON.stringify(e) });
+    const targets = await this.store.targets(rule.arn);
+    if (!targets.length) await this.store.recordMatch({ ruleArn: rule.arn, eventId: e.id, time: now, status: 'matched', attempts: 0, event: JSON.stringify(e) });
     await Promise.all(targets.map((target) => this.#attempt({ ruleArn: rule.arn, ruleName: rule.data.Name, target, event: e, attempts: 0, first: now })));
     return e;
   }

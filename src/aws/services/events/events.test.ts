@@ -13,6 +13,7 @@ import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, awsCliClients, aws, python } from '../../../../test/support/clients.ts';
 import { bestOfThree as timed } from '../../../../test/support/timing.ts';
+import { withStoreLatency } from '../../../../test/support/store-latency.ts';
 
 let fb: TestFogbank;
 let eb: EventBridgeClient;
@@ -346,4 +347,33 @@ test('a Detail nested past 1,000 levels is MalformedDetail (100,000 levels fit i
   const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2 }));
   assert.equal(got.Messages?.length, 1);
   assert.equal(JSON.stringify(JSON.parse(got.Messages![0].Body!).detail), nest(500));
+});
+
+// Races the store port could open (issue 11 §7): run with a networked driver's latency, so that
+// concurrent requests interleave between a handler's awaits.
+test('concurrent requests on one resource: one create wins, policies and tags lose nothing, the target quota holds', async () => {
+  const undo = withStoreLatency(fb.instance.env.store);
+  try {
+    const creates = await Promise.allSettled(Array.from({ length: 8 }, () => eb.send(new CreateEventBusCommand({ Name: 'contended' }))));
+    assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1, 'one CreateEventBus succeeds');
+    for (const r of creates) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'ResourceAlreadyExistsException');
+
+    // The default bus is made on first use by each of these: none may overwrite another's statement.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => eb.send(new PutPermissionCommand({ StatementId: `s${i}`, Action: 'events:PutEvents', Principal: String(111111111110 + i) }))));
+    const policy = JSON.parse((await eb.send(new DescribeEventBusCommand({}))).Policy!) as { Statement: Array<{ Sid: string }> };
+    assert.deepEqual(policy.Statement.map((s) => s.Sid).sort(), Array.from({ length: 8 }, (_, i) => `s${i}`).sort(), 'every concurrent PutPermission kept its statement');
+
+    const arn = (await eb.send(new DescribeEventBusCommand({ Name: 'contended' }))).Arn!;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => eb.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: `k${i}`, Value: `v${i}` }] }))));
+    assert.equal((await eb.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags!.length, 12, 'every concurrent TagResource kept its tag');
+
+    await eb.send(new PutRuleCommand({ Name: 'r', EventPattern: '{"source":["x"]}' }));
+    const puts = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => eb.send(new PutTargetsCommand({ Rule: 'r', Targets: [{ Id: `t${i}`, Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] }))));
+    const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: 'r' }))).Targets!;
+    assert.equal(targets.length, 5, 'five targets per rule, however many ask at once');
+    assert.equal(puts.filter((r) => r.status === 'fulfilled').length, 5);
+    for (const r of puts) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'LimitExceededException');
+  } finally {
+    undo();
+  }
 });

@@ -1,7 +1,9 @@
 // EventBridge's tables: resources (buses, rules, archives, ...) as JSON descriptions, rule targets,
 // archived events, pending retries and match history. Rules are cached per bus for PutEvents' hot path.
+// Asynchronous, over the store port (src/core/store.ts): handlers run their read-decides-write paths
+// through `atomically`.
 import type { Environment } from '../../../core/environment.ts';
-import type { Database } from '../../../store/database.ts';
+import type { Store } from '../../../core/store.ts';
 import { parseEventPattern, type EventPattern } from './event-pattern.ts';
 import { scopeParams, scopeSql } from '../../../core/resources/scope.ts';
 
@@ -67,155 +69,183 @@ export function toResource<T>(row: ResourceRow): Resource<T> {
 export interface RetryRow { id: string; due: number; job: string }
 
 export class EventsStore {
-  readonly #db: Database;
+  readonly #db: Store;
   readonly env: Environment;
   #rulesByBus = new Map<string, CompiledRule[]>();
+  /**
+   * Bumped by every change to rules or targets (and by a reset): a compilation that read the tables
+   * before a change finished after it is not cached (it may hold the old rules).
+   */
+  #rulesVersion = 0;
 
   constructor(env: Environment) {
     this.env = env;
-    this.#db = env.db;
-    env.db.migrate('events', new URL('./migrations/', import.meta.url));
-    env.db.onReset(() => this.#rulesByBus.clear());
+    this.#db = env.store;
+    env.store.migrate('events', new URL('./migrations/', import.meta.url));
+    env.store.onReset(() => this.#rulesChanged());
   }
 
-  get<T>(kind: Kind, account: string, region: string, name: string): Resource<T> | undefined {
-    const row = this.#db.get<ResourceRow>(`SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
+  /**
+   * Runs fn as one unit of work: the reads that decide a write (a name taken, a policy or tags to
+   * merge, a state to check) and the write itself see no other request in between. The methods fn
+   * calls join the unit; fn awaits nothing but them.
+   */
+  atomically<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#db.unit(() => fn());
+  }
+
+  #rulesChanged(): void {
+    this.#rulesVersion++;
+    this.#rulesByBus.clear();
+  }
+
+  async get<T>(kind: Kind, account: string, region: string, name: string): Promise<Resource<T> | undefined> {
+    const row = await this.#db.get<ResourceRow>(`SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
     return row ? toResource<T>(row) : undefined;
   }
 
-  byArn<T>(arn: string): Resource<T> | undefined {
-    const row = this.#db.get<ResourceRow>('SELECT * FROM events_resources WHERE arn = ?', arn);
+  async byArn<T>(arn: string): Promise<Resource<T> | undefined> {
+    const row = await this.#db.get<ResourceRow>('SELECT * FROM events_resources WHERE arn = ?', arn);
     return row ? toResource<T>(row) : undefined;
   }
 
-  list<T>(kind: Kind, account: string, region: string, prefix = '', after = '', limit = 1000): Array<Resource<T>> {
-    return this.#db
-      .all<ResourceRow>(
-        `SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name >= ? AND name < ? || char(1114111) AND name > ? ORDER BY name LIMIT ?`,
-        kind, ...scopeParams({ account, region }), prefix, prefix, after, limit,
-      )
-      .map((r) => toResource<T>(r));
+  async list<T>(kind: Kind, account: string, region: string, prefix = '', after = '', limit = 1000): Promise<Array<Resource<T>>> {
+    const rows = await this.#db.all<ResourceRow>(
+      `SELECT * FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name >= ? AND name < ? || char(1114111) AND name > ? ORDER BY name LIMIT ?`,
+      kind, ...scopeParams({ account, region }), prefix, prefix, after, limit,
+    );
+    return rows.map((r) => toResource<T>(r));
   }
 
-  put<T>(r: Resource<T>): void {
-    this.#db.run(
+  async put<T>(r: Resource<T>): Promise<void> {
+    await this.#db.run(
       'INSERT INTO events_resources (kind, account, region, name, arn, data, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT(kind, account, region, name) DO UPDATE SET arn = excluded.arn, data = excluded.data, tags = excluded.tags, modified = excluded.modified',
       r.kind, r.account, r.region, r.name, r.arn, JSON.stringify(r.data), JSON.stringify(r.tags), r.created, r.modified,
     );
-    if (r.kind === 'rule' || r.kind === 'bus') this.#rulesByBus.clear();
+    if (r.kind === 'rule' || r.kind === 'bus') this.#rulesChanged();
   }
 
-  delete(kind: Kind, account: string, region: string, name: string): void {
-    const r = this.get(kind, account, region, name);
-    if (!r) return;
-    this.#db.transaction(() => {
-      this.#db.run(`DELETE FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
-      if (kind === 'rule') this.#db.run('DELETE FROM events_targets WHERE rule_arn = ?', r.arn);
-      if (kind === 'archive') this.#db.run('DELETE FROM events_archived WHERE archive_arn = ?', r.arn);
+  /** Creates `r` unless a resource of its kind and name exists (one statement: the default bus, made on first use). */
+  async putIfAbsent<T>(r: Resource<T>): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO events_resources (kind, account, region, name, arn, data, tags, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT(kind, account, region, name) DO NOTHING',
+      r.kind, r.account, r.region, r.name, r.arn, JSON.stringify(r.data), JSON.stringify(r.tags), r.created, r.modified,
+    );
+  }
+
+  async delete(kind: Kind, account: string, region: string, name: string): Promise<void> {
+    await this.#db.unit(async () => {
+      const r = await this.get(kind, account, region, name);
+      if (!r) return;
+      await this.#db.run(`DELETE FROM events_resources WHERE kind = ? AND ${IN_SCOPE} AND name = ?`, kind, ...scopeParams({ account, region }), name);
+      if (kind === 'rule') await this.#db.run('DELETE FROM events_targets WHERE rule_arn = ?', r.arn);
+      if (kind === 'archive') await this.#db.run('DELETE FROM events_archived WHERE archive_arn = ?', r.arn);
     });
-    this.#rulesByBus.clear();
+    this.#rulesChanged();
   }
 
-  targets(ruleArn: string): TargetData[] {
-    return this.#db.all<{ data: string }>('SELECT data FROM events_targets WHERE rule_arn = ? ORDER BY id', ruleArn).map((r) => JSON.parse(r.data) as TargetData);
+  async targets(ruleArn: string): Promise<TargetData[]> {
+    return (await this.#db.all<{ data: string }>('SELECT data FROM events_targets WHERE rule_arn = ? ORDER BY id', ruleArn)).map((r) => JSON.parse(r.data) as TargetData);
   }
 
-  putTarget(ruleArn: string, t: TargetData): void {
-    this.#db.run('INSERT OR REPLACE INTO events_targets (rule_arn, id, arn, data) VALUES (?, ?, ?, ?)', ruleArn, t.Id, t.Arn, JSON.stringify(t));
-    this.#rulesByBus.clear();
+  async putTarget(ruleArn: string, t: TargetData): Promise<void> {
+    await this.#db.run('INSERT OR REPLACE INTO events_targets (rule_arn, id, arn, data) VALUES (?, ?, ?, ?)', ruleArn, t.Id, t.Arn, JSON.stringify(t));
+    this.#rulesChanged();
   }
 
-  removeTarget(ruleArn: string, id: string): void {
-    this.#db.run('DELETE FROM events_targets WHERE rule_arn = ? AND id = ?', ruleArn, id);
-    this.#rulesByBus.clear();
+  async removeTarget(ruleArn: string, id: string): Promise<void> {
+    await this.#db.run('DELETE FROM events_targets WHERE rule_arn = ? AND id = ?', ruleArn, id);
+    this.#rulesChanged();
   }
 
-  rulesByTarget(targetArn: string): string[] {
-    return this.#db.all<{ rule_arn: string }>('SELECT DISTINCT rule_arn FROM events_targets WHERE arn = ? ORDER BY rule_arn', targetArn).map((r) => r.rule_arn);
+  async rulesByTarget(targetArn: string): Promise<string[]> {
+    return (await this.#db.all<{ rule_arn: string }>('SELECT DISTINCT rule_arn FROM events_targets WHERE arn = ? ORDER BY rule_arn', targetArn)).map((r) => r.rule_arn);
   }
 
   /** Enabled pattern rules of a bus, compiled, with their targets (cached until a rule or target changes). */
-  rulesOf(account: string, region: string, busName: string): CompiledRule[] {
+  async rulesOf(account: string, region: string, busName: string): Promise<CompiledRule[]> {
     const key = `${account}/${region}/${busName}`;
-    let rules = this.#rulesByBus.get(key);
-    if (!rules) {
-      rules = [];
-      for (const r of this.list<RuleData>('rule', account, region, `${busName}/`)) {
-        if (!r.data.EventPattern) continue;
-        let pattern: EventPattern;
-        try {
-          pattern = parseEventPattern(r.data.EventPattern);
-        } catch {
-          continue;
-        }
-        rules.push({ rule: r, pattern, targets: this.targets(r.arn) });
+    const cached = this.#rulesByBus.get(key);
+    if (cached) return cached;
+    const version = this.#rulesVersion;
+    const rules: CompiledRule[] = [];
+    const listed = (await this.list<RuleData>('rule', account, region, `${busName}/`)).filter((r) => r.data.EventPattern);
+    const targets = await Promise.all(listed.map((r) => this.targets(r.arn)));
+    listed.forEach((r, i) => {
+      let pattern: EventPattern;
+      try {
+        pattern = parseEventPattern(r.data.EventPattern!);
+      } catch {
+        return;
       }
-      this.#rulesByBus.set(key, rules);
-    }
+      rules.push({ rule: r, pattern, targets: targets[i] });
+    });
+    if (version === this.#rulesVersion) this.#rulesByBus.set(key, rules);
     return rules;
   }
 
-  recordMatch(m: { ruleArn: string; eventId: string; time: number; targetId?: string; status: string; attempts: number; error?: string; event: string }): void {
-    const r = this.#db.run(
+  async recordMatch(m: { ruleArn: string; eventId: string; time: number; targetId?: string; status: string; attempts: number; error?: string; event: string }): Promise<void> {
+    const r = await this.#db.run(
       'INSERT INTO events_matches (rule_arn, event_id, time, target_id, status, attempts, error, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       m.ruleArn, m.eventId, m.time, m.targetId ?? null, m.status, m.attempts, m.error ?? null, m.event,
     );
     const id = Number(r.lastInsertRowid);
-    if (id % 200 === 0) this.#db.run('DELETE FROM events_matches WHERE id <= ?', id - 5000);
+    if (id % 200 === 0) await this.#db.run('DELETE FROM events_matches WHERE id <= ?', id - 5000);
   }
 
-  matches(ruleArn: string | undefined, limit: number): Array<Record<string, unknown>> {
+  async matches(ruleArn: string | undefined, limit: number): Promise<Array<Record<string, unknown>>> {
     const rows = ruleArn
-      ? this.#db.all<Record<string, unknown>>('SELECT * FROM events_matches WHERE rule_arn = ? ORDER BY id DESC LIMIT ?', ruleArn, limit)
-      : this.#db.all<Record<string, unknown>>('SELECT * FROM events_matches ORDER BY id DESC LIMIT ?', limit);
+      ? await this.#db.all<Record<string, unknown>>('SELECT * FROM events_matches WHERE rule_arn = ? ORDER BY id DESC LIMIT ?', ruleArn, limit)
+      : await this.#db.all<Record<string, unknown>>('SELECT * FROM events_matches ORDER BY id DESC LIMIT ?', limit);
     return rows.reverse().map((r) => ({ ...r, event: JSON.parse(String(r.event)) }));
   }
 
   // ── Archives ──
 
   /** The archives of an account and region, raw: PutEvents' hot path parses only their data. */
-  archivesInScope(account: string, region: string): Array<{ arn: string; data: string }> {
-    return this.#db.all<{ arn: string; data: string }>(`SELECT arn, data FROM events_resources WHERE kind = 'archive' AND ${IN_SCOPE}`, ...scopeParams({ account, region }));
+  async archivesInScope(account: string, region: string): Promise<Array<{ arn: string; data: string }>> {
+    return await this.#db.all<{ arn: string; data: string }>(`SELECT arn, data FROM events_resources WHERE kind = 'archive' AND ${IN_SCOPE}`, ...scopeParams({ account, region }));
   }
 
-  archiveEvent(archiveArn: string, time: number, event: string): void {
-    this.#db.run('INSERT INTO events_archived (archive_arn, time, event) VALUES (?, ?, ?)', archiveArn, time, event);
+  async archiveEvent(archiveArn: string, time: number, event: string): Promise<void> {
+    await this.#db.run('INSERT INTO events_archived (archive_arn, time, event) VALUES (?, ?, ?)', archiveArn, time, event);
   }
 
-  archiveStats(archiveArn: string): { count: number; size: number } {
-    const r = this.#db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', archiveArn);
+  async archiveStats(archiveArn: string): Promise<{ count: number; size: number }> {
+    const r = await this.#db.get<{ c: number; s: number | null }>('SELECT COUNT(*) AS c, SUM(LENGTH(event)) AS s FROM events_archived WHERE archive_arn = ?', archiveArn);
     return { count: r?.c ?? 0, size: r?.s ?? 0 };
   }
 
   /** An archive's events with start <= time < end, in the order they were archived. */
-  archivedEvents(archiveArn: string, start: number, end: number): Array<{ event: string; time: number }> {
-    return this.#db.all<{ event: string; time: number }>(
+  async archivedEvents(archiveArn: string, start: number, end: number): Promise<Array<{ event: string; time: number }>> {
+    return await this.#db.all<{ event: string; time: number }>(
       'SELECT event, time FROM events_archived WHERE archive_arn = ? AND time >= ? AND time < ? ORDER BY id', archiveArn, start, end,
     );
   }
 
   // ── Retries and schedules on the clock ──
 
-  armedRetries(): RetryRow[] {
-    return this.#db.all<RetryRow>('SELECT * FROM events_retries');
+  async armedRetries(): Promise<RetryRow[]> {
+    return await this.#db.all<RetryRow>('SELECT * FROM events_retries');
   }
 
-  addRetry(row: RetryRow): void {
-    this.#db.run('INSERT INTO events_retries (id, due, job) VALUES (?, ?, ?)', row.id, row.due, row.job);
+  async addRetry(row: RetryRow): Promise<void> {
+    await this.#db.run('INSERT INTO events_retries (id, due, job) VALUES (?, ?, ?)', row.id, row.due, row.job);
   }
 
-  removeRetry(id: string): void {
-    this.#db.run('DELETE FROM events_retries WHERE id = ?', id);
+  async removeRetry(id: string): Promise<void> {
+    await this.#db.run('DELETE FROM events_retries WHERE id = ?', id);
   }
 
-  hasTarget(ruleArn: string, id: string): boolean {
-    return this.#db.get<{ id: string }>('SELECT id FROM events_targets WHERE rule_arn = ? AND id = ?', ruleArn, id) !== undefined;
+  async hasTarget(ruleArn: string, id: string): Promise<boolean> {
+    return (await this.#db.get<{ id: string }>('SELECT id FROM events_targets WHERE rule_arn = ? AND id = ?', ruleArn, id)) !== undefined;
   }
 
   /** Every rule's ARN, in every account and region (the engine re-arms scheduled ones on start). */
-  allRuleArns(): string[] {
-    return this.#db.all<{ arn: string }>("SELECT arn FROM events_resources WHERE kind = 'rule'").map((r) => r.arn);
+  async allRuleArns(): Promise<string[]> {
+    return (await this.#db.all<{ arn: string }>("SELECT arn FROM events_resources WHERE kind = 'rule'")).map((r) => r.arn);
   }
 
   /** Runs `fn` after a reset has emptied every table (the engine drops its timers). */

@@ -15,13 +15,15 @@ export const lambdaAdmin: AdminRoute<LambdaState>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/lambda\/functions$/,
-    handle: (req, state) => {
+    handle: async (req, state) => {
       const workers = state.executor.workers();
-      return state.tables.allFunctions().filter((f) => scoped(req.query, f)).map((f) => {
-        const versions = state.tables.versions(f.id);
+      const fns = (await state.tables.allFunctions()).filter((f) => scoped(req.query, f));
+      const out = [];
+      for (const f of fns) {
+        const versions = await state.tables.versions(f.id);
         const latest = versions.find((v) => v.version === '$LATEST');
         const c = latest ? parseConfig(latest) : undefined;
-        return {
+        out.push({
           account: f.account,
           region: f.region,
           name: f.name,
@@ -33,8 +35,9 @@ export const lambdaAdmin: AdminRoute<LambdaState>[] = [
           reservedConcurrency: f.reserved_concurrency,
           inflight: state.executor.inflight(`${f.account}/${f.region}/${f.name}`),
           warmWorkers: workers.filter((w) => w.account === f.account && w.region === f.region && w.function === f.name).length,
-        };
-      });
+        });
+      }
+      return out;
     },
   },
   {
@@ -77,8 +80,8 @@ export const lambdaAdmin: AdminRoute<LambdaState>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/lambda\/queue$/,
-    handle: (_req, state) =>
-      state.tables.asyncEvents().map((e) => ({
+    handle: async (_req, state) =>
+      (await state.tables.asyncEvents()).map((e) => ({
         requestId: e.request_id,
         account: e.account,
         region: e.region,

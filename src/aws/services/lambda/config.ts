@@ -52,12 +52,12 @@ type ConfigInput = Partial<T.CreateFunctionRequest> & Partial<T.UpdateFunctionCo
  * Applies the configuration members of a CreateFunction or UpdateFunctionConfiguration request over
  * `base` and checks the result. Layers are resolved to stored layer versions by `findLayer`.
  */
-export function applyConfig(
+export async function applyConfig(
   name: string,
   base: StoredConfig,
   input: ConfigInput,
-  findLayer: (arn: string) => StoredLayer | undefined,
-): StoredConfig {
+  findLayer: (arn: string) => Promise<StoredLayer | undefined>,
+): Promise<StoredConfig> {
   const c: StoredConfig = structuredClone(base);
   if (input.Role !== undefined) {
     if (!ROLE_RE.test(input.Role)) throw validation('role', input.Role, `Member must satisfy regular expression pattern: ${ROLE_PATTERN}`);
@@ -144,14 +144,16 @@ export function applyConfig(
   }
   if (input.Layers !== undefined) {
     if (input.Layers.length > 5) throw invalidParameter('Cannot reference more than 5 layers.');
-    c.Layers = input.Layers.map((arn) => {
+    const layers: StoredLayer[] = [];
+    for (const arn of input.Layers) {
       if (!parseLayerVersionArn(arn)) {
         throw validation('layers', arn, 'Member must satisfy regular expression pattern: arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+');
       }
-      const l = findLayer(arn);
+      const l = await findLayer(arn);
       if (!l) throw invalidParameter(`Layer version ${arn} does not exist.`);
-      return l;
-    });
+      layers.push(l);
+    }
+    c.Layers = layers;
   }
   if (input.Architectures !== undefined) {
     if (input.Architectures.length !== 1) throw validation('architectures', `[${input.Architectures.join(', ')}]`, 'Member must have length less than or equal to 1');
@@ -248,11 +250,11 @@ function hash8(s: string): string {
 }
 
 /** Finds a layer version by ARN in the tables, as a function references it. */
-export function layerFinder(tables: LambdaTables): (arn: string) => StoredLayer | undefined {
-  return (arn) => {
+export function layerFinder(tables: LambdaTables): (arn: string) => Promise<StoredLayer | undefined> {
+  return async (arn) => {
     const p = parseLayerVersionArn(arn);
     if (!p) return undefined;
-    const l = tables.layer(p.account, p.region, p.name, p.version);
+    const l = await tables.layer(p.account, p.region, p.name, p.version);
     return l ? { Arn: arn, CodeSize: l.code_size, CodeSha256: l.code_sha256, Blob: l.code_blob } : undefined;
   };
 }

@@ -11,7 +11,7 @@ import { checkPayload, MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, runSync } from './op
 export async function deliver(delivery: Delivery, ctx: DCtx): Promise<DeliveryResult> {
   const ref = parseFunctionName(delivery.target, { account: ctx.account, region: ctx.region });
   const state = ctx.state;
-  const target = resolveTarget(state.tables, ref);
+  const target = await resolveTarget(state.tables, ref);
   const options = delivery.options ?? {};
   const type = String(options.invocationType ?? options.InvocationType ?? 'Event');
   const requestId = randomUUID();
@@ -22,6 +22,6 @@ export async function deliver(delivery: Delivery, ctx: DCtx): Promise<DeliveryRe
     return { id: requestId, output: { StatusCode: 200, FunctionError: result.functionError, ExecutedVersion: result.executedVersion, Payload: result.payload.toString('utf8') } };
   }
   const payload = checkPayload(Buffer.from(delivery.body), MAX_ASYNC_PAYLOAD);
-  state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId, source });
+  await state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId, source });
   return { id: requestId };
 }

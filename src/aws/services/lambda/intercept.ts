@@ -14,7 +14,7 @@ export async function intercept(http: HttpRequest, ctx: Ctx): Promise<HttpRespon
     const m = CODE_PATH.exec(http.path);
     ctx.operation = 'DownloadCode';
     // The link works for packages Lambda holds, never for any other blob.
-    if (!m || !ctx.state.tables.blobInUse(m[1])) {
+    if (!m || !(await ctx.state.tables.blobInUse(m[1]))) {
       return { status: 404, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>' };
     }
     const size = await ctx.env.blobs.size(m[1]);

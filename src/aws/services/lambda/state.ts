@@ -21,33 +21,42 @@ export class LambdaState {
 
   constructor(env: Environment) {
     this.env = env;
-    this.tables = new LambdaTables(env.db);
+    this.tables = new LambdaTables(env.store);
     this.code = new CodeStore(env);
     this.shipper = new LogShipper(env);
     this.executor = new Executor(env, this.code, this.shipper);
     this.queue = new AsyncQueue(this);
     this.mappings = new MappingEngine(this);
-    env.db.onReset(() => {
+    env.store.onReset(() => {
       this.queue.stop();
       this.mappings.stop();
       this.executor.shutdown();
       this.shipper.forget();
       this.code.clear();
-      this.queue.resume();
+      this.#background(this.queue.resume(), 'resuming the asynchronous invocation queue');
     });
   }
 
   start(): () => Promise<void> {
-    // Updates left half-way by a previous process are complete now.
-    for (const v of this.tables.pendingVersions()) this.tables.setVersionStatus(v.function_id, v.version, 'Active', 'Successful', null, null);
-    this.queue.resume();
-    this.mappings.start();
+    const started = (async () => {
+      // Updates left half-way by a previous process are complete now.
+      await this.tables.settleVersions();
+      await this.queue.resume();
+      await this.mappings.start();
+    })();
+    this.#background(started, 'starting');
     return async () => {
+      await started.catch(() => {});
       this.queue.stop();
       this.mappings.stop();
       this.executor.shutdown();
       await nextTick();
     };
+  }
+
+  /** Work nobody awaits: a failure is logged, never an unhandled rejection. */
+  #background(work: Promise<unknown>, what: string): void {
+    work.catch((err) => this.env.log.error(`lambda: ${what} failed`, err));
   }
 }
 

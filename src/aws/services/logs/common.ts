@@ -32,14 +32,14 @@ export function streamArn(g: Pick<GroupRow, 'account' | 'region' | 'name'>, stre
 }
 
 /** The log group named by `logGroupName` or `logGroupIdentifier` (a name or an ARN). */
-export function findGroup(ctx: Ctx, input: { logGroupName?: string; logGroupIdentifier?: string }): GroupRow {
+export async function findGroup(ctx: Ctx, input: { logGroupName?: string; logGroupIdentifier?: string }): Promise<GroupRow> {
   if (input.logGroupName !== undefined && input.logGroupIdentifier !== undefined) {
     throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
   }
   const id = input.logGroupName ?? input.logGroupIdentifier;
   if (id === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
   const { account, region, name } = groupIdentity(ctx, id);
-  const g = ctx.state.group(account, region, name);
+  const g = await ctx.state.group(account, region, name);
   if (!g) throw groupNotFound();
   return g;
 }
@@ -54,8 +54,8 @@ export function groupIdentity(ctx: Ctx, id: string): { account: string; region: 
   return { account: ctx.account, region: ctx.region, name: id };
 }
 
-export function requireGroup(ctx: Ctx, name: string): GroupRow {
-  const g = ctx.state.group(ctx.account, ctx.region, name);
+export async function requireGroup(ctx: Ctx, name: string): Promise<GroupRow> {
+  const g = await ctx.state.group(ctx.account, ctx.region, name);
   if (!g) throw groupNotFound();
   return g;
 }
@@ -67,12 +67,12 @@ const pageTokens = definePageTokens<Record<string, unknown>>({
   empty: 'invalid',
 });
 
-export function encodeToken(ctx: TokenContext, value: Record<string, unknown>): string {
+export function encodeToken(ctx: TokenContext, value: Record<string, unknown>): Promise<string> {
   return pageTokens.issue(ctx, value);
 }
 
-export function decodeToken<T>(ctx: TokenContext, token: string | undefined): T | undefined {
-  return pageTokens.read(ctx, token) as T | undefined;
+export async function decodeToken<T>(ctx: TokenContext, token: string | undefined): Promise<T | undefined> {
+  return (await pageTokens.read(ctx, token)) as T | undefined;
 }
 
 /** Earliest event timestamp a group still keeps under its retention policy (events before are expired). */

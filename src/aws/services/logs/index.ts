@@ -23,7 +23,9 @@ export default defineService<LogsHandlers, LogsStore>({
   hooks: { validationError: 'InvalidParameterException' },
   state: (env) => new LogsStore(env),
   start: (env, store) => {
-    const timer = env.clock.setInterval(() => store.purgeExpired(env.clock.now()), PURGE_INTERVAL);
+    const timer = env.clock.setInterval(() => {
+      store.purgeExpired(env.clock.now()).catch((err) => env.log.warn(`logs: purging expired events failed: ${(err as Error).message}`));
+    }, PURGE_INTERVAL);
     return () => env.clock.clearTimeout(timer);
   },
   handlers: {

@@ -13,8 +13,8 @@ export interface DeliveredEvent {
   message: string;
 }
 
-export function forwardToSubscriptions(ctx: RequestContext<LogsStore>, g: GroupRow, stream: string, events: DeliveredEvent[]): void {
-  const filters = ctx.state.subscriptions(g.id);
+export async function forwardToSubscriptions(ctx: RequestContext<LogsStore>, g: GroupRow, stream: string, events: DeliveredEvent[]): Promise<void> {
+  const filters = await ctx.state.subscriptions(g.id);
   for (const f of filters) {
     let matcher;
     try {

@@ -74,6 +74,17 @@ export function grantsFromInput(input: AclInput, owner: string, bucketOwner: str
 }
 
 /** Grants from an AccessControlPolicy document. */
+/** The grants a PutBucketAcl / PutObjectAcl sets: canned or header grants, or a policy document (not both). */
+export function grantsToPut(input: AclInput & { AccessControlPolicy?: unknown }, owner: string, bucketOwner: string): Grant[] {
+  let grants = grantsFromInput(input, owner, bucketOwner);
+  if (input.AccessControlPolicy) {
+    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
+    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
+  }
+  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
+  return grants;
+}
+
 export function grantsFromPolicy(policy: { Grants?: Grant[] }): Grant[] {
   const out: Grant[] = [];
   for (const g of policy.Grants ?? []) {
@@ -104,16 +115,16 @@ interface PublicAccessBlock {
   RestrictPublicBuckets?: boolean;
 }
 
-export function publicAccessBlock(ctx: Ctx, bucket: string): PublicAccessBlock | undefined {
-  return ctx.state.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
+export async function publicAccessBlock(ctx: Ctx, bucket: string): Promise<PublicAccessBlock | undefined> {
+  return await ctx.state.config<PublicAccessBlock>(bucket, 'publicAccessBlock');
 }
 
 /** Refuses grants a bucket does not allow (ACLs disabled, public ACLs blocked). */
-export function checkGrantsAllowed(ctx: Ctx, bucket: Bucket, grants: Grant[], cannedAcl?: string): void {
+export async function checkGrantsAllowed(ctx: Ctx, bucket: Bucket, grants: Grant[], cannedAcl?: string): Promise<void> {
   if (bucket.ownership === 'BucketOwnerEnforced' && !ownerOnly(grants, bucket) && cannedAcl !== 'bucket-owner-full-control') {
     throw new ServiceError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400);
   }
-  if (isPublic(grants) && publicAccessBlock(ctx, bucket.name)?.BlockPublicAcls) throw S3Errors.accessDenied();
+  if (isPublic(grants) && (await publicAccessBlock(ctx, bucket.name))?.BlockPublicAcls) throw S3Errors.accessDenied();
 }
 
 /** An ACL as GetBucketAcl / GetObjectAcl answer it. */

@@ -10,8 +10,8 @@ function limitOf(q: URLSearchParams): number {
   return n;
 }
 
-function requireBucket(store: S3Store, name: string) {
-  const b = store.bucket(name);
+async function requireBucket(store: S3Store, name: string) {
+  const b = await store.bucket(name);
   if (!b) throw new ServiceError('NoSuchBucket', `No bucket ${name}`, 404);
   return b;
 }
@@ -25,9 +25,9 @@ export const adminRoutes: AdminRoute<S3Store>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/s3\/buckets\/?$/,
-    handle(req, store) {
+    async handle(req, store) {
       const limit = limitOf(req.query);
-      const rows = store.allBuckets(req.query.get('after') ?? '', limit + 1, req.query.get('account') ?? undefined);
+      const rows = await store.allBuckets(req.query.get('after') ?? '', limit + 1, req.query.get('account') ?? undefined);
       const page = rows.slice(0, limit);
       return {
         buckets: page.map((b) => ({
@@ -41,25 +41,25 @@ export const adminRoutes: AdminRoute<S3Store>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/s3\/buckets\/(?<bucket>[^/]+)$/,
-    handle(req, store) {
-      const b = requireBucket(store, decodeURIComponent(req.params.bucket));
+    async handle(req, store) {
+      const b = await requireBucket(store, decodeURIComponent(req.params.bucket));
       const configurations: Record<string, unknown> = {};
       for (const k of KINDS) {
-        const c = store.config(b.name, k);
+        const c = await store.config(b.name, k);
         if (c !== undefined) configurations[k] = c;
       }
       return {
         name: b.name, account: b.account, region: b.region, createdAt: new Date(b.createdAt).toISOString(),
         versioning: b.versioning || 'Disabled', objectLock: b.objectLock, ownership: b.ownership || undefined, configurations,
-        uploads: store.uploadsOf(b.name).map((u) => ({ uploadId: u.uploadId, key: u.key, initiated: new Date(u.initiated).toISOString() })),
+        uploads: (await store.uploadsOf(b.name)).map((u) => ({ uploadId: u.uploadId, key: u.key, initiated: new Date(u.initiated).toISOString() })),
       };
     },
   },
   {
     method: 'GET',
     path: /^\/_fogbank\/s3\/buckets\/(?<bucket>[^/]+)\/objects$/,
-    handle(req, store) {
-      const b = requireBucket(store, decodeURIComponent(req.params.bucket));
+    async handle(req, store) {
+      const b = await requireBucket(store, decodeURIComponent(req.params.bucket));
       const limit = limitOf(req.query);
       const prefix = req.query.get('prefix') ?? '';
       const after = req.query.get('after');
@@ -69,7 +69,7 @@ export const adminRoutes: AdminRoute<S3Store>[] = [
         const a = keyAfter(after);
         if (Buffer.compare(a, from) > 0) from = a;
       }
-      const rows = versions ? store.listVersions(b.name, from, prefixEnd(prefix), limit + 1) : store.listCurrent(b.name, from, prefixEnd(prefix), limit + 1);
+      const rows = versions ? await store.listVersions(b.name, from, prefixEnd(prefix), limit + 1) : await store.listCurrent(b.name, from, prefixEnd(prefix), limit + 1);
       const page = rows.slice(0, limit);
       return {
         objects: page.map((v) => ({
@@ -83,10 +83,10 @@ export const adminRoutes: AdminRoute<S3Store>[] = [
   {
     method: 'GET',
     path: /^\/_fogbank\/s3\/buckets\/(?<bucket>[^/]+)\/objects\/(?<key>.+)$/,
-    handle(req, store) {
-      const b = requireBucket(store, decodeURIComponent(req.params.bucket));
+    async handle(req, store) {
+      const b = await requireBucket(store, decodeURIComponent(req.params.bucket));
       const key = decodeURIComponent(req.params.key);
-      const versions = store.versionsOf(b.name, key);
+      const versions = await store.versionsOf(b.name, key);
       if (!versions.length) throw new ServiceError('NoSuchKey', `No object ${key} in ${b.name}`, 404);
       return {
         key,

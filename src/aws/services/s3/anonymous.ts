@@ -43,17 +43,17 @@ const ACL_PERMISSION: Record<string, { on: 'bucket' | 'object'; permission: stri
   's3:GetBucketAcl': { on: 'bucket', permission: 'READ_ACP' },
 };
 
-export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
+export async function allowsAnonymous(http: HttpRequest, ctx: Ctx): Promise<boolean> {
   const target = targetOf(http.path);
   if (!target) return false;
-  const bucket = ctx.state.bucket(target.bucket);
+  const bucket = await ctx.state.bucket(target.bucket);
   if (!bucket) return ctx.operation !== 'CreateBucket';
   const action = ACTIONS[ctx.operation] ?? `s3:${ctx.operation}`;
   const objectLevel = target.key !== undefined && target.key !== '';
   const resource = objectLevel ? formatArn({ service: 's3', resource: `${target.bucket}/${target.key}` }) : formatArn({ service: 's3', resource: target.bucket });
-  const block = publicAccessBlock(ctx, target.bucket);
+  const block = await publicAccessBlock(ctx, target.bucket);
 
-  const policy = block?.RestrictPublicBuckets ? undefined : policyVerdict(ctx.state.cachedConfig<string>(target.bucket, 'policy'), action, resource);
+  const policy = block?.RestrictPublicBuckets ? undefined : policyVerdict(await ctx.state.cachedConfig<string>(target.bucket, 'policy'), action, resource);
   if (policy === 'deny') return false;
   if (policy === 'allow') return true;
 
@@ -61,7 +61,7 @@ export function allowsAnonymous(http: HttpRequest, ctx: Ctx): boolean {
   if (!acl || block?.IgnorePublicAcls || bucket.ownership === 'BucketOwnerEnforced') return false;
   let grants: Grant[] | undefined;
   if (acl.on === 'bucket') grants = bucket.acl;
-  else if (objectLevel) grants = ctx.state.latest(target.bucket, target.key!)?.acl;
+  else if (objectLevel) grants = (await ctx.state.latest(target.bucket, target.key!))?.acl;
   return (grants ?? []).some((g) => g.Grantee.URI === ALL_USERS && (g.Permission === acl.permission || g.Permission === 'FULL_CONTROL'));
 }
 

@@ -10,8 +10,8 @@ import { formatArn } from '../../../core/resources/arn.ts';
 export type Ctx = RequestContext<S3Store>;
 
 /** The bucket a request names, or NoSuchBucket; checks x-amz-expected-bucket-owner when sent. */
-export function requireBucket(ctx: Ctx, name: string, expectedOwner?: string): Bucket {
-  const b = ctx.state.bucket(name);
+export async function requireBucket(ctx: Ctx, name: string, expectedOwner?: string): Promise<Bucket> {
+  const b = await ctx.state.bucket(name);
   if (!b) throw S3Errors.noSuchBucket(name);
   if (expectedOwner !== undefined && expectedOwner !== b.account) throw S3Errors.accessDenied();
   return b;

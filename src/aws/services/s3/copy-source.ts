@@ -42,18 +42,18 @@ interface SourceConditions {
 }
 
 /** Resolves the copy source to a readable version and checks the copy-source conditions. */
-export function resolveCopySource(ctx: Ctx, raw: string, cond: SourceConditions): CopySource {
+export async function resolveCopySource(ctx: Ctx, raw: string, cond: SourceConditions): Promise<CopySource> {
   const { bucket: name, key, versionId } = parseCopySource(raw);
-  const bucket = ctx.state.bucket(name);
+  const bucket = await ctx.state.bucket(name);
   if (!bucket) throw S3Errors.noSuchBucket(name);
   let version: ObjectVersion | undefined;
   if (versionId !== undefined) {
     checkVersionId(versionId);
-    version = ctx.state.version(name, key, versionId);
+    version = await ctx.state.version(name, key, versionId);
     if (!version) throw S3Errors.noSuchVersion(key, versionId);
     if (version.deleteMarker) throw S3Errors.invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
   } else {
-    version = ctx.state.latest(name, key);
+    version = await ctx.state.latest(name, key);
     if (!version || version.deleteMarker) throw S3Errors.noSuchKey(key);
   }
   const now = ctx.clock.now();

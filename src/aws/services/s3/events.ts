@@ -134,8 +134,8 @@ function deliverLater(env: Environment, target: string, body: string, bucket: st
 }
 
 /** Sends `event` ("ObjectCreated:Put") about `obj` to every destination of the bucket that wants it. */
-export function notify(env: Environment, store: S3Store, bucket: string, bucketAccount: string, event: string, obj: EventObject, src: EventSource): void {
-  const config = store.cachedConfig<NotificationConfiguration>(bucket, 'notification');
+export async function notify(env: Environment, store: S3Store, bucket: string, bucketAccount: string, event: string, obj: EventObject, src: EventSource): Promise<void> {
+  const config = await store.cachedConfig<NotificationConfiguration>(bucket, 'notification');
   if (!config) return;
   const now = env.clock.now();
   const time = new Date(now).toISOString();
@@ -208,9 +208,9 @@ export function sendTestEvents(env: Environment, bucket: string, config: Notific
   for (const c of config.TopicConfigurations ?? []) if (c.TopicArn) deliverLater(env, c.TopicArn, body, bucket, requestId, { subject: 'Amazon S3 Notification' });
 }
 
-/** `notify` on behalf of a request. */
-export function emit(ctx: Ctx, bucket: Bucket, event: string, obj: EventObject): void {
-  notify(ctx.env, ctx.state, bucket.name, bucket.account, event, obj, {
+/** `notify` on behalf of a request (after its unit of work: deliveries never run inside one). */
+export async function emit(ctx: Ctx, bucket: Bucket, event: string, obj: EventObject): Promise<void> {
+  await notify(ctx.env, ctx.state, bucket.name, bucket.account, event, obj, {
     account: ctx.account,
     region: bucket.region,
     requestId: ctx.requestId,

@@ -42,13 +42,26 @@ const STREAMING = new Set(['PutObject', 'UploadPart']);
 /** CompleteMultipartUpload's x-amz-checksum-* headers are the whole object's, not its XML's. */
 const OBJECT_CHECKSUMS = new Set(['CompleteMultipartUpload']);
 
+/**
+ * Writes that read what decides them (the bucket, its versioning, ownership or public access block,
+ * a configuration already there, an object's lock) and do no blob I/O and send no notification:
+ * each runs whole as one unit of work. The others make their own units (put-object, multipart, ...).
+ */
+const ATOMIC = new Set([
+  'CreateBucket', 'PutBucketVersioning', 'PutBucketOwnershipControls', 'PutBucketAcl', 'PutBucketLogging', 'PutBucketReplication',
+  'PutObjectLockConfiguration', 'PutBucketPolicy', 'CreateBucketMetadataTableConfiguration',
+  'CreateBucketMetadataConfiguration', 'DeleteBucketMetadataConfiguration', 'UpdateBucketMetadataJournalTableConfiguration',
+  'UpdateBucketMetadataInventoryTableConfiguration', 'UpdateBucketMetadataAnnotationTableConfiguration', 'PutObjectRetention', 'PutObjectLegalHold',
+]);
+
 /** Every other operation's buffered body is checked against its Content-MD5 / checksum first. */
 function checkingDigests<H extends Record<string, Handler | undefined>>(handlers: H): H {
   const out: Record<string, Handler | undefined> = {};
   for (const [name, handler] of Object.entries(handlers)) {
-    out[name] = !handler || STREAMING.has(name) ? handler : (input, ctx) => {
+    const run: Handler | undefined = handler && ATOMIC.has(name) ? (input, ctx) => (ctx.state as S3Store).atomically(async () => handler(input, ctx)) : handler;
+    out[name] = !run || STREAMING.has(name) ? run : (input, ctx) => {
       checkBufferedDigests(ctx.http.headers, ctx.http.body, !OBJECT_CHECKSUMS.has(name));
-      return handler(input, ctx);
+      return run(input, ctx);
     };
   }
   return out as H;
@@ -170,10 +183,10 @@ export default defineService<S3Handlers, S3Store>({
   }),
   intercept: (http, ctx) => intercept(http, ctx, model),
   anonymous: (http, ctx) => allowsAnonymous(http, ctx),
-  decorate(response, http, ctx) {
+  async decorate(response, http, ctx) {
     shapeResponse(response, ctx.operation);
     if (ctx.operation === 'RestoreObject' && response.status === 200 && restoreAccepted.has(http)) response.status = 202;
-    addCorsHeaders(response, http, ctx);
+    await addCorsHeaders(response, http, ctx);
     guardHeaders(response, ctx.requestId);
   },
   admin: adminRoutes,

@@ -9,7 +9,7 @@ import { ServiceError } from '../../../core/errors.ts';
 import type { Bucket, ListedVersion, S3Store } from './store.ts';
 import { S3Errors } from './errors.ts';
 import { STORAGE_CLASSES } from './common.ts';
-import { encodeKey, prefixEnd } from './keys.ts';
+import { encodeKey, keyAfter, prefixEnd } from './keys.ts';
 import { assertRemovable, deleteObject } from './versions.ts';
 import { notify } from './events.ts';
 
@@ -108,36 +108,39 @@ type Action =
   | { kind: 'transition'; key: string; versionId: string; storageClass: string };
 
 /** One daily run over one bucket: decides on every version first, then applies the decisions. */
-export function runBucket(env: Environment, store: S3Store, bucket: Bucket, now: number): void {
-  const config = store.config<{ Rules?: LifecycleRule[] }>(bucket.name, 'lifecycle');
+export async function runBucket(env: Environment, store: S3Store, bucket: Bucket, now: number): Promise<void> {
+  const config = await store.config<{ Rules?: LifecycleRule[] }>(bucket.name, 'lifecycle');
   const rules = (config?.Rules ?? []).filter((r) => r.Status === 'Enabled');
   if (!rules.length) return;
   const actions: Action[] = [];
   for (const rule of rules) {
     const needsVersions = rule.Expiration || rule.NoncurrentVersionExpiration || rule.Transitions?.length || rule.NoncurrentVersionTransitions?.length;
-    if (needsVersions) collect(store, bucket, rule, now, actions);
+    if (needsVersions) await collect(store, bucket, rule, now, actions);
   }
   const discarded: string[] = [];
   const events: Array<{ event: string; key: string; versionId?: string; size?: number; etag?: string }> = [];
   const done = new Set<string>();
-  store.transaction(() => {
+  // The decisions are applied in one unit, each checked again against the version as it is now.
+  await store.atomically(async () => {
+    const current = await store.bucket(bucket.name);
+    if (!current) return;
     for (const a of actions) {
       const id = `${a.kind === 'expire-current' ? 'cur' : a.versionId}\0${a.key}`;
       if (done.has(id)) continue;
       done.add(id);
       try {
         if (a.kind === 'transition') {
-          const v = store.version(bucket.name, a.key, a.versionId);
-          if (v && v.storageClass !== a.storageClass) store.updateVersion(v.seq, { storageClass: a.storageClass });
+          const v = await store.version(bucket.name, a.key, a.versionId);
+          if (v && v.storageClass !== a.storageClass) await store.updateVersion(v.seq, { storageClass: a.storageClass });
         } else if (a.kind === 'expire-current') {
-          const cur = store.latest(bucket.name, a.key);
+          const cur = await store.latest(bucket.name, a.key);
           if (!cur || cur.deleteMarker) continue;
-          if (bucket.versioning === '') assertRemovable(cur, now, false);
-          const r = deleteObject(store, bucket, a.key, { now, owner: bucket.account });
+          if (current.versioning === '') assertRemovable(cur, now, false);
+          const r = await deleteObject(store, current, a.key, { now, owner: bucket.account });
           discarded.push(...r.discarded);
           events.push({ event: r.markerCreated ? 'LifecycleExpiration:DeleteMarkerCreated' : 'LifecycleExpiration:Delete', key: a.key, versionId: r.versionId });
         } else {
-          const r = deleteObject(store, bucket, a.key, { versionId: a.versionId, now, owner: bucket.account });
+          const r = await deleteObject(store, current, a.key, { versionId: a.versionId, now, owner: bucket.account });
           if (!r.changed) continue;
           discarded.push(...r.discarded);
           events.push({ event: 'LifecycleExpiration:Delete', key: a.key, versionId: a.versionId });
@@ -150,15 +153,36 @@ export function runBucket(env: Environment, store: S3Store, bucket: Bucket, now:
   });
   store.discard(discarded);
   for (const e of events) {
-    notify(env, store, bucket.name, bucket.account, e.event, { key: e.key, versionId: e.versionId }, {
+    await notify(env, store, bucket.name, bucket.account, e.event, { key: e.key, versionId: e.versionId }, {
       account: bucket.account, region: bucket.region, principal: 's3.amazonaws.com',
     });
   }
   const abort = rules.filter((r) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined);
-  if (abort.length) abortUploads(store, bucket, abort, now);
+  if (abort.length) await abortUploads(store, bucket, abort, now);
 }
 
-function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: number, actions: Action[]): void {
+/** Every version under a prefix, by key then newest first, read a page at a time. */
+async function* versionsUnder(store: S3Store, bucket: string, prefix: string): AsyncGenerator<ListedVersion> {
+  const PAGE = 1000;
+  const upper = prefixEnd(prefix);
+  let lower = encodeKey(prefix);
+  for (;;) {
+    const rows = await store.listVersions(bucket, lower, upper, PAGE);
+    yield* rows;
+    if (rows.length < PAGE) return;
+    // The page may have ended among one key's versions: the rest of them, then the next key.
+    const last = rows[rows.length - 1];
+    for (let seq = last.seq; ;) {
+      const older = await store.olderVersions(bucket, last.key, seq, PAGE);
+      yield* older;
+      if (older.length < PAGE) break;
+      seq = older[older.length - 1].seq;
+    }
+    lower = keyAfter(last.key);
+  }
+}
+
+async function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: number, actions: Action[]): Promise<void> {
   const prefix = rulePrefix(rule);
   let key: string | undefined;
   let newer: ListedVersion | undefined;
@@ -169,7 +193,7 @@ function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: numbe
     if (marker && count === 1 && rule.Expiration?.ExpiredObjectDeleteMarker) actions.push({ kind: 'remove-marker', key: marker.key, versionId: marker.versionId });
   };
   let latestMarker: ListedVersion | undefined;
-  for (const v of store.iterateVersions(bucket.name, encodeKey(prefix), prefixEnd(prefix))) {
+  for await (const v of versionsUnder(store, bucket.name, prefix)) {
     if (v.key !== key) {
       flushMarker(latestMarker, versionsOfKey);
       key = v.key;
@@ -181,7 +205,7 @@ function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: numbe
     versionsOfKey++;
     if (v.isLatest) {
       if (v.deleteMarker) latestMarker = v;
-      else if (matchesListed(store, bucket, rule, v)) {
+      else if (await matchesListed(store, bucket, rule, v)) {
         const e = rule.Expiration;
         if (e?.Days !== undefined && dueAt(v.lastModified, e.Days) <= now) actions.push({ kind: 'expire-current', key: v.key });
         else if (e?.Date !== undefined && new Date(e.Date).getTime() <= now) actions.push({ kind: 'expire-current', key: v.key });
@@ -195,7 +219,7 @@ function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: numbe
       const since = newer.lastModified;
       if (!v.deleteMarker) noncurrentSeen++;
       const n = rule.NoncurrentVersionExpiration;
-      if (n?.NoncurrentDays !== undefined && matchesListed(store, bucket, rule, v) && dueAt(since, n.NoncurrentDays) <= now) {
+      if (n?.NoncurrentDays !== undefined && (await matchesListed(store, bucket, rule, v)) && dueAt(since, n.NoncurrentDays) <= now) {
         const keep = n.NewerNoncurrentVersions ?? 0;
         if (v.deleteMarker || noncurrentSeen > keep) actions.push({ kind: 'expire-version', key: v.key, versionId: v.versionId });
       }
@@ -211,24 +235,24 @@ function collect(store: S3Store, bucket: Bucket, rule: LifecycleRule, now: numbe
 }
 
 /** Tag and size filters need the version's tags, read only when the rule has tag filters. */
-function matchesListed(store: S3Store, bucket: Bucket, rule: LifecycleRule, v: ListedVersion): boolean {
+async function matchesListed(store: S3Store, bucket: Bucket, rule: LifecycleRule, v: ListedVersion): Promise<boolean> {
   if (!hasTags(rule.Filter)) return matches(rule, v.key, v.size, undefined);
-  const full = store.version(bucket.name, v.key, v.versionId);
+  const full = await store.version(bucket.name, v.key, v.versionId);
   return matches(rule, v.key, v.size, full?.tags);
 }
 
-function abortUploads(store: S3Store, bucket: Bucket, rules: LifecycleRule[], now: number): void {
-  const due = store.uploadsOf(bucket.name).filter((u) =>
+async function abortUploads(store: S3Store, bucket: Bucket, rules: LifecycleRule[], now: number): Promise<void> {
+  const due = (await store.uploadsOf(bucket.name)).filter((u) =>
     rules.some((r) => u.key.startsWith(rulePrefix(r)) && dueAt(u.initiated, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!) <= now));
-  store.discard(store.deleteUploads(due.map((u) => u.uploadId)));
+  store.discard(await store.deleteUploads(due.map((u) => u.uploadId)));
 }
 
 /**
  * x-amz-expiration for a current version: when the first matching Expiration rule will remove it
  * (expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="..."), if any rule will.
  */
-export function expirationOf(store: S3Store, bucket: string, v: { key: string; size: number; lastModified: number; tags?: Record<string, string> }): string | undefined {
-  const rules = store.cachedConfig<{ Rules?: LifecycleRule[] }>(bucket, 'lifecycle')?.Rules;
+export async function expirationOf(store: S3Store, bucket: string, v: { key: string; size: number; lastModified: number; tags?: Record<string, string> }): Promise<string | undefined> {
+  const rules = (await store.cachedConfig<{ Rules?: LifecycleRule[] }>(bucket, 'lifecycle'))?.Rules;
   if (!rules) return undefined;
   for (const r of rules) {
     const e = r.Expiration;
@@ -241,8 +265,8 @@ export function expirationOf(store: S3Store, bucket: string, v: { key: string; s
 }
 
 /** The abort date an upload gets from the bucket's rules (x-amz-abort-date), if any. */
-export function abortDateOf(store: S3Store, bucket: string, key: string, initiated: number): { date: number; ruleId?: string } | undefined {
-  const rules = store.cachedConfig<{ Rules?: LifecycleRule[] }>(bucket, 'lifecycle')?.Rules ?? [];
+export async function abortDateOf(store: S3Store, bucket: string, key: string, initiated: number): Promise<{ date: number; ruleId?: string } | undefined> {
+  const rules = (await store.cachedConfig<{ Rules?: LifecycleRule[] }>(bucket, 'lifecycle'))?.Rules ?? [];
   let best: { date: number; ruleId?: string } | undefined;
   for (const r of rules) {
     const d = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation;
@@ -262,16 +286,18 @@ export function startLifecycle(env: Environment, store: S3Store): () => void {
     const next = Math.floor(now / DAY) * DAY + DAY;
     timer = env.clock.setTimeout(tick, next - now);
   };
+  const run = async (now: number) => {
+    for (const name of await store.bucketsWithConfig('lifecycle')) {
+      const b = await store.bucket(name);
+      if (b) await runBucket(env, store, b, now);
+    }
+  };
+  // Runs take turns: each day's run sees what the previous one did, as when they ran synchronously
+  // (a clock advanced by days fires every midnight's tick at once). A failed run is logged.
+  let previous = Promise.resolve();
   const tick = () => {
     const now = env.clock.now();
-    try {
-      for (const name of store.bucketsWithConfig('lifecycle')) {
-        const b = store.bucket(name);
-        if (b) runBucket(env, store, b, now);
-      }
-    } catch (err) {
-      env.log.error('s3: lifecycle run failed', err);
-    }
+    previous = previous.then(() => run(now)).catch((err) => env.log.error('s3: lifecycle run failed', err));
     arm();
   };
   arm();

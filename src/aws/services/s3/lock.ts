@@ -28,7 +28,7 @@ export function checkMode(mode: string): void {
 }
 
 /** The lock a new object gets: what the request asks, else the bucket's default retention. */
-export function lockForNewObject(ctx: Ctx, bucket: Bucket, input: LockInput, hasDigest: boolean): LockState {
+export async function lockForNewObject(ctx: Ctx, bucket: Bucket, input: LockInput, hasDigest: boolean): Promise<LockState> {
   const asked = input.ObjectLockMode !== undefined || input.ObjectLockRetainUntilDate !== undefined || input.ObjectLockLegalHoldStatus !== undefined;
   if (asked && !bucket.objectLock) throw S3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
   if (!bucket.objectLock) return { legalHold: false };
@@ -43,7 +43,7 @@ export function lockForNewObject(ctx: Ctx, bucket: Bucket, input: LockInput, has
     state.lockMode = input.ObjectLockMode;
     state.lockUntil = until;
   } else {
-    const d = ctx.state.config<ObjectLockConfiguration>(bucket.name, 'objectLock')?.Rule?.DefaultRetention;
+    const d = (await ctx.state.config<ObjectLockConfiguration>(bucket.name, 'objectLock'))?.Rule?.DefaultRetention;
     if (d?.Mode) {
       state.lockMode = d.Mode;
       state.lockUntil = ctx.clock.now() + (d.Days ?? 0) * DAY + (d.Years ?? 0) * 365 * DAY;

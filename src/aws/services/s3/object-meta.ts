@@ -35,7 +35,7 @@ interface EncryptionDefault {
 }
 
 /** The metadata of a new object from a PutObject / CreateMultipartUpload / CopyObject(REPLACE) request. */
-export function metaFromInput(ctx: Ctx, bucket: Bucket, input: MetaInput, rawExpires: string | undefined): ObjectMeta {
+export async function metaFromInput(ctx: Ctx, bucket: Bucket, input: MetaInput, rawExpires: string | undefined): Promise<ObjectMeta> {
   const meta: ObjectMeta = {};
   checkStoredHeaders(input);
   meta.ContentType = input.ContentType || 'binary/octet-stream';
@@ -63,7 +63,7 @@ export function metaFromInput(ctx: Ctx, bucket: Bucket, input: MetaInput, rawExp
     }
     meta.WebsiteRedirectLocation = loc;
   }
-  Object.assign(meta, encryptionOf(ctx, bucket, input));
+  Object.assign(meta, await encryptionOf(ctx, bucket, input));
   return meta;
 }
 
@@ -81,7 +81,7 @@ function checkStoredHeaders(input: MetaInput): void {
 }
 
 /** Server-side encryption settings: the request's, else the bucket default, else SSE-S3 (AES256). */
-export function encryptionOf(ctx: Ctx, bucket: Bucket, input: MetaInput): Partial<ObjectMeta> {
+export async function encryptionOf(ctx: Ctx, bucket: Bucket, input: MetaInput): Promise<Partial<ObjectMeta>> {
   if (input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined) {
     if (input.SSECustomerAlgorithm !== 'AES256') {
       throw S3Errors.invalidArgument('The encryption algorithm specified is not valid.', 'x-amz-server-side-encryption-customer-algorithm', input.SSECustomerAlgorithm);
@@ -95,7 +95,7 @@ export function encryptionOf(ctx: Ctx, bucket: Bucket, input: MetaInput): Partia
   let keyId = input.SSEKMSKeyId;
   let bucketKey = input.BucketKeyEnabled;
   if (sse === undefined) {
-    const rule = ctx.state.config<EncryptionDefault>(bucket.name, 'encryption')?.Rules?.[0];
+    const rule = (await ctx.state.config<EncryptionDefault>(bucket.name, 'encryption'))?.Rules?.[0];
     sse = rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'AES256';
     keyId ??= rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
     bucketKey ??= rule?.BucketKeyEnabled;

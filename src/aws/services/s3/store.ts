@@ -1,8 +1,13 @@
 // S3's tables and statements (migrations/001-s3.sql); nothing else touches them. Rows are turned
 // into the service's own vocabulary here (buckets, object versions, uploads, parts), so handlers
 // never see JSON columns or key bytes.
+// Asynchronous, over the store port (src/core/store.ts): what writes more than one statement, and
+// every read that decides a write, runs in one unit of work (`atomically`), so no other request's
+// statements land in between and a failure leaves none of it. Units await only the store: bodies
+// are written to blobs before the unit that records them and discarded after it.
 import type { Environment } from '../../../core/environment.ts';
-import type { Database } from '../../../store/database.ts';
+import type { SqlValue, Statements, Store } from '../../../core/store.ts';
+import { S3Errors } from './errors.ts';
 import { decodeKey, encodeKey } from './keys.ts';
 import { discardBlobs, type Segment } from './bodies.ts';
 import type { StoredChecksum } from './checksums.ts';
@@ -188,20 +193,25 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 export class S3Store {
   // Only this module speaks SQL: handlers, lifecycle and admin routes call the methods below.
-  readonly #db: Database;
+  readonly #db: Store;
   readonly env: Environment;
   /** Per-bucket caches of configurations read on hot paths (CORS, notifications), by kind. */
   readonly #configCache = new Map<string, unknown>();
   readonly #buckets = new Map<string, Bucket>();
+  /**
+   * The caches above hold committed state only. A read that fills them may finish after a write
+   * invalidated what it read (other requests run between its awaits), so every invalidation and
+   * every unit moves the generation on, and a fill keeps its row only when the generation did not
+   * move while it read and no unit is open (a read inside a unit may see writes not yet committed).
+   */
+  #generation = 0;
+  #openUnits = 0;
 
   constructor(env: Environment) {
     this.env = env;
-    this.#db = env.db;
-    env.db.migrate('s3', new URL('./migrations/', import.meta.url));
-    env.db.onReset(() => {
-      this.#configCache.clear();
-      this.#buckets.clear();
-    });
+    this.#db = env.store;
+    env.store.migrate('s3', new URL('./migrations/', import.meta.url));
+    env.store.onReset(() => this.forgetBuckets());
   }
 
   /** Runs fn when the database is swapped (snapshot restore), after this store's caches are dropped. */
@@ -209,14 +219,33 @@ export class S3Store {
     this.#db.onReset(fn);
   }
 
-  transaction<T>(fn: () => T): T {
+  /**
+   * Runs fn as one unit of work: the reads that decide a write (a name taken, a version's lock, an
+   * upload still open, If-Match) and the writes see no other request in between. The methods fn
+   * calls join the unit. fn awaits only this store: no blob I/O, no notifications.
+   */
+  atomically<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#unit(() => fn());
+  }
+
+  async #unit<T>(fn: (tx: Statements) => Promise<T>): Promise<T> {
+    this.#openUnits++;
+    this.#generation++;
     try {
-      return this.#db.transaction(fn);
+      return await this.#db.unit(fn);
     } catch (err) {
-      // A rolled-back transaction may have cached what it wrote: forget it.
+      // A rolled-back unit may have cached what it wrote: forget it.
       this.forgetBuckets();
       throw err;
+    } finally {
+      this.#openUnits--;
+      this.#generation++;
     }
+  }
+
+  /** Whether a cache fill that began at generation `gen` may keep what it read. */
+  #mayCache(gen: number): boolean {
+    return gen === this.#generation && this.#openUnits === 0;
   }
 
   /** Deletes bodies no row refers to any more, after the change that dropped them committed. */
@@ -227,23 +256,25 @@ export class S3Store {
   // ── Buckets ──────────────────────────────────────────────────────────────────────────────────
 
   /** Every request names its bucket: they are kept in memory once read (a few hundred bytes each). */
-  bucket(name: string): Bucket | undefined {
+  async bucket(name: string): Promise<Bucket | undefined> {
     const hit = this.#buckets.get(name);
     if (hit) return hit;
-    const r = this.#db.statement('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    const gen = this.#generation;
+    const r = await this.#db.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', name);
     if (!r) return undefined;
     const b = toBucket(r);
-    this.#buckets.set(name, b);
+    if (this.#mayCache(gen)) this.#buckets.set(name, b);
     return b;
   }
 
   /** CreateBucket as one unit of work: the bucket and the configurations it starts with, by kind. */
-  createBucket(b: Bucket, configs: Array<[kind: string, value: unknown]> = []): void {
-    this.transaction(() => {
-      this.#db
-        .statement('INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock, ownership, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(b.name, b.account, b.region, b.createdAt, b.versioning, b.objectLock ? 1 : 0, b.ownership, JSON.stringify(b.acl));
-      for (const [kind, value] of configs) this.putConfig(b.name, kind, value);
+  async createBucket(b: Bucket, configs: Array<[kind: string, value: unknown]> = []): Promise<void> {
+    await this.#unit(async (tx) => {
+      await tx.run(
+        'INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock, ownership, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        b.name, b.account, b.region, b.createdAt, b.versioning, b.objectLock ? 1 : 0, b.ownership, JSON.stringify(b.acl),
+      );
+      for (const [kind, value] of configs) await this.putConfig(b.name, kind, value);
     });
   }
 
@@ -252,177 +283,185 @@ export class S3Store {
    * its multipart uploads and returns the part blobs to discard; else changes nothing and returns
    * undefined.
    */
-  deleteEmptyBucket(name: string): string[] | undefined {
-    return this.transaction(() => {
-      if (this.hasObjects(name)) return undefined;
-      const discarded: string[] = [];
-      for (const u of this.uploadsOf(name)) discarded.push(...this.deleteUpload(u.uploadId));
-      this.deleteBucket(name);
-      return discarded;
+  async deleteEmptyBucket(name: string): Promise<string[] | undefined> {
+    return await this.#unit(async (tx) => {
+      // Deleted meanwhile by another request: that one deleted it, this one finds none.
+      if (!(await tx.get('SELECT 1 FROM s3_buckets WHERE name = ?', name))) throw S3Errors.noSuchBucket(name);
+      if (await this.hasObjects(name)) return undefined;
+      const blobs = await tx.all<{ blob: string }>(
+        'SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?', name,
+      );
+      await tx.run('DELETE FROM s3_uploads WHERE bucket = ?', name);
+      await this.deleteBucket(name);
+      return blobs.map((r) => r.blob);
     });
   }
 
   /** PutObjectLockConfiguration as one unit of work: the bucket's flag and its configuration. */
-  enableObjectLock(name: string, config: unknown): void {
-    this.transaction(() => {
-      this.updateBucket(name, { objectLock: true });
-      this.putConfig(name, 'objectLock', config);
+  async enableObjectLock(name: string, config: unknown): Promise<void> {
+    await this.#unit(async () => {
+      await this.updateBucket(name, { objectLock: true });
+      await this.putConfig(name, 'objectLock', config);
     });
   }
 
-  deleteBucket(name: string): void {
-    this.#db.statement('DELETE FROM s3_buckets WHERE name = ?').run(name);
+  async deleteBucket(name: string): Promise<void> {
+    await this.#db.run('DELETE FROM s3_buckets WHERE name = ?', name);
     this.#forget(name);
   }
 
-  /** Drops cached copies after a transaction that changed buckets failed (its writes are undone). */
+  /** Drops cached copies (after a unit that changed buckets failed: its writes are undone). */
   forgetBuckets(): void {
     this.#buckets.clear();
     this.#configCache.clear();
+    this.#generation++;
   }
 
-  updateBucket(name: string, fields: Partial<Pick<Bucket, 'versioning' | 'mfaDelete' | 'objectLock' | 'ownership' | 'acl'>>): void {
-    const b = this.bucket(name);
-    if (!b) return;
-    const n = { ...b, ...fields };
-    this.#db
-      .statement('UPDATE s3_buckets SET versioning = ?, mfa_delete = ?, object_lock = ?, ownership = ?, acl = ? WHERE name = ?')
-      .run(n.versioning, n.mfaDelete, n.objectLock ? 1 : 0, n.ownership, JSON.stringify(n.acl), name);
+  /** Sets the given fields only (one statement: a concurrent change to another field is kept). */
+  async updateBucket(name: string, fields: Partial<Pick<Bucket, 'versioning' | 'mfaDelete' | 'objectLock' | 'ownership' | 'acl'>>): Promise<void> {
+    const sets: string[] = [];
+    const args: SqlValue[] = [];
+    if (fields.versioning !== undefined) (sets.push('versioning = ?'), args.push(fields.versioning));
+    if (fields.mfaDelete !== undefined) (sets.push('mfa_delete = ?'), args.push(fields.mfaDelete));
+    if (fields.objectLock !== undefined) (sets.push('object_lock = ?'), args.push(fields.objectLock ? 1 : 0));
+    if (fields.ownership !== undefined) (sets.push('ownership = ?'), args.push(fields.ownership));
+    if (fields.acl !== undefined) (sets.push('acl = ?'), args.push(JSON.stringify(fields.acl)));
+    if (!sets.length) return;
+    await this.#db.run(`UPDATE s3_buckets SET ${sets.join(', ')} WHERE name = ?`, ...args, name);
     this.#buckets.delete(name);
+    this.#generation++;
   }
 
   /** An account's buckets in name order, after `after`, optionally by prefix and region. */
-  listBuckets(account: string, opts: { after?: string; prefix?: string; region?: string; limit: number }): Bucket[] {
-    const rows = this.#db
-      .statement(
-        `SELECT * FROM s3_buckets WHERE account = ? AND name > ? AND (? = '' OR substr(name, 1, length(?)) = ?)
-         AND (? = '' OR region = ?) ORDER BY name LIMIT ?`,
-      )
-      .all(account, opts.after ?? '', opts.prefix ?? '', opts.prefix ?? '', opts.prefix ?? '', opts.region ?? '', opts.region ?? '', opts.limit) as unknown as BucketRow[];
+  async listBuckets(account: string, opts: { after?: string; prefix?: string; region?: string; limit: number }): Promise<Bucket[]> {
+    const rows = await this.#db.all<BucketRow>(
+      `SELECT * FROM s3_buckets WHERE account = ? AND name > ? AND (? = '' OR substr(name, 1, length(?)) = ?)
+       AND (? = '' OR region = ?) ORDER BY name LIMIT ?`,
+      account, opts.after ?? '', opts.prefix ?? '', opts.prefix ?? '', opts.prefix ?? '', opts.region ?? '', opts.region ?? '', opts.limit,
+    );
     return rows.map(toBucket);
   }
 
   /** Every bucket of every account (admin API), in name order after `after`. */
-  allBuckets(after: string, limit: number, account?: string): Bucket[] {
-    const rows = this.#db
-      .statement("SELECT * FROM s3_buckets WHERE name > ? AND (? = '' OR account = ?) ORDER BY name LIMIT ?")
-      .all(after, account ?? '', account ?? '', limit) as unknown as BucketRow[];
+  async allBuckets(after: string, limit: number, account?: string): Promise<Bucket[]> {
+    const rows = await this.#db.all<BucketRow>(
+      "SELECT * FROM s3_buckets WHERE name > ? AND (? = '' OR account = ?) ORDER BY name LIMIT ?",
+      after, account ?? '', account ?? '', limit,
+    );
     return rows.map(toBucket);
   }
 
   // ── Bucket configurations ────────────────────────────────────────────────────────────────────
 
-  config<T>(bucket: string, kind: string, id = ''): T | undefined {
-    const r = this.#db.statement('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').get(bucket, kind, id) as
-      | { value: string }
-      | undefined;
+  async config<T>(bucket: string, kind: string, id = ''): Promise<T | undefined> {
+    const r = await this.#db.get<{ value: string }>('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?', bucket, kind, id);
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 
   /** A configuration read on every request (CORS, notifications): cached until it changes. */
-  cachedConfig<T>(bucket: string, kind: string): T | undefined {
+  async cachedConfig<T>(bucket: string, kind: string): Promise<T | undefined> {
     const k = `${kind}\0${bucket}`;
     if (this.#configCache.has(k)) return this.#configCache.get(k) as T | undefined;
-    const v = this.config<T>(bucket, kind);
-    this.#configCache.set(k, v);
+    const gen = this.#generation;
+    const v = await this.config<T>(bucket, kind);
+    if (this.#mayCache(gen)) this.#configCache.set(k, v);
     return v;
   }
 
-  putConfig(bucket: string, kind: string, value: unknown, id = ''): void {
-    this.#db
-      .statement('INSERT INTO s3_bucket_configs (bucket, kind, id, value) VALUES (?, ?, ?, ?) ON CONFLICT(bucket, kind, id) DO UPDATE SET value = excluded.value')
-      .run(bucket, kind, id, JSON.stringify(value));
+  /**
+   * Stores a configuration of a bucket that exists, in one statement (NoSuchBucket when it was
+   * deleted since the handler found it, rather than a foreign-key failure).
+   */
+  async putConfig(bucket: string, kind: string, value: unknown, id = ''): Promise<void> {
+    const r = await this.#db.run(
+      `INSERT INTO s3_bucket_configs (bucket, kind, id, value) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM s3_buckets WHERE name = ?)
+       ON CONFLICT(bucket, kind, id) DO UPDATE SET value = excluded.value`,
+      bucket, kind, id, JSON.stringify(value), bucket,
+    );
     this.#configCache.delete(`${kind}\0${bucket}`);
+    this.#generation++;
+    if (Number(r.changes) === 0) throw S3Errors.noSuchBucket(bucket);
   }
 
-  deleteConfig(bucket: string, kind: string, id = ''): boolean {
-    const r = this.#db.statement('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?').run(bucket, kind, id);
+  async deleteConfig(bucket: string, kind: string, id = ''): Promise<boolean> {
+    const r = await this.#db.run('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id = ?', bucket, kind, id);
     this.#configCache.delete(`${kind}\0${bucket}`);
+    this.#generation++;
     return Number(r.changes) > 0;
   }
 
   /** The configurations of one kind that come several per bucket, by id order, after `after`. */
-  configs<T>(bucket: string, kind: string, after = '', limit = 1000): Array<{ id: string; value: T }> {
-    const rows = this.#db
-      .statement('SELECT id, value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?')
-      .all(bucket, kind, after, limit) as Array<{ id: string; value: string }>;
+  async configs<T>(bucket: string, kind: string, after = '', limit = 1000): Promise<Array<{ id: string; value: T }>> {
+    const rows = await this.#db.all<{ id: string; value: string }>(
+      'SELECT id, value FROM s3_bucket_configs WHERE bucket = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?', bucket, kind, after, limit,
+    );
     return rows.map((r) => ({ id: r.id, value: JSON.parse(r.value) as T }));
   }
 
   /** Buckets that have a configuration of `kind` (the lifecycle engine's daily run). */
-  bucketsWithConfig(kind: string): string[] {
-    return (this.#db.statement('SELECT bucket FROM s3_bucket_configs WHERE kind = ? AND id = ? ORDER BY bucket').all(kind, '') as Array<{ bucket: string }>).map(
-      (r) => r.bucket,
-    );
+  async bucketsWithConfig(kind: string): Promise<string[]> {
+    const rows = await this.#db.all<{ bucket: string }>('SELECT bucket FROM s3_bucket_configs WHERE kind = ? AND id = ? ORDER BY bucket', kind, '');
+    return rows.map((r) => r.bucket);
   }
 
   #forget(bucket: string): void {
     this.#buckets.delete(bucket);
     for (const k of this.#configCache.keys()) if (k.endsWith(`\0${bucket}`)) this.#configCache.delete(k);
+    this.#generation++;
   }
 
   // ── Object versions ──────────────────────────────────────────────────────────────────────────
 
   /** The latest version of a key (possibly a delete marker). */
-  latest(bucket: string, key: string): ObjectVersion | undefined {
-    const r = this.#db
-      .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1')
-      .get(bucket, encodeKey(key)) as ObjectRow | undefined;
+  async latest(bucket: string, key: string): Promise<ObjectVersion | undefined> {
+    const r = await this.#db.get<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1', bucket, encodeKey(key));
     return r && toVersion(r);
   }
 
-  version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    const r = this.#db
-      .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?')
-      .get(bucket, encodeKey(key), versionId) as ObjectRow | undefined;
+  async version(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
+    const r = await this.#db.get<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?', bucket, encodeKey(key), versionId);
     return r && toVersion(r);
   }
 
   /** Every version of a key, newest first. */
-  versionsOf(bucket: string, key: string): ObjectVersion[] {
-    const rows = this.#db
-      .statement('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC')
-      .all(bucket, encodeKey(key)) as unknown as ObjectRow[];
+  async versionsOf(bucket: string, key: string): Promise<ObjectVersion[]> {
+    const rows = await this.#db.all<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC', bucket, encodeKey(key));
     return rows.map(toVersion);
   }
 
   /** Adds a version as the key's latest (the caller has demoted or removed the previous one). */
-  insertVersion(v: Omit<ObjectVersion, 'seq' | 'isLatest'>): number {
-    const r = this.#db
-      .statement(
-        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, storage_class,
-           owner, body, inline, parts, meta, checksum, tags, acl, lock_mode, lock_until, legal_hold, restore)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        v.bucket, encodeKey(v.key), v.versionId, v.deleteMarker ? 1 : 0, v.size, v.etag, v.lastModified, v.storageClass,
-        v.owner, json(v.deleteMarker ? undefined : v.body), v.inline ?? null, json(v.parts), JSON.stringify(v.meta), json(v.checksum), json(v.tags),
-        json(v.acl), v.lockMode ?? null, v.lockUntil ?? null, v.legalHold ? 1 : 0, json(v.restore),
-      );
+  async insertVersion(v: Omit<ObjectVersion, 'seq' | 'isLatest'>): Promise<number> {
+    const r = await this.#db.run(
+      `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, storage_class,
+         owner, body, inline, parts, meta, checksum, tags, acl, lock_mode, lock_until, legal_hold, restore)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      v.bucket, encodeKey(v.key), v.versionId, v.deleteMarker ? 1 : 0, v.size, v.etag, v.lastModified, v.storageClass,
+      v.owner, json(v.deleteMarker ? undefined : v.body), v.inline ?? null, json(v.parts), JSON.stringify(v.meta), json(v.checksum), json(v.tags),
+      json(v.acl), v.lockMode ?? null, v.lockUntil ?? null, v.legalHold ? 1 : 0, json(v.restore),
+    );
     return Number(r.lastInsertRowid);
   }
 
   /** Marks the key's current latest version as no longer latest. */
-  demoteLatest(bucket: string, key: string): void {
-    this.#db.statement('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(bucket, encodeKey(key));
+  async demoteLatest(bucket: string, key: string): Promise<void> {
+    await this.#db.run('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1', bucket, encodeKey(key));
   }
 
   /** After removing versions: the highest remaining seq becomes the latest. */
-  promoteLatest(bucket: string, key: string): void {
-    this.#db
-      .statement(
-        `UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1) AND is_latest = 0`,
-      )
-      .run(bucket, encodeKey(key));
+  async promoteLatest(bucket: string, key: string): Promise<void> {
+    await this.#db.run(
+      `UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1) AND is_latest = 0`,
+      bucket, encodeKey(key),
+    );
   }
 
-  deleteVersionRow(seq: number): void {
-    this.#db.statement('DELETE FROM s3_objects WHERE seq = ?').run(seq);
+  async deleteVersionRow(seq: number): Promise<void> {
+    await this.#db.run('DELETE FROM s3_objects WHERE seq = ?', seq);
   }
 
-  updateVersion(seq: number, fields: { tags?: Record<string, string> | null; acl?: Grant[] | null; lockMode?: string | null; lockUntil?: number | null; legalHold?: boolean; restore?: { expiry: number } | null; storageClass?: string; meta?: ObjectMeta }): void {
+  async updateVersion(seq: number, fields: { tags?: Record<string, string> | null; acl?: Grant[] | null; lockMode?: string | null; lockUntil?: number | null; legalHold?: boolean; restore?: { expiry: number } | null; storageClass?: string; meta?: ObjectMeta }): Promise<void> {
     const sets: string[] = [];
-    const args: Array<string | number | null> = [];
+    const args: SqlValue[] = [];
     if (fields.tags !== undefined) (sets.push('tags = ?'), args.push(fields.tags === null ? null : JSON.stringify(fields.tags)));
     if (fields.acl !== undefined) (sets.push('acl = ?'), args.push(fields.acl === null ? null : JSON.stringify(fields.acl)));
     if (fields.lockMode !== undefined) (sets.push('lock_mode = ?'), args.push(fields.lockMode));
@@ -432,172 +471,137 @@ export class S3Store {
     if (fields.storageClass !== undefined) (sets.push('storage_class = ?'), args.push(fields.storageClass));
     if (fields.meta !== undefined) (sets.push('meta = ?'), args.push(JSON.stringify(fields.meta)));
     if (!sets.length) return;
-    this.#db.run(`UPDATE s3_objects SET ${sets.join(', ')} WHERE seq = ?`, ...args, seq);
+    await this.#db.run(`UPDATE s3_objects SET ${sets.join(', ')} WHERE seq = ?`, ...args, seq);
   }
 
-  hasObjects(bucket: string): boolean {
-    return this.#db.statement('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(bucket) !== undefined;
+  async hasObjects(bucket: string): Promise<boolean> {
+    return (await this.#db.get('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1', bucket)) !== undefined;
   }
 
   /**
    * Current (latest, not deleted) objects with from <= key < to, in key order. The range bounds
-   * are key bytes (keys.ts), so prefixes and "after" markers are index seeks.
+   * are key bytes (keys.ts), so prefixes and "after" markers are index seeks; listings read in
+   * batches of `limit` and seek past a common prefix between batches.
    */
-  listCurrent(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): ListedVersion[] {
-    const rows = this.#db
-      .statement(
-        `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_listing
-         WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
-      )
-      .all(bucket, from, to, limit) as unknown as ListedRow[];
+  async listCurrent(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): Promise<ListedVersion[]> {
+    const rows = await this.#db.all<ListedRow>(
+      `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_listing
+       WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+      bucket, from, to, limit,
+    );
     return rows.map(toListed);
   }
 
-  /**
-   * Steps through current objects with from <= key < to in key order, one row at a time, so a
-   * listing that skips a common prefix stops reading and seeks past it (call `return()` first).
-   */
-  *iterateCurrent(bucket: string, from: Uint8Array, to: Uint8Array): Generator<ListedVersion> {
-    const rows = this.#db
-      .statement(
-        `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_listing
-         WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key`,
-      )
-      .iterate(bucket, from, to) as IterableIterator<ListedRow>;
-    try {
-      for (const r of rows) yield toListed(r);
-    } finally {
-      rows.return?.();
-    }
-  }
-
-  /** Steps through every version with from <= key < to, by key then newest first. */
-  *iterateVersions(bucket: string, from: Uint8Array, to: Uint8Array): Generator<ListedVersion> {
-    const rows = this.#db
-      .statement(
-        `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_versions
-         WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, seq DESC`,
-      )
-      .iterate(bucket, from, to) as IterableIterator<ListedRow>;
-    try {
-      for (const r of rows) yield toListed(r);
-    } finally {
-      rows.return?.();
-    }
-  }
-
   /** Every version with from <= key < to, by key then newest first. */
-  listVersions(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): ListedVersion[] {
-    const rows = this.#db
-      .statement(
-        `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_versions
-         WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, seq DESC LIMIT ?`,
-      )
-      .all(bucket, from, to, limit) as unknown as ListedRow[];
+  async listVersions(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): Promise<ListedVersion[]> {
+    const rows = await this.#db.all<ListedRow>(
+      `SELECT ${LISTED} FROM s3_objects INDEXED BY s3_objects_versions
+       WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, seq DESC LIMIT ?`,
+      bucket, from, to, limit,
+    );
     return rows.map(toListed);
   }
 
   /** The versions of one key older than `beforeSeq`, newest first (version-id-marker paging). */
-  olderVersions(bucket: string, key: string, beforeSeq: number, limit: number): ListedVersion[] {
-    const rows = this.#db
-      .statement(`SELECT ${LISTED} FROM s3_objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?`)
-      .all(bucket, encodeKey(key), beforeSeq, limit) as unknown as ListedRow[];
+  async olderVersions(bucket: string, key: string, beforeSeq: number, limit: number): Promise<ListedVersion[]> {
+    const rows = await this.#db.all<ListedRow>(
+      `SELECT ${LISTED} FROM s3_objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, bucket, encodeKey(key), beforeSeq, limit,
+    );
     return rows.map(toListed);
   }
 
   /** All versions of a bucket in storage order after `afterSeq` (lifecycle runs, admin listing). */
-  scanVersions(bucket: string, afterSeq: number, limit: number): ObjectVersion[] {
-    const rows = this.#db
-      .statement('SELECT * FROM s3_objects WHERE bucket = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(bucket, afterSeq, limit) as unknown as ObjectRow[];
+  async scanVersions(bucket: string, afterSeq: number, limit: number): Promise<ObjectVersion[]> {
+    const rows = await this.#db.all<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND seq > ? ORDER BY seq LIMIT ?', bucket, afterSeq, limit);
     return rows.map(toVersion);
   }
 
   /** The version that followed `seq` on the same key (when it became noncurrent). */
-  successorOf(bucket: string, key: string, seq: number): { lastModified: number } | undefined {
-    const r = this.#db
-      .statement('SELECT last_modified FROM s3_objects WHERE bucket = ? AND key = ? AND seq > ? ORDER BY seq LIMIT 1')
-      .get(bucket, encodeKey(key), seq) as { last_modified: number } | undefined;
+  async successorOf(bucket: string, key: string, seq: number): Promise<{ lastModified: number } | undefined> {
+    const r = await this.#db.get<{ last_modified: number }>(
+      'SELECT last_modified FROM s3_objects WHERE bucket = ? AND key = ? AND seq > ? ORDER BY seq LIMIT 1', bucket, encodeKey(key), seq,
+    );
     return r && { lastModified: r.last_modified };
   }
 
-  countVersions(bucket: string, key: string): number {
-    return (this.#db.statement('SELECT count(*) AS n FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, encodeKey(key)) as { n: number }).n;
+  async countVersions(bucket: string, key: string): Promise<number> {
+    return (await this.#db.get<{ n: number }>('SELECT count(*) AS n FROM s3_objects WHERE bucket = ? AND key = ?', bucket, encodeKey(key)))!.n;
   }
 
   // ── Multipart uploads ────────────────────────────────────────────────────────────────────────
 
-  createUpload(u: Upload): void {
-    this.#db
-      .statement(
-        'INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner, storage_class, meta, checksum_algorithm, checksum_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(u.uploadId, u.bucket, encodeKey(u.key), u.initiated, u.owner, u.storageClass, JSON.stringify(u.meta), u.checksumAlgorithm ?? null, u.checksumType ?? null);
+  async createUpload(u: Upload): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner, storage_class, meta, checksum_algorithm, checksum_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      u.uploadId, u.bucket, encodeKey(u.key), u.initiated, u.owner, u.storageClass, JSON.stringify(u.meta), u.checksumAlgorithm ?? null, u.checksumType ?? null,
+    );
   }
 
-  upload(uploadId: string): Upload | undefined {
-    const r = this.#db.statement('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+  async upload(uploadId: string): Promise<Upload | undefined> {
+    const r = await this.#db.get<UploadRow>('SELECT * FROM s3_uploads WHERE upload_id = ?', uploadId);
     return r && toUpload(r);
   }
 
   /** Removes an upload and its parts (one unit of work); returns the part blobs to discard. */
-  deleteUpload(uploadId: string): string[] {
-    return this.transaction(() => {
-      const blobs = (this.#db.statement('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as Array<{ blob: string }>).map((r) => r.blob);
-      this.#db.statement('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+  async deleteUpload(uploadId: string): Promise<string[]> {
+    return await this.#unit(async (tx) => {
+      const blobs = (await tx.all<{ blob: string }>('SELECT blob FROM s3_parts WHERE upload_id = ?', uploadId)).map((r) => r.blob);
+      await tx.run('DELETE FROM s3_uploads WHERE upload_id = ?', uploadId);
       return blobs;
     });
   }
 
   /** Removes several uploads and their parts in one unit of work; returns the part blobs to discard. */
-  deleteUploads(uploadIds: Iterable<string>): string[] {
-    return this.transaction(() => {
+  async deleteUploads(uploadIds: Iterable<string>): Promise<string[]> {
+    return await this.#unit(async () => {
       const discarded: string[] = [];
-      for (const id of uploadIds) discarded.push(...this.deleteUpload(id));
+      for (const id of uploadIds) discarded.push(...(await this.deleteUpload(id)));
       return discarded;
     });
   }
 
   /** Uploads of a bucket in (key, initiated) order from a (key, upload id) position. */
-  listUploads(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): Upload[] {
-    const rows = this.#db
-      .statement('SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, initiated, upload_id LIMIT ?')
-      .all(bucket, from, to, limit) as unknown as UploadRow[];
+  async listUploads(bucket: string, from: Uint8Array, to: Uint8Array, limit: number): Promise<Upload[]> {
+    const rows = await this.#db.all<UploadRow>(
+      'SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, initiated, upload_id LIMIT ?', bucket, from, to, limit,
+    );
     return rows.map(toUpload);
   }
 
-  uploadsOf(bucket: string): Upload[] {
-    return (this.#db.statement('SELECT * FROM s3_uploads WHERE bucket = ?').all(bucket) as unknown as UploadRow[]).map(toUpload);
+  async uploadsOf(bucket: string): Promise<Upload[]> {
+    return (await this.#db.all<UploadRow>('SELECT * FROM s3_uploads WHERE bucket = ?', bucket)).map(toUpload);
   }
 
   /**
    * UploadPart's write as one unit of work: stores the part if its upload still exists (it may have
    * been completed or aborted while the part was uploading). `uploading: false` when it did not.
    */
-  putPartIfUploading(uploadId: string, p: Part): { uploading: boolean; replaced?: string } {
-    return this.transaction(() => {
-      if (!this.upload(uploadId)) return { uploading: false };
-      return { uploading: true, replaced: this.putPart(uploadId, p) };
+  async putPartIfUploading(uploadId: string, p: Part): Promise<{ uploading: boolean; replaced?: string }> {
+    return await this.#unit(async () => {
+      if (!(await this.upload(uploadId))) return { uploading: false };
+      return { uploading: true, replaced: await this.putPart(uploadId, p) };
     });
   }
 
-  /** Stores a part, replacing one with the same number; returns the replaced part's blob. */
-  putPart(uploadId: string, p: Part): string | undefined {
-    const old = this.#db.statement('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(uploadId, p.partNumber) as { blob: string } | undefined;
-    this.#db
-      .statement(
+  /** Stores a part, replacing one with the same number (one unit); returns the replaced part's blob. */
+  async putPart(uploadId: string, p: Part): Promise<string | undefined> {
+    return await this.#unit(async (tx) => {
+      const old = await tx.get<{ blob: string }>('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?', uploadId, p.partNumber);
+      await tx.run(
         `INSERT INTO s3_parts (upload_id, part_number, blob, size, etag, last_modified, checksums) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(upload_id, part_number) DO UPDATE SET blob = excluded.blob, size = excluded.size, etag = excluded.etag,
            last_modified = excluded.last_modified, checksums = excluded.checksums`,
-      )
-      .run(uploadId, p.partNumber, p.blob, p.size, p.etag, p.lastModified, JSON.stringify(p.checksums));
-    return old?.blob;
+        uploadId, p.partNumber, p.blob, p.size, p.etag, p.lastModified, JSON.stringify(p.checksums),
+      );
+      return old?.blob;
+    });
   }
 
-  parts(uploadId: string, afterPart = 0, limit = 10000): Part[] {
-    const rows = this.#db
-      .statement('SELECT part_number, blob, size, etag, last_modified, checksums FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?')
-      .all(uploadId, afterPart, limit) as unknown as PartRow[];
+  async parts(uploadId: string, afterPart = 0, limit = 10000): Promise<Part[]> {
+    const rows = await this.#db.all<PartRow>(
+      'SELECT part_number, blob, size, etag, last_modified, checksums FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?',
+      uploadId, afterPart, limit,
+    );
     return rows.map(toPart);
   }
 }

@@ -1,10 +1,12 @@
 // Versioning, the one place that decides what a write or a delete does to a key's versions:
 // never-versioned buckets keep one "null" version, Enabled buckets add versions and delete markers,
 // Suspended buckets replace the "null" version. Object Lock is enforced here, on every removal.
-// Every function runs inside the caller's transaction and returns the blobs that became garbage.
+// Every function runs inside the caller's unit of work (S3Store.atomically) and returns the blobs
+// that became garbage, for the caller to discard once the unit has committed.
 import type { Bucket, ObjectVersion, S3Store } from './store.ts';
 import { newVersionId } from './common.ts';
 import { ServiceError } from '../../../core/errors.ts';
+import { S3Errors } from './errors.ts';
 
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'bucket' | 'versionId' | 'deleteMarker'>;
 
@@ -12,6 +14,8 @@ export interface Committed {
   versionId: string;
   seq: number;
   discarded: string[];
+  /** The bucket as it was when the version was recorded (its versioning decided the version id). */
+  bucket: Bucket;
 }
 
 function blobsOf(v: ObjectVersion): string[] {
@@ -19,22 +23,28 @@ function blobsOf(v: ObjectVersion): string[] {
 }
 
 /** Removes the key's "null" version, if any; returns its blobs. */
-function dropNullVersion(store: S3Store, bucket: string, key: string): string[] {
-  const v = store.version(bucket, key, 'null');
+async function dropNullVersion(store: S3Store, bucket: string, key: string): Promise<string[]> {
+  const v = await store.version(bucket, key, 'null');
   if (!v) return [];
-  store.deleteVersionRow(v.seq);
+  await store.deleteVersionRow(v.seq);
   return blobsOf(v);
 }
 
-/** Adds a new current version of a key. */
-export function commitObject(store: S3Store, bucket: Bucket, obj: NewObject): Committed {
+/**
+ * Adds a new current version of a key. The bucket is read again here, inside the unit: the request
+ * found it before its body streamed in, and it may have been deleted (or its versioning changed)
+ * since.
+ */
+export async function commitObject(store: S3Store, found: Bucket, obj: NewObject): Promise<Committed> {
+  const bucket = await store.bucket(found.name);
+  if (!bucket) throw S3Errors.noSuchBucket(found.name);
   let versionId = 'null';
   const discarded: string[] = [];
   if (bucket.versioning === 'Enabled') versionId = newVersionId();
-  else discarded.push(...dropNullVersion(store, bucket.name, obj.key));
-  store.demoteLatest(bucket.name, obj.key);
-  const seq = store.insertVersion({ ...obj, bucket: bucket.name, versionId, deleteMarker: false });
-  return { versionId, seq, discarded };
+  else discarded.push(...(await dropNullVersion(store, bucket.name, obj.key)));
+  await store.demoteLatest(bucket.name, obj.key);
+  const seq = await store.insertVersion({ ...obj, bucket: bucket.name, versionId, deleteMarker: false });
+  return { versionId, seq, discarded, bucket };
 }
 
 /** Object Lock: a version under legal hold or unexpired retention cannot be removed. */
@@ -57,37 +67,37 @@ export interface Deleted {
 }
 
 /** DeleteObject semantics for one key (optionally one version). */
-export function deleteObject(
+export async function deleteObject(
   store: S3Store,
   bucket: Bucket,
   key: string,
   opts: { versionId?: string; now: number; bypassGovernance?: boolean; owner: string },
-): Deleted {
+): Promise<Deleted> {
   if (opts.versionId !== undefined) {
-    const v = store.version(bucket.name, key, opts.versionId);
+    const v = await store.version(bucket.name, key, opts.versionId);
     if (!v) return { versionId: opts.versionId, deleteMarker: false, markerCreated: false, changed: false, discarded: [] };
     assertRemovable(v, opts.now, opts.bypassGovernance ?? false);
-    store.deleteVersionRow(v.seq);
-    if (v.isLatest) store.promoteLatest(bucket.name, key);
+    await store.deleteVersionRow(v.seq);
+    if (v.isLatest) await store.promoteLatest(bucket.name, key);
     return { versionId: v.versionId, deleteMarker: v.deleteMarker, markerCreated: false, changed: true, discarded: blobsOf(v), removed: v };
   }
   if (bucket.versioning === '') {
-    const v = store.latest(bucket.name, key);
+    const v = await store.latest(bucket.name, key);
     if (!v) return { deleteMarker: false, markerCreated: false, changed: false, discarded: [] };
-    store.deleteVersionRow(v.seq);
+    await store.deleteVersionRow(v.seq);
     return { deleteMarker: false, markerCreated: false, changed: true, discarded: blobsOf(v), removed: v };
   }
   const discarded: string[] = [];
   let versionId: string;
   if (bucket.versioning === 'Enabled') versionId = newVersionId();
   else {
-    const nullVersion = store.version(bucket.name, key, 'null');
+    const nullVersion = await store.version(bucket.name, key, 'null');
     if (nullVersion) assertRemovable(nullVersion, opts.now, opts.bypassGovernance ?? false);
-    discarded.push(...dropNullVersion(store, bucket.name, key));
+    discarded.push(...(await dropNullVersion(store, bucket.name, key)));
     versionId = 'null';
   }
-  store.demoteLatest(bucket.name, key);
-  store.insertVersion({
+  await store.demoteLatest(bucket.name, key);
+  await store.insertVersion({
     bucket: bucket.name, key, versionId, deleteMarker: true, size: 0, etag: '', lastModified: Math.floor(opts.now / 1000) * 1000, storageClass: 'STANDARD',
     owner: opts.owner, body: [], meta: {}, legalHold: false,
   });

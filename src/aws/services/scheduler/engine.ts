@@ -6,6 +6,7 @@
 // start-up; a finished one-time schedule is deleted when ActionAfterCompletion is DELETE.
 import { randomUUID } from 'node:crypto';
 import type { TimerHandle } from '../../../core/clock.ts';
+import { WriteOrder } from '../../../core/write-order.ts';
 import type { Delivery, MessageAttributeValue } from '../../../core/delivery.ts';
 import { formatArn, parseArn } from '../../../core/resources/arn.ts';
 import { nextFireTime, parseScheduleExpression } from '../../../core/schedule-expression.ts';
@@ -33,6 +34,10 @@ export class SchedulerEngine {
   readonly store: SchedulerStore;
   #timers = new Map<string, TimerHandle>();
   #retries = new Map<string, TimerHandle>();
+  /** Write order per schedule: arms and disarms that follow a handler's unit apply in commit order. */
+  readonly #order = new WriteOrder();
+  /** Bumped by every start and stop: re-arming from the tables that a stop overtook is dropped. */
+  #generation = 0;
 
   constructor(store: SchedulerStore) {
     this.store = store;
@@ -40,15 +45,31 @@ export class SchedulerEngine {
   }
 
   start(): () => void {
-    for (const row of this.store.allSchedules()) this.arm(row);
-    for (const r of this.store.armedRetries()) this.#armRetry(r.id, r.due, JSON.parse(r.job) as Job);
-    return () => this.#clearTimers();
+    const generation = ++this.#generation;
+    this.#rearm(generation).catch((err) => this.store.env.log.error('scheduler: could not re-arm schedules', err));
+    return () => {
+      this.#generation++;
+      this.#clearTimers();
+    };
+  }
+
+  async #rearm(generation: number): Promise<void> {
+    const [schedules, retries] = await Promise.all([this.store.allSchedules(), this.store.armedRetries()]);
+    if (generation !== this.#generation) return;
+    for (const row of schedules) this.arm(row);
+    for (const r of retries) this.#armRetry(r.id, r.due, JSON.parse(r.job) as Job);
   }
 
   #clearTimers(): void {
     for (const t of [...this.#timers.values(), ...this.#retries.values()]) this.store.env.clock.clearTimeout(t);
     this.#timers.clear();
     this.#retries.clear();
+    this.#order.clear();
+  }
+
+  /** A place in the write order: taken inside the unit that writes (or deletes) a schedule. */
+  ticket(): number {
+    return this.#order.ticket();
   }
 
   /** When a schedule fires next (after `after`), or undefined when it never will again. */
@@ -69,9 +90,14 @@ export class SchedulerEngine {
     return next;
   }
 
-  /** (Re-)arms a schedule's timer; finishes it when it will not fire again. */
-  arm(row: ScheduleRow): void {
-    this.disarm(row.arn);
+  /**
+   * (Re-)arms a schedule's timer; finishes it when it will not fire again. `ticket` orders arms that
+   * follow a handler's write (see #order). Synchronous, so that a timer re-arms its schedule while
+   * the clock is being advanced, before the next due timer runs.
+   */
+  arm(row: ScheduleRow, ticket?: number): void {
+    if (!this.#order.newest(row.arn, ticket)) return;
+    this.#disarm(row.arn);
     const d = toData(row);
     if (d.State !== 'ENABLED') return;
     const clock = this.store.env.clock;
@@ -84,7 +110,7 @@ export class SchedulerEngine {
     const at = next + (window ? Math.floor(Math.random() * window) : 0);
     this.#timers.set(row.arn, clock.setTimeout(() => {
       this.#timers.delete(row.arn);
-      this.#fire(row.arn, next).catch((err) => this.store.env.log.error('scheduler: a schedule failed', err));
+      this.#fire(row, next).catch((err) => this.store.env.log.error('scheduler: a schedule failed', err));
     }, Math.max(0, at - clock.now())));
   }
 
@@ -92,24 +118,31 @@ export class SchedulerEngine {
     return d.EndDate !== undefined && d.EndDate <= now;
   }
 
-  disarm(arn: string): void {
+  /** Stops a schedule's timer (a handler's delete passes the ticket it took in its unit). */
+  disarm(arn: string, ticket?: number): void {
+    if (this.#order.newest(arn, ticket)) this.#disarm(arn);
+  }
+
+  #disarm(arn: string): void {
     const t = this.#timers.get(arn);
     if (t) this.store.env.clock.clearTimeout(t);
     this.#timers.delete(arn);
   }
 
   #complete(row: ScheduleRow): void {
-    if (toData(row).ActionAfterCompletion === 'DELETE') this.store.deleteSchedule(row.arn);
+    if (toData(row).ActionAfterCompletion !== 'DELETE') return;
+    this.store.deleteSchedule(row.arn).catch((err) => this.store.env.log.error('scheduler: could not delete a completed schedule', err));
   }
 
-  async #fire(arn: string, scheduledTime: number): Promise<void> {
-    const row = this.store.scheduleByArn(arn);
-    if (!row) return;
+  /**
+   * A due schedule: the next firing is armed at once from the row the timer was armed with (every
+   * change to a schedule re-arms it, so that row is current), then the target is invoked.
+   */
+  async #fire(row: ScheduleRow, scheduledTime: number): Promise<void> {
     const updated = { ...row, last_fired: scheduledTime };
-    this.store.setLastFired(arn, scheduledTime);
-    const attempt = this.#attempt({ scheduleArn: arn, executionId: randomUUID(), scheduledTime, attempts: 0 }, row);
+    const attempt = this.#attempt({ scheduleArn: row.arn, executionId: randomUUID(), scheduledTime, attempts: 0 }, row);
     this.arm(updated);
-    await attempt;
+    await Promise.all([this.store.setLastFired(row.arn, scheduledTime), attempt]);
   }
 
   /** Invokes a schedule's target now (admin "fire this schedule now"), outside its timetable. */
@@ -130,7 +163,7 @@ export class SchedulerEngine {
     }
     job.attempts++;
     const now = this.store.env.clock.now();
-    const record = (status: string) =>
+    const record = (status: string): Promise<void> =>
       this.store.recordInvocation({ scheduleArn: row.arn, executionId: job.executionId, time: now, status, attempts: job.attempts, error: outcome.message ? `${outcome.code}: ${outcome.message}` : undefined, input });
     if (outcome.ok) return record('succeeded');
     const policy = (d.Target.RetryPolicy ?? {}) as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
@@ -139,26 +172,29 @@ export class SchedulerEngine {
     if (outcome.retryable) {
       const delay = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts - 1, 20)) * (0.5 + Math.random() / 2);
       if (job.attempts <= maxRetries && now + delay - job.scheduledTime <= maxAge) {
-        record('retrying');
         const id = randomUUID();
         const due = now + Math.round(delay);
-        this.store.putRetry(id, due, JSON.stringify(job));
+        await Promise.all([record('retrying'), this.store.putRetry(id, due, JSON.stringify(job))]);
         this.#armRetry(id, due, job);
         return;
       }
     }
     const dead = await this.#deadLetter(d, row, job, input, outcome);
-    record(dead ? 'dead-lettered' : 'failed');
+    await record(dead ? 'dead-lettered' : 'failed');
   }
 
   #armRetry(id: string, due: number, job: Job): void {
     const clock = this.store.env.clock;
     this.#retries.set(id, clock.setTimeout(() => {
       this.#retries.delete(id);
-      this.store.deleteRetry(id);
-      const row = this.store.scheduleByArn(job.scheduleArn);
-      if (row) this.#attempt(job, row).catch((err) => this.store.env.log.error('scheduler: a retry failed', err));
+      this.#retry(id, job).catch((err) => this.store.env.log.error('scheduler: a retry failed', err));
     }, Math.max(0, due - clock.now())));
+  }
+
+  async #retry(id: string, job: Job): Promise<void> {
+    const [, row] = await Promise.all([this.store.deleteRetry(id), this.store.scheduleByArn(job.scheduleArn)]);
+    // A schedule deleted meanwhile gets nothing more.
+    if (row) await this.#attempt(job, row);
   }
 
   async #invoke(d: ScheduleData, input: string, row: ScheduleRow): Promise<Outcome> {

@@ -18,7 +18,7 @@ const admin: AdminRoute<Scheduler>[] = [
     method: 'POST',
     path: /^\/_fogbank\/scheduler\/schedules\/(?<name>[^/]+)\/fire$/,
     async handle(req, scheduler) {
-      const row = scheduler.store.schedule(req.query.get('account') ?? '000000000000', req.query.get('region') ?? 'us-east-1', req.query.get('group') ?? 'default', decodeURIComponent(req.params.name));
+      const row = await scheduler.store.schedule(req.query.get('account') ?? '000000000000', req.query.get('region') ?? 'us-east-1', req.query.get('group') ?? 'default', decodeURIComponent(req.params.name));
       if (!row) throw new ServiceError('NotFound', `Schedule ${req.params.name} does not exist.`, 404);
       return { scheduleArn: row.arn, executionId: await scheduler.engine.fireNow(row) };
     },
@@ -27,10 +27,10 @@ const admin: AdminRoute<Scheduler>[] = [
     // ?scheduleArn=…&limit=… — invocations, newest last, and when each schedule fires next.
     method: 'GET',
     path: /^\/_fogbank\/scheduler\/invocations$/,
-    handle(req, scheduler) {
+    async handle(req, scheduler) {
       const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 100) || 100, 1), 1000);
       const arn = req.query.get('scheduleArn');
-      const rows = scheduler.store.invocations(limit, arn);
+      const rows = await scheduler.store.invocations(limit, arn);
       return { invocations: rows.reverse() };
     },
   },

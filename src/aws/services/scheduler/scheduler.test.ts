@@ -11,6 +11,7 @@ import {
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, awsCliClients, aws, python } from '../../../../test/support/clients.ts';
+import { withStoreLatency } from '../../../../test/support/store-latency.ts';
 
 let fb: TestFogbank;
 let scheduler: SchedulerClient;
@@ -174,5 +175,36 @@ print(json.dumps({'arn': arn, 'expr': got['ScheduleExpression'], 'err': err}))
     assert.equal(created.code, 0, `${cli.label}: ${created.stderr}`);
     const list = JSON.parse((await aws(cli, fb.endpoint, ['scheduler', 'list-schedules', '--name-prefix', name])).stdout);
     assert.equal(list.Schedules[0].Name, name, cli.label);
+  }
+});
+
+// Races the store port could open (issue 11 §7): run with a networked driver's latency, so that
+// concurrent requests interleave between a handler's awaits.
+test('concurrent requests on one resource: one create wins, tag merges lose no tag, the timer follows the last write', async () => {
+  const undo = withStoreLatency(fb.instance.env.store);
+  try {
+    const creates = await Promise.allSettled(Array.from({ length: 8 }, () => scheduler.send(new CreateScheduleGroupCommand({ Name: 'contended' }))));
+    assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1, 'one CreateScheduleGroup succeeds');
+    for (const r of creates) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'ConflictException');
+
+    const arn = (await scheduler.send(new GetScheduleGroupCommand({ Name: 'contended' }))).Arn!;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => scheduler.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: `k${i}`, Value: `v${i}` }] }))));
+    const { Tags } = await scheduler.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    assert.equal(Tags!.length, 12, 'every concurrent TagResource kept its tag');
+
+    const q = await queue(sqs, 'contended');
+    const schedule = { Name: 's', GroupName: 'contended', ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: { Mode: 'OFF' as const }, Target: { Arn: q.arn, RoleArn: ROLE, Input: '{}' } };
+    const made = await Promise.allSettled(Array.from({ length: 6 }, () => scheduler.send(new CreateScheduleCommand(schedule))));
+    assert.equal(made.filter((r) => r.status === 'fulfilled').length, 1, 'one CreateSchedule succeeds');
+    // Concurrent updates, half enabling and half disabling: whichever the table keeps, the timer agrees.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => scheduler.send(new UpdateScheduleCommand({ ...schedule, State: i % 2 ? 'ENABLED' : 'DISABLED' }))));
+    const { State } = await scheduler.send(new GetScheduleCommand({ Name: 's', GroupName: 'contended' }));
+    fb.clock.freeze();
+    fb.clock.advance(2 * 60_000);
+    fb.clock.unfreeze();
+    const got = await receive(q.url, State === 'ENABLED' ? 2 : 1);
+    assert.equal(got.length, State === 'ENABLED' ? 2 : 0, `the schedule is ${State} and fired ${got.length} times`);
+  } finally {
+    undo();
   }
 });

@@ -30,6 +30,8 @@ const HTTP_TIMEOUT_MS = 15_000;
 export class SnsEngine {
   readonly store: SnsStore;
   #timers = new Map<string, TimerHandle>();
+  /** Bumped by every start and stop: re-arming from the table that a stop overtook is dropped. */
+  #generation = 0;
 
   constructor(store: SnsStore) {
     this.store = store;
@@ -38,10 +40,15 @@ export class SnsEngine {
 
   /** Re-arms the retries a previous run left pending. */
   start(): () => void {
-    for (const row of this.store.armedRetries()) {
-      this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
-    }
-    return () => this.#clearTimers();
+    const generation = ++this.#generation;
+    this.store.armedRetries().then((rows) => {
+      if (generation !== this.#generation) return;
+      for (const row of rows) this.#arm(row.id, row.due, JSON.parse(row.job) as Job);
+    }).catch((err) => this.store.env.log.error('sns: could not re-arm pending retries', err));
+    return () => {
+      this.#generation++;
+      this.#clearTimers();
+    };
   }
 
   #clearTimers(): void {
@@ -75,25 +82,24 @@ export class SnsEngine {
     } catch (err) {
       outcome = { ok: false, error: String((err as Error)?.message ?? err) };
     }
-    const record = (status: 'delivered' | 'failed' | 'retrying' | 'dead-lettered') =>
+    const record = (status: 'delivered' | 'failed' | 'retrying' | 'dead-lettered'): Promise<void> =>
       this.store.recordDelivery({
         subscriptionArn: sub.arn, topicArn: sub.topicArn, messageId: p.messageId, time: this.store.env.clock.now(),
         protocol: sub.protocol, endpoint: sub.endpoint, status, attempts: attempt, error: outcome.error, payload,
       });
     if (outcome.ok) return record('delivered');
-    const delay = outcome.permanent ? undefined : retryDelay(this.#retryPolicy(sub), attempt);
+    const delay = outcome.permanent ? undefined : retryDelay(await this.#retryPolicy(sub), attempt);
     if (delay !== undefined) {
-      record('retrying');
-      this.#schedule({ kind: 'notify', subscription: sub.arn, message: p, attempt: attempt + 1 }, delay * 1000);
+      await Promise.all([record('retrying'), this.#schedule({ kind: 'notify', subscription: sub.arn, message: p, attempt: attempt + 1 }, delay * 1000)]);
       return;
     }
     const dead = await this.#deadLetter(sub, p, outcome.error ?? 'delivery failed');
-    record(dead ? 'dead-lettered' : 'failed');
+    await record(dead ? 'dead-lettered' : 'failed');
   }
 
-  #retryPolicy(sub: Subscription): RetryPolicy {
+  async #retryPolicy(sub: Subscription): Promise<RetryPolicy> {
     if (sub.protocol === 'http' || sub.protocol === 'https') {
-      const topic = this.store.topicForPublish(sub.topicArn)?.topic;
+      const topic = (await this.store.topicForPublish(sub.topicArn))?.topic;
       return effectiveHttpPolicy(topic?.attributes.DeliveryPolicy, sub.attributes.DeliveryPolicy).policy.retry;
     }
     if (sub.protocol === 'sqs' || sub.protocol === 'lambda' || sub.protocol === 'firehose') return MANAGED_POLICY;
@@ -105,7 +111,7 @@ export class SnsEngine {
     switch (sub.protocol) {
       case 'sqs':
       case 'firehose': {
-        const body = raw ? messageFor(p, sub.protocol) : envelopeJson(notification(this.store, p, sub));
+        const body = raw ? messageFor(p, sub.protocol) : envelopeJson(await notification(this.store, p, sub));
         const d: Delivery = { target: sub.endpoint, body, source: { service: 'sns', arn: p.topicArn, requestId: p.causedBy } };
         if (raw && sub.protocol === 'sqs') d.attributes = deliveryAttributes(p);
         if (p.fifo) {
@@ -115,12 +121,12 @@ export class SnsEngine {
         return { outcome: await this.#deliver(d), payload: body };
       }
       case 'lambda': {
-        const body = lambdaEvent(this.store, p, sub);
+        const body = await lambdaEvent(this.store, p, sub);
         return { outcome: await this.#deliver({ target: sub.endpoint, body, options: { invocationType: 'Event' }, source: { service: 'sns', arn: p.topicArn, requestId: p.causedBy } }), payload: body };
       }
       case 'http':
       case 'https': {
-        const body = raw ? messageFor(p, sub.protocol) : envelopeJson(notification(this.store, p, sub));
+        const body = raw ? messageFor(p, sub.protocol) : envelopeJson(await notification(this.store, p, sub));
         const headers: Record<string, string> = {
           'x-amz-sns-message-type': 'Notification',
           'x-amz-sns-message-id': p.messageId,
@@ -135,8 +141,8 @@ export class SnsEngine {
       case 'sms':
       case 'application': {
         const text = messageFor(p, sub.protocol === 'application' ? 'default' : sub.protocol);
-        const body = sub.protocol === 'email-json' ? envelopeJson(notification(this.store, p, sub)) : sub.protocol === 'application' ? applicationMessage(p) : text;
-        this.store.addToOutbox({
+        const body = sub.protocol === 'email-json' ? envelopeJson(await notification(this.store, p, sub)) : sub.protocol === 'application' ? applicationMessage(p) : text;
+        await this.store.addToOutbox({
           account: sub.account, region: sub.region, kind: sub.protocol === 'email-json' ? 'email' : sub.protocol,
           destination: sub.endpoint, subject: sub.protocol.startsWith('email') ? (p.subject ?? 'AWS Notification Message') : null,
           message: body, message_id: p.messageId, topic_arn: p.topicArn, subscription_arn: sub.arn,
@@ -162,7 +168,7 @@ export class SnsEngine {
   }
 
   async #post(sub: Subscription, body: string, headers: Record<string, string>): Promise<Outcome> {
-    const topic = this.store.topicForPublish(sub.topicArn)?.topic;
+    const topic = (await this.store.topicForPublish(sub.topicArn))?.topic;
     const { policy } = effectiveHttpPolicy(topic?.attributes.DeliveryPolicy, sub.attributes.DeliveryPolicy);
     return httpPost(sub.endpoint, body, { ...headers, 'content-type': policy.contentType });
   }
@@ -178,7 +184,7 @@ export class SnsEngine {
     attributes.RequestID = { DataType: 'String', StringValue: randomUUID() };
     const d: Delivery = {
       target,
-      body: raw ? messageFor(p, sub.protocol) : envelopeJson(notification(this.store, p, sub)),
+      body: raw ? messageFor(p, sub.protocol) : envelopeJson(await notification(this.store, p, sub)),
       attributes,
       source: { service: 'sns', arn: sub.arn, requestId: p.causedBy },
     };
@@ -195,12 +201,12 @@ export class SnsEngine {
 
   /** Sends (or re-sends) the SubscriptionConfirmation POST of a pending HTTP/S subscription. */
   async sendConfirmation(subscriptionArn: string, token: string, attempt = 1): Promise<void> {
-    const row = this.store.subscriptionRow(subscriptionArn);
+    const row = await this.store.subscriptionRow(subscriptionArn);
     if (!row || row.confirmed || row.token !== token) return;
     const sub = toSubscription(row);
-    const topic = this.store.topicForPublish(sub.topicArn)?.topic;
+    const topic = (await this.store.topicForPublish(sub.topicArn))?.topic;
     const version = (topic?.attributes.SignatureVersion === '2' ? '2' : '1') as '1' | '2';
-    const body = envelopeJson(confirmation(this.store, 'SubscriptionConfirmation', sub, token, randomUUID(), isoNow(this.store), version));
+    const body = envelopeJson(await confirmation(this.store, 'SubscriptionConfirmation', sub, token, randomUUID(), isoNow(this.store), version));
     let outcome: Outcome;
     try {
       outcome = await httpPost(sub.endpoint, body, {
@@ -212,20 +218,20 @@ export class SnsEngine {
     } catch (err) {
       outcome = { ok: false, error: String(err) };
     }
-    this.store.recordDelivery({
+    await this.store.recordDelivery({
       subscriptionArn, topicArn: sub.topicArn, messageId: 'SubscriptionConfirmation', time: this.store.env.clock.now(),
       protocol: sub.protocol, endpoint: sub.endpoint, status: outcome.ok ? 'delivered' : 'failed', attempts: attempt, error: outcome.error, payload: body,
     });
     if (outcome.ok || outcome.permanent) return;
-    const delay = retryDelay(this.#retryPolicy(sub), attempt);
-    if (delay !== undefined) this.#schedule({ kind: 'confirm', subscription: subscriptionArn, token, attempt: attempt + 1 }, delay * 1000);
+    const delay = retryDelay(await this.#retryPolicy(sub), attempt);
+    if (delay !== undefined) await this.#schedule({ kind: 'confirm', subscription: subscriptionArn, token, attempt: attempt + 1 }, delay * 1000);
   }
 
   /** Tells an HTTP/S endpoint its subscription is gone (one attempt, as on AWS). */
   async sendUnsubscribeConfirmation(sub: Subscription, token: string): Promise<void> {
-    const topic = this.store.topicForPublish(sub.topicArn)?.topic;
+    const topic = (await this.store.topicForPublish(sub.topicArn))?.topic;
     const version = (topic?.attributes.SignatureVersion === '2' ? '2' : '1') as '1' | '2';
-    const body = envelopeJson(confirmation(this.store, 'UnsubscribeConfirmation', sub, token, randomUUID(), isoNow(this.store), version));
+    const body = envelopeJson(await confirmation(this.store, 'UnsubscribeConfirmation', sub, token, randomUUID(), isoNow(this.store), version));
     await httpPost(sub.endpoint, body, {
       'x-amz-sns-message-type': 'UnsubscribeConfirmation',
       'x-amz-sns-message-id': randomUUID(),
@@ -237,10 +243,10 @@ export class SnsEngine {
 
   // ── Retries on the clock ──
 
-  #schedule(job: Job, delayMs: number): void {
+  async #schedule(job: Job, delayMs: number): Promise<void> {
     const id = randomUUID();
     const due = this.store.env.clock.now() + Math.round(delayMs);
-    this.store.addRetry({ id, due, job: JSON.stringify(job) });
+    await this.store.addRetry({ id, due, job: JSON.stringify(job) });
     this.#arm(id, due, job);
   }
 
@@ -248,15 +254,15 @@ export class SnsEngine {
     const clock = this.store.env.clock;
     const handle = clock.setTimeout(() => {
       this.#timers.delete(id);
-      this.store.removeRetry(id);
-      this.#run(job).catch((err) => this.store.env.log.error('sns: a retried delivery failed', err));
+      this.#run(id, job).catch((err) => this.store.env.log.error('sns: a retried delivery failed', err));
     }, Math.max(0, due - clock.now()));
     this.#timers.set(id, handle);
   }
 
-  async #run(job: Job): Promise<void> {
+  async #run(id: string, job: Job): Promise<void> {
+    await this.store.removeRetry(id);
     if (job.kind === 'confirm') return this.sendConfirmation(job.subscription, job.token, job.attempt);
-    const row = this.store.subscriptionRow(job.subscription);
+    const row = await this.store.subscriptionRow(job.subscription);
     // An unsubscribed endpoint gets nothing more.
     if (!row) return;
     await this.#attempt(toSubscription(row), job.message, job.attempt);

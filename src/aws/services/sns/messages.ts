@@ -59,7 +59,7 @@ export function unsubscribeUrl(store: SnsStore, subscriptionArn: string): string
 const signatures = new WeakMap<Published, string>();
 
 /** The Notification envelope's fields, in AWS's order. */
-export function notification(store: SnsStore, p: Published, sub: Subscription): Record<string, unknown> {
+export async function notification(store: SnsStore, p: Published, sub: Subscription): Promise<Record<string, unknown>> {
   const message = messageFor(p, sub.protocol);
   const e: Record<string, unknown> = { Type: 'Notification', MessageId: p.messageId };
   if (p.fifo && p.sequenceNumber) e.SequenceNumber = p.sequenceNumber;
@@ -71,11 +71,11 @@ export function notification(store: SnsStore, p: Published, sub: Subscription): 
     e.SignatureVersion = p.signatureVersion;
     let signature = p.perProtocol ? undefined : signatures.get(p);
     if (!signature) {
-      signature = signMessage(store, { Type: 'Notification', MessageId: p.messageId, TopicArn: p.topicArn, Subject: p.subject, Message: message, Timestamp: p.timestamp }, p.signatureVersion);
+      signature = await signMessage(store, { Type: 'Notification', MessageId: p.messageId, TopicArn: p.topicArn, Subject: p.subject, Message: message, Timestamp: p.timestamp }, p.signatureVersion);
       if (!p.perProtocol) signatures.set(p, signature);
     }
     e.Signature = signature;
-    e.SigningCertURL = signingCertUrl(store);
+    e.SigningCertURL = await signingCertUrl(store);
   }
   e.UnsubscribeURL = unsubscribeUrl(store, sub.arn);
   const attrs = envelopeAttributes(p);
@@ -83,7 +83,7 @@ export function notification(store: SnsStore, p: Published, sub: Subscription): 
   return e;
 }
 
-export function confirmation(
+export async function confirmation(
   store: SnsStore,
   type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation',
   sub: { topicArn: string; arn: string },
@@ -91,7 +91,7 @@ export function confirmation(
   messageId: string,
   timestamp: string,
   signatureVersion: '1' | '2',
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const text =
     type === 'SubscriptionConfirmation'
       ? `You have chosen to subscribe to the topic ${sub.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`
@@ -106,8 +106,8 @@ export function confirmation(
     Timestamp: timestamp,
     SignatureVersion: signatureVersion,
   };
-  e.Signature = signMessage(store, e, signatureVersion);
-  e.SigningCertURL = signingCertUrl(store);
+  e.Signature = await signMessage(store, e, signatureVersion);
+  e.SigningCertURL = await signingCertUrl(store);
   return e;
 }
 
@@ -118,8 +118,8 @@ export function envelopeJson(e: Record<string, unknown>): string {
 }
 
 /** The event a Lambda function subscribed to a topic receives. */
-export function lambdaEvent(store: SnsStore, p: Published, sub: Subscription): string {
-  const n = notification(store, p, sub);
+export async function lambdaEvent(store: SnsStore, p: Published, sub: Subscription): Promise<string> {
+  const n = await notification(store, p, sub);
   const sns: Record<string, unknown> = {
     Type: 'Notification',
     MessageId: p.messageId,

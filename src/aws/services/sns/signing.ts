@@ -12,46 +12,53 @@ export interface SigningKey {
   name: string;
 }
 
-const cached = new WeakMap<SnsStore, SigningKey>();
+const loading = new WeakMap<SnsStore, Promise<SigningKey>>();
+const kept = new WeakSet<SnsStore>();
 
-export function signingKey(store: SnsStore): SigningKey {
-  let key = cached.get(store);
-  if (key) return key;
-  const row = store.signingKey();
-  if (row) {
-    key = { privateKey: createPrivateKey(row.private_key), certificate: row.certificate, name: row.name };
-  } else {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const now = Date.now();
-    const certificate = selfSignedCertificate({
-      commonName: 'sns.amazonaws.com',
-      organization: 'Fogbank',
-      notBefore: new Date(now - 86_400_000),
-      notAfter: new Date(now + 10 * 365 * 86_400_000),
-      publicKey: createPublicKey(privateKey),
-      privateKey,
-    });
-    const name = `SimpleNotificationService-${createHash('md5').update(certificate).digest('hex')}.pem`;
-    key = { privateKey, certificate, name };
-    persist(store, key);
+/** The signing key: loaded (or made) once per store; concurrent first uses share one load. */
+export function signingKey(store: SnsStore): Promise<SigningKey> {
+  let key = loading.get(store);
+  if (!key) {
+    key = load(store);
+    loading.set(store, key);
+    // A failed load is tried again by the next use.
+    key.catch(() => loading.delete(store));
   }
-  if (!cached.has(store)) {
+  if (!kept.has(store)) {
+    kept.add(store);
     // A reset empties every table; the key outlives it, so that certificate URLs stay valid.
     store.onReset(() => {
-      const k = cached.get(store);
-      if (k) persist(store, k);
+      loading.get(store)?.then((k) => persist(store, k)).catch((err) => store.env.log.error('sns: could not keep the signing key across a reset', err));
     });
   }
-  cached.set(store, key);
   return key;
 }
 
-function persist(store: SnsStore, key: SigningKey): void {
-  store.putSigningKey({ private_key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certificate: key.certificate, name: key.name });
+async function load(store: SnsStore): Promise<SigningKey> {
+  const row = await store.signingKey();
+  if (row) return { privateKey: createPrivateKey(row.private_key), certificate: row.certificate, name: row.name };
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const now = Date.now();
+  const certificate = selfSignedCertificate({
+    commonName: 'sns.amazonaws.com',
+    organization: 'Fogbank',
+    notBefore: new Date(now - 86_400_000),
+    notAfter: new Date(now + 10 * 365 * 86_400_000),
+    publicKey: createPublicKey(privateKey),
+    privateKey,
+  });
+  const name = `SimpleNotificationService-${createHash('md5').update(certificate).digest('hex')}.pem`;
+  // Another process on the same data may have stored one meanwhile: the first stored is the one used.
+  const stored = await store.keepSigningKey({ private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certificate, name });
+  return { privateKey: createPrivateKey(stored.private_key), certificate: stored.certificate, name: stored.name };
 }
 
-export function signingCertUrl(store: SnsStore): string {
-  return `${store.env.endpoint}/_fogbank/sns/${signingKey(store).name}`;
+function persist(store: SnsStore, key: SigningKey): Promise<void> {
+  return store.putSigningKey({ private_key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certificate: key.certificate, name: key.name });
+}
+
+export async function signingCertUrl(store: SnsStore): Promise<string> {
+  return `${store.env.endpoint}/_fogbank/sns/${(await signingKey(store)).name}`;
 }
 
 /** The fields AWS signs, in order, per message type. */
@@ -69,6 +76,7 @@ export function stringToSign(message: Record<string, string | undefined>): strin
 }
 
 /** Signs a message: SignatureVersion 1 is SHA1withRSA, 2 is SHA256withRSA. */
-export function signMessage(store: SnsStore, message: Record<string, string | undefined>, version: '1' | '2'): string {
-  return sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(stringToSign(message), 'utf8'), signingKey(store).privateKey).toString('base64');
+export async function signMessage(store: SnsStore, message: Record<string, string | undefined>, version: '1' | '2'): Promise<string> {
+  const { privateKey } = await signingKey(store);
+  return sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(stringToSign(message), 'utf8'), privateKey).toString('base64');
 }

@@ -15,6 +15,7 @@ import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttribute
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, awsCliClients, aws, python } from '../../../../test/support/clients.ts';
 import { selfSignedCertificate } from './x509.ts';
+import { withStoreLatency } from '../../../../test/support/store-latency.ts';
 
 const require = createRequire(import.meta.url);
 const MessageValidator = require('sns-validator') as new (hostPattern?: RegExp) => { validate(m: unknown, cb: (err: Error | null, m?: unknown) => void): void };
@@ -496,4 +497,52 @@ test('a MessageStructure document nested past 1,000 levels is InvalidParameter, 
   const nest = (n: number) => `{"default":"d","sqs":${'['.repeat(n)}${']'.repeat(n)}}`;
   await assert.rejects(sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: nest(100_000) })), (e: Error) => e.name === 'InvalidParameterException' && /Message Structure/.test(e.message));
   assert.ok((await sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: nest(500) }))).MessageId);
+});
+
+// Races the store port could open (issue 11 §7): run with a networked driver's latency, so that
+// concurrent requests interleave between a handler's awaits.
+test('concurrent requests on one resource: one topic, one subscription, no tag, statement or attribute lost', async () => {
+  const undo = withStoreLatency(fb.instance.env.store);
+  try {
+    const made = await Promise.all(Array.from({ length: 8 }, () => sns.send(new CreateTopicCommand({ Name: 'contended' }))));
+    assert.equal(new Set(made.map((m) => m.TopicArn)).size, 1, 'every CreateTopic answers with the one topic');
+    assert.deepEqual((await sns.send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn), [made[0].TopicArn]);
+    const TopicArn = made[0].TopicArn!;
+
+    await Promise.all(Array.from({ length: 12 }, (_, i) => sns.send(new TagResourceCommand({ ResourceArn: TopicArn, Tags: [{ Key: `k${i}`, Value: `v${i}` }] }))));
+    assert.equal((await sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }))).Tags!.length, 12, 'every concurrent TagResource kept its tag');
+
+    await Promise.all(Array.from({ length: 6 }, (_, i) => sns.send(new AddPermissionCommand({ TopicArn, Label: `p${i}`, AWSAccountId: ['111111111111'], ActionName: ['Publish'] }))));
+    const policy = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!.Policy) as { Statement: Array<{ Sid: string }> };
+    assert.deepEqual(policy.Statement.map((s) => s.Sid).filter((sid) => sid.startsWith('p')).sort(), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'], 'every concurrent AddPermission kept its statement');
+
+    const q = await queue('contended');
+    const subs = await Promise.all(Array.from({ length: 8 }, () => sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: q.arn }))));
+    assert.equal(new Set(subs.map((s) => s.SubscriptionArn)).size, 1, 'every Subscribe answers with the one subscription');
+    assert.equal((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!.length, 1);
+    const SubscriptionArn = subs[0].SubscriptionArn!;
+    await Promise.all([
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' })),
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: '{"kind":["a"]}' })),
+    ]);
+    const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    assert.deepEqual([attrs.RawMessageDelivery, attrs.FilterPolicy], ['true', '{"kind":["a"]}'], 'both concurrent SetSubscriptionAttributes kept');
+
+    // The Publish cache never keeps a subscription list a concurrent Subscribe changed under it.
+    const attributes = { kind: { DataType: 'String', StringValue: 'b' } };
+    for (let round = 0; round < 4; round++) {
+      const q2 = await queue(`contended-${round}`);
+      await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DisplayName', AttributeValue: `round ${round}` }));
+      await Promise.all([
+        ...Array.from({ length: 4 }, () => sns.send(new PublishCommand({ TopicArn, Message: 'warm', MessageAttributes: attributes }))),
+        sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: q2.arn, Attributes: { RawMessageDelivery: 'true' } })),
+      ]);
+      await sns.send(new PublishCommand({ TopicArn, Message: 'after', MessageAttributes: attributes }));
+      const bodies: Array<string | undefined> = [];
+      for (let i = 0; i < 3 && !bodies.includes('after'); i++) bodies.push(...(await receive(q2.url)).map((m) => m.Body));
+      assert.ok(bodies.includes('after'), `round ${round}: the new subscription got the message published after it: ${JSON.stringify(bodies)}`);
+    }
+  } finally {
+    undo();
+  }
 });

@@ -19,11 +19,11 @@ interface PeekOptions {
 }
 
 /** Every message of a queue in order, in flight and delayed ones only when asked for. */
-function peek(engine: SqsEngine, queue: Queue, o: PeekOptions): MessageRow[] {
+async function peek(engine: SqsEngine, queue: Queue, o: PeekOptions): Promise<MessageRow[]> {
   const now = engine.clock.now();
   const out: MessageRow[] = [];
   for (let after = 0; ;) {
-    const rows = engine.store.peek(queue.id, after, PAGE);
+    const rows = await engine.store.peek(queue.id, after, PAGE);
     for (const r of rows) {
       if (r.expires_at <= now) continue;
       const hidden = r.visible_at > now;
@@ -52,7 +52,7 @@ function systemAttributes(r: MessageRow): Record<string, string> {
   return a;
 }
 
-function queueOf(engine: SqsEngine, req: AdminRequest): Queue {
+async function queueOf(engine: SqsEngine, req: AdminRequest): Promise<Queue> {
   let address;
   if (req.params.name) {
     address = { region: req.params.region, account: req.params.account, name: req.params.name };
@@ -61,7 +61,7 @@ function queueOf(engine: SqsEngine, req: AdminRequest): Queue {
     if (!url) throw nonExistent();
     address = parseQueueUrl(url, req.query.get('Region') ?? 'us-east-1');
   }
-  const queue = engine.store.queue(address.account, address.region, address.name);
+  const queue = await engine.store.queue(address.account, address.region, address.name);
   if (!queue) throw nonExistent();
   return queue;
 }
@@ -82,17 +82,17 @@ function wantsJson(req: AdminRequest): boolean {
 // ── LocalStack's developer endpoint ─────────────────────────────────────────────────────────────
 
 /** A ReceiveMessage answer in the query protocol's XML, or its xmltodict-style JSON (LocalStack's). */
-function localstackMessages(engine: SqsEngine, queryModel: ServiceModel, req: AdminRequest): RawAdminResponse {
+async function localstackMessages(engine: SqsEngine, queryModel: ServiceModel, req: AdminRequest): Promise<RawAdminResponse> {
   const json = wantsJson(req);
   let queue: Queue;
   try {
-    queue = queueOf(engine, req);
+    queue = await queueOf(engine, req);
   } catch (err) {
     return localstackError(err, json, queryModel);
   }
   const o = { invisible: flag(req, 'ShowInvisible'), delayed: flag(req, 'ShowDelayed') };
   const now = engine.clock.now();
-  const messages = peek(engine, queue, o).map((r) => {
+  const messages = (await peek(engine, queue, o)).map((r) => {
     const attributes = systemAttributes(r);
     if (o.invisible) attributes.IsVisible = String(r.visible_at <= now);
     if (o.delayed) attributes.IsDelayed = String(r.visible_at > now && r.receive_count === 0);
@@ -175,29 +175,29 @@ export function adminRoutes(queryModel: ServiceModel): AdminRoute<SqsEngine>[] {
       // ?QueueUrl=…[&Region=…] — every message, whatever its visibility, untouched.
       method: 'GET',
       path: /^\/_fogbank\/sqs\/messages\/?$/,
-      handle(req, engine) {
-        const queue = queueOf(engine, req);
+      async handle(req, engine) {
+        const queue = await queueOf(engine, req);
         const now = engine.clock.now();
-        return { queueUrl: engine.urlOf(queue), messages: peek(engine, queue, { invisible: true, delayed: true }).map((r) => fogbankMessage(r, now)) };
+        const messages = await peek(engine, queue, { invisible: true, delayed: true });
+        return { queueUrl: engine.urlOf(queue), messages: messages.map((r) => fogbankMessage(r, now)) };
       },
     },
     {
       method: 'GET',
       path: /^\/_fogbank\/sqs\/queues\/?$/,
-      handle(_req, engine) {
-        return {
-          queues: engine.store.allQueueIds().map((id) => {
-            const q = engine.store.queueById(id)!;
-            return {
-              account: q.account, region: q.region, name: q.name, url: engine.urlOf(q), arn: q.arn, fifo: q.fifo,
-              attributes: queueAttributeValues(engine, q, [
-                'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed',
-                ...Object.keys(q.attributes),
-              ]),
-              tags: q.tags,
-            };
-          }),
-        };
+      async handle(_req, engine) {
+        const queues = [];
+        for (const q of await engine.store.allQueues()) {
+          queues.push({
+            account: q.account, region: q.region, name: q.name, url: engine.urlOf(q), arn: q.arn, fifo: q.fifo,
+            attributes: await queueAttributeValues(engine, q, [
+              'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed',
+              ...Object.keys(q.attributes),
+            ]),
+            tags: q.tags,
+          });
+        }
+        return { queues };
       },
     },
   ];

@@ -17,12 +17,12 @@ export async function deliver(delivery: Delivery, ctx: DeliveryContext<SqsEngine
   const address = parseQueueArn(delivery.target);
   if (!address) throw new ServiceError('InvalidAddress', `The address ${delivery.target} is not valid for this endpoint.`, 404);
   const engine = ctx.state;
-  const queue = engine.store.queue(address.account, address.region, address.name);
+  const queue = await engine.store.queue(address.account, address.region, address.name);
   if (!queue) throw queueDoesNotExist();
   const options = delivery.options ?? {};
   const senderId = typeof options.senderId === 'string' ? options.senderId
     : delivery.source.service === 'sns' ? SNS_SENDER_ID : address.account;
-  const sent = sendMessage(engine, queue, {
+  const sent = await sendMessage(engine, queue, {
     body: delivery.body,
     attributes: delivery.attributes as MessageAttributes | undefined,
     groupId: delivery.groupId,

@@ -2,6 +2,9 @@
 // expiry and deduplication windows on the clock, and finding queues by URL. Waiting receivers wake
 // when a message is sent or made visible, or at the clock time the next message becomes visible;
 // nothing polls. All timers are on Fogbank's clock, so the virtual clock drives them.
+//
+// Units of work (store.ts) await only the store: what they change that needs the engine (receivers to
+// wake, expiry timers to move) is collected in Effects and applied once the unit has resolved.
 import type { Environment } from '../../../core/environment.ts';
 import type { TimerHandle } from '../../../core/clock.ts';
 import type { RequestContext } from '../../../core/service.ts';
@@ -11,6 +14,17 @@ import { parseQueueUrl, queueUrl, type QueueAddress } from './queue-url.ts';
 
 interface Waiter {
   wake(): void;
+}
+
+/** What a unit of work changed that the engine acts on after it: queues to notify, times things expire. */
+export interface Effects {
+  notify: Set<number>;
+  expiresAt: number;
+  dedupExpiresAt: number;
+}
+
+export function effects(): Effects {
+  return { notify: new Set(), expiresAt: Infinity, dedupExpiresAt: Infinity };
 }
 
 /** One timer for "the next time something expires", moved earlier when something expires sooner. */
@@ -50,6 +64,12 @@ export class SqsEngine {
   readonly env: Environment;
   readonly store: SqsStore;
   #waiters = new Map<number, Set<Waiter>>();
+  /**
+   * Changes per queue (and `#epoch` for all), counted by notify/wakeAll: a receiver notes the count
+   * before it looks, and does not go to sleep if it moved while it looked (the wake-up was for it).
+   */
+  #changes = new Map<number, number>();
+  #epoch = 0;
   #addresses = new Map<string, QueueAddress>();
   #expiry: DueTimer;
   #dedupExpiry: DueTimer;
@@ -59,8 +79,9 @@ export class SqsEngine {
   constructor(env: Environment) {
     this.env = env;
     this.store = new SqsStore(env);
-    this.#expiry = new DueTimer(env.clock, () => this.#expireMessages());
-    this.#dedupExpiry = new DueTimer(env.clock, () => this.#expireDedup());
+    const log = (what: string) => (err: unknown) => env.log.error(`sqs: ${what} failed`, err);
+    this.#expiry = new DueTimer(env.clock, () => void this.#expireMessages().catch(log('retention sweep')));
+    this.#dedupExpiry = new DueTimer(env.clock, () => void this.#expireDedup().catch(log('deduplication sweep')));
     this.store.onReset(() => {
       this.#expiry.clear();
       this.#dedupExpiry.clear();
@@ -74,11 +95,11 @@ export class SqsEngine {
     return this.env.clock;
   }
 
-  /** Re-arms the clock timers from what SQLite holds (start-up). */
-  start(): void {
-    const next = this.store.nextExpiry();
-    if (next !== undefined) this.#expiry.atOrBefore(next);
+  /** Re-arms the clock timers from what the store holds (start-up). */
+  async start(): Promise<void> {
     this.#dedupExpiry.atOrBefore(this.clock.now() + 60_000);
+    const next = await this.store.nextExpiry();
+    if (next !== undefined) this.#expiry.atOrBefore(next);
   }
 
   stop(): void {
@@ -93,7 +114,7 @@ export class SqsEngine {
   }
 
   /** The queue a QueueUrl names, or QueueDoesNotExist in the client's dialect. */
-  queueAt(url: string, ctx: RequestContext): Queue {
+  async queueAt(url: string, ctx: RequestContext): Promise<Queue> {
     // Clients send the same few URLs over and over; parsing one is the costly part.
     const key = `${ctx.region} ${url}`;
     let address = this.#addresses.get(key);
@@ -102,7 +123,7 @@ export class SqsEngine {
       if (this.#addresses.size >= 10_000) this.#addresses.clear();
       this.#addresses.set(key, address);
     }
-    const queue = this.store.queue(address.account, address.region, address.name);
+    const queue = await this.store.queue(address.account, address.region, address.name);
     if (!queue) throw queueDoesNotExist(ctx);
     return queue;
   }
@@ -123,30 +144,41 @@ export class SqsEngine {
    * every waiter for each message would make them all query for the one that arrived.
    */
   notify(queueId: number): void {
+    this.#changes.set(queueId, (this.#changes.get(queueId) ?? 0) + 1);
     const set = this.#waiters.get(queueId);
     if (set) for (const w of set) return w.wake();
   }
 
   /** Wakes every receiver waiting on a queue (deleted), or on any queue. */
   wakeAll(queueId?: number): void {
+    if (queueId === undefined) this.#epoch++;
+    else this.#changes.set(queueId, (this.#changes.get(queueId) ?? 0) + 1);
     const sets = queueId === undefined ? [...this.#waiters.values()] : [this.#waiters.get(queueId) ?? new Set<Waiter>()];
     for (const set of sets) for (const w of [...set]) w.wake();
   }
 
+  /** The queue's change count, to pass to waitForChange after looking at the queue. */
+  changeMark(queueId: number): number {
+    return (this.#changes.get(queueId) ?? 0) + this.#epoch;
+  }
+
   /**
-   * Resolves when the queue changes, when its next message becomes visible (clock time), or at the
-   * deadline, whichever is first.
+   * Resolves when the queue changes (or has changed since `mark`), when its next message becomes
+   * visible (clock time), or at the deadline, whichever is first.
    */
-  waitForChange(queue: Queue, deadline: number): Promise<void> {
+  waitForChange(queue: Queue, deadline: number, mark: number): Promise<void> {
     return new Promise((resolve) => {
-      const now = this.clock.now();
-      const next = queue.fifo ? this.store.nextGroupAvailableAt(queue.id, now) : this.store.nextVisibleAt(queue.id, now);
-      const due = Math.min(deadline, next ?? Infinity);
+      if (this.changeMark(queue.id) !== mark) return resolve();
+      // The waiter is registered before anything is awaited, so no notify can fall between.
       let set = this.#waiters.get(queue.id);
       if (!set) this.#waiters.set(queue.id, (set = new Set()));
       const waiters = set;
+      let timer: TimerHandle | undefined;
+      let woken = false;
       const waiter: Waiter = {
         wake: () => {
+          if (woken) return;
+          woken = true;
           this.clock.clearTimeout(timer);
           waiters.delete(waiter);
           if (waiters.size === 0 && this.#waiters.get(queue.id) === waiters) this.#waiters.delete(queue.id);
@@ -154,8 +186,23 @@ export class SqsEngine {
         },
       };
       waiters.add(waiter);
-      const timer = this.clock.setTimeout(() => waiter.wake(), due - now);
+      const now = this.clock.now();
+      timer = this.clock.setTimeout(() => waiter.wake(), deadline - now);
+      // Sooner when a message becomes visible (or a FIFO group unlocks) before the deadline.
+      const next = queue.fifo ? this.store.nextGroupAvailableAt(queue.id, now) : this.store.nextVisibleAt(queue.id, now);
+      next.then((at) => {
+        if (woken || at === undefined || at >= deadline) return;
+        this.clock.clearTimeout(timer);
+        timer = this.clock.setTimeout(() => waiter.wake(), at - now);
+      }).catch((err: unknown) => this.env.log.error('sqs: reading when the next message is due failed', err));
     });
+  }
+
+  /** Applies what a unit of work changed, once it has resolved: timers first, then receivers. */
+  apply(e: Effects): void {
+    if (e.expiresAt !== Infinity) this.expiresAt(e.expiresAt);
+    if (e.dedupExpiresAt !== Infinity) this.dedupExpiresAt(e.dedupExpiresAt);
+    for (const id of e.notify) this.notify(id);
   }
 
   // ── Retention and deduplication windows ────────────────────────────────────────────────────────
@@ -168,15 +215,15 @@ export class SqsEngine {
     this.#dedupExpiry.atOrBefore(at);
   }
 
-  #expireMessages(): void {
+  async #expireMessages(): Promise<void> {
     const now = this.clock.now();
-    const full = this.store.expireMessages(now, SWEEP_BATCH) === SWEEP_BATCH;
-    const next = full ? now : this.store.nextExpiry();
+    const full = (await this.store.expireMessages(now, SWEEP_BATCH)) === SWEEP_BATCH;
+    const next = full ? now : await this.store.nextExpiry();
     if (next !== undefined) this.#expiry.atOrBefore(next);
   }
 
-  #expireDedup(): void {
-    this.store.forgetExpiredDedup(this.clock.now());
+  async #expireDedup(): Promise<void> {
+    await this.store.forgetExpiredDedup(this.clock.now());
   }
 }
 

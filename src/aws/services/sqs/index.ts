@@ -39,10 +39,12 @@ export default defineService<SqsHandlers, SqsEngine>({
     maxRequestBytes: 4 * 1024 * 1024,
   },
   state: (env) => new SqsEngine(env),
-  start: (_env, engine) => {
-    engine.start();
+  start: (env, engine) => {
+    // Re-arming reads the store: in the background, and a failure is logged, never thrown unhandled.
+    const failed = (what: string) => (err: unknown) => env.log.error(`sqs: ${what} failed at start-up`, err);
+    engine.start().catch(failed('re-arming retention timers'));
     const tasks = MoveTasks.of(engine);
-    tasks.resume();
+    tasks.resume().catch(failed('resuming message move tasks'));
     return () => {
       tasks.stop();
       engine.stop();

@@ -2,8 +2,8 @@
 // destination) at a rate per second of clock time, until the messages that were there when the task
 // started are gone. Tasks live in SQLite; running ones resume after a restart.
 import type { TimerHandle } from '../../../core/clock.ts';
-import type { SqsEngine } from './engine.ts';
-import type { MoveTaskRow, Queue } from './store.ts';
+import { effects, type SqsEngine } from './engine.ts';
+import { QueueGone, type MoveTaskRow, type Queue } from './store.ts';
 import { parseQueueArn } from './queue-url.ts';
 import { moveMessage } from './receive.ts';
 
@@ -31,9 +31,9 @@ export class MoveTasks {
     engine.onReset.push(() => this.stop());
   }
 
-  /** Re-arms every task SQLite says is running (start-up). */
-  resume(): void {
-    for (const task of this.#engine.store.runningMoveTasks()) this.schedule(task.handle);
+  /** Re-arms every task the store says is running (start-up). */
+  async resume(): Promise<void> {
+    for (const task of await this.#engine.store.runningMoveTasks()) this.schedule(task.handle);
   }
 
   stop(): void {
@@ -45,7 +45,7 @@ export class MoveTasks {
     if (this.#timers.has(handle)) return;
     this.#timers.set(handle, this.#engine.clock.setTimeout(() => {
       this.#timers.delete(handle);
-      this.#tick(handle);
+      this.#tick(handle).catch((err: unknown) => this.#engine.env.log.error(`sqs: message move task ${handle} failed a tick`, err));
     }, TICK_MS));
   }
 
@@ -55,28 +55,31 @@ export class MoveTasks {
     this.#timers.delete(handle);
   }
 
-  /** Moves up to one second's worth of messages; finishes, fails, or schedules the next tick. */
-  #tick(handle: string): void {
+  /**
+   * Moves up to one second's worth of messages; finishes, fails, or schedules the next tick. The
+   * task's row is read in the unit that moves and counts, so a cancel cannot fall in between.
+   */
+  async #tick(handle: string): Promise<void> {
     const engine = this.#engine;
     const store = engine.store;
-    const task = store.moveTask(handle);
-    if (!task || task.status !== 'RUNNING') return;
-    const source = queueOfArn(engine, task.source_arn);
-    if (!source) {
-      store.updateMoveTask(handle, { status: 'FAILED', failure_reason: 'AWS.SimpleQueueService.NonExistentQueue' });
-      return;
-    }
-    const rate = task.max_per_second ?? DEFAULT_RATE;
-    const now = engine.clock.now();
-    let failure: string | undefined;
-    let moved = 0;
-    let more = false;
-    store.transaction(() => {
-      const rows = store.oldestBefore(source.id, task.cutoff_seq + 1, rate + 1);
-      more = rows.length > rate;
+    const fx = effects();
+    const more = await store.atomically(async () => {
+      const task = await store.moveTask(handle);
+      if (!task || task.status !== 'RUNNING') return false;
+      const source = await queueOfArn(engine, task.source_arn);
+      if (!source) {
+        await store.updateMoveTask(handle, { status: 'FAILED', failure_reason: 'AWS.SimpleQueueService.NonExistentQueue' });
+        return false;
+      }
+      const rate = task.max_per_second ?? DEFAULT_RATE;
+      const now = engine.clock.now();
+      let failure: string | undefined;
+      let moved = 0;
+      const rows = await store.oldestBefore(source.id, task.cutoff_seq + 1, rate + 1);
+      let more = rows.length > rate;
       for (const row of rows.slice(0, rate)) {
         const targetArn = task.destination_arn ?? row.dead_letter_source;
-        const target = targetArn ? queueOfArn(engine, targetArn) : undefined;
+        const target = targetArn ? await queueOfArn(engine, targetArn) : undefined;
         if (!target) {
           failure = targetArn ? 'AWS.SimpleQueueService.NonExistentQueue' : 'The message has no source queue to return to.';
           more = false;
@@ -87,19 +90,28 @@ export class MoveTasks {
           more = false;
           break;
         }
-        moveMessage(engine, row, source, target, now, null);
+        try {
+          await moveMessage(engine, row, source, target, now, null, fx);
+        } catch (err) {
+          if (!(err instanceof QueueGone)) throw err;
+          failure = 'AWS.SimpleQueueService.NonExistentQueue';
+          more = false;
+          break;
+        }
         moved++;
       }
-      store.updateMoveTask(handle, {
+      await store.updateMoveTask(handle, {
         moved: task.moved + moved,
         ...(failure ? { status: 'FAILED', failure_reason: failure } : more ? {} : { status: 'COMPLETED' }),
       });
+      return more;
     });
+    engine.apply(fx);
     if (more) this.schedule(handle);
   }
 }
 
-export function queueOfArn(engine: SqsEngine, arn: string): Queue | undefined {
+export async function queueOfArn(engine: SqsEngine, arn: string): Promise<Queue | undefined> {
   const a = parseQueueArn(arn);
   return a ? engine.store.queue(a.account, a.region, a.name) : undefined;
 }

@@ -10,7 +10,7 @@ import { applyAttributeUpdates, type AttributeUpdate } from './legacy.ts';
 import { checkIndexKeys, indexKey, indexesOf, type EncodedKey, type TableSpec } from './schema.ts';
 import { writeItem, type OldItem } from './write.ts';
 import { readUnits, writeUnits, type Consumption } from './capacity.ts';
-import { conditionalCheckFailed, validation } from '../errors.ts';
+import { conditionalCheckFailed, tableNotFound, validation } from '../errors.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { checkItemNesting, decodeItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribute.ts';
 
@@ -36,8 +36,8 @@ export interface WriteOutcome {
   nextSize: number;
 }
 
-export function readItem(store: DynamoStore, spec: TableSpec, key: EncodedKey): OldItem | undefined {
-  const row = store.getRow(spec.id, key.seg, key.hk, key.rk);
+export async function readItem(store: DynamoStore, spec: TableSpec, key: EncodedKey): Promise<OldItem | undefined> {
+  const row = await store.getRow(spec.id, key.seg, key.hk, key.rk);
   return row ? { item: decodeItem(row.item), size: row.size } : undefined;
 }
 
@@ -54,9 +54,14 @@ export function checkUpdateTargets(spec: TableSpec, targets: PathNode[] | string
   }
 }
 
-/** Reads the current item, checks the condition and computes the new one (nothing is written). */
-export function evaluateWrite(store: DynamoStore, w: WriteRequest): WriteOutcome {
-  const old = readItem(store, w.spec, w.key);
+/**
+ * Reads the current item, checks the condition and computes the new one (nothing is written). Call
+ * it in the unit that commits the outcome: the item read is the one the write replaces. The table is
+ * looked up again there, as it is now (a DeleteTable or a new index may have come in between).
+ */
+export async function evaluateWrite(store: DynamoStore, w: WriteRequest): Promise<WriteOutcome> {
+  w.spec = await liveTable(store, w.spec);
+  const old = await readItem(store, w.spec, w.key);
   if (w.condition && !evalCondition(w.condition, old?.item ?? {})) {
     if (w.duplicateOnFailure) throw new ServiceError('DuplicateItemException', 'Duplicate primary key exists in table', 400);
     throw conditionalCheckFailed(w.returnOnFailure === 'ALL_OLD' ? old?.item : undefined);
@@ -81,19 +86,30 @@ export function evaluateWrite(store: DynamoStore, w: WriteRequest): WriteOutcome
   }
 }
 
-/**
- * Runs a single-item write. A write to a table without indexes or a stream is one statement, atomic
- * on its own (and nothing else runs between its read and its write), so it needs no transaction of
- * its own; otherwise the row, index entries and stream record commit together.
- */
-export function atomically<T>(store: DynamoStore, spec: TableSpec, fn: () => T): T {
-  return spec.gsis.length || spec.lsis.length || spec.stream.enabled ? store.transaction(fn) : fn();
+/** The table a write was prepared against, as it is now; gone (or going) is ResourceNotFound. */
+async function liveTable(store: DynamoStore, spec: TableSpec): Promise<TableSpec> {
+  const now = await store.tableById(spec.id);
+  if (!now || now.status === 'DELETING' || now.status === 'CREATING') throw tableNotFound();
+  return now;
 }
 
-export function commitWrite(store: DynamoStore, w: WriteRequest, o: WriteOutcome, now: number): void {
+export async function commitWrite(store: DynamoStore, w: WriteRequest, o: WriteOutcome, now: number): Promise<void> {
   if (w.kind === 'check') return;
   if (w.kind === 'delete' && !o.old) return;
-  writeItem(store, w.spec, w.key, o.old, o.next, o.nextSize, { now });
+  await writeItem(store, w.spec, w.key, o.old, o.next, o.nextSize, { now });
+}
+
+/**
+ * A single-item write as one unit of work: the item read, the condition checked on it, the new item
+ * computed from it (UpdateItem's read-modify-write), and the row, index entries, stream record and
+ * count change written.
+ */
+export async function writeOne(store: DynamoStore, w: WriteRequest, now: number): Promise<WriteOutcome> {
+  return await store.atomically(async () => {
+    const out = await evaluateWrite(store, w);
+    await commitWrite(store, w, out, now);
+    return out;
+  });
 }
 
 /** Write capacity of one item write, table and indexes. */

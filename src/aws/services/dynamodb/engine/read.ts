@@ -92,32 +92,35 @@ export function rowCursor<T>(fn: (item: Item) => T): (row: ItemRow) => T {
   return (row) => fn(decodeItem(row.item));
 }
 
-export function collect(store: DynamoStore, plan: ReadPlan, rows: Iterable<ItemRow>): ReadResult {
+/** Walks pages of rows (as the store reads them) until Limit or 1 MB, filtering and projecting. */
+export async function collect(store: DynamoStore, plan: ReadPlan, pages: AsyncIterable<ItemRow[]> | Iterable<ItemRow[]>): Promise<ReadResult> {
   const out: ReadResult = { items: [], count: 0, scanned: 0, bytes: 0, tableBytes: 0 };
   const fetch = needsTableItem(plan);
   const countOnly = plan.select === 'COUNT';
-  for (const row of rows) {
-    out.scanned++;
-    out.bytes += row.size;
-    let item = countOnly && !plan.filter ? undefined : decodeItem(row.item);
-    if (fetch && item) {
-      const thk = enc(item, plan.spec.key.hash);
-      const t = store.getRow(plan.spec.id, segmentOf(thk), thk, enc(item, plan.spec.key.range));
-      if (t) {
-        item = decodeItem(t.item);
-        out.tableBytes += t.size;
+  pages: for await (const rows of pages) {
+    for (const row of rows) {
+      out.scanned++;
+      out.bytes += row.size;
+      let item = countOnly && !plan.filter ? undefined : decodeItem(row.item);
+      if (fetch && item) {
+        const thk = enc(item, plan.spec.key.hash);
+        const t = await store.getRow(plan.spec.id, segmentOf(thk), thk, enc(item, plan.spec.key.range));
+        if (t) {
+          item = decodeItem(t.item);
+          out.tableBytes += t.size;
+        }
       }
-    }
-    if (!plan.filter || evalCondition(plan.filter, item!)) {
-      out.count++;
-      if (!countOnly) {
-        const shown = plan.paths ? project(item!, plan.paths) : plan.names ? pickAttributes(item!, plan.names) : item!;
-        out.items.push(shown);
+      if (!plan.filter || evalCondition(plan.filter, item!)) {
+        out.count++;
+        if (!countOnly) {
+          const shown = plan.paths ? project(item!, plan.paths) : plan.names ? pickAttributes(item!, plan.names) : item!;
+          out.items.push(shown);
+        }
       }
-    }
-    if ((plan.limit !== undefined && out.scanned >= plan.limit) || out.bytes >= PAGE_BYTES) {
-      out.lastKey = pageKey(plan.spec, plan.index, item ?? decodeItem(row.item));
-      break;
+      if ((plan.limit !== undefined && out.scanned >= plan.limit) || out.bytes >= PAGE_BYTES) {
+        out.lastKey = pageKey(plan.spec, plan.index, item ?? decodeItem(row.item));
+        break pages;
+      }
     }
   }
   return out;

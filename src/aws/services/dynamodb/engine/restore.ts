@@ -28,11 +28,22 @@ function indexInput(ix: IndexSpec): IndexInput {
   return out;
 }
 
-/** Creates the target table (CREATING) and fills it; it becomes ACTIVE after the status delay. */
-export function restoreTable(store: DynamoStore, source: TableSpec, items: Iterable<Item>, o: RestoreOptions): TableSpec {
+/**
+ * Creates the target table (CREATING) and fills it, in one unit of work that first checks the name
+ * is free (`taken` is the error when it is not); it becomes ACTIVE after the status delay. `items`
+ * come a page at a time, read from the store in the same unit.
+ */
+export async function restoreTable(
+  store: DynamoStore,
+  source: TableSpec,
+  items: AsyncIterable<Item[]> | Iterable<Item[]>,
+  o: RestoreOptions,
+  taken: () => Error,
+): Promise<TableSpec> {
   const ppr = (o.billingMode ?? source.billingMode) === 'PAY_PER_REQUEST';
-  const spec = store.transaction(() => {
-    const s = store.insertTable({
+  const spec = await store.atomically(async () => {
+    if (await store.table(o.account, o.region, o.name)) throw taken();
+    const s = await store.insertTable({
       id: 0,
       account: o.account,
       region: o.region,
@@ -59,18 +70,28 @@ export function restoreTable(store: DynamoStore, source: TableSpec, items: Itera
       tags: [],
       restoreSummary: o.restoreSummary,
     });
-    s.lsis = (o.lsis ?? source.lsis.map(indexInput)).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'LSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
-    s.gsis = (o.gsis ?? source.gsis.filter((g) => g.status !== 'DELETING').map(indexInput)).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'GSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
-    for (const item of items) writeItem(store, s, itemKey(s.key, item), undefined, item, itemSize(item), { now: o.now });
-    store.saveTable(s);
+    for (const ix of o.lsis ?? source.lsis.map(indexInput)) s.lsis.push(buildIndex(await store.newIndex(s.id, ix.IndexName), 'LSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
+    for (const ix of o.gsis ?? source.gsis.filter((g) => g.status !== 'DELETING').map(indexInput)) {
+      s.gsis.push(buildIndex(await store.newIndex(s.id, ix.IndexName), 'GSI', ix, s.attributeDefinitions, ppr, 'ACTIVE'));
+    }
+    for await (const page of items) {
+      for (const item of page) await writeItem(store, s, itemKey(s.key, item), undefined, item, itemSize(item), { now: o.now });
+    }
+    await store.saveTable(s);
     return s;
   });
-  afterStatusDelay(store, () => {
-    const s = store.tableById(spec.id);
-    if (!s || s.status !== 'CREATING') return;
-    s.status = 'ACTIVE';
-    if (s.restoreSummary) s.restoreSummary.RestoreInProgress = false;
-    store.saveTable(s);
-  });
   return spec;
+}
+
+/** Ends a restore: the table turns ACTIVE (after the status delay). Call it once the restore committed. */
+export async function finishRestore(store: DynamoStore, spec: TableSpec): Promise<void> {
+  await afterStatusDelay(store, () =>
+    store.atomically(async () => {
+      const s = await store.tableById(spec.id);
+      if (!s || s.status !== 'CREATING') return;
+      s.status = 'ACTIVE';
+      if (s.restoreSummary) s.restoreSummary.RestoreInProgress = false;
+      await store.saveTable(s);
+    }),
+  );
 }

@@ -12,13 +12,14 @@ function label(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '');
 }
 
-export function enableStream(store: DynamoStore, spec: TableSpec, viewType: string, now: number): void {
+/** Gives the table a new stream; call it in the unit that saves the table (the label must be free). */
+export async function enableStream(store: DynamoStore, spec: TableSpec, viewType: string, now: number): Promise<void> {
   let at = now;
   const prefix = `${spec.arn}/stream/`;
-  while (store.stream(prefix + label(at))) at++;
+  while (await store.stream(prefix + label(at))) at++;
   const arn = prefix + label(at);
   const shardId = `shardId-${String(at).padStart(20, '0')}-${randomBytes(4).toString('hex')}`;
-  store.insertStream({
+  await store.insertStream({
     arn,
     account: spec.account,
     region: spec.region,
@@ -35,10 +36,11 @@ export function enableStream(store: DynamoStore, spec: TableSpec, viewType: stri
   forgetStream(spec);
 }
 
-export function disableStream(store: DynamoStore, spec: TableSpec, now: number): void {
+/** Closes the table's stream; call it in the unit that saves the table. */
+export async function disableStream(store: DynamoStore, spec: TableSpec, now: number): Promise<void> {
   if (spec.stream.arn) {
-    const row = store.stream(spec.stream.arn);
-    if (row && row.status === 'ENABLED') store.closeStream(row.id, now);
+    const row = await store.stream(spec.stream.arn);
+    if (row && row.status === 'ENABLED') await store.closeStream(row.id, now);
   }
   spec.stream = { ...spec.stream, enabled: false, viewType: undefined };
   forgetStream(spec);

@@ -10,15 +10,15 @@ import { formatArn } from '../../../../core/resources/arn.ts';
 export type Ctx = RequestContext<DynamoStore>;
 
 /** The table an item operation names; tables being created or deleted are not found yet (or any more). */
-export function itemTable(ctx: Ctx, name: string): TableSpec {
-  const spec = ctx.state.table(ctx.account, ctx.region, name);
+export async function itemTable(ctx: Ctx, name: string): Promise<TableSpec> {
+  const spec = await ctx.state.table(ctx.account, ctx.region, name);
   if (!spec || spec.status === 'CREATING' || spec.status === 'DELETING') throw tableNotFound();
   return spec;
 }
 
 /** The table a control-plane operation names (any status). */
-export function anyTable(ctx: Ctx, name: string): TableSpec {
-  const spec = ctx.state.table(ctx.account, ctx.region, name);
+export async function anyTable(ctx: Ctx, name: string): Promise<TableSpec> {
+  const spec = await ctx.state.table(ctx.account, ctx.region, name);
   if (!spec) throw tableNotFound(name);
   return spec;
 }
@@ -33,11 +33,12 @@ const timers = new WeakMap<DynamoStore, Set<TimerHandle>>();
 
 /**
  * Runs `fn` after the configured status delay on the clock (at once when the delay is 0, which is
- * the default: Fogbank's tables are created as fast as the response can be read).
+ * the default: Fogbank's tables are created as fast as the response can be read). Call it after the
+ * unit that started the transition has committed: fn runs its own.
  */
-export function afterStatusDelay(store: DynamoStore, fn: () => void): void {
+export async function afterStatusDelay(store: DynamoStore, fn: () => Promise<void>): Promise<void> {
   const delay = store.settings.tableStatusDelayMs;
-  if (delay <= 0) return fn();
+  if (delay <= 0) return await fn();
   let set = timers.get(store);
   if (!set) {
     timers.set(store, (set = new Set()));
@@ -50,7 +51,7 @@ export function afterStatusDelay(store: DynamoStore, fn: () => void): void {
   const pending = set;
   const h = store.env.clock.setTimeout(() => {
     pending.delete(h);
-    fn();
+    fn().catch((err: unknown) => store.env.log.error('dynamodb: a table status change failed', err));
   }, delay);
   pending.add(h);
 }
@@ -70,9 +71,11 @@ export function indexArn(spec: TableSpec, index: IndexSpec): string {
   return `${spec.arn}/index/${index.name}`;
 }
 
-export function describeTable(store: DynamoStore, spec: TableSpec): Record<string, unknown> {
+export async function describeTable(store: DynamoStore, spec: TableSpec): Promise<Record<string, unknown>> {
   const ppr = spec.billingMode === 'PAY_PER_REQUEST';
-  const counts = store.counts(spec.id);
+  const counts = await store.counts(spec.id);
+  const indexCounts = new Map<number, { items: number; bytes: number }>();
+  for (const ix of [...spec.lsis, ...spec.gsis]) indexCounts.set(ix.id, await store.indexCounts(ix.id));
   const d: Record<string, unknown> = {
     AttributeDefinitions: spec.attributeDefinitions,
     TableName: spec.name,
@@ -90,13 +93,13 @@ export function describeTable(store: DynamoStore, spec: TableSpec): Record<strin
   }
   if (spec.lsis.length) {
     d.LocalSecondaryIndexes = spec.lsis.map((ix) => {
-      const c = store.indexCounts(ix.id);
+      const c = indexCounts.get(ix.id)!;
       return { IndexName: ix.name, KeySchema: ix.keySchema, Projection: ix.projection, IndexSizeBytes: c.bytes, ItemCount: c.items, IndexArn: indexArn(spec, ix) };
     });
   }
   if (spec.gsis.length) {
     d.GlobalSecondaryIndexes = spec.gsis.map((ix) => {
-      const c = store.indexCounts(ix.id);
+      const c = indexCounts.get(ix.id)!;
       const g: Record<string, unknown> = {
         IndexName: ix.name,
         KeySchema: ix.keySchema,

@@ -5,7 +5,7 @@
 import type { TimerHandle } from '../../../../core/clock.ts';
 import type { DynamoStore } from '../store.ts';
 import type { TableSpec } from './schema.ts';
-import { expiryOf, onExpiry, writeItem } from './write.ts';
+import { expiryOf, writeItem } from './write.ts';
 import { decodeItem } from '../values/attribute.ts';
 
 const FIVE_YEARS_S = 5 * 365 * 24 * 3600;
@@ -18,16 +18,16 @@ export class TtlSweeper {
 
   constructor(store: DynamoStore) {
     this.#store = store;
-    onExpiry(store, (seconds) => {
+    store.onExpiry = (seconds) => {
       if (seconds * 1000 < this.#due) this.#arm(seconds * 1000);
-    });
+    };
     store.resetHooks.push(() => this.#disarm());
   }
 
   /** Arms the timer for the earliest pending expiry. */
-  schedule(): void {
+  async schedule(): Promise<void> {
     const now = this.#store.env.clock.now();
-    const next = this.#store.nextExpiry(Math.floor(now / 1000) - FIVE_YEARS_S);
+    const next = await this.#store.nextExpiry(Math.floor(now / 1000) - FIVE_YEARS_S);
     if (next === undefined) this.#disarm();
     else this.#arm(next * 1000);
   }
@@ -49,47 +49,53 @@ export class TtlSweeper {
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
       this.#due = Infinity;
-      this.sweep(clock.now());
+      this.sweep(clock.now()).catch((err: unknown) => this.#store.env.log.error('dynamodb: the TTL sweep failed', err));
     }, Math.max(0, at - clock.now()));
   }
 
   /** Deletes every item expired at `now` (epoch ms); returns how many. */
-  sweep(now: number): number {
+  async sweep(now: number): Promise<number> {
     const store = this.#store;
     const nowS = Math.floor(now / 1000);
     let deleted = 0;
     for (;;) {
-      const rows = store.expired(nowS - FIVE_YEARS_S, nowS, BATCH);
-      if (!rows.length) break;
-      store.transaction(() => {
+      // A batch is read in the unit that deletes it: an item rewritten meanwhile with a later TTL
+      // is not deleted, and the REMOVE record's old image is the item as it was.
+      const more = await store.atomically(async () => {
+        const rows = await store.expired(nowS - FIVE_YEARS_S, nowS, BATCH);
         for (const row of rows) {
-          const spec = store.tableById(row.table_id);
+          const spec = await store.tableById(row.table_id);
           const hk = Buffer.from(row.hk);
           const rk = Buffer.from(row.rk);
           if (!spec || spec.status === 'DELETING') {
-            store.setExpiry(row.table_id, row.seg, hk, rk, null);
+            await store.setExpiry(row.table_id, row.seg, hk, rk, null);
             continue;
           }
-          writeItem(store, spec, { seg: row.seg, hk, rk }, { item: decodeItem(row.item), size: row.size }, undefined, 0, { now, byService: true });
+          await writeItem(store, spec, { seg: row.seg, hk, rk }, { item: decodeItem(row.item), size: row.size }, undefined, 0, { now, byService: true });
           deleted++;
         }
+        return rows.length === BATCH;
       });
-      if (rows.length < BATCH) break;
+      if (!more) break;
     }
-    this.schedule();
+    await this.schedule();
     return deleted;
   }
 
-  /** TTL turned on or off for a table: (re)compute the expiry of every item. */
-  retime(spec: TableSpec): void {
+  /**
+   * TTL turned on or off for a table: (re)compute the expiry of every item, in the caller's unit (or
+   * one of its own). The caller then calls schedule() once the unit has committed.
+   */
+  async retime(spec: TableSpec): Promise<void> {
     const store = this.#store;
-    store.transaction(() => {
-      for (const row of store.allItems(spec.id)) {
-        const expires = expiryOf(spec, decodeItem(row.item));
-        if (expires !== row.expires) store.setExpiry(spec.id, row.seg, row.hk, row.rk, expires);
+    await store.atomically(async () => {
+      for await (const rows of store.allItems(spec.id)) {
+        for (const row of rows) {
+          const expires = expiryOf(spec, decodeItem(row.item));
+          if (expires !== row.expires) await store.setExpiry(spec.id, row.seg, row.hk, row.rk, expires);
+        }
       }
     });
-    this.schedule();
   }
 }
 

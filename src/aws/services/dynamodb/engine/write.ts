@@ -1,5 +1,5 @@
 // The one way an item changes: the row, every index entry, the table's counters, the TTL schedule and
-// the stream record, in the caller's transaction.
+// the stream record, in the caller's unit of work (DynamoStore.atomically).
 import { randomBytes } from 'node:crypto';
 import type { DynamoStore } from '../store.ts';
 import { EMPTY, indexKey, indexesOf, keyAttributes, projectedNames, segmentOf as segOf, type EncodedKey, type TableSpec } from './schema.ts';
@@ -19,13 +19,6 @@ export interface WriteOptions {
   byService?: boolean;
 }
 
-/** Called after a write that set a TTL, so the expiry timer can move earlier. */
-export type ExpiryListener = (epochSeconds: number) => void;
-const expiryListeners = new WeakMap<DynamoStore, ExpiryListener>();
-export function onExpiry(store: DynamoStore, fn: ExpiryListener): void {
-  expiryListeners.set(store, fn);
-}
-
 /** The TTL of an item in epoch seconds, when TTL is on and the attribute holds a number. */
 export function expiryOf(spec: TableSpec, item: Item): number | null {
   if (spec.ttl.status !== 'ENABLED' || !spec.ttl.attribute) return null;
@@ -38,15 +31,17 @@ export function expiryOf(spec: TableSpec, item: Item): number | null {
   return Number.isFinite(whole) ? whole : null;
 }
 
-export function writeItem(store: DynamoStore, spec: TableSpec, key: EncodedKey, old: OldItem | undefined, next: Item | undefined, nextSize: number, opts: WriteOptions): void {
+/** Writes an item's change; call it inside a unit that read `old` (it decides counts and indexes). */
+export async function writeItem(store: DynamoStore, spec: TableSpec, key: EncodedKey, old: OldItem | undefined, next: Item | undefined, nextSize: number, opts: WriteOptions): Promise<void> {
   if (!old && !next) return;
   if (next) {
     const expires = expiryOf(spec, next);
-    store.putRow(spec.id, key.seg, key.hk, key.rk, encodeItem(next), nextSize, expires);
+    await store.putRow(spec.id, key.seg, key.hk, key.rk, encodeItem(next), nextSize, expires);
     store.adjustCounts(spec.id, old ? 0 : 1, nextSize - (old?.size ?? 0));
-    if (expires !== null) expiryListeners.get(store)?.(expires);
+    // The TTL timer moves once the unit has committed (no timers inside a unit).
+    if (expires !== null) store.noteExpiry(expires);
   } else {
-    store.deleteRow(spec.id, key.seg, key.hk, key.rk);
+    await store.deleteRow(spec.id, key.seg, key.hk, key.rk);
     store.adjustCounts(spec.id, -1, -old!.size);
   }
   for (const index of indexesOf(spec)) {
@@ -55,18 +50,18 @@ export function writeItem(store: DynamoStore, spec: TableSpec, key: EncodedKey, 
     const after = next ? indexKey(index, next) : undefined;
     if (before) {
       const seg = index.kind === 'LSI' ? key.seg : segOf(before.hk);
-      store.deleteIndexRow(index.id, seg, before.hk, before.rk, key.hk, key.rk);
+      await store.deleteIndexRow(index.id, seg, before.hk, before.rk, key.hk, key.rk);
       store.adjustIndexCounts(index.id, -1, -projectedSize(spec, index.id, old!.item));
     }
     if (after) {
       const seg = index.kind === 'LSI' ? key.seg : segOf(after.hk);
       const projected = projectEntry(spec, index.id, next!);
       const size = itemSize(projected);
-      store.putIndexRow(index.id, seg, after.hk, after.rk, key.hk, key.rk, encodeItem(projected), size);
+      await store.putIndexRow(index.id, seg, after.hk, after.rk, key.hk, key.rk, encodeItem(projected), size);
       store.adjustIndexCounts(index.id, 1, size);
     }
   }
-  if (spec.stream.enabled && spec.stream.arn) recordChange(store, spec, old?.item, next, opts);
+  if (spec.stream.enabled && spec.stream.arn) await recordChange(store, spec, old?.item, next, opts);
 }
 
 function projectEntry(spec: TableSpec, indexId: number, item: Item): Item {
@@ -79,17 +74,19 @@ function projectedSize(spec: TableSpec, indexId: number, item: Item): number {
   return itemSize(projectEntry(spec, indexId, item));
 }
 
-/** Adds every existing item to a new index (GSI creation). */
-export function backfillIndex(store: DynamoStore, spec: TableSpec, index: { id: number }): void {
-  store.transaction(() => {
-    for (const row of store.allItems(spec.id)) {
-      indexExisting(store, spec, index.id, { seg: row.seg, hk: Buffer.from(row.hk), rk: Buffer.from(row.rk) }, decodeItem(row.item));
+/** Adds every existing item to a new index (GSI creation), in the caller's unit or one of its own. */
+export async function backfillIndex(store: DynamoStore, spec: TableSpec, index: { id: number }): Promise<void> {
+  await store.atomically(async () => {
+    for await (const rows of store.allItems(spec.id)) {
+      for (const row of rows) {
+        await indexExisting(store, spec, index.id, { seg: row.seg, hk: Buffer.from(row.hk), rk: Buffer.from(row.rk) }, decodeItem(row.item));
+      }
     }
   });
 }
 
 /** Writes an index entry for an existing item (GSI backfill). */
-export function indexExisting(store: DynamoStore, spec: TableSpec, indexId: number, key: { seg: number; hk: Buffer; rk: Buffer }, item: Item): void {
+async function indexExisting(store: DynamoStore, spec: TableSpec, indexId: number, key: { seg: number; hk: Buffer; rk: Buffer }, item: Item): Promise<void> {
   const index = indexesOf(spec).find((i) => i.id === indexId)!;
   let k: ReturnType<typeof indexKey>;
   try {
@@ -101,7 +98,7 @@ export function indexExisting(store: DynamoStore, spec: TableSpec, indexId: numb
   if (!k) return;
   const projected = projectEntry(spec, indexId, item);
   const size = itemSize(projected);
-  store.putIndexRow(index.id, index.kind === 'LSI' ? key.seg : segOf(k.hk), k.hk, k.rk, key.hk, key.rk.length ? key.rk : EMPTY, encodeItem(projected), size);
+  await store.putIndexRow(index.id, index.kind === 'LSI' ? key.seg : segOf(k.hk), k.hk, k.rk, key.hk, key.rk.length ? key.rk : EMPTY, encodeItem(projected), size);
   store.adjustIndexCounts(index.id, 1, size);
 }
 
@@ -110,18 +107,18 @@ export function indexExisting(store: DynamoStore, spec: TableSpec, indexId: numb
 
 const streamOf = new WeakMap<TableSpec, number>();
 
-function streamId(store: DynamoStore, spec: TableSpec): number | undefined {
+async function streamId(store: DynamoStore, spec: TableSpec): Promise<number | undefined> {
   const cached = streamOf.get(spec);
   if (cached !== undefined) return cached;
-  const row = store.stream(spec.stream.arn!);
+  const row = await store.stream(spec.stream.arn!);
   if (!row) return undefined;
   streamOf.set(spec, row.id);
   return row.id;
 }
 
-function recordChange(store: DynamoStore, spec: TableSpec, old: Item | undefined, next: Item | undefined, opts: WriteOptions): void {
+async function recordChange(store: DynamoStore, spec: TableSpec, old: Item | undefined, next: Item | undefined, opts: WriteOptions): Promise<void> {
   if (old && next && sameItem(old, next)) return;
-  const id = streamId(store, spec);
+  const id = await streamId(store, spec);
   if (id === undefined) return;
   const view = spec.stream.viewType ?? 'NEW_AND_OLD_IMAGES';
   const keys = keyAttributes(spec.key, (next ?? old)!);
@@ -149,7 +146,7 @@ function recordChange(store: DynamoStore, spec: TableSpec, old: Item | undefined
     dynamodb,
   };
   if (opts.byService) record.userIdentity = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' };
-  store.appendRecord(id, opts.now, JSON.stringify(record));
+  await store.appendRecord(id, opts.now, JSON.stringify(record));
 }
 
 /** Forgets cached stream ids (when a table's stream changes). */

@@ -5,7 +5,7 @@ import type { DynamodbHandlers } from '../generated/types.ts';
 import type { BackupRow, DynamoStore } from '../store.ts';
 import type { TableSpec } from '../engine/schema.ts';
 import { describeTable, tableNameOf, type Ctx } from '../engine/tables.ts';
-import { restoreTable } from '../engine/restore.ts';
+import { finishRestore, restoreTable } from '../engine/restore.ts';
 import type { IndexInput } from '../engine/indexes.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
@@ -30,9 +30,9 @@ function backupNotFound(arn: string): ServiceError {
   return new ServiceError('BackupNotFoundException', `Backup not found: ${arn}`, 400);
 }
 
-function backupRow(ctx: Ctx, arn: string): BackupRow {
+async function backupRow(ctx: Ctx, arn: string): Promise<BackupRow> {
   const store: DynamoStore = ctx.state;
-  const row = store.backup(ctx.account, ctx.region, arn);
+  const row = await store.backup(ctx.account, ctx.region, arn);
   if (!row) throw backupNotFound(arn);
   return row;
 }
@@ -48,9 +48,9 @@ function details(row: BackupRow, meta: BackupMeta) {
   };
 }
 
-function description(store: DynamoStore, row: BackupRow, meta: BackupMeta) {
+async function description(store: DynamoStore, row: BackupRow, meta: BackupMeta) {
   const t = meta.table;
-  const td = describeTable(store, t);
+  const td = await describeTable(store, t);
   return {
     BackupDetails: details(row, meta),
     SourceTableDetails: {
@@ -76,43 +76,51 @@ function description(store: DynamoStore, row: BackupRow, meta: BackupMeta) {
   };
 }
 
-export const createBackup: H['CreateBackup'] = (input, ctx) => {
+export const createBackup: H['CreateBackup'] = async (input, ctx) => {
   const c = checks();
   c.tableName('tableName', input.TableName);
   c.pattern('backupName', input.BackupName, /^[a-zA-Z0-9_.-]+$/, '[a-zA-Z0-9_.-]+').length('backupName', input.BackupName, 3, 255);
   c.done();
   const store: DynamoStore = ctx.state;
   const name = tableNameOf(input.TableName);
-  const spec = store.table(ctx.account, ctx.region, name);
-  if (!spec || spec.status === 'DELETING') throw tableNotFound(name);
-  if (spec.status !== 'ACTIVE') throw new ServiceError('TableInUseException', `Table is being ${spec.status === 'CREATING' ? 'created' : 'updated'}: ${name}`, 400);
   const now = ctx.clock.now();
-  const arn = `${spec.arn}/backup/${String(now).padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
-  const counts = store.counts(spec.id);
-  const meta: BackupMeta = { name: input.BackupName, table: spec, itemCount: counts.items, sizeBytes: counts.bytes, status: 'AVAILABLE' };
-  // The answer is built from `meta`, not from the stored spec.
-  const row = { ...store.createBackup({ arn, account: ctx.account, region: ctx.region, table_name: spec.name, spec: JSON.stringify(meta), created_at: now }, spec.id), spec: '' };
+  // The table's state, its counts and its items are read in the unit that copies them.
+  const { row, meta } = await store.atomically(async () => {
+    const spec = await store.table(ctx.account, ctx.region, name);
+    if (!spec || spec.status === 'DELETING') throw tableNotFound(name);
+    if (spec.status !== 'ACTIVE') throw new ServiceError('TableInUseException', `Table is being ${spec.status === 'CREATING' ? 'created' : 'updated'}: ${name}`, 400);
+    const arn = `${spec.arn}/backup/${String(now).padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
+    const counts = await store.counts(spec.id);
+    const meta: BackupMeta = { name: input.BackupName, table: spec, itemCount: counts.items, sizeBytes: counts.bytes, status: 'AVAILABLE' };
+    // The answer is built from `meta`, not from the stored spec.
+    const row = { ...(await store.createBackup({ arn, account: ctx.account, region: ctx.region, table_name: spec.name, spec: JSON.stringify(meta), created_at: now }, spec.id)), spec: '' };
+    return { row, meta };
+  });
   return { BackupDetails: details(row, meta) };
 };
 
-export const describeBackup: H['DescribeBackup'] = (input, ctx) => {
-  const row = backupRow(ctx, input.BackupArn);
-  return { BackupDescription: description(ctx.state, row, JSON.parse(row.spec)) as never };
+export const describeBackup: H['DescribeBackup'] = async (input, ctx) => {
+  const row = await backupRow(ctx, input.BackupArn);
+  return { BackupDescription: (await description(ctx.state, row, JSON.parse(row.spec))) as never };
 };
 
-export const deleteBackup: H['DeleteBackup'] = (input, ctx) => {
+export const deleteBackup: H['DeleteBackup'] = async (input, ctx) => {
   const store: DynamoStore = ctx.state;
-  const row = backupRow(ctx, input.BackupArn);
+  // Found and deleted in one unit: of concurrent deletes of one backup, one finds it.
+  const row = await store.atomically(async () => {
+    const row = await backupRow(ctx, input.BackupArn);
+    await store.deleteBackup(row.id);
+    return row;
+  });
   const meta = JSON.parse(row.spec) as BackupMeta;
-  store.deleteBackup(row.id);
   meta.status = 'DELETED';
-  return { BackupDescription: description(store, row, meta) as never };
+  return { BackupDescription: (await description(store, row, meta)) as never };
 };
 
-export const listBackups: H['ListBackups'] = (input, ctx) => {
+export const listBackups: H['ListBackups'] = async (input, ctx) => {
   checks().range('limit', input.Limit, 1, 100).done();
   const store: DynamoStore = ctx.state;
-  let rows = store.backups(ctx.account, ctx.region);
+  let rows = await store.backups(ctx.account, ctx.region);
   if (input.TableName) rows = rows.filter((r) => r.table_name === tableNameOf(input.TableName!));
   if (input.TimeRangeLowerBound) rows = rows.filter((r) => r.created_at >= input.TimeRangeLowerBound!.getTime());
   if (input.TimeRangeUpperBound) rows = rows.filter((r) => r.created_at <= input.TimeRangeUpperBound!.getTime());
@@ -132,25 +140,28 @@ export const listBackups: H['ListBackups'] = (input, ctx) => {
   };
 };
 
-function checkTarget(ctx: Ctx, name: string): void {
+const tableExists = (name: string) => () => new ServiceError('TableAlreadyExistsException', `Table already exists: ${name}`, 400);
+
+/** Checks the target's name, and that it is free (checked again in the unit that creates it). */
+async function checkTarget(ctx: Ctx, name: string): Promise<void> {
   checks().tableName('targetTableName', name, false).done();
-  if ((ctx.state as DynamoStore).table(ctx.account, ctx.region, name)) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${name}`, 400);
+  if (await (ctx.state as DynamoStore).table(ctx.account, ctx.region, name)) throw tableExists(name)();
 }
 
-export const restoreTableFromBackup: H['RestoreTableFromBackup'] = (input, ctx) => {
-  checkTarget(ctx, input.TargetTableName);
+export const restoreTableFromBackup: H['RestoreTableFromBackup'] = async (input, ctx) => {
+  await checkTarget(ctx, input.TargetTableName);
   const store: DynamoStore = ctx.state;
-  const row = backupRow(ctx, input.BackupArn);
+  const row = await backupRow(ctx, input.BackupArn);
   const meta = JSON.parse(row.spec) as BackupMeta;
   const now = ctx.clock.now();
-  const items = function* (): Generator<Item> {
+  const items = async function* (): AsyncGenerator<Item[]> {
     for (let n = 0; ; n += 500) {
-      const rows = store.backupItems(row.id, n, 500);
-      for (const r of rows) yield decodeItem(r.item);
+      const rows = await store.backupItems(row.id, n, 500);
+      yield rows.map((r) => decodeItem(r.item));
       if (rows.length < 500) return;
     }
   };
-  const spec = restoreTable(store, meta.table, items(), {
+  const spec = await restoreTable(store, meta.table, items(), {
     account: ctx.account,
     region: ctx.region,
     name: input.TargetTableName,
@@ -161,16 +172,17 @@ export const restoreTableFromBackup: H['RestoreTableFromBackup'] = (input, ctx) 
     lsis: input.LocalSecondaryIndexOverride as IndexInput[] | undefined,
     sse: input.SSESpecificationOverride,
     restoreSummary: { SourceBackupArn: row.arn, SourceTableArn: meta.table.arn, RestoreDateTime: now, RestoreInProgress: true },
-  });
-  return { TableDescription: describeTable(store, spec) };
+  }, tableExists(input.TargetTableName));
+  await finishRestore(store, spec);
+  return { TableDescription: await describeTable(store, spec) };
 };
 
-export const restoreTableToPointInTime: H['RestoreTableToPointInTime'] = (input, ctx) => {
+export const restoreTableToPointInTime: H['RestoreTableToPointInTime'] = async (input, ctx) => {
   const store: DynamoStore = ctx.state;
   const sourceName = input.SourceTableName ?? (input.SourceTableArn ? tableNameOf(input.SourceTableArn) : undefined);
   if (!sourceName) throw validation('One or more parameter values were invalid: Either SourceTableName or SourceTableArn must be specified');
-  checkTarget(ctx, input.TargetTableName);
-  const source = store.table(ctx.account, ctx.region, sourceName);
+  await checkTarget(ctx, input.TargetTableName);
+  const source = await store.table(ctx.account, ctx.region, sourceName);
   if (!source || source.status === 'DELETING') throw new ServiceError('TableNotFoundException', `Table not found: ${sourceName}`, 400);
   if (!source.pitr.enabled) throw new ServiceError('PointInTimeRecoveryUnavailableException', `Point in time recovery is not enabled for table '${sourceName}'`, 400);
   const now = ctx.clock.now();
@@ -183,11 +195,12 @@ export const restoreTableToPointInTime: H['RestoreTableToPointInTime'] = (input,
       throw new ServiceError('InvalidRestoreTimeException', `Restore time ${input.RestoreDateTime.toISOString()} is not within the restorable window [${new Date(earliest).toISOString()}, ${new Date(now).toISOString()}]`, 400);
     }
   }
-  // Fogbank keeps no item history: every restorable time restores the table as it is now.
-  const items = function* (): Generator<Item> {
-    for (const r of store.allItems(source.id)) yield decodeItem(r.item);
+  // Fogbank keeps no item history: every restorable time restores the table as it is now (read in
+  // the unit that writes the copy).
+  const items = async function* (): AsyncGenerator<Item[]> {
+    for await (const rows of store.allItems(source.id)) yield rows.map((r) => decodeItem(r.item));
   };
-  const spec = restoreTable(store, source, [...items()], {
+  const spec = await restoreTable(store, source, items(), {
     account: ctx.account,
     region: ctx.region,
     name: input.TargetTableName,
@@ -198,6 +211,7 @@ export const restoreTableToPointInTime: H['RestoreTableToPointInTime'] = (input,
     lsis: input.LocalSecondaryIndexOverride as IndexInput[] | undefined,
     sse: input.SSESpecificationOverride,
     restoreSummary: { SourceTableArn: source.arn, RestoreDateTime: at, RestoreInProgress: true },
-  });
-  return { TableDescription: describeTable(store, spec) };
+  }, tableExists(input.TargetTableName));
+  await finishRestore(store, spec);
+  return { TableDescription: await describeTable(store, spec) };
 };

@@ -19,7 +19,7 @@ function keyId(k: { hk: Buffer; rk: Buffer }): string {
   return `${k.hk.toString('base64')}|${k.rk.toString('base64')}`;
 }
 
-export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
+export const batchGetItem: H['BatchGetItem'] = async (input, ctx) => {
   const c = checks();
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
   const tables = Object.entries(input.RequestItems);
@@ -40,9 +40,10 @@ export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
   }
   if (total > 100) throw validation('Too many items requested for the BatchGetItem call');
   const store: DynamoStore = ctx.state;
-  const plans = tables.map(([name, r]) => {
+  const plans = [];
+  for (const [name, r] of tables) {
     const expr = compileExpressions(r, ['ProjectionExpression']);
-    const spec = itemTable(ctx, tableNameOf(name));
+    const spec = await itemTable(ctx, tableNameOf(name));
     const seen = new Set<string>();
     const keys = r.Keys.map((k) => {
       const key = requestKey(spec.key, k as Item);
@@ -51,8 +52,8 @@ export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
       seen.add(id);
       return { key, item: k };
     });
-    return { name, spec, r, keys, paths: expr.projection?.map((p) => p.parts) };
-  });
+    plans.push({ name, spec, r, keys, paths: expr.projection?.map((p) => p.parts) });
+  }
   const Responses: Record<string, Item[]> = {};
   const UnprocessedKeys: Record<string, Record<string, unknown>> = {};
   const capacity = new Map<TableSpec, Consumption>();
@@ -65,7 +66,7 @@ export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
         UnprocessedKeys[p.name] = { ...p.r, Keys: rest };
         break;
       }
-      const found = readItem(store, p.spec, p.keys[i].key);
+      const found = await readItem(store, p.spec, p.keys[i].key);
       capacity.set(p.spec, addConsumption(capacity.get(p.spec), { kind: 'read', table: readUnits(found?.size ?? 0, !!p.r.ConsistentRead) }));
       if (!found) continue;
       bytes += found.size;
@@ -76,7 +77,7 @@ export const batchGetItem: H['BatchGetItem'] = (input, ctx) => {
   return { Responses, UnprocessedKeys, ConsumedCapacity: ConsumedCapacity.length ? ConsumedCapacity : undefined } as never;
 };
 
-export const batchWriteItem: H['BatchWriteItem'] = (input, ctx) => {
+export const batchWriteItem: H['BatchWriteItem'] = async (input, ctx) => {
   const c = checks();
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
   c.enumValue('returnItemCollectionMetrics', input.ReturnItemCollectionMetrics, ENUMS.ReturnItemCollectionMetrics);
@@ -98,7 +99,7 @@ export const batchWriteItem: H['BatchWriteItem'] = (input, ctx) => {
   if (total > 25) throw validation('Too many items requested for the BatchWriteItem call');
   const writes: WriteRequest[] = [];
   for (const [name, list] of tables) {
-    const spec = itemTable(ctx, tableNameOf(name));
+    const spec = await itemTable(ctx, tableNameOf(name));
     const seen = new Set<string>();
     for (const w of list) {
       let req: WriteRequest;
@@ -123,10 +124,11 @@ export const batchWriteItem: H['BatchWriteItem'] = (input, ctx) => {
   const now = ctx.clock.now();
   const capacity = new Map<TableSpec, Consumption>();
   const metrics: Record<string, unknown[]> = {};
-  store.transaction(() => {
+  // One unit for the batch: each item's read-decides-write is whole, and the batch costs one commit.
+  await store.atomically(async () => {
     for (const w of writes) {
-      const o = evaluateWrite(store, w);
-      commitWrite(store, w, o, now);
+      const o = await evaluateWrite(store, w);
+      await commitWrite(store, w, o, now);
       capacity.set(w.spec, addConsumption(capacity.get(w.spec), writeConsumption(w.spec, o)));
       const m = itemCollectionMetrics(w.spec, input.ReturnItemCollectionMetrics, o.next ?? o.old?.item);
       if (m) (metrics[w.spec.name] ??= []).push(m);

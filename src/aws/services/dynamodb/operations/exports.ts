@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
 import type { DynamodbHandlers } from '../generated/types.ts';
 import type { DynamoStore, JobRow } from '../store.ts';
 import type { TableSpec } from '../engine/schema.ts';
-import { itemKey, keyDefOf } from '../engine/schema.ts';
+import { checkIndexKeys, itemKey, keyDefOf } from '../engine/schema.ts';
 import { tableNameOf, type Ctx } from '../engine/tables.ts';
 import { restoreTable } from '../engine/restore.ts';
 import { writeItem } from '../engine/write.ts';
@@ -24,16 +24,26 @@ import { formatArn } from '../../../../core/resources/arn.ts';
 
 type H = DynamodbHandlers;
 
-function saveJob(store: DynamoStore, arn: string, kind: string, account: string, region: string, at: number, spec: Record<string, unknown>): void {
-  store.saveJob({ arn, kind, account, region, created_at: at, spec: JSON.stringify(spec) });
+async function saveJob(store: DynamoStore, arn: string, kind: string, account: string, region: string, at: number, spec: Record<string, unknown>): Promise<void> {
+  await store.saveJob({ arn, kind, account, region, created_at: at, spec: JSON.stringify(spec) });
 }
 
-function job(store: DynamoStore, arn: string): JobRow | undefined {
-  return store.job(arn);
+async function job(store: DynamoStore, arn: string): Promise<JobRow | undefined> {
+  return await store.job(arn);
 }
 
-function jobs(store: DynamoStore, kind: string, account: string, region: string): JobRow[] {
-  return store.jobs(kind, account, region);
+async function jobs(store: DynamoStore, kind: string, account: string, region: string): Promise<JobRow[]> {
+  return await store.jobs(kind, account, region);
+}
+
+/** The job of `kind` that a ClientToken already started, if any (its description). */
+async function jobOfToken(store: DynamoStore, kind: string, account: string, region: string, token: string | undefined): Promise<Record<string, unknown> | undefined> {
+  if (!token) return undefined;
+  for (const j of await jobs(store, kind, account, region)) {
+    const d = JSON.parse(j.spec) as Record<string, unknown>;
+    if (d.ClientToken === token) return d;
+  }
+  return undefined;
 }
 
 /** Stored descriptions keep times as epoch ms; the API shows Dates. */
@@ -43,11 +53,14 @@ function withDates(d: Record<string, unknown>, keys: string[]): Record<string, u
   return out;
 }
 
-function update(store: DynamoStore, arn: string, patch: Record<string, unknown>): void {
-  const row = job(store, arn);
-  if (!row) return;
-  const spec = { ...JSON.parse(row.spec), ...patch };
-  saveJob(store, arn, row.kind, row.account, row.region, row.created_at, spec);
+/** Merges `patch` into a job's description (read and written in the caller's unit, or one of its own). */
+async function update(store: DynamoStore, arn: string, patch: Record<string, unknown>): Promise<void> {
+  await store.atomically(async () => {
+    const row = await job(store, arn);
+    if (!row) return;
+    const spec = { ...JSON.parse(row.spec), ...patch };
+    await saveJob(store, arn, row.kind, row.account, row.region, row.created_at, spec);
+  });
 }
 
 function s3Failure(e: unknown): { FailureCode: string; FailureMessage: string } {
@@ -69,12 +82,12 @@ async function bodyOf(out: { Body?: unknown }): Promise<Buffer> {
 
 const EXPORT_DATES = ['StartTime', 'EndTime', 'ExportTime'];
 
-export const exportTableToPointInTime: H['ExportTableToPointInTime'] = (input, ctx) => {
+export const exportTableToPointInTime: H['ExportTableToPointInTime'] = async (input, ctx) => {
   checks().length('s3Bucket', input.S3Bucket, 0, 255).done();
   const store: DynamoStore = ctx.state;
   const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)$/.exec(input.TableArn);
   if (!m) throw validation(`Invalid TableArn: ${input.TableArn}`);
-  const spec = m[1] === ctx.region && m[2] === ctx.account ? store.table(m[2], m[1], m[3]) : undefined;
+  const spec = m[1] === ctx.region && m[2] === ctx.account ? await store.table(m[2], m[1], m[3]) : undefined;
   if (!spec) throw new ServiceError('TableNotFoundException', `Table not found: ${m[3]}`, 400);
   if (!spec.pitr.enabled) throw new ServiceError('PointInTimeRecoveryUnavailableException', `Point in time recovery is not enabled for table '${spec.name}'`, 400);
   const format = input.ExportFormat ?? 'DYNAMODB_JSON';
@@ -83,10 +96,6 @@ export const exportTableToPointInTime: H['ExportTableToPointInTime'] = (input, c
   const exportTime = input.ExportTime?.getTime() ?? now;
   if (exportTime > now || exportTime < (spec.pitr.since ?? now) - 1000) {
     throw new ServiceError('InvalidExportTimeException', 'Export time is outside the point in time recovery window', 400);
-  }
-  if (input.ClientToken) {
-    const prior = jobs(store, 'export', ctx.account, ctx.region).find((j) => JSON.parse(j.spec).ClientToken === input.ClientToken);
-    if (prior) return { ExportDescription: withDates(JSON.parse(prior.spec), EXPORT_DATES) as never };
   }
   const exportId = `${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
   const arn = `${spec.arn}/export/${exportId}`;
@@ -109,15 +118,25 @@ export const exportTableToPointInTime: H['ExportTableToPointInTime'] = (input, c
     ExportType: input.ExportType ?? 'FULL_EXPORT',
     ExportManifest: `${base}/manifest-summary.json`,
   };
-  saveJob(store, arn, 'export', ctx.account, ctx.region, now, description);
-  // The snapshot is taken now; writing it to S3 goes on after the response.
+  // The token is looked up in the unit that records the job, so one token starts one export; the
+  // snapshot is taken in it too (no write lands halfway through). Writing it to S3 goes on after the
+  // response, outside any unit.
   const lines: string[] = [];
   let bytes = 0;
-  for (const row of store.allItems(spec.id)) {
-    lines.push(JSON.stringify({ Item: itemToWire(decodeItem(row.item)) }));
-    bytes += row.size;
-  }
-  void writeExport(ctx, arn, base, lines, bytes, description);
+  const prior = await store.atomically(async () => {
+    const prior = await jobOfToken(store, 'export', ctx.account, ctx.region, input.ClientToken);
+    if (prior) return prior;
+    await saveJob(store, arn, 'export', ctx.account, ctx.region, now, description);
+    for await (const rows of store.allItems(spec.id)) {
+      for (const row of rows) {
+        lines.push(JSON.stringify({ Item: itemToWire(decodeItem(row.item)) }));
+        bytes += row.size;
+      }
+    }
+    return undefined;
+  });
+  if (prior) return { ExportDescription: withDates(prior, EXPORT_DATES) as never };
+  writeExport(ctx, arn, base, lines, bytes, description).catch((err: unknown) => ctx.env.log.error('dynamodb: recording an export failed', err));
   return { ExportDescription: withDates(description, EXPORT_DATES) as never };
 };
 
@@ -164,26 +183,26 @@ async function writeExport(ctx: Ctx, arn: string, base: string, lines: string[],
     });
     await put(`${base}/manifest-summary.json`, summary);
     await put(`${base}/manifest-summary.md5`, createHash('md5').update(summary).digest('base64'));
-    update(store, arn, { ExportStatus: 'COMPLETED', EndTime: end, BilledSizeBytes: bytes, ItemCount: lines.length });
+    await update(store, arn, { ExportStatus: 'COMPLETED', EndTime: end, BilledSizeBytes: bytes, ItemCount: lines.length });
   } catch (e) {
-    update(store, arn, { ExportStatus: 'FAILED', EndTime: ctx.clock.now(), ...s3Failure(e) });
+    await update(store, arn, { ExportStatus: 'FAILED', EndTime: ctx.clock.now(), ...s3Failure(e) });
   }
 }
 
-export const describeExport: H['DescribeExport'] = (input, ctx) => {
-  const row = job(ctx.state, input.ExportArn);
+export const describeExport: H['DescribeExport'] = async (input, ctx) => {
+  const row = await job(ctx.state, input.ExportArn);
   if (!row || row.kind !== 'export' || row.account !== ctx.account) throw new ServiceError('ExportNotFoundException', `Export not found: ${input.ExportArn}`, 400);
   return { ExportDescription: withDates(JSON.parse(row.spec), EXPORT_DATES) as never };
 };
 
-export const listExports: H['ListExports'] = (input, ctx) => {
-  let rows = jobs(ctx.state, 'export', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
+export const listExports: H['ListExports'] = async (input, ctx) => {
+  let rows = (await jobs(ctx.state, 'export', ctx.account, ctx.region)).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
-  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
+  const start = (await indexTokens.read(ctx, input.NextToken)) ?? 0;
   const size = input.MaxResults ?? 25;
   return {
     ExportSummaries: rows.slice(start, start + size).map((r) => ({ ExportArn: r.ExportArn as string, ExportStatus: r.ExportStatus as string, ExportType: r.ExportType as string })),
-    NextToken: start + size < rows.length ? indexTokens.issue(ctx, start + size) : undefined,
+    NextToken: start + size < rows.length ? await indexTokens.issue(ctx, start + size) : undefined,
   };
 };
 
@@ -192,17 +211,12 @@ export const listExports: H['ListExports'] = (input, ctx) => {
 
 const IMPORT_DATES = ['StartTime', 'EndTime'];
 
-export const importTable: H['ImportTable'] = (input, ctx) => {
+export const importTable: H['ImportTable'] = async (input, ctx) => {
   const store: DynamoStore = ctx.state;
   const p = input.TableCreationParameters;
   checks().tableName('tableCreationParameters.tableName', p.TableName, false).done();
   const format = input.InputFormat;
   if (!['DYNAMODB_JSON', 'CSV'].includes(format)) throw validation(`Fogbank imports DYNAMODB_JSON and CSV, not ${format}`);
-  if (input.ClientToken) {
-    const prior = jobs(store, 'import', ctx.account, ctx.region).find((j) => JSON.parse(j.spec).ClientToken === input.ClientToken);
-    if (prior) return { ImportTableDescription: withDates(JSON.parse(prior.spec), IMPORT_DATES) as never };
-  }
-  if (store.table(ctx.account, ctx.region, p.TableName)) throw resourceInUse(`Table already exists: ${p.TableName}`);
   const now = ctx.clock.now();
   const attributeDefinitions = p.AttributeDefinitions.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType }));
   const template: TableSpec = {
@@ -213,38 +227,46 @@ export const importTable: H['ImportTable'] = (input, ctx) => {
     throughput: { read: p.ProvisionedThroughput?.ReadCapacityUnits ?? 0, write: p.ProvisionedThroughput?.WriteCapacityUnits ?? 0 },
     gsis: [], lsis: [], stream: { enabled: false }, deletionProtection: false, ttl: { status: 'DISABLED' }, pitr: { enabled: false }, tags: [],
   };
-  const spec = restoreTable(store, template, [], {
-    account: ctx.account, region: ctx.region, name: p.TableName, now,
-    billingMode: template.billingMode,
-    throughput: p.ProvisionedThroughput,
-    gsis: (p.GlobalSecondaryIndexes ?? []) as IndexInput[],
-    lsis: [],
-    sse: p.SSESpecification,
+  // The token, the name and the new table and job are checked and written in one unit: one token
+  // starts one import, and of concurrent imports into one name one creates it. The table stays
+  // CREATING until the import is done.
+  type Started = { prior: Record<string, unknown> } | { spec: TableSpec; arn: string; description: Record<string, unknown> };
+  const started = await store.atomically(async (): Promise<Started> => {
+    const prior = await jobOfToken(store, 'import', ctx.account, ctx.region, input.ClientToken);
+    if (prior) return { prior };
+    const spec = await restoreTable(store, template, [], {
+      account: ctx.account, region: ctx.region, name: p.TableName, now,
+      billingMode: template.billingMode,
+      throughput: p.ProvisionedThroughput,
+      gsis: (p.GlobalSecondaryIndexes ?? []) as IndexInput[],
+      lsis: [],
+      sse: p.SSESpecification,
+    }, () => resourceInUse(`Table already exists: ${p.TableName}`));
+    const arn = `${spec.arn}/import/${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
+    const description: Record<string, unknown> = {
+      ImportArn: arn,
+      ImportStatus: 'IN_PROGRESS',
+      TableArn: spec.arn,
+      TableId: spec.tableId,
+      ClientToken: input.ClientToken,
+      S3BucketSource: input.S3BucketSource,
+      ErrorCount: 0,
+      CloudWatchLogGroupArn: formatArn({ service: 'logs', region: ctx.region, account: ctx.account, resource: 'log-group:/aws-dynamodb/imports:*' }),
+      InputFormat: format,
+      InputFormatOptions: input.InputFormatOptions,
+      InputCompressionType: input.InputCompressionType ?? 'NONE',
+      TableCreationParameters: p,
+      StartTime: now,
+      ProcessedSizeBytes: 0,
+      ProcessedItemCount: 0,
+      ImportedItemCount: 0,
+    };
+    await saveJob(store, arn, 'import', ctx.account, ctx.region, now, description);
+    return { spec, arn, description };
   });
-  // The table stays CREATING until the import is done.
-  spec.status = 'CREATING';
-  store.saveTable(spec);
-  const arn = `${spec.arn}/import/${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
-  const description: Record<string, unknown> = {
-    ImportArn: arn,
-    ImportStatus: 'IN_PROGRESS',
-    TableArn: spec.arn,
-    TableId: spec.tableId,
-    ClientToken: input.ClientToken,
-    S3BucketSource: input.S3BucketSource,
-    ErrorCount: 0,
-    CloudWatchLogGroupArn: formatArn({ service: 'logs', region: ctx.region, account: ctx.account, resource: 'log-group:/aws-dynamodb/imports:*' }),
-    InputFormat: format,
-    InputFormatOptions: input.InputFormatOptions,
-    InputCompressionType: input.InputCompressionType ?? 'NONE',
-    TableCreationParameters: p,
-    StartTime: now,
-    ProcessedSizeBytes: 0,
-    ProcessedItemCount: 0,
-    ImportedItemCount: 0,
-  };
-  saveJob(store, arn, 'import', ctx.account, ctx.region, now, description);
-  void runImport(ctx, arn, spec.id, description);
+  if ('prior' in started) return { ImportTableDescription: withDates(started.prior, IMPORT_DATES) as never };
+  const { spec, arn, description } = started;
+  runImport(ctx, arn, spec.id, description).catch((err: unknown) => ctx.env.log.error('dynamodb: recording an import failed', err));
   return { ImportTableDescription: withDates(description, IMPORT_DATES) as never };
 };
 
@@ -294,9 +316,10 @@ async function runImport(ctx: Ctx, arn: string, tableId: number, d: Record<strin
       else if (d.InputCompressionType === 'ZSTD') data = zstdDecompressSync(data);
       const lines = data.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
       let header = csv?.HeaderList;
-      const spec = store.tableById(tableId);
-      if (!spec) return;
-      store.transaction(() => {
+      // One unit per file: its items land together, after the file was read (no S3 I/O in a unit).
+      const gone = await store.atomically(async () => {
+        const spec = await store.tableById(tableId);
+        if (!spec) return true;
         for (const line of lines) {
           let item: Item;
           try {
@@ -322,45 +345,51 @@ async function runImport(ctx: Ctx, arn: string, tableId: number, d: Record<strin
             }
             checkItem(item);
             const k = itemKey(spec.key, item);
-            const old = store.getRow(spec.id, k.seg, k.hk, k.rk);
-            writeItem(store, spec, k, old ? { item: decodeItem(old.item), size: old.size } : undefined, item, itemSize(item), { now: ctx.clock.now() });
+            // Checked before anything is written, so a refused item leaves no half-written entry.
+            checkIndexKeys(spec, item);
+            const old = await store.getRow(spec.id, k.seg, k.hk, k.rk);
+            await writeItem(store, spec, k, old ? { item: decodeItem(old.item), size: old.size } : undefined, item, itemSize(item), { now: ctx.clock.now() });
             imported++;
           } catch {
             errors++;
           }
         }
+        return false;
       });
+      if (gone) return;
     }
-    const spec = store.tableById(tableId);
-    if (spec) {
-      spec.status = 'ACTIVE';
-      store.saveTable(spec);
-    }
-    update(store, arn, { ImportStatus: 'COMPLETED', EndTime: ctx.clock.now(), ProcessedItemCount: processed, ImportedItemCount: imported, ErrorCount: errors, ProcessedSizeBytes: bytes });
+    await store.atomically(async () => {
+      const spec = await store.tableById(tableId);
+      if (spec) {
+        spec.status = 'ACTIVE';
+        await store.saveTable(spec);
+      }
+      await update(store, arn, { ImportStatus: 'COMPLETED', EndTime: ctx.clock.now(), ProcessedItemCount: processed, ImportedItemCount: imported, ErrorCount: errors, ProcessedSizeBytes: bytes });
+    });
   } catch (e) {
-    const spec = store.tableById(tableId);
-    if (spec) store.dropTable(spec);
-    update(store, arn, { ImportStatus: 'FAILED', EndTime: ctx.clock.now(), ProcessedItemCount: processed, ImportedItemCount: imported, ErrorCount: errors, ...s3Failure(e) });
+    const spec = await store.tableById(tableId);
+    if (spec) await store.dropTable(spec);
+    await update(store, arn, { ImportStatus: 'FAILED', EndTime: ctx.clock.now(), ProcessedItemCount: processed, ImportedItemCount: imported, ErrorCount: errors, ...s3Failure(e) });
   }
 }
 
-export const describeImport: H['DescribeImport'] = (input, ctx) => {
-  const row = job(ctx.state, input.ImportArn);
+export const describeImport: H['DescribeImport'] = async (input, ctx) => {
+  const row = await job(ctx.state, input.ImportArn);
   if (!row || row.kind !== 'import' || row.account !== ctx.account) throw new ServiceError('ImportNotFoundException', `Import not found: ${input.ImportArn}`, 400);
   return { ImportTableDescription: withDates(JSON.parse(row.spec), IMPORT_DATES) as never };
 };
 
-export const listImports: H['ListImports'] = (input, ctx) => {
-  let rows = jobs(ctx.state, 'import', ctx.account, ctx.region).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
+export const listImports: H['ListImports'] = async (input, ctx) => {
+  let rows = (await jobs(ctx.state, 'import', ctx.account, ctx.region)).map((r) => JSON.parse(r.spec) as Record<string, unknown>);
   if (input.TableArn) rows = rows.filter((r) => r.TableArn === input.TableArn);
-  const start = indexTokens.read(ctx, input.NextToken) ?? 0;
+  const start = (await indexTokens.read(ctx, input.NextToken)) ?? 0;
   const size = input.PageSize ?? 25;
   return {
     ImportSummaryList: rows.slice(start, start + size).map((r) => withDates({
       ImportArn: r.ImportArn, ImportStatus: r.ImportStatus, TableArn: r.TableArn, S3BucketSource: r.S3BucketSource,
       CloudWatchLogGroupArn: r.CloudWatchLogGroupArn, InputFormat: r.InputFormat, StartTime: r.StartTime, EndTime: r.EndTime,
     }, IMPORT_DATES)) as never,
-    NextToken: start + size < rows.length ? indexTokens.issue(ctx, start + size) : undefined,
+    NextToken: start + size < rows.length ? await indexTokens.issue(ctx, start + size) : undefined,
   };
 };
 

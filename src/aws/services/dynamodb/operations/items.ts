@@ -3,7 +3,7 @@ import type { DynamodbHandlers } from '../generated/types.ts';
 import { itemTable, tableNameOf, type Ctx } from '../engine/tables.ts';
 import { checkIndexKeys, itemKey, requestKey } from '../engine/schema.ts';
 import {
-  atomically, checkUpdateTargets, commitWrite, evaluateWrite, itemCollectionMetrics, readConsumption, readItem, updateReturnValues, writeConsumption, type WriteRequest,
+  checkUpdateTargets, itemCollectionMetrics, readConsumption, readItem, updateReturnValues, writeConsumption, writeOne, type WriteRequest,
 } from '../engine/items.ts';
 import { checkAttributesToGet, checkAttributeUpdates, expectedCondition, type AttributeUpdate, type LegacyCondition } from '../engine/legacy.ts';
 import { consumed } from '../engine/capacity.ts';
@@ -37,7 +37,7 @@ function commonChecks(input: Common, extra?: (c: ReturnType<typeof checks>) => v
   c.done();
 }
 
-export const putItem: H['PutItem'] = (input, ctx) => {
+export const putItem: H['PutItem'] = async (input, ctx) => {
   commonChecks(input);
   checkNotMixed(input as never, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   precheckExpressionMaps(input, ['ConditionExpression'], ['ConditionExpression']);
@@ -46,7 +46,7 @@ export const putItem: H['PutItem'] = (input, ctx) => {
   if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') throw validation('ReturnValues can only be ALL_OLD or NONE');
   const legacy = expectedCondition(input.Expected as Record<string, LegacyCondition> | undefined, input.ConditionalOperator);
   const expr = compileExpressions(input, ['ConditionExpression']);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const key = itemKey(spec.key, item);
   checkIndexKeys(spec, item);
   const size = itemSize(item);
@@ -56,11 +56,7 @@ export const putItem: H['PutItem'] = (input, ctx) => {
     condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
   };
   const store: DynamoStore = ctx.state;
-  const o = atomically(store, spec, () => {
-    const out = evaluateWrite(store, w);
-    commitWrite(store, w, out, ctx.clock.now());
-    return out;
-  });
+  const o = await writeOne(store, w, ctx.clock.now());
   return {
     Attributes: input.ReturnValues === 'ALL_OLD' ? o.old?.item : undefined,
     ConsumedCapacity: consumed(spec, input.ReturnConsumedCapacity, writeConsumption(spec, o)),
@@ -68,7 +64,7 @@ export const putItem: H['PutItem'] = (input, ctx) => {
   };
 };
 
-export const deleteItem: H['DeleteItem'] = (input, ctx) => {
+export const deleteItem: H['DeleteItem'] = async (input, ctx) => {
   commonChecks(input);
   checkNotMixed(input as never, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   precheckExpressionMaps(input, ['ConditionExpression'], ['ConditionExpression']);
@@ -77,15 +73,11 @@ export const deleteItem: H['DeleteItem'] = (input, ctx) => {
   if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') throw validation('ReturnValues can only be ALL_OLD or NONE');
   const legacy = expectedCondition(input.Expected as Record<string, LegacyCondition> | undefined, input.ConditionalOperator);
   const expr = compileExpressions(input, ['ConditionExpression']);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const key = requestKey(spec.key, keyItem);
   const w: WriteRequest = { spec, key, keyItem, kind: 'delete', condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure };
   const store: DynamoStore = ctx.state;
-  const o = atomically(store, spec, () => {
-    const out = evaluateWrite(store, w);
-    commitWrite(store, w, out, ctx.clock.now());
-    return out;
-  });
+  const o = await writeOne(store, w, ctx.clock.now());
   return {
     Attributes: input.ReturnValues === 'ALL_OLD' ? o.old?.item : undefined,
     ConsumedCapacity: consumed(spec, input.ReturnConsumedCapacity, writeConsumption(spec, o)),
@@ -93,7 +85,7 @@ export const deleteItem: H['DeleteItem'] = (input, ctx) => {
   };
 };
 
-export const updateItem: H['UpdateItem'] = (input, ctx) => {
+export const updateItem: H['UpdateItem'] = async (input, ctx) => {
   commonChecks(input);
   checkNotMixed(input as never, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
   precheckExpressionMaps(input, ['UpdateExpression', 'ConditionExpression'], ['UpdateExpression', 'ConditionExpression']);
@@ -103,7 +95,7 @@ export const updateItem: H['UpdateItem'] = (input, ctx) => {
   checkAttributeUpdates(updates);
   const legacy = expectedCondition(input.Expected as Record<string, LegacyCondition> | undefined, input.ConditionalOperator);
   const expr = compileExpressions(input, ['UpdateExpression', 'ConditionExpression']);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const key = requestKey(spec.key, keyItem);
   if (expr.update) checkUpdateTargets(spec, expr.update.targets);
   if (updates) checkUpdateTargets(spec, Object.keys(updates));
@@ -112,11 +104,7 @@ export const updateItem: H['UpdateItem'] = (input, ctx) => {
     condition: expr.condition ?? legacy, returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
   };
   const store: DynamoStore = ctx.state;
-  const o = atomically(store, spec, () => {
-    const out = evaluateWrite(store, w);
-    commitWrite(store, w, out, ctx.clock.now());
-    return out;
-  });
+  const o = await writeOne(store, w, ctx.clock.now());
   return {
     Attributes: updateReturnValues(input.ReturnValues, w, o),
     ConsumedCapacity: consumed(spec, input.ReturnConsumedCapacity, writeConsumption(spec, o)),
@@ -124,7 +112,7 @@ export const updateItem: H['UpdateItem'] = (input, ctx) => {
   };
 };
 
-export const getItem: H['GetItem'] = (input, ctx) => {
+export const getItem: H['GetItem'] = async (input, ctx) => {
   commonChecks(input, (c) => c.length('attributesToGet', input.AttributesToGet, 1));
   checkNotMixed(input as never, ['AttributesToGet'], ['ProjectionExpression']);
   precheckExpressionMaps(input, [], ['ProjectionExpression']);
@@ -132,9 +120,9 @@ export const getItem: H['GetItem'] = (input, ctx) => {
   checkItem(keyItem);
   checkAttributesToGet(input.AttributesToGet);
   const expr = compileExpressions(input, ['ProjectionExpression']);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const key = requestKey(spec.key, keyItem);
-  const found = readItem(ctx.state, spec, key);
+  const found = await readItem(ctx.state, spec, key);
   let item = found?.item;
   if (item && expr.projection) item = project(item, expr.projection.map((p) => p.parts));
   else if (item && input.AttributesToGet) item = pickAttributes(item, input.AttributesToGet);

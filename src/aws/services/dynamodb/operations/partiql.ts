@@ -5,7 +5,8 @@ import type { DynamoStore } from '../store.ts';
 import type { Ctx } from '../engine/tables.ts';
 import { parseStatement, type Statement } from '../partiql/parser.ts';
 import { encodeToken, pointRead, runSelect, writeRequestOf } from '../partiql/execute.ts';
-import { commitWrite, evaluateWrite, readItem, updateReturnValues, writeConsumption } from '../engine/items.ts';
+import { readItem, updateReturnValues, writeConsumption, writeOne, type WriteRequest } from '../engine/items.ts';
+import { clientTokens } from '../engine/client-tokens.ts';
 import { requestKey, type TableSpec } from '../engine/schema.ts';
 import { addConsumption, consumed, readUnits, scaleConsumption, type Consumption } from '../engine/capacity.ts';
 import { evalCondition } from '../expressions/evaluate.ts';
@@ -31,7 +32,7 @@ function returning(mode: string | undefined, kind: string, o: Parameters<typeof 
   return updateReturnValues(map[mode], w, o);
 }
 
-export const executeStatement: H['ExecuteStatement'] = (input, ctx) => {
+export const executeStatement: H['ExecuteStatement'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -40,21 +41,17 @@ export const executeStatement: H['ExecuteStatement'] = (input, ctx) => {
   const st = parse(input.Statement, input.Parameters);
   const store: DynamoStore = ctx.state;
   if (st.kind === 'select') {
-    const r = runSelect(ctx, st, { limit: input.Limit, nextToken: input.NextToken, consistent: input.ConsistentRead });
+    const r = await runSelect(ctx, st, { limit: input.Limit, nextToken: input.NextToken, consistent: input.ConsistentRead });
     return {
       Items: r.items,
-      NextToken: r.lastKey ? encodeToken(ctx, r.lastKey) : undefined,
+      NextToken: r.lastKey ? await encodeToken(ctx, r.lastKey) : undefined,
       LastEvaluatedKey: r.lastKey,
       ConsumedCapacity: consumed(r.spec, input.ReturnConsumedCapacity, r.consumption),
     };
   }
   if (st.kind === 'exists') throw validation('Unsupported operation: EXISTS can only be used in ExecuteTransaction');
-  const w = writeRequestOf(ctx, st, input.ReturnValuesOnConditionCheckFailure);
-  const o = store.transaction(() => {
-    const out = evaluateWrite(store, w);
-    commitWrite(store, w, out, ctx.clock.now());
-    return out;
-  });
+  const w = await writeRequestOf(ctx, st, input.ReturnValuesOnConditionCheckFailure);
+  const o = await writeOne(store, w, ctx.clock.now());
   const item = st.kind === 'update' || st.kind === 'delete' ? returning(st.returning, st.kind, o, w) : undefined;
   return {
     Items: item ? [item] : [],
@@ -62,7 +59,7 @@ export const executeStatement: H['ExecuteStatement'] = (input, ctx) => {
   };
 };
 
-export const batchExecuteStatement: H['BatchExecuteStatement'] = (input, ctx) => {
+export const batchExecuteStatement: H['BatchExecuteStatement'] = async (input, ctx) => {
   const c = checks();
   c.length('statements', input.Statements, 1, 25);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -70,26 +67,23 @@ export const batchExecuteStatement: H['BatchExecuteStatement'] = (input, ctx) =>
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
   const capacity = new Map<TableSpec, Consumption>();
-  const Responses = input.Statements.map((s) => {
+  const Responses = [];
+  for (const s of input.Statements) Responses.push(await (async () => {
     let table: string | undefined;
     try {
       const st = parse(s.Statement, s.Parameters);
       if (st.kind === 'select') {
         table = st.table;
-        const { spec, key, rest } = pointRead(ctx, st);
-        const found = readItem(store, spec, requestKey(spec.key, key));
+        const { spec, key, rest } = await pointRead(ctx, st);
+        const found = await readItem(store, spec, requestKey(spec.key, key));
         capacity.set(spec, addConsumption(capacity.get(spec), { kind: 'read', table: readUnits(found?.size ?? 0, !!s.ConsistentRead) }));
         if (!found || (rest && !evalCondition(rest, found.item))) return { TableName: spec.name };
         return { TableName: spec.name, Item: st.paths ? project(found.item, st.paths) : found.item };
       }
       if (st.kind === 'exists') throw validation('Unsupported operation: EXISTS can only be used in ExecuteTransaction');
       table = st.kind === 'insert' ? st.table : st.table;
-      const w = writeRequestOf(ctx, st, s.ReturnValuesOnConditionCheckFailure);
-      const o = store.transaction(() => {
-        const out = evaluateWrite(store, w);
-        commitWrite(store, w, out, now);
-        return out;
-      });
+      const w = await writeRequestOf(ctx, st, s.ReturnValuesOnConditionCheckFailure);
+      const o = await writeOne(store, w, now);
       capacity.set(w.spec, addConsumption(capacity.get(w.spec), writeConsumption(w.spec, o)));
       return { TableName: w.spec.name };
     } catch (e) {
@@ -99,14 +93,12 @@ export const batchExecuteStatement: H['BatchExecuteStatement'] = (input, ctx) =>
       if (e.fields?.Item) error.Item = e.fields.Item;
       return { TableName: table, Error: error };
     }
-  });
+  })());
   const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
   return { Responses: Responses as never, ConsumedCapacity: ConsumedCapacity.length ? ConsumedCapacity : undefined } as never;
 };
 
-const tokens = new WeakMap<DynamoStore, Map<string, { hash: string; at: number; output: unknown }>>();
-
-export const executeTransaction: H['ExecuteTransaction'] = (input, ctx) => {
+export const executeTransaction: H['ExecuteTransaction'] = async (input, ctx) => {
   const c = checks();
   c.length('transactStatements', input.TransactStatements, 1, 100);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -114,44 +106,47 @@ export const executeTransaction: H['ExecuteTransaction'] = (input, ctx) => {
   c.done();
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
-  let map = tokens.get(store);
-  if (!map) {
-    const m = (map = new Map());
-    tokens.set(store, m);
-    store.resetHooks.push(() => m.clear());
-  }
+  const tokens = clientTokens(store, 'ExecuteTransaction');
   const tokenKey = input.ClientRequestToken !== undefined ? `${ctx.account}\0${ctx.region}\0${input.ClientRequestToken}` : undefined;
   const hash = createHash('sha256').update(JSON.stringify(input.TransactStatements)).digest('hex');
-  if (tokenKey) {
-    const prior = map.get(tokenKey);
-    if (prior && now - prior.at < 600_000) {
-      if (prior.hash !== hash) throw new ServiceError('IdempotentParameterMismatchException', 'Transaction request cannot include the same client token with different parameters', 400);
-      return prior.output as never;
-    }
-  }
+  const prior = tokens.answer(tokenKey, hash, now);
+  if (prior !== undefined) return prior as never;
   const statements = input.TransactStatements.map((s) => ({ st: parse(s.Statement, s.Parameters), s }));
   const reads = statements.filter((x) => x.st.kind === 'select').length;
   if (reads && reads !== statements.length) throw validation('Transaction must contain either all read statements or all write statements');
   const capacity = new Map<TableSpec, Consumption>();
-  let output: Record<string, unknown>;
+  const finish = (output: Record<string, unknown>) => {
+    const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
+    if (ConsumedCapacity.length) output.ConsumedCapacity = ConsumedCapacity;
+    return output;
+  };
   if (reads) {
-    const Responses = statements.map(({ st }) => {
+    const points: Array<{ sel: Extract<Statement, { kind: 'select' }> } & Awaited<ReturnType<typeof pointRead>>> = [];
+    for (const { st } of statements) {
       const sel = st as Extract<Statement, { kind: 'select' }>;
-      const { spec, key, rest } = pointRead(ctx, sel);
-      const found = readItem(store, spec, requestKey(spec.key, key));
-      capacity.set(spec, addConsumption(capacity.get(spec), { kind: 'read', table: readUnits(found?.size ?? 0, true) * 2 }));
-      if (!found || (rest && !evalCondition(rest, found.item))) return {};
-      return { Item: sel.paths ? project(found.item, sel.paths) : found.item };
-    });
-    output = { Responses };
-  } else {
-    const writes = statements.map(({ st, s }) => writeRequestOf(ctx as Ctx, st, s.ReturnValuesOnConditionCheckFailure));
-    const outcomes = runTransaction(store, writes, now);
-    writes.forEach((w, i) => capacity.set(w.spec, addConsumption(capacity.get(w.spec), scaleConsumption(writeConsumption(w.spec, outcomes[i]), 2))));
-    output = {};
+      points.push({ sel, ...(await pointRead(ctx, sel)) });
+    }
+    const output = await tokens.once(store, tokenKey, hash, now, () =>
+      // The items are read in one unit: a transaction's reads see no write half done.
+      store.atomically(async () => {
+        const Responses = [];
+        for (const { sel, spec, key, rest } of points) {
+          const found = await readItem(store, spec, requestKey(spec.key, key));
+          capacity.set(spec, addConsumption(capacity.get(spec), { kind: 'read', table: readUnits(found?.size ?? 0, true) * 2 }));
+          if (!found || (rest && !evalCondition(rest, found.item))) Responses.push({});
+          else Responses.push({ Item: sel.paths ? project(found.item, sel.paths) : found.item });
+        }
+        return finish({ Responses });
+      }),
+    );
+    return output as never;
   }
-  const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
-  if (ConsumedCapacity.length) output.ConsumedCapacity = ConsumedCapacity;
-  if (tokenKey) map.set(tokenKey, { hash, at: now, output });
+  const writes: WriteRequest[] = [];
+  for (const { st, s } of statements) writes.push(await writeRequestOf(ctx as Ctx, st, s.ReturnValuesOnConditionCheckFailure));
+  const output = await tokens.once(store, tokenKey, hash, now, async () => {
+    const outcomes = await runTransaction(store, writes, now);
+    writes.forEach((w, i) => capacity.set(w.spec, addConsumption(capacity.get(w.spec), scaleConsumption(writeConsumption(w.spec, outcomes[i]), 2))));
+    return finish({});
+  });
   return output as never;
 };

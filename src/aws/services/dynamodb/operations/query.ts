@@ -84,7 +84,7 @@ function output(plan: ReadPlan, r: ReadResult, mode: string | undefined) {
   };
 }
 
-export const query: H['Query'] = (input, ctx) => {
+export const query: H['Query'] = async (input, ctx) => {
   const c = checks();
   c.range('Limit', input.Limit, 1);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -106,7 +106,7 @@ export const query: H['Query'] = (input, ctx) => {
   if (!input.KeyConditions && !expr.keyCondition) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
   const parts = expr.keyCondition ? keyConditionParts(expr.keyCondition) : undefined;
   const select = resolveSelect(input);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const consistent = !!input.ConsistentRead;
   const index = indexFor(spec, input.IndexName, select, consistent);
   const key = index ? index.key : spec.key;
@@ -141,10 +141,10 @@ export const query: H['Query'] = (input, ctx) => {
     : start && !spec.key.range
       ? []
       : store.partition(spec.id, seg, hk, bounds, forward, startRk, rowCursor(sortCursor(spec.key)), page);
-  return output(plan, collect(store, plan, rows), input.ReturnConsumedCapacity);
+  return output(plan, await collect(store, plan, rows), input.ReturnConsumedCapacity);
 };
 
-export const scan: H['Scan'] = (input, ctx) => {
+export const scan: H['Scan'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -172,7 +172,7 @@ export const scan: H['Scan'] = (input, ctx) => {
   const legacyFilter = filterCondition(input.ScanFilter as Record<string, LegacyCondition> | undefined, input.ConditionalOperator);
   const expr = compileExpressions(input, ['FilterExpression', 'ProjectionExpression']);
   const select = resolveSelect(input);
-  const spec = itemTable(ctx, tableNameOf(input.TableName));
+  const spec = await itemTable(ctx, tableNameOf(input.TableName));
   const consistent = !!input.ConsistentRead;
   const index = indexFor(spec, input.IndexName, select, consistent);
   const filter = expr.filter ?? legacyFilter;
@@ -215,7 +215,7 @@ export const scan: H['Scan'] = (input, ctx) => {
     }
     rows = store.scan(spec.id, segLo, segHi, from, rowCursor(scanCursor(spec)), page);
   }
-  return output(plan, collect(store, plan, rows), input.ReturnConsumedCapacity);
+  return output(plan, await collect(store, plan, rows), input.ReturnConsumedCapacity);
 };
 
 function checkSegment(seg: number, lo: number, hi: number, total: number, segment: number): void {

@@ -43,7 +43,7 @@ function checkStreamSpec(s: { StreamEnabled?: boolean; StreamViewType?: string }
   if (!s.StreamEnabled && s.StreamViewType) throw validation('StreamViewType must not be specified when StreamEnabled is false');
 }
 
-export const createTable: H['CreateTable'] = (input, ctx) => {
+export const createTable: H['CreateTable'] = async (input, ctx) => {
   const c = checks();
   c.tableName('tableName', input.TableName, false);
   input.AttributeDefinitions?.forEach((d, i) => c.enumValue(`attributeDefinitions.${i + 1}.member.attributeType`, d.AttributeType, ENUMS.AttributeType));
@@ -110,11 +110,12 @@ export const createTable: H['CreateTable'] = (input, ctx) => {
   }
   checkStreamSpec(input.StreamSpecification);
   const store: DynamoStore = ctx.state;
-  if (store.table(ctx.account, ctx.region, input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
   const now = ctx.clock.now();
   const attributeDefinitions: AttributeDefinition[] = input.AttributeDefinitions.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType }));
-  const spec = store.transaction(() => {
-    const s = store.insertTable({
+  // The name is checked in the unit that takes it: of concurrent creates of one name, one wins.
+  const spec = await store.atomically(async () => {
+    if (await store.table(ctx.account, ctx.region, input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    const s = await store.insertTable({
       id: 0,
       account: ctx.account,
       region: ctx.region,
@@ -143,61 +144,65 @@ export const createTable: H['CreateTable'] = (input, ctx) => {
       tags: (input.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })),
       policy: input.ResourcePolicy ? { document: input.ResourcePolicy, revisionId: String(now) } : undefined,
     });
-    s.lsis = (lsis ?? []).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'LSI', ix, attributeDefinitions, ppr, 'ACTIVE'));
-    s.gsis = (gsis ?? []).map((ix) => buildIndex(store.newIndex(s.id, ix.IndexName), 'GSI', ix, attributeDefinitions, ppr, 'CREATING'));
-    if (input.StreamSpecification?.StreamEnabled) enableStream(store, s, input.StreamSpecification.StreamViewType!, now);
-    store.saveTable(s);
+    for (const ix of lsis ?? []) s.lsis.push(buildIndex(await store.newIndex(s.id, ix.IndexName), 'LSI', ix, attributeDefinitions, ppr, 'ACTIVE'));
+    for (const ix of gsis ?? []) s.gsis.push(buildIndex(await store.newIndex(s.id, ix.IndexName), 'GSI', ix, attributeDefinitions, ppr, 'CREATING'));
+    if (input.StreamSpecification?.StreamEnabled) await enableStream(store, s, input.StreamSpecification.StreamViewType!, now);
+    await store.saveTable(s);
     return s;
   });
-  const TableDescription = describeTable(store, spec);
-  afterStatusDelay(store, () => {
-    const s = store.tableById(spec.id);
-    if (!s || s.status !== 'CREATING') return;
-    s.status = 'ACTIVE';
-    for (const ix of s.gsis) ix.status = 'ACTIVE';
-    store.saveTable(s);
-  });
+  const TableDescription = await describeTable(store, spec);
+  await afterStatusDelay(store, () =>
+    store.atomically(async () => {
+      const s = await store.tableById(spec.id);
+      if (!s || s.status !== 'CREATING') return;
+      s.status = 'ACTIVE';
+      for (const ix of s.gsis) ix.status = 'ACTIVE';
+      await store.saveTable(s);
+    }),
+  );
   return { TableDescription };
 };
 
-export const describeTableOp: H['DescribeTable'] = (input, ctx) => {
+export const describeTableOp: H['DescribeTable'] = async (input, ctx) => {
   checks().tableName('tableName', input.TableName).done();
-  return { Table: describeTable(ctx.state, anyTable(ctx, tableNameOf(input.TableName))) };
+  return { Table: await describeTable(ctx.state, await anyTable(ctx, tableNameOf(input.TableName))) };
 };
 
-export const deleteTable: H['DeleteTable'] = (input, ctx) => {
+export const deleteTable: H['DeleteTable'] = async (input, ctx) => {
   checks().tableName('tableName', input.TableName).done();
   const store: DynamoStore = ctx.state;
-  const spec = anyTable(ctx, tableNameOf(input.TableName));
-  if (spec.status === 'CREATING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${spec.name}`);
-  if (spec.status === 'DELETING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being deleted: ${spec.name}`);
-  if (spec.deletionProtection) throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
   const now = ctx.clock.now();
-  store.transaction(() => {
-    if (spec.stream.enabled) disableStream(store, spec, now);
+  // The status is checked in the unit that changes it: of concurrent deletes, one wins.
+  const spec = await store.atomically(async () => {
+    const spec = await anyTable(ctx, tableNameOf(input.TableName));
+    if (spec.status === 'CREATING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${spec.name}`);
+    if (spec.status === 'DELETING') throw resourceInUse(`Attempt to change a resource which is still in use: Table is being deleted: ${spec.name}`);
+    if (spec.deletionProtection) throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
+    if (spec.stream.enabled) await disableStream(store, spec, now);
     spec.status = 'DELETING';
-    store.saveTable(spec);
+    await store.saveTable(spec);
+    return spec;
   });
-  const TableDescription = describeTable(store, spec);
-  afterStatusDelay(store, () => {
-    const s = store.tableById(spec.id);
-    if (s && s.status === 'DELETING') store.dropTable(s);
+  const TableDescription = await describeTable(store, spec);
+  await afterStatusDelay(store, async () => {
+    const s = await store.tableById(spec.id);
+    if (s && s.status === 'DELETING') await store.dropTable(s);
   });
   return { TableDescription };
 };
 
-export const listTables: H['ListTables'] = (input, ctx) => {
+export const listTables: H['ListTables'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1, 100);
   if (input.ExclusiveStartTableName !== undefined) c.tableName('exclusiveStartTableName', input.ExclusiveStartTableName, false);
   c.done();
   const limit = input.Limit ?? 100;
-  const names = ctx.state.tableNames(ctx.account, ctx.region, input.ExclusiveStartTableName, limit + 1);
+  const names = await ctx.state.tableNames(ctx.account, ctx.region, input.ExclusiveStartTableName, limit + 1);
   const page = names.slice(0, limit);
   return { TableNames: page, LastEvaluatedTableName: names.length > limit ? page[page.length - 1] : undefined };
 };
 
-export const updateTable: H['UpdateTable'] = (input, ctx) => {
+export const updateTable: H['UpdateTable'] = async (input, ctx) => {
   const c = checks();
   c.tableName('tableName', input.TableName);
   c.enumValue('billingMode', input.BillingMode, ENUMS.BillingMode);
@@ -210,70 +215,72 @@ export const updateTable: H['UpdateTable'] = (input, ctx) => {
   });
   c.done();
   const store: DynamoStore = ctx.state;
-  const spec = anyTable(ctx, tableNameOf(input.TableName));
-  const nothing =
-    input.ProvisionedThroughput === undefined && input.BillingMode === undefined && input.StreamSpecification === undefined &&
-    input.GlobalSecondaryIndexUpdates === undefined && input.SSESpecification === undefined && input.ReplicaUpdates === undefined &&
-    input.TableClass === undefined && input.DeletionProtectionEnabled === undefined && input.OnDemandThroughput === undefined &&
-    input.WarmThroughput === undefined && input.MultiRegionConsistency === undefined;
-  if (nothing) throw validation('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
-  if (spec.status !== 'ACTIVE') {
-    throw resourceInUse(`Attempt to change a resource which is still in use: Table is being ${spec.status === 'CREATING' ? 'created' : spec.status === 'DELETING' ? 'deleted' : 'updated'}: ${spec.name}`);
-  }
-  if (input.ReplicaUpdates?.length) throw validation('Fogbank does not replicate tables across regions (global tables version 2019.11.21 replicas are not supported)');
-  const now = ctx.clock.now();
-  const ppr = (input.BillingMode ?? spec.billingMode) === 'PAY_PER_REQUEST';
-  if (ppr && input.ProvisionedThroughput) throw invalid('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
-  if (input.BillingMode === 'PROVISIONED' && spec.billingMode === 'PAY_PER_REQUEST' && !input.ProvisionedThroughput) {
-    throw invalid('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
-  }
-  const creates = (input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create || u.Delete);
-  if (creates.length > 1) throw limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
-  const changedThroughput =
-    input.ProvisionedThroughput &&
-    spec.billingMode === 'PROVISIONED' &&
-    input.BillingMode !== 'PAY_PER_REQUEST' &&
-    input.ProvisionedThroughput.ReadCapacityUnits === spec.throughput.read &&
-    input.ProvisionedThroughput.WriteCapacityUnits === spec.throughput.write &&
-    !input.GlobalSecondaryIndexUpdates && !input.StreamSpecification && input.BillingMode === undefined;
-  if (changedThroughput) {
-    const t = spec.throughput;
-    throw validation(
-      `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${t.read}. Requested ReadCapacityUnits: ${t.read}. Current WriteCapacityUnits provisioned for the table: ${t.write}. Requested WriteCapacityUnits: ${t.write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-    );
-  }
-  checkStreamSpec(input.StreamSpecification);
-  if (input.StreamSpecification) {
-    if (input.StreamSpecification.StreamEnabled && spec.stream.enabled) throw validation(`Table already has an enabled stream: TableName: ${spec.name}`);
-    if (!input.StreamSpecification.StreamEnabled && !spec.stream.enabled) throw validation(`Table already has stream disabled: TableName: ${spec.name}`);
-  }
-  // Indexes: check everything before changing anything.
-  const newDefs = input.AttributeDefinitions ?? [];
-  for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
-    if (u.Create) {
-      const ix = u.Create as IndexInput;
-      if (spec.gsis.some((g) => g.name === ix.IndexName) || spec.lsis.some((l) => l.name === ix.IndexName)) {
-        throw validation(`One or more parameter values were invalid: Index with name: ${ix.IndexName} already exists`);
-      }
-      checkKeySchema(ix.KeySchema, newDefs.map((d) => d.AttributeName));
-      checkProjection(ix.Projection);
-      for (const k of ix.KeySchema) {
-        const def = newDefs.find((d) => d.AttributeName === k.AttributeName);
-        const existing = spec.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName);
-        if (def && existing && def.AttributeType !== existing.AttributeType) {
-          throw invalid(`Cannot change the type of attribute ${k.AttributeName} from ${existing.AttributeType} to ${def.AttributeType}`);
+  const changes: Array<() => Promise<void>> = [];
+  // The table's state is checked in the unit that changes it (two updates cannot both pass the
+  // checks of one state, e.g. both add an index).
+  const spec = await store.atomically(async () => {
+    const spec = await anyTable(ctx, tableNameOf(input.TableName));
+    const nothing =
+      input.ProvisionedThroughput === undefined && input.BillingMode === undefined && input.StreamSpecification === undefined &&
+      input.GlobalSecondaryIndexUpdates === undefined && input.SSESpecification === undefined && input.ReplicaUpdates === undefined &&
+      input.TableClass === undefined && input.DeletionProtectionEnabled === undefined && input.OnDemandThroughput === undefined &&
+      input.WarmThroughput === undefined && input.MultiRegionConsistency === undefined;
+    if (nothing) throw validation('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+    if (spec.status !== 'ACTIVE') {
+      throw resourceInUse(`Attempt to change a resource which is still in use: Table is being ${spec.status === 'CREATING' ? 'created' : spec.status === 'DELETING' ? 'deleted' : 'updated'}: ${spec.name}`);
+    }
+    if (input.ReplicaUpdates?.length) throw validation('Fogbank does not replicate tables across regions (global tables version 2019.11.21 replicas are not supported)');
+    const now = ctx.clock.now();
+    const ppr = (input.BillingMode ?? spec.billingMode) === 'PAY_PER_REQUEST';
+    if (ppr && input.ProvisionedThroughput) throw invalid('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+    if (input.BillingMode === 'PROVISIONED' && spec.billingMode === 'PAY_PER_REQUEST' && !input.ProvisionedThroughput) {
+      throw invalid('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
+    }
+    const creates = (input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create || u.Delete);
+    if (creates.length > 1) throw limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
+    const changedThroughput =
+      input.ProvisionedThroughput &&
+      spec.billingMode === 'PROVISIONED' &&
+      input.BillingMode !== 'PAY_PER_REQUEST' &&
+      input.ProvisionedThroughput.ReadCapacityUnits === spec.throughput.read &&
+      input.ProvisionedThroughput.WriteCapacityUnits === spec.throughput.write &&
+      !input.GlobalSecondaryIndexUpdates && !input.StreamSpecification && input.BillingMode === undefined;
+    if (changedThroughput) {
+      const t = spec.throughput;
+      throw validation(
+        `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${t.read}. Requested ReadCapacityUnits: ${t.read}. Current WriteCapacityUnits provisioned for the table: ${t.write}. Requested WriteCapacityUnits: ${t.write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+      );
+    }
+    checkStreamSpec(input.StreamSpecification);
+    if (input.StreamSpecification) {
+      if (input.StreamSpecification.StreamEnabled && spec.stream.enabled) throw validation(`Table already has an enabled stream: TableName: ${spec.name}`);
+      if (!input.StreamSpecification.StreamEnabled && !spec.stream.enabled) throw validation(`Table already has stream disabled: TableName: ${spec.name}`);
+    }
+    // Indexes: check everything before changing anything.
+    const newDefs = input.AttributeDefinitions ?? [];
+    for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
+      if (u.Create) {
+        const ix = u.Create as IndexInput;
+        if (spec.gsis.some((g) => g.name === ix.IndexName) || spec.lsis.some((l) => l.name === ix.IndexName)) {
+          throw validation(`One or more parameter values were invalid: Index with name: ${ix.IndexName} already exists`);
         }
+        checkKeySchema(ix.KeySchema, newDefs.map((d) => d.AttributeName));
+        checkProjection(ix.Projection);
+        for (const k of ix.KeySchema) {
+          const def = newDefs.find((d) => d.AttributeName === k.AttributeName);
+          const existing = spec.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName);
+          if (def && existing && def.AttributeType !== existing.AttributeType) {
+            throw invalid(`Cannot change the type of attribute ${k.AttributeName} from ${existing.AttributeType} to ${def.AttributeType}`);
+          }
+        }
+        if (!ppr && !ix.ProvisionedThroughput) throw invalid(`ProvisionedThroughput must be specified for index: ${ix.IndexName}`);
+        if (spec.gsis.length >= 20) throw limitExceeded('Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the maximum allowed (20)');
       }
-      if (!ppr && !ix.ProvisionedThroughput) throw invalid(`ProvisionedThroughput must be specified for index: ${ix.IndexName}`);
-      if (spec.gsis.length >= 20) throw limitExceeded('Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the maximum allowed (20)');
+      const name = u.Delete?.IndexName ?? u.Update?.IndexName;
+      if (name !== undefined && !u.Create && !spec.gsis.some((g) => g.name === name)) {
+        throw resourceNotFound(`Requested resource not found: Index: ${name} not found`);
+      }
     }
-    const name = u.Delete?.IndexName ?? u.Update?.IndexName;
-    if (name !== undefined && !u.Create && !spec.gsis.some((g) => g.name === name)) {
-      throw resourceNotFound(`Requested resource not found: Index: ${name} not found`);
-    }
-  }
-  const changes: Array<() => void> = [];
-  store.transaction(() => {
     if (input.BillingMode && input.BillingMode !== spec.billingMode) {
       spec.billingMode = input.BillingMode as TableSpec['billingMode'];
       spec.billingModeSet = true;
@@ -306,41 +313,43 @@ export const updateTable: H['UpdateTable'] = (input, ctx) => {
       spec.sse = input.SSESpecification.Enabled === false ? undefined : { enabled: true, type: input.SSESpecification.SSEType ?? 'KMS', kmsKey: input.SSESpecification.KMSMasterKeyId };
     }
     if (input.StreamSpecification) {
-      if (input.StreamSpecification.StreamEnabled) enableStream(store, spec, input.StreamSpecification.StreamViewType!, now);
-      else disableStream(store, spec, now);
+      if (input.StreamSpecification.StreamEnabled) await enableStream(store, spec, input.StreamSpecification.StreamViewType!, now);
+      else await disableStream(store, spec, now);
     }
     for (const d of newDefs) {
       if (!spec.attributeDefinitions.some((x) => x.AttributeName === d.AttributeName)) spec.attributeDefinitions.push({ AttributeName: d.AttributeName, AttributeType: d.AttributeType });
     }
     for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
       if (u.Create) {
-        const ix = buildIndex(store.newIndex(spec.id, u.Create.IndexName), 'GSI', u.Create as IndexInput, spec.attributeDefinitions, spec.billingMode === 'PAY_PER_REQUEST', 'CREATING');
+        const ix = buildIndex(await store.newIndex(spec.id, u.Create.IndexName), 'GSI', u.Create as IndexInput, spec.attributeDefinitions, spec.billingMode === 'PAY_PER_REQUEST', 'CREATING');
         ix.backfilling = true;
         spec.gsis.push(ix);
-        changes.push(() => {
-          const s = store.tableById(spec.id);
-          const g = s?.gsis.find((x) => x.id === ix.id);
-          if (!s || !g) return;
-          backfillIndex(store, s, g);
-          g.status = 'ACTIVE';
-          g.backfilling = false;
-          store.saveTable(s);
-        });
+        changes.push(() =>
+          store.atomically(async () => {
+            const s = await store.tableById(spec.id);
+            const g = s?.gsis.find((x) => x.id === ix.id);
+            if (!s || !g) return;
+            await backfillIndex(store, s, g);
+            g.status = 'ACTIVE';
+            g.backfilling = false;
+            await store.saveTable(s);
+          }),
+        );
       } else if (u.Delete) {
         const g = spec.gsis.find((x) => x.name === u.Delete!.IndexName)!;
         g.status = 'DELETING';
-        changes.push(() => {
-          const s = store.tableById(spec.id);
-          if (!s) return;
-          store.transaction(() => {
-            store.dropIndex(g.id);
+        changes.push(() =>
+          store.atomically(async () => {
+            const s = await store.tableById(spec.id);
+            if (!s) return;
+            await store.dropIndex(g.id);
             s.gsis = s.gsis.filter((x) => x.id !== g.id);
             // Attribute definitions only describe key attributes that are still in use.
             const inUse = new Set([...s.keySchema, ...s.gsis.flatMap((x) => x.keySchema), ...s.lsis.flatMap((x) => x.keySchema)].map((k) => k.AttributeName));
             s.attributeDefinitions = s.attributeDefinitions.filter((d) => inUse.has(d.AttributeName));
-            store.saveTable(s);
-          });
-        });
+            await store.saveTable(s);
+          }),
+        );
       } else if (u.Update) {
         const g = spec.gsis.find((x) => x.name === u.Update!.IndexName)!;
         if (u.Update.ProvisionedThroughput) g.throughput = { read: u.Update.ProvisionedThroughput.ReadCapacityUnits, write: u.Update.ProvisionedThroughput.WriteCapacityUnits };
@@ -349,15 +358,18 @@ export const updateTable: H['UpdateTable'] = (input, ctx) => {
       }
     }
     spec.status = 'UPDATING';
-    store.saveTable(spec);
+    await store.saveTable(spec);
+    return spec;
   });
-  const TableDescription = describeTable(store, spec);
-  afterStatusDelay(store, () => {
-    for (const change of changes) change();
-    const s = store.tableById(spec.id);
-    if (!s || s.status !== 'UPDATING') return;
-    s.status = 'ACTIVE';
-    store.saveTable(s);
+  const TableDescription = await describeTable(store, spec);
+  await afterStatusDelay(store, async () => {
+    for (const change of changes) await change();
+    await store.atomically(async () => {
+      const s = await store.tableById(spec.id);
+      if (!s || s.status !== 'UPDATING') return;
+      s.status = 'ACTIVE';
+      await store.saveTable(s);
+    });
   });
   return { TableDescription };
 };

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { DynamodbHandlers } from '../generated/types.ts';
 import type { DynamoStore } from '../store.ts';
 import { itemTable, tableNameOf, type Ctx } from '../engine/tables.ts';
-import { checkIndexKeys, itemKey, requestKey, type TableSpec } from '../engine/schema.ts';
+import { checkIndexKeys, itemKey, requestKey, type EncodedKey, type TableSpec } from '../engine/schema.ts';
+import type { PathPart } from '../expressions/ast.ts';
 import { checkUpdateTargets, commitWrite, evaluateWrite, itemCollectionMetrics, readItem, writeConsumption, type WriteOutcome, type WriteRequest } from '../engine/items.ts';
 import { addConsumption, consumed, readUnits, scaleConsumption, type Consumption } from '../engine/capacity.ts';
 import { compileExpressions, precheckExpressionMaps } from '../expressions/request.ts';
@@ -13,27 +14,9 @@ import { checkItem, itemSize, MAX_ITEM_SIZE, type Item } from '../values/attribu
 import { ServiceError } from '../../../../core/errors.ts';
 import { validation } from '../errors.ts';
 import { checks, ENUMS } from './validate.ts';
+import { clientTokens } from '../engine/client-tokens.ts';
 
 type H = DynamodbHandlers;
-const IDEMPOTENCY_MS = 10 * 60 * 1000;
-
-interface Remembered {
-  hash: string;
-  at: number;
-  output: unknown;
-}
-
-const tokens = new WeakMap<DynamoStore, Map<string, Remembered>>();
-
-function tokenMap(store: DynamoStore): Map<string, Remembered> {
-  let m = tokens.get(store);
-  if (!m) {
-    const map = (m = new Map());
-    tokens.set(store, map);
-    store.resetHooks.push(() => map.clear());
-  }
-  return m;
-}
 
 export interface CancellationReason {
   Code: string;
@@ -49,23 +32,23 @@ export function transactionCanceled(reasons: CancellationReason[]): ServiceError
 }
 
 /**
- * Checks every condition, then applies every write, in one SQLite transaction; any failed condition
- * cancels the whole transaction with the reasons of every item in order.
+ * Checks every condition, then applies every write, in one unit of work; any failed condition
+ * cancels the whole transaction with the reasons of every item in order, and nothing is written.
  */
-export function runTransaction(store: DynamoStore, writes: WriteRequest[], now: number): WriteOutcome[] {
+export async function runTransaction(store: DynamoStore, writes: WriteRequest[], now: number): Promise<WriteOutcome[]> {
   const seen = new Set<string>();
   for (const w of writes) {
     const id = `${w.spec.id}|${w.key.hk.toString('base64')}|${w.key.rk.toString('base64')}`;
     if (seen.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
     seen.add(id);
   }
-  return store.transaction(() => {
+  return await store.atomically(async () => {
     const outcomes: Array<WriteOutcome | undefined> = [];
     const reasons: CancellationReason[] = [];
     let failed = false;
     for (const w of writes) {
       try {
-        outcomes.push(evaluateWrite(store, w));
+        outcomes.push(await evaluateWrite(store, w));
         reasons.push({ Code: 'None' });
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
@@ -81,7 +64,7 @@ export function runTransaction(store: DynamoStore, writes: WriteRequest[], now: 
       }
     }
     if (failed) throw transactionCanceled(reasons);
-    writes.forEach((w, i) => commitWrite(store, w, outcomes[i]!, now));
+    for (let i = 0; i < writes.length; i++) await commitWrite(store, writes[i], outcomes[i]!, now);
     return outcomes as WriteOutcome[];
   });
 }
@@ -94,7 +77,7 @@ interface TransactItem {
 }
 
 /** Validates one TransactItems entry and turns it into a write request. */
-function prepare(ctx: Ctx, t: TransactItem): WriteRequest {
+async function prepare(ctx: Ctx, t: TransactItem): Promise<WriteRequest> {
   const parts = [t.ConditionCheck, t.Put, t.Delete, t.Update].filter((x) => x !== undefined);
   if (parts.length !== 1) throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
   const op = parts[0] as {
@@ -116,7 +99,7 @@ function prepare(ctx: Ctx, t: TransactItem): WriteRequest {
   checkItem((op.Item ?? op.Key) as Item);
   const expr = compileExpressions(op, [...exprs]);
   if (t.ConditionCheck && !expr.condition) throw validation('The ConditionExpression parameter is required for a ConditionCheck');
-  const spec = itemTable(ctx, tableNameOf(op.TableName));
+  const spec = await itemTable(ctx, tableNameOf(op.TableName));
   const base = { spec, condition: expr.condition, returnOnFailure: op.ReturnValuesOnConditionCheckFailure };
   if (t.Put) {
     const item = op.Item!;
@@ -135,7 +118,7 @@ function prepare(ctx: Ctx, t: TransactItem): WriteRequest {
   return { ...base, key, keyItem, kind: t.Delete ? 'delete' : 'check' };
 }
 
-export const transactWriteItems: H['TransactWriteItems'] = (input, ctx) => {
+export const transactWriteItems: H['TransactWriteItems'] = async (input, ctx) => {
   const c = checks();
   c.length('transactItems', input.TransactItems, 1, 100);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
@@ -144,59 +127,54 @@ export const transactWriteItems: H['TransactWriteItems'] = (input, ctx) => {
   c.done();
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
+  const tokens = clientTokens(store, 'TransactWriteItems');
   let tokenKey: string | undefined;
   let hash = '';
   if (input.ClientRequestToken !== undefined) {
     const { ClientRequestToken: _t, ...rest } = input;
     hash = createHash('sha256').update(JSON.stringify(rest, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('base64') : v))).digest('hex');
     tokenKey = `${ctx.account}\0${ctx.region}\0${input.ClientRequestToken}`;
-    const map = tokenMap(store);
-    const prior = map.get(tokenKey);
-    if (prior && now - prior.at < IDEMPOTENCY_MS) {
-      if (prior.hash !== hash) {
-        throw new ServiceError('IdempotentParameterMismatchException', 'Transaction request cannot include the same client token with different parameters', 400);
+    // A repeat is answered before its items are looked at again (its tables may have changed since).
+    const prior = tokens.answer(tokenKey, hash, now);
+    if (prior !== undefined) return prior as never;
+  }
+  const writes: WriteRequest[] = [];
+  for (const t of input.TransactItems) writes.push(await prepare(ctx, t as TransactItem));
+  const output = await tokens.once(store, tokenKey, hash, now, async () => {
+    const outcomes = await runTransaction(store, writes, now);
+    const capacity = new Map<TableSpec, Consumption>();
+    const metrics: Record<string, unknown[]> = {};
+    writes.forEach((w, i) => {
+      capacity.set(w.spec, addConsumption(capacity.get(w.spec), scaleConsumption(writeConsumption(w.spec, outcomes[i]), 2)));
+      if (w.kind !== 'check') {
+        const m = itemCollectionMetrics(w.spec, input.ReturnItemCollectionMetrics, outcomes[i].next ?? outcomes[i].old?.item);
+        if (m) (metrics[w.spec.name] ??= []).push(m);
       }
-      return prior.output as never;
-    }
-  }
-  const writes = input.TransactItems.map((t) => prepare(ctx, t as TransactItem));
-  const outcomes = runTransaction(store, writes, now);
-  const capacity = new Map<TableSpec, Consumption>();
-  const metrics: Record<string, unknown[]> = {};
-  writes.forEach((w, i) => {
-    capacity.set(w.spec, addConsumption(capacity.get(w.spec), scaleConsumption(writeConsumption(w.spec, outcomes[i]), 2)));
-    if (w.kind !== 'check') {
-      const m = itemCollectionMetrics(w.spec, input.ReturnItemCollectionMetrics, outcomes[i].next ?? outcomes[i].old?.item);
-      if (m) (metrics[w.spec.name] ??= []).push(m);
-    }
+    });
+    const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
+    return {
+      ConsumedCapacity: ConsumedCapacity.length ? ConsumedCapacity : undefined,
+      ItemCollectionMetrics: Object.keys(metrics).length ? metrics : undefined,
+    };
   });
-  const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
-  const output = {
-    ConsumedCapacity: ConsumedCapacity.length ? ConsumedCapacity : undefined,
-    ItemCollectionMetrics: Object.keys(metrics).length ? metrics : undefined,
-  };
-  if (tokenKey) {
-    const map = tokenMap(store);
-    for (const [k, v] of map) if (now - v.at >= IDEMPOTENCY_MS) map.delete(k);
-    map.set(tokenKey, { hash, at: now, output });
-  }
   return output as never;
 };
 
-export const transactGetItems: H['TransactGetItems'] = (input, ctx) => {
+export const transactGetItems: H['TransactGetItems'] = async (input, ctx) => {
   const c = checks();
   c.length('transactItems', input.TransactItems, 1, 100);
   c.enumValue('returnConsumedCapacity', input.ReturnConsumedCapacity, ENUMS.ReturnConsumedCapacity);
   c.done();
-  const gets = input.TransactItems.map((t) => {
+  const gets: Array<{ spec: TableSpec; key: EncodedKey; paths?: PathPart[][] }> = [];
+  for (const t of input.TransactItems) {
     const g = t.Get;
     checks().tableName('tableName', g.TableName).done();
     precheckExpressionMaps(g, [], ['ProjectionExpression']);
     checkItem(g.Key as Item);
     const expr = compileExpressions(g, ['ProjectionExpression']);
-    const spec = itemTable(ctx, tableNameOf(g.TableName));
-    return { spec, key: requestKey(spec.key, g.Key as Item), paths: expr.projection?.map((p) => p.parts) };
-  });
+    const spec = await itemTable(ctx, tableNameOf(g.TableName));
+    gets.push({ spec, key: requestKey(spec.key, g.Key as Item), paths: expr.projection?.map((p) => p.parts) });
+  }
   const seen = new Set<string>();
   for (const g of gets) {
     const id = `${g.spec.id}|${g.key.hk.toString('base64')}|${g.key.rk.toString('base64')}`;
@@ -205,11 +183,17 @@ export const transactGetItems: H['TransactGetItems'] = (input, ctx) => {
   }
   const store: DynamoStore = ctx.state;
   const capacity = new Map<TableSpec, Consumption>();
-  const Responses = gets.map((g) => {
-    const found = readItem(store, g.spec, g.key);
-    capacity.set(g.spec, addConsumption(capacity.get(g.spec), { kind: 'read', table: readUnits(found?.size ?? 0, true) * 2 }));
-    if (!found) return {};
-    return { Item: g.paths ? project(found.item, g.paths) : found.item };
+  // The items are read in one unit: a transaction's reads see no write half done, nor one between them.
+  const found = await store.atomically(async () => {
+    const out: Array<Awaited<ReturnType<typeof readItem>>> = [];
+    for (const g of gets) out.push(await readItem(store, g.spec, g.key));
+    return out;
+  });
+  const Responses = gets.map((g, i) => {
+    const f = found[i];
+    capacity.set(g.spec, addConsumption(capacity.get(g.spec), { kind: 'read', table: readUnits(f?.size ?? 0, true) * 2 }));
+    if (!f) return {};
+    return { Item: g.paths ? project(f.item, g.paths) : f.item };
   });
   const ConsumedCapacity = [...capacity].map(([spec, cc]) => consumed(spec, input.ReturnConsumedCapacity, cc)).filter((x) => x);
   return { Responses, ConsumedCapacity: ConsumedCapacity.length ? ConsumedCapacity : undefined } as never;

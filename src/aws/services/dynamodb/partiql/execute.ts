@@ -87,11 +87,11 @@ function updateAst(st: UpdateStatement): UpdateAst {
 }
 
 /** A write statement (INSERT, UPDATE, DELETE, EXISTS) as a write request on one item. */
-export function writeRequestOf(ctx: Ctx, st: Statement, returnOnFailure?: string): WriteRequest {
+export async function writeRequestOf(ctx: Ctx, st: Statement, returnOnFailure?: string): Promise<WriteRequest> {
   if (st.kind === 'select') throw validation('Unsupported operation: SELECT is not a write');
   if (st.kind === 'insert') {
     checkItem(st.item);
-    const spec = itemTable(ctx, st.table);
+    const spec = await itemTable(ctx, st.table);
     const key = itemKey(spec.key, st.item);
     checkIndexKeys(spec, st.item);
     const size = itemSize(st.item);
@@ -99,14 +99,14 @@ export function writeRequestOf(ctx: Ctx, st: Statement, returnOnFailure?: string
     return { spec, key, keyItem: {}, kind: 'put', item: st.item, itemSize: size, condition: notExists(spec.key.hash), duplicateOnFailure: true };
   }
   if (st.kind === 'exists') {
-    const spec = itemTable(ctx, st.select.table);
+    const spec = await itemTable(ctx, st.select.table);
     if (!st.select.where) throw validation('Where clause does not contain a mandatory equality on all key attributes');
     const { key, rest } = keyFromWhere(spec, st.select.where);
     const base = st.not ? notExists(spec.key.hash) : exists(spec.key.hash);
     const condition = st.not ? (rest ? { type: 'or' as const, left: base, right: { type: 'not' as const, cond: rest, ...span }, ...span } : base) : (and([base, ...conjuncts(rest)]) as Condition);
     return { spec, key: requestKey(spec.key, key), keyItem: key, kind: 'check', condition, returnOnFailure };
   }
-  const spec = itemTable(ctx, st.table);
+  const spec = await itemTable(ctx, st.table);
   const { key, rest } = keyFromWhere(spec, st.where);
   const encoded = requestKey(spec.key, key);
   if (st.kind === 'delete') return { spec, key: encoded, keyItem: key, kind: 'delete', condition: rest, returnOnFailure };
@@ -116,8 +116,8 @@ export function writeRequestOf(ctx: Ctx, st: Statement, returnOnFailure?: string
 }
 
 /** A SELECT that names one item by its full primary key (batch and transaction reads). */
-export function pointRead(ctx: Ctx, st: SelectStatement): { spec: TableSpec; key: Item; rest?: Condition } {
-  const spec = itemTable(ctx, st.table);
+export async function pointRead(ctx: Ctx, st: SelectStatement): Promise<{ spec: TableSpec; key: Item; rest?: Condition }> {
+  const spec = await itemTable(ctx, st.table);
   if (st.index || !st.where) throw validation('Where clause does not contain a mandatory equality on all key attributes');
   return { spec, ...keyFromWhere(spec, st.where) };
 }
@@ -129,8 +129,8 @@ export interface SelectOutcome {
   spec: TableSpec;
 }
 
-function decodeToken(ctx: Ctx, token: string | undefined): Item | undefined {
-  const key = keyTokens.read(ctx, token);
+async function decodeToken(ctx: Ctx, token: string | undefined): Promise<Item | undefined> {
+  const key = await keyTokens.read(ctx, token);
   if (key === undefined) return undefined;
   try {
     return itemFromWire(key);
@@ -139,13 +139,13 @@ function decodeToken(ctx: Ctx, token: string | undefined): Item | undefined {
   }
 }
 
-export function encodeToken(ctx: Ctx, key: Item): string {
-  return keyTokens.issue(ctx, itemToWire(key) as Record<string, unknown>);
+export async function encodeToken(ctx: Ctx, key: Item): Promise<string> {
+  return await keyTokens.issue(ctx, itemToWire(key) as Record<string, unknown>);
 }
 
-export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number; nextToken?: string; consistent?: boolean }): SelectOutcome {
+export async function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number; nextToken?: string; consistent?: boolean }): Promise<SelectOutcome> {
   const store: DynamoStore = ctx.state;
-  const spec = itemTable(ctx, st.table);
+  const spec = await itemTable(ctx, st.table);
   let index: IndexSpec | undefined;
   if (st.index !== undefined) {
     index = findIndex(spec, st.index);
@@ -153,7 +153,7 @@ export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number;
     if (index.kind === 'GSI' && opts.consistent) throw validation('Consistent reads are not supported on global secondary indexes');
   }
   const key: KeyDef = index ? index.key : spec.key;
-  const start = decodeToken(ctx, opts.nextToken);
+  const start = await decodeToken(ctx, opts.nextToken);
   const hash = equalityOn(st.where, key.hash);
   if (st.orderBy && (!hash || st.orderBy.path !== key.range)) {
     throw validation('Must have WHERE clause in the statement with an equality on the partition key when using ORDER BY clause, and ORDER BY the sort key');
@@ -164,7 +164,7 @@ export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number;
     paths: st.paths,
   };
   const forward = !st.orderBy?.desc;
-  let rows: Iterable<ItemRow>;
+  let rows: AsyncIterable<ItemRow[]> | Iterable<ItemRow[]>;
   const page = opts.limit ? Math.min(opts.limit, 1000) : 100;
   const enc = (v: AttributeValue | undefined) => (v ? encodeKeyValue(v) : EMPTY);
   if (hash) {
@@ -180,6 +180,6 @@ export function runSelect(ctx: Ctx, st: SelectStatement, opts: { limit?: number;
   } else {
     rows = store.scan(spec.id, 0, 2 ** 32, start && scanCursor(spec)(start), rowCursor(scanCursor(spec)), page);
   }
-  const r = collect(store, plan, rows);
+  const r = await collect(store, plan, rows);
   return { items: r.items, lastKey: r.lastKey, consumption: readConsumption(plan, r), spec };
 }

@@ -19,30 +19,30 @@ function notFound(message: string): ServiceError {
 }
 
 /** A stream that is still visible: enabled, or disabled less than 24 hours ago. */
-function liveStream(store: DynamoStore, arn: string, now: number): StreamRow {
-  const s = store.stream(arn);
+async function liveStream(store: DynamoStore, arn: string, now: number): Promise<StreamRow> {
+  const s = await store.stream(arn);
   if (!s || (s.disabled_at !== null && s.disabled_at < now - RETENTION_MS)) throw notFound(`Requested resource not found: Stream: ${arn} not found`);
   return s;
 }
 
 /** The first sequence number still readable (records older than 24 hours are trimmed). */
-function trimHorizon(store: DynamoStore, s: StreamRow, now: number): number {
-  const rows = store.records(s.id, 0, 1);
+async function trimHorizon(store: DynamoStore, s: StreamRow, now: number): Promise<number> {
+  const rows = await store.records(s.id, 0, 1);
   let seq = rows[0]?.seq;
   if (seq !== undefined && rows[0].created_at < now - RETENTION_MS) {
-    seq = store.firstSeqSince(s.id, now - RETENTION_MS) ?? store.maxSeq() + 1;
+    seq = (await store.firstSeqSince(s.id, now - RETENTION_MS)) ?? (await store.maxSeq()) + 1;
   }
-  return seq ?? store.maxSeq() + 1;
+  return seq ?? (await store.maxSeq()) + 1;
 }
 
-export const listStreams: H['ListStreams'] = (input, ctx) => {
+export const listStreams: H['ListStreams'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1, 100);
   if (input.TableName !== undefined) c.tableName('tableName', input.TableName, false);
   c.done();
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
-  let list = store.streams(ctx.account, ctx.region, input.TableName).filter((s) => s.disabled_at === null || s.disabled_at >= now - RETENTION_MS);
+  let list = (await store.streams(ctx.account, ctx.region, input.TableName)).filter((s) => s.disabled_at === null || s.disabled_at >= now - RETENTION_MS);
   if (input.ExclusiveStartStreamArn !== undefined) {
     const at = list.findIndex((s) => s.arn === input.ExclusiveStartStreamArn);
     if (at < 0) throw notFound(`Requested resource not found: Stream: ${input.ExclusiveStartStreamArn} not found`);
@@ -56,16 +56,17 @@ export const listStreams: H['ListStreams'] = (input, ctx) => {
   };
 };
 
-export const describeStream: H['DescribeStream'] = (input, ctx) => {
+export const describeStream: H['DescribeStream'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1, 100);
   c.length('streamArn', input.StreamArn, 37, 1024);
   c.done();
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
-  const s = liveStream(store, input.StreamArn, now);
-  const range: Record<string, string> = { StartingSequenceNumber: formatSequence(trimHorizon(store, s, now)) };
-  if (s.status === 'DISABLED') range.EndingSequenceNumber = formatSequence(s.ending_seq || trimHorizon(store, s, now));
+  const s = await liveStream(store, input.StreamArn, now);
+  const horizon = await trimHorizon(store, s, now);
+  const range: Record<string, string> = { StartingSequenceNumber: formatSequence(horizon) };
+  if (s.status === 'DISABLED') range.EndingSequenceNumber = formatSequence(s.ending_seq || horizon);
   let shards = [{ ShardId: s.shard_id, SequenceNumberRange: range }];
   if (input.ExclusiveStartShardId !== undefined && input.ExclusiveStartShardId >= s.shard_id) shards = [];
   if (input.ShardFilter?.Type === 'CHILD_SHARDS') shards = [];
@@ -107,7 +108,7 @@ function decodeIterator(text: string): IteratorState {
   throw validation('Invalid ShardIterator');
 }
 
-export const getShardIterator: H['GetShardIterator'] = (input, ctx) => {
+export const getShardIterator: H['GetShardIterator'] = async (input, ctx) => {
   const c = checks();
   c.length('streamArn', input.StreamArn, 37, 1024);
   c.length('shardId', input.ShardId, 28, 65);
@@ -115,27 +116,27 @@ export const getShardIterator: H['GetShardIterator'] = (input, ctx) => {
   c.done();
   const store: DynamoStore = ctx.state;
   const now = ctx.clock.now();
-  const s = liveStream(store, input.StreamArn, now);
+  const s = await liveStream(store, input.StreamArn, now);
   if (input.ShardId !== s.shard_id) throw notFound(`Requested resource not found: Shard does not exist`);
   const type = input.ShardIteratorType;
   let position: number;
   if (type === 'TRIM_HORIZON' || type === 'LATEST') {
     if (input.SequenceNumber !== undefined) throw validation(`Invalid Request: SequenceNumber should not be specified for ${type} shard iterator type`);
-    position = type === 'TRIM_HORIZON' ? trimHorizon(store, s, now) : s.status === 'DISABLED' ? (s.ending_seq ?? 0) + 1 : store.maxSeq() + 1;
+    position = type === 'TRIM_HORIZON' ? await trimHorizon(store, s, now) : s.status === 'DISABLED' ? (s.ending_seq ?? 0) + 1 : (await store.maxSeq()) + 1;
   } else {
     if (input.SequenceNumber === undefined) throw validation(`Invalid Request: SequenceNumber must be specified for ${type} shard iterator type`);
     const seq = parseSequence(input.SequenceNumber);
     if (seq === undefined) throw validation(`Invalid Request: SequenceNumber ${input.SequenceNumber} is not valid`);
-    if (seq < trimHorizon(store, s, now)) {
+    if (seq < (await trimHorizon(store, s, now))) {
       throw new ServiceError('TrimmedDataAccessException', `Requested data is no longer available: SequenceNumber ${input.SequenceNumber} is beyond the trim horizon of the shard`, 400);
     }
-    if (seq > store.maxSeq()) throw validation(`Invalid Request: SequenceNumber ${input.SequenceNumber} does not exist in the shard`);
+    if (seq > (await store.maxSeq())) throw validation(`Invalid Request: SequenceNumber ${input.SequenceNumber} does not exist in the shard`);
     position = type === 'AT_SEQUENCE_NUMBER' ? seq : seq + 1;
   }
   return { ShardIterator: encodeIterator(s, position, now) };
 };
 
-export const getRecords: H['GetRecords'] = (input, ctx) => {
+export const getRecords: H['GetRecords'] = async (input, ctx) => {
   const c = checks();
   c.range('limit', input.Limit, 1, 1000);
   c.length('shardIterator', input.ShardIterator, 1, 2048);
@@ -144,10 +145,10 @@ export const getRecords: H['GetRecords'] = (input, ctx) => {
   const now = ctx.clock.now();
   const state = decodeIterator(input.ShardIterator);
   if (now - state.t > ITERATOR_TTL_MS) throw new ServiceError('ExpiredIteratorException', 'Shard iterator has expired', 400);
-  const s = store.streamById(state.i);
+  const s = await store.streamById(state.i);
   if (!s || (s.disabled_at !== null && s.disabled_at < now - RETENTION_MS)) throw notFound('Requested resource not found: Stream not found');
   const horizon = now - RETENTION_MS;
-  const rows = store.records(s.id, state.s, input.Limit ?? 1000).filter((r) => r.created_at >= horizon);
+  const rows = (await store.records(s.id, state.s, input.Limit ?? 1000)).filter((r) => r.created_at >= horizon);
   const Records = rows.map((r) => {
     const rec = JSON.parse(r.record) as { dynamodb: Record<string, unknown> } & Record<string, unknown>;
     const d = rec.dynamodb;

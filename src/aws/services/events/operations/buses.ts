@@ -8,14 +8,13 @@ import { alreadyExists, busArn, decodeToken, ensureDefaultBus, page, resolveBus,
 import { ServiceError } from '../../../../core/errors.ts';
 import { accountRootArn } from '../../../../core/resources/arn.ts';
 
-export function createEventBus(input: CreateEventBusRequest, ctx: Ctx): CreateEventBusResponse {
+export async function createEventBus(input: CreateEventBusRequest, ctx: Ctx): Promise<CreateEventBusResponse> {
   if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(input.Name) || input.Name.includes('/') && !input.EventSourceName) {
     throw validation(`Event bus name ${input.Name} is not valid.`);
   }
   if (input.Name === 'default') throw alreadyExists('Event bus default already exists.');
-  const { store } = ctx.state;
-  if (store.get('bus', ctx.account, ctx.region, input.Name)) throw alreadyExists(`Event bus ${input.Name} already exists.`);
   if (input.Description !== undefined && input.Description.length > 512) throw validation('Description is too long.');
+  const { store } = ctx.state;
   const now = ctx.clock.now();
   const arn = busArn(ctx.account, ctx.region, input.Name);
   const data: BusData = { Name: input.Name };
@@ -24,34 +23,44 @@ export function createEventBus(input: CreateEventBusRequest, ctx: Ctx): CreateEv
   if (input.DeadLetterConfig) data.DeadLetterConfig = input.DeadLetterConfig;
   if (input.LogConfig) data.LogConfig = input.LogConfig as Record<string, unknown>;
   if (input.EventSourceName) data.EventSourceName = input.EventSourceName;
-  store.put({ kind: 'bus', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])), created: now, modified: now });
+  // The name check and the write are one unit: of concurrent creates, one wins.
+  await store.atomically(async () => {
+    if (await store.get('bus', ctx.account, ctx.region, input.Name)) throw alreadyExists(`Event bus ${input.Name} already exists.`);
+    await store.put({ kind: 'bus', account: ctx.account, region: ctx.region, name: input.Name, arn, data, tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])), created: now, modified: now });
+  });
   return { EventBusArn: arn, Description: data.Description, KmsKeyIdentifier: data.KmsKeyIdentifier, DeadLetterConfig: data.DeadLetterConfig, LogConfig: input.LogConfig };
 }
 
-export function updateEventBus(input: UpdateEventBusRequest, ctx: Ctx): UpdateEventBusResponse {
-  const bus = resolveBus(ctx, input.Name);
-  const data = { ...bus.data };
-  if (input.Description !== undefined) data.Description = input.Description;
-  if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
-  if (input.DeadLetterConfig !== undefined) data.DeadLetterConfig = input.DeadLetterConfig;
-  if (input.LogConfig !== undefined) data.LogConfig = input.LogConfig as Record<string, unknown>;
-  ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
+export async function updateEventBus(input: UpdateEventBusRequest, ctx: Ctx): Promise<UpdateEventBusResponse> {
+  const { bus, data } = await ctx.state.store.atomically(async () => {
+    const bus = await resolveBus(ctx, input.Name);
+    const data = { ...bus.data };
+    if (input.Description !== undefined) data.Description = input.Description;
+    if (input.KmsKeyIdentifier !== undefined) data.KmsKeyIdentifier = input.KmsKeyIdentifier;
+    if (input.DeadLetterConfig !== undefined) data.DeadLetterConfig = input.DeadLetterConfig;
+    if (input.LogConfig !== undefined) data.LogConfig = input.LogConfig as Record<string, unknown>;
+    await ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
+    return { bus, data };
+  });
   return { Arn: bus.arn, Name: bus.name, Description: data.Description, KmsKeyIdentifier: data.KmsKeyIdentifier, DeadLetterConfig: data.DeadLetterConfig, LogConfig: input.LogConfig };
 }
 
-export function deleteEventBus(input: DeleteEventBusRequest, ctx: Ctx): void {
+export async function deleteEventBus(input: DeleteEventBusRequest, ctx: Ctx): Promise<void> {
   if (input.Name === 'default') throw validation('Cannot delete event bus default.');
   const { store } = ctx.state;
-  const bus = store.get<BusData>('bus', ctx.account, ctx.region, input.Name);
-  if (!bus) return;
-  if (store.list('rule', ctx.account, ctx.region, `${input.Name}/`, '', 1).length) {
-    throw validation(`Cannot delete event bus ${input.Name} because it has rules.`);
-  }
-  store.delete('bus', ctx.account, ctx.region, input.Name);
+  // "Has it rules?" and the delete are one unit: a rule put meanwhile is not orphaned.
+  await store.atomically(async () => {
+    const bus = await store.get<BusData>('bus', ctx.account, ctx.region, input.Name);
+    if (!bus) return;
+    if ((await store.list('rule', ctx.account, ctx.region, `${input.Name}/`, '', 1)).length) {
+      throw validation(`Cannot delete event bus ${input.Name} because it has rules.`);
+    }
+    await store.delete('bus', ctx.account, ctx.region, input.Name);
+  });
 }
 
-export function describeEventBus(input: DescribeEventBusRequest, ctx: Ctx): DescribeEventBusResponse {
-  const bus = resolveBus(ctx, input.Name);
+export async function describeEventBus(input: DescribeEventBusRequest, ctx: Ctx): Promise<DescribeEventBusResponse> {
+  const bus = await resolveBus(ctx, input.Name);
   return {
     Name: bus.name, Arn: bus.arn, Description: bus.data.Description, KmsKeyIdentifier: bus.data.KmsKeyIdentifier,
     DeadLetterConfig: bus.data.DeadLetterConfig, Policy: bus.data.Policy, LogConfig: bus.data.LogConfig as never,
@@ -59,10 +68,10 @@ export function describeEventBus(input: DescribeEventBusRequest, ctx: Ctx): Desc
   };
 }
 
-export function listEventBuses(input: ListEventBusesRequest, ctx: Ctx): ListEventBusesResponse {
-  ensureDefaultBus(ctx, ctx.account, ctx.region);
-  const buses = ctx.state.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', decodeToken(ctx, input.NextToken));
-  const p = page(ctx, buses, input.Limit, (b) => b.name);
+export async function listEventBuses(input: ListEventBusesRequest, ctx: Ctx): Promise<ListEventBusesResponse> {
+  await ensureDefaultBus(ctx, ctx.account, ctx.region);
+  const buses = await ctx.state.store.list<BusData>('bus', ctx.account, ctx.region, input.NamePrefix ?? '', await decodeToken(ctx, input.NextToken));
+  const p = await page(ctx, buses, input.Limit, (b) => b.name);
   return {
     EventBuses: p.items.map((b) => ({ Name: b.name, Arn: b.arn, Description: b.data.Description, Policy: b.data.Policy, CreationTime: new Date(b.created), LastModifiedTime: new Date(b.modified) })),
     NextToken: p.next,
@@ -74,8 +83,13 @@ interface PolicyDoc {
   Statement: Array<Record<string, unknown>>;
 }
 
-export function putPermission(input: PutPermissionRequest, ctx: Ctx): void {
-  const bus = resolveBus(ctx, input.EventBusName);
+/** The policy is read, changed and written in one unit: concurrent PutPermission calls lose no statement. */
+export async function putPermission(input: PutPermissionRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => putPermissionNow(input, ctx));
+}
+
+async function putPermissionNow(input: PutPermissionRequest, ctx: Ctx): Promise<void> {
+  const bus = await resolveBus(ctx, input.EventBusName);
   let policy: PolicyDoc;
   if (input.Policy !== undefined) {
     try {
@@ -100,11 +114,15 @@ export function putPermission(input: PutPermissionRequest, ctx: Ctx): void {
     if (input.Condition) statement.Condition = { [input.Condition.Type]: { [input.Condition.Key]: input.Condition.Value } };
     policy.Statement.push(statement);
   }
-  ctx.state.store.put({ ...bus, data: { ...bus.data, Policy: JSON.stringify(policy) }, modified: ctx.clock.now() });
+  await ctx.state.store.put({ ...bus, data: { ...bus.data, Policy: JSON.stringify(policy) }, modified: ctx.clock.now() });
 }
 
-export function removePermission(input: RemovePermissionRequest, ctx: Ctx): void {
-  const bus = resolveBus(ctx, input.EventBusName);
+export async function removePermission(input: RemovePermissionRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => removePermissionNow(input, ctx));
+}
+
+async function removePermissionNow(input: RemovePermissionRequest, ctx: Ctx): Promise<void> {
+  const bus = await resolveBus(ctx, input.EventBusName);
   const data = { ...bus.data };
   if (input.RemoveAllPermissions) delete data.Policy;
   else {
@@ -115,5 +133,5 @@ export function removePermission(input: RemovePermissionRequest, ctx: Ctx): void
     if (policy.Statement.length) data.Policy = JSON.stringify(policy);
     else delete data.Policy;
   }
-  ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
+  await ctx.state.store.put({ ...bus, data, modified: ctx.clock.now() });
 }

@@ -4,7 +4,7 @@ import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse, PutEve
 import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx, Events } from '../state.ts';
 import { isoSeconds, type Event } from '../engine.ts';
-import { resolveBus, validation } from './common.ts';
+import { ensureDefaultBus, resolveBus, validation } from './common.ts';
 import { jsonNestingDepth } from '../../../../core/json-depth.ts';
 
 /** Deepest Detail accepted: far past any real event (Jackson, the usual JSON parser of JVM services, defaults to 1,000 levels). */
@@ -61,7 +61,7 @@ export async function putEvents(input: PutEventsRequest, ctx: Ctx): Promise<PutE
   for (const e of entries) {
     let bus;
     try {
-      bus = resolveBus(ctx, e.EventBusName);
+      bus = await resolveBus(ctx, e.EventBusName);
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       results.push({ ErrorCode: err.code, ErrorMessage: err.message });
@@ -85,7 +85,7 @@ export async function putEvents(input: PutEventsRequest, ctx: Ctx): Promise<PutE
  * or a PutEvents entry {Source, DetailType, Detail, Resources, Time} (AWS services such as S3).
  */
 export async function acceptDelivery(events: Events, busArn: string, body: string, now: number): Promise<string> {
-  const bus = events.store.byArn<{ Name: string }>(busArn) ?? (busArn.endsWith(':event-bus/default') ? defaultBus(events, busArn, now) : undefined);
+  const bus = (await events.store.byArn<{ Name: string }>(busArn)) ?? (busArn.endsWith(':event-bus/default') ? await defaultBus(events, busArn, now) : undefined);
   if (!bus || bus.kind !== 'bus') throw new ServiceError('ResourceNotFoundException', `Event bus ${busArn.split('/').pop()} does not exist.`, 400);
   let doc: Record<string, unknown>;
   try {
@@ -112,8 +112,8 @@ export async function acceptDelivery(events: Events, busArn: string, body: strin
   return event.id;
 }
 
-function defaultBus(events: Events, arn: string, now: number) {
+async function defaultBus(events: Events, arn: string, now: number) {
   const [, , , region, account] = arn.split(':');
-  events.store.put({ kind: 'bus', account, region, name: 'default', arn, data: { Name: 'default' }, tags: {}, created: now, modified: now });
+  await ensureDefaultBus({ state: events, clock: { now: () => now } }, account, region);
   return events.store.byArn<{ Name: string }>(arn);
 }

@@ -29,17 +29,17 @@ export function checkPattern(text: string): EventPattern {
   }
 }
 
-function requireRule(ctx: Ctx, name: string, busName: string | undefined): Resource<RuleData> {
-  const bus = resolveBus(ctx, busName);
-  const rule = ctx.state.store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${name}`);
+async function requireRule(ctx: Ctx, name: string, busName: string | undefined): Promise<Resource<RuleData>> {
+  const bus = await resolveBus(ctx, busName);
+  const rule = await ctx.state.store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${name}`);
   if (!rule) throw notFound(`Rule ${name} does not exist on EventBus ${bus.name}.`);
   return rule;
 }
 
-export function putRule(input: PutRuleRequest, ctx: Ctx): PutRuleResponse {
+export async function putRule(input: PutRuleRequest, ctx: Ctx): Promise<PutRuleResponse> {
   if (!NAME_RE.test(input.Name)) throw validation(`1 validation error detected: Value '${input.Name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
   if (input.EventPattern === undefined && input.ScheduleExpression === undefined) throw validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
-  const bus = resolveBus(ctx, input.EventBusName);
+  const bus = await resolveBus(ctx, input.EventBusName);
   if (input.EventPattern !== undefined) checkPattern(input.EventPattern);
   if (input.ScheduleExpression !== undefined) {
     if (bus.name !== 'default') throw validation('ScheduleExpression is supported only on the default event bus.');
@@ -55,38 +55,47 @@ export function putRule(input: PutRuleRequest, ctx: Ctx): PutRuleResponse {
   if (input.Description !== undefined && input.Description.length > 512) throw validation('Description is too long.');
   const { store, engine } = ctx.state;
   const name = `${bus.name}/${input.Name}`;
-  const existing = store.get<RuleData>('rule', bus.account, bus.region, name);
-  if (existing?.data.ManagedBy) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${existing.data.ManagedBy}.`, 400);
-  const now = ctx.clock.now();
-  const arn = ruleArn(bus.account, bus.region, bus.name, input.Name);
-  const data: RuleData = { Name: input.Name, EventBusName: bus.name, State: state, CreatedBy: ctx.account };
-  if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
-  if (input.ScheduleExpression !== undefined) {
-    data.ScheduleExpression = input.ScheduleExpression;
-    data.ScheduleBase = existing?.data.ScheduleExpression === input.ScheduleExpression ? existing.data.ScheduleBase : now;
-  }
-  if (input.Description !== undefined) data.Description = input.Description;
-  if (input.RoleArn !== undefined) data.RoleArn = input.RoleArn;
-  const tags = { ...(existing?.tags ?? {}), ...Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])) };
-  const rule: Resource<RuleData> = { kind: 'rule', account: bus.account, region: bus.region, name, arn, data, tags, created: existing?.created ?? now, modified: now };
-  store.put(rule);
-  engine.armSchedule(rule);
-  return { RuleArn: arn };
+  // The rule it replaces (tags kept, schedule base kept) is read and the new one written in one unit;
+  // its schedule is armed once the unit has resolved, in write order.
+  const { rule, ticket } = await store.atomically(async () => {
+    const existing = await store.get<RuleData>('rule', bus.account, bus.region, name);
+    if (existing?.data.ManagedBy) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${existing.data.ManagedBy}.`, 400);
+    const now = ctx.clock.now();
+    const arn = ruleArn(bus.account, bus.region, bus.name, input.Name);
+    const data: RuleData = { Name: input.Name, EventBusName: bus.name, State: state, CreatedBy: ctx.account };
+    if (input.EventPattern !== undefined) data.EventPattern = input.EventPattern;
+    if (input.ScheduleExpression !== undefined) {
+      data.ScheduleExpression = input.ScheduleExpression;
+      data.ScheduleBase = existing?.data.ScheduleExpression === input.ScheduleExpression ? existing.data.ScheduleBase : now;
+    }
+    if (input.Description !== undefined) data.Description = input.Description;
+    if (input.RoleArn !== undefined) data.RoleArn = input.RoleArn;
+    const tags = { ...(existing?.tags ?? {}), ...Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])) };
+    const rule: Resource<RuleData> = { kind: 'rule', account: bus.account, region: bus.region, name, arn, data, tags, created: existing?.created ?? now, modified: now };
+    await store.put(rule);
+    return { rule, ticket: engine.ticket() };
+  });
+  engine.armSchedule(rule, ticket);
+  return { RuleArn: rule.arn };
 }
 
-export function deleteRule(input: DeleteRuleRequest, ctx: Ctx): void {
-  const bus = resolveBus(ctx, input.EventBusName);
+export async function deleteRule(input: DeleteRuleRequest, ctx: Ctx): Promise<void> {
+  const bus = await resolveBus(ctx, input.EventBusName);
   const { store, engine } = ctx.state;
-  const rule = store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.Name}`);
-  if (!rule) return;
-  if (rule.data.ManagedBy && !input.Force) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${rule.data.ManagedBy}.`, 400);
-  if (store.targets(rule.arn).length) throw validation("Rule can't be deleted since it has targets.");
-  store.delete('rule', bus.account, bus.region, rule.name);
-  engine.disarmSchedule(rule.arn);
+  // "Has it targets?" and the delete are one unit: a target put meanwhile is not orphaned.
+  const deleted = await store.atomically(async () => {
+    const rule = await store.get<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.Name}`);
+    if (!rule) return undefined;
+    if (rule.data.ManagedBy && !input.Force) throw new ServiceError('ManagedRuleException', `Rule ${input.Name} is managed by ${rule.data.ManagedBy}.`, 400);
+    if ((await store.targets(rule.arn)).length) throw validation("Rule can't be deleted since it has targets.");
+    await store.delete('rule', bus.account, bus.region, rule.name);
+    return { arn: rule.arn, ticket: engine.ticket() };
+  });
+  if (deleted) engine.disarmSchedule(deleted.arn, deleted.ticket);
 }
 
-export function describeRule(input: DescribeRuleRequest, ctx: Ctx): DescribeRuleResponse {
-  const rule = requireRule(ctx, input.Name, input.EventBusName);
+export async function describeRule(input: DescribeRuleRequest, ctx: Ctx): Promise<DescribeRuleResponse> {
+  const rule = await requireRule(ctx, input.Name, input.EventBusName);
   const d = rule.data;
   return {
     Name: d.Name, Arn: rule.arn, EventPattern: d.EventPattern, ScheduleExpression: d.ScheduleExpression, State: d.State,
@@ -94,19 +103,23 @@ export function describeRule(input: DescribeRuleRequest, ctx: Ctx): DescribeRule
   };
 }
 
-function setState(ctx: Ctx, name: string, busName: string | undefined, state: string): void {
-  const rule = requireRule(ctx, name, busName);
-  const updated = { ...rule, data: { ...rule.data, State: state }, modified: ctx.clock.now() };
-  ctx.state.store.put(updated);
-  ctx.state.engine.armSchedule(updated);
+async function setState(ctx: Ctx, name: string, busName: string | undefined, state: string): Promise<void> {
+  const { store, engine } = ctx.state;
+  const { updated, ticket } = await store.atomically(async () => {
+    const rule = await requireRule(ctx, name, busName);
+    const updated = { ...rule, data: { ...rule.data, State: state }, modified: ctx.clock.now() };
+    await store.put(updated);
+    return { updated, ticket: engine.ticket() };
+  });
+  engine.armSchedule(updated, ticket);
 }
 
-export function enableRule(input: EnableRuleRequest, ctx: Ctx): void {
-  setState(ctx, input.Name, input.EventBusName, 'ENABLED');
+export async function enableRule(input: EnableRuleRequest, ctx: Ctx): Promise<void> {
+  await setState(ctx, input.Name, input.EventBusName, 'ENABLED');
 }
 
-export function disableRule(input: DisableRuleRequest, ctx: Ctx): void {
-  setState(ctx, input.Name, input.EventBusName, 'DISABLED');
+export async function disableRule(input: DisableRuleRequest, ctx: Ctx): Promise<void> {
+  await setState(ctx, input.Name, input.EventBusName, 'DISABLED');
 }
 
 function listedRule(r: Resource<RuleData>) {
@@ -114,23 +127,23 @@ function listedRule(r: Resource<RuleData>) {
   return { Name: d.Name, Arn: r.arn, EventPattern: d.EventPattern, State: d.State, Description: d.Description, ScheduleExpression: d.ScheduleExpression, RoleArn: d.RoleArn, ManagedBy: d.ManagedBy, EventBusName: d.EventBusName };
 }
 
-export function listRules(input: ListRulesRequest, ctx: Ctx): ListRulesResponse {
-  const bus = resolveBus(ctx, input.EventBusName);
-  const rules = ctx.state.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, decodeToken(ctx, input.NextToken));
-  const p = page(ctx, rules, input.Limit, (r) => r.name);
+export async function listRules(input: ListRulesRequest, ctx: Ctx): Promise<ListRulesResponse> {
+  const bus = await resolveBus(ctx, input.EventBusName);
+  const rules = await ctx.state.store.list<RuleData>('rule', bus.account, bus.region, `${bus.name}/${input.NamePrefix ?? ''}`, await decodeToken(ctx, input.NextToken));
+  const p = await page(ctx, rules, input.Limit, (r) => r.name);
   return { Rules: p.items.map(listedRule), NextToken: p.next };
 }
 
-export function listRuleNamesByTarget(input: ListRuleNamesByTargetRequest, ctx: Ctx): ListRuleNamesByTargetResponse {
-  const bus = resolveBus(ctx, input.EventBusName);
-  const after = decodeToken(ctx, input.NextToken);
+export async function listRuleNamesByTarget(input: ListRuleNamesByTargetRequest, ctx: Ctx): Promise<ListRuleNamesByTargetResponse> {
+  const bus = await resolveBus(ctx, input.EventBusName);
+  const after = await decodeToken(ctx, input.NextToken);
   const names: string[] = [];
-  for (const arn of ctx.state.store.rulesByTarget(input.TargetArn)) {
-    const rule = ctx.state.store.byArn<RuleData>(arn);
+  const arns = await ctx.state.store.rulesByTarget(input.TargetArn);
+  for (const rule of await Promise.all(arns.map((arn) => ctx.state.store.byArn<RuleData>(arn)))) {
     if (rule && rule.account === bus.account && rule.region === bus.region && rule.data.EventBusName === bus.name && rule.data.Name > after) names.push(rule.data.Name);
   }
   names.sort();
-  const p = page(ctx, names, input.Limit, (n) => n);
+  const p = await page(ctx, names, input.Limit, (n) => n);
   return { RuleNames: p.items, NextToken: p.next };
 }
 
@@ -164,45 +177,48 @@ function checkTarget(t: Target): string | undefined {
   return undefined;
 }
 
-export function putTargets(input: PutTargetsRequest, ctx: Ctx): PutTargetsResponse {
+export async function putTargets(input: PutTargetsRequest, ctx: Ctx): Promise<PutTargetsResponse> {
   if (!input.Targets?.length || input.Targets.length > 10) throw validation(`1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`);
-  const rule = requireRule(ctx, input.Rule, input.EventBusName);
   const { store } = ctx.state;
-  const existing = new Set(store.targets(rule.arn).map((t) => t.Id));
   const failed: PutTargetsResponse['FailedEntries'] = [];
-  for (const t of input.Targets) {
-    const problem = checkTarget(t);
-    if (problem) {
+  // The quota check and the writes are one unit: concurrent PutTargets cannot together pass the limit.
+  await store.atomically(async () => {
+    const rule = await requireRule(ctx, input.Rule, input.EventBusName);
+    for (const t of input.Targets) {
+      const problem = checkTarget(t);
       // Format problems fail the whole call, as on AWS.
-      throw validation(problem);
+      if (problem) throw validation(problem);
     }
-  }
-  const adding = new Set(input.Targets.map((t) => t.Id).filter((id) => !existing.has(id)));
-  if (existing.size + adding.size > MAX_TARGETS) throw limitExceeded('The requested resource exceeds the maximum number allowed.');
-  for (const t of input.Targets) store.putTarget(rule.arn, JSON.parse(JSON.stringify(t)) as TargetData);
+    const existing = new Set((await store.targets(rule.arn)).map((t) => t.Id));
+    const adding = new Set(input.Targets.map((t) => t.Id).filter((id) => !existing.has(id)));
+    if (existing.size + adding.size > MAX_TARGETS) throw limitExceeded('The requested resource exceeds the maximum number allowed.');
+    for (const t of input.Targets) await store.putTarget(rule.arn, JSON.parse(JSON.stringify(t)) as TargetData);
+  });
   return { FailedEntryCount: failed.length, FailedEntries: failed };
 }
 
-export function removeTargets(input: RemoveTargetsRequest, ctx: Ctx): RemoveTargetsResponse {
-  const rule = requireRule(ctx, input.Rule, input.EventBusName);
+export async function removeTargets(input: RemoveTargetsRequest, ctx: Ctx): Promise<RemoveTargetsResponse> {
   const { store } = ctx.state;
-  const existing = new Set(store.targets(rule.arn).map((t) => t.Id));
-  const failed: RemoveTargetsResponse['FailedEntries'] = [];
-  for (const id of input.Ids) {
-    if (!existing.has(id)) {
-      failed.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${id} does not exist on rule ${input.Rule}.` });
-      continue;
+  return store.atomically(async () => {
+    const rule = await requireRule(ctx, input.Rule, input.EventBusName);
+    const existing = new Set((await store.targets(rule.arn)).map((t) => t.Id));
+    const failed: RemoveTargetsResponse['FailedEntries'] = [];
+    for (const id of input.Ids) {
+      if (!existing.has(id)) {
+        failed.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${id} does not exist on rule ${input.Rule}.` });
+        continue;
+      }
+      await store.removeTarget(rule.arn, id);
     }
-    store.removeTarget(rule.arn, id);
-  }
-  return { FailedEntryCount: failed.length, FailedEntries: failed };
+    return { FailedEntryCount: failed.length, FailedEntries: failed };
+  });
 }
 
-export function listTargetsByRule(input: ListTargetsByRuleRequest, ctx: Ctx): ListTargetsByRuleResponse {
-  const rule = requireRule(ctx, input.Rule, input.EventBusName);
-  const after = decodeToken(ctx, input.NextToken);
-  const targets = ctx.state.store.targets(rule.arn).filter((t) => t.Id > after);
-  const p = page(ctx, targets, input.Limit, (t) => t.Id);
+export async function listTargetsByRule(input: ListTargetsByRuleRequest, ctx: Ctx): Promise<ListTargetsByRuleResponse> {
+  const rule = await requireRule(ctx, input.Rule, input.EventBusName);
+  const after = await decodeToken(ctx, input.NextToken);
+  const targets = (await ctx.state.store.targets(rule.arn)).filter((t) => t.Id > after);
+  const p = await page(ctx, targets, input.Limit, (t) => t.Id);
   return { Targets: p.items as unknown as Target[], NextToken: p.next };
 }
 

@@ -36,9 +36,9 @@ export class AsyncQueue {
     this.#state = state;
   }
 
-  enqueue(r: AsyncRequest): void {
+  async enqueue(r: AsyncRequest): Promise<void> {
     const now = this.#state.env.clock.now();
-    const id = this.#state.tables.enqueue({
+    const id = await this.#state.tables.enqueue({
       request_id: r.requestId,
       account: r.account,
       region: r.region,
@@ -54,9 +54,12 @@ export class AsyncQueue {
   }
 
   /** Picks up events queued before a restart. */
-  resume(): void {
+  async resume(): Promise<void> {
     this.#stopped = false;
-    for (const row of this.#state.tables.asyncEvents()) this.#schedule(row.id, row.due_at);
+    const rows = await this.#state.tables.asyncEvents();
+    // Stopped again (a reset) while reading: the next resume picks them up.
+    if (this.#stopped) return;
+    for (const row of rows) this.#schedule(row.id, row.due_at);
   }
 
   stop(): void {
@@ -66,8 +69,8 @@ export class AsyncQueue {
     this.#throttles.clear();
   }
 
-  pending(): number {
-    return this.#state.tables.asyncEvents().length;
+  async pending(): Promise<number> {
+    return (await this.#state.tables.asyncEvents()).length;
   }
 
   #schedule(id: number, dueAt: number): void {
@@ -77,33 +80,39 @@ export class AsyncQueue {
     // The first attempt runs now whatever the clock does; retries wait on the clock.
     if (dueAt <= clock.now()) {
       this.#soon.add(id);
+      // Wall-clock on purpose: a first attempt must not wait for a test's frozen virtual clock.
       setImmediate(() => {
         this.#soon.delete(id);
-        void this.#attempt(id);
+        this.#run(id);
       });
       return;
     }
     this.#timers.set(id, clock.setTimeout(() => {
       this.#timers.delete(id);
-      void this.#attempt(id);
+      this.#run(id);
     }, dueAt - clock.now()));
+  }
+
+  /** An attempt nobody awaits: its failure is logged, never an unhandled rejection. */
+  #run(id: number): void {
+    this.#attempt(id).catch((err) => this.#state.env.log.error(`lambda: asynchronous invocation event ${id} failed`, err));
   }
 
   async #attempt(id: number): Promise<void> {
     if (this.#stopped) return;
     const s = this.#state;
-    const row = s.tables.asyncEvent(id);
+    const row = await s.tables.asyncEvent(id);
     if (!row) return;
     const now = s.env.clock.now();
     let target: Target;
     try {
-      target = resolveTarget(s.tables, { account: row.account, region: row.region, name: row.function_name, qualifier: row.qualifier ?? undefined });
+      target = await resolveTarget(s.tables, { account: row.account, region: row.region, name: row.function_name, qualifier: row.qualifier ?? undefined });
     } catch {
       // The function is gone: AWS drops its queued events.
-      s.tables.dequeue(id);
+      await s.tables.dequeue(id);
       return;
     }
-    const config = this.#invokeConfig(target, row);
+    const config = await this.#invokeConfig(target, row);
     const maxAge = (config?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE) * 1000;
     const maxRetries = config?.MaximumRetryAttempts ?? DEFAULT_RETRIES;
     const payload = Buffer.from(row.payload);
@@ -114,15 +123,15 @@ export class AsyncQueue {
     } catch (err) {
       if (!(err instanceof Throttled)) {
         s.env.log.error(`asynchronous invocation ${row.request_id} of ${row.function_name} failed`, err);
-        s.tables.dequeue(id);
+        await s.tables.dequeue(id);
         return;
       }
       // Throttled: back off (1 s doubling to 5 minutes) without using up a retry.
       const n = (this.#throttles.get(id) ?? 0) + 1;
       this.#throttles.set(id, n);
       const due = now + Math.min(300_000, 1000 * 2 ** (n - 1));
-      s.tables.rescheduleAsync(id, row.attempts, due);
-      this.#schedule(id, due);
+      await s.tables.rescheduleAsync(id, row.attempts, due);
+      if (!this.#stopped) this.#schedule(id, due);
       return;
     }
     this.#throttles.delete(id);
@@ -131,21 +140,24 @@ export class AsyncQueue {
     if (attempts > maxRetries) return this.#finish(row, target, config, payload, attempts, 'RetriesExhausted', result);
     const due = s.env.clock.now() + RETRY_DELAYS[Math.min(attempts - 1, RETRY_DELAYS.length - 1)];
     if (due - row.enqueued_at > maxAge) return this.#finish(row, target, config, payload, attempts, 'EventAgeExceeded', result);
-    s.tables.rescheduleAsync(id, attempts, due);
-    this.#schedule(id, due);
+    await s.tables.rescheduleAsync(id, attempts, due);
+    if (!this.#stopped) this.#schedule(id, due);
   }
 
-  #finish(row: AsyncEventRow, t: Target, config: EventInvokeConfig | undefined, payload: Buffer, attempts: number, condition: Condition, result: RunResult | undefined): Promise<void> {
-    this.#state.tables.dequeue(row.id);
+  async #finish(row: AsyncEventRow, t: Target, config: EventInvokeConfig | undefined, payload: Buffer, attempts: number, condition: Condition, result: RunResult | undefined): Promise<void> {
+    await this.#state.tables.dequeue(row.id);
     this.#throttles.delete(row.id);
     return sendOutcome(this.#state.env, t, config, row.request_id, payload, Math.max(1, attempts), condition, result);
   }
 
   /** The config of the qualifier invoked (alias or version), else the function's own. */
-  #invokeConfig(t: Target, row: AsyncEventRow): EventInvokeConfig | undefined {
+  async #invokeConfig(t: Target, row: AsyncEventRow): Promise<EventInvokeConfig | undefined> {
     const tables = this.#state.tables;
     const q = row.qualifier && row.qualifier !== '$LATEST' ? row.qualifier : '';
-    const found = (q ? tables.invokeConfig(t.fn.id, q) : undefined) ?? tables.invokeConfig(t.fn.id, row.qualifier === '$LATEST' ? '$LATEST' : '') ?? tables.invokeConfig(t.fn.id, '');
+    const found =
+      (q ? await tables.invokeConfig(t.fn.id, q) : undefined) ??
+      (await tables.invokeConfig(t.fn.id, row.qualifier === '$LATEST' ? '$LATEST' : '')) ??
+      (await tables.invokeConfig(t.fn.id, ''));
     return found ? (JSON.parse(found.config) as EventInvokeConfig) : undefined;
   }
 }

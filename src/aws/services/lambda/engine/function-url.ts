@@ -58,8 +58,8 @@ function isSigned(http: HttpRequest): boolean {
 export async function serveFunctionUrl(http: HttpRequest, ctx: Ctx, urlId: string): Promise<HttpResponse> {
   ctx.operation = 'InvokeFunctionUrl';
   const state = ctx.state;
-  const row = state.tables.urlById(urlId);
-  const fn = row && state.tables.fnById(row.function_id);
+  const row = await state.tables.urlById(urlId);
+  const fn = row && (await state.tables.fnById(row.function_id));
   if (!row || !fn) return plain(403, 'Forbidden', ctx.requestId);
   const config = JSON.parse(row.config) as UrlConfig;
   const origin = header(http, 'origin');
@@ -78,7 +78,7 @@ export async function serveFunctionUrl(http: HttpRequest, ctx: Ctx, urlId: strin
   const body = await readSource(http, MAX_SYNC_PAYLOAD);
   if (body === undefined) return plain(413, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation', ctx.requestId);
 
-  const target = resolveTarget(state.tables, { account: fn.account, region: fn.region, name: fn.name, qualifier: row.qualifier || undefined });
+  const target = await resolveTarget(state.tables, { account: fn.account, region: fn.region, name: fn.name, qualifier: row.qualifier || undefined });
   const event = buildEvent(http, ctx, urlId, body, config.AuthType === 'AWS_IAM');
   const payload = Buffer.from(JSON.stringify(event));
   const cors = corsHeaders(config.Cors, origin);
@@ -192,7 +192,7 @@ export function toHttp(payload: Buffer): HttpResponse {
 }
 
 /** RESPONSE_STREAM: the status and headers come from the stream's prelude, the body as it is written. */
-function stream(state: Ctx['state'], target: ReturnType<typeof resolveTarget>, ctx: Ctx, payload: Buffer, cors: Record<string, string>): Promise<HttpResponse> {
+function stream(state: Ctx['state'], target: Awaited<ReturnType<typeof resolveTarget>>, ctx: Ctx, payload: Buffer, cors: Record<string, string>): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve) => {
     let answered = false;
     const answer = (r: HttpResponse) => {

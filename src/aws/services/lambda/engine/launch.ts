@@ -47,7 +47,7 @@ export async function prepareLaunch(
   const logStream = `${day}/[${t.version.version}]${randomBytes(16).toString('hex')}`;
   const logGroup = c.LoggingConfig.LogGroup;
   const roleName = c.Role.slice(c.Role.lastIndexOf('/') + 1);
-  const creds = env.accounts.issue(
+  const creds = await env.accounts.issue(
     { account: fn.account, arn: formatArn({ service: 'sts', account: fn.account, resource: `assumed-role/${roleName}/${fn.name}` }), userId: `${iamUniqueId('AROA', c.Role)}:${fn.name}` },
     CREDENTIAL_SECONDS,
   );

@@ -13,15 +13,17 @@ interface Running {
 export class MappingEngine {
   readonly #state: EngineParts;
   #running = new Map<string, Running>();
+  /** Bumped by remove(): a sync that read a mapping before it was removed must not start it again. */
+  #removals = new Map<string, number>();
   #started = false;
 
   constructor(state: EngineParts) {
     this.#state = state;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.#started = true;
-    for (const row of this.#state.tables.allMappings()) this.sync(row.uuid);
+    for (const row of await this.#state.tables.allMappings()) this.#apply(row);
   }
 
   stop(): void {
@@ -30,12 +32,21 @@ export class MappingEngine {
   }
 
   /** Brings a mapping's pollers in line with its stored state. */
-  sync(uuid: string): void {
+  async sync(uuid: string): Promise<void> {
+    const removals = this.#removals.get(uuid);
+    const row = await this.#state.tables.mapping(uuid);
+    if (this.#removals.get(uuid) !== removals) return;
+    if (row) this.#apply(row);
+    else this.remove(uuid);
+  }
+
+  /** Brings a mapping's pollers in line with `row`, just read. */
+  #apply(row: MappingRow): void {
+    const uuid = row.uuid;
     this.#running.get(uuid)?.stop();
     this.#running.delete(uuid);
     if (!this.#started) return;
-    const row = this.#state.tables.mapping(uuid);
-    if (!row || row.state === 'Disabled' || row.state === 'Deleting' || row.state === 'Disabling') return;
+    if (row.state === 'Disabled' || row.state === 'Deleting' || row.state === 'Disabling') return;
     const config = JSON.parse(row.config) as MappingConfig;
     if (!config.Enabled) return;
     const r = this.#poller(row, config);
@@ -43,7 +54,9 @@ export class MappingEngine {
     this.#running.set(uuid, r);
   }
 
+  /** Stops a mapping's pollers; call it once its row is deleted. */
   remove(uuid: string): void {
+    this.#removals.set(uuid, (this.#removals.get(uuid) ?? 0) + 1);
     this.#running.get(uuid)?.stop();
     this.#running.delete(uuid);
   }

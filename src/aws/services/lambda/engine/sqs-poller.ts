@@ -49,7 +49,7 @@ export class SqsPoller {
 
   start(): void {
     this.#pollers = 1;
-    void this.#loop(true);
+    this.#background(this.#loop(true));
   }
 
   stop(): void {
@@ -60,10 +60,17 @@ export class SqsPoller {
     return Math.min(LOCAL_POLLER_CAP, this.#config.ScalingConfig?.MaximumConcurrency ?? LOCAL_POLLER_CAP);
   }
 
+  /** Work nobody awaits: a failure is logged, never an unhandled rejection. */
+  #background(work: Promise<void>): void {
+    work.catch((err) => this.#state.env.log.error(`event source mapping ${this.#uuid} failed`, err));
+  }
+
   #sqs<O>(operation: string, input: Record<string, unknown>): Promise<O> {
     return this.#state.env.invoke<O>('sqs', operation, { QueueUrl: this.#queue.url, ...input }, { account: this.#queue.account, region: this.#queue.region });
   }
 
+  // Its pauses (backoff after an error, not spinning on an empty queue) are wall-clock on purpose, as
+  // SQS's long polls are: a poller must keep draining while a test holds the virtual clock still.
   async #loop(primary: boolean): Promise<void> {
     while (!this.#stopped) {
       let messages: SqsMessage[];
@@ -72,7 +79,7 @@ export class SqsPoller {
         messages = await this.#receive();
       } catch (err) {
         this.#state.env.log.warn(`event source mapping ${this.#uuid} could not receive from ${this.#queue.arn}: ${(err as Error).message}`);
-        this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Lambda is unable to read from the event source.');
+        await this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Lambda is unable to read from the event source.');
         await new Promise((r) => setTimeout(r, 1000).unref());
         continue;
       }
@@ -92,7 +99,7 @@ export class SqsPoller {
       }
       if (messages.length >= Math.min(10, this.#batchSize) && this.#pollers < this.#maxPollers) {
         this.#pollers++;
-        void this.#loop(false);
+        this.#background(this.#loop(false));
       }
       await this.#process(messages);
     }
@@ -167,9 +174,9 @@ export class SqsPoller {
     }
     let target;
     try {
-      target = resolveTarget(s.tables, parseFunctionName(this.#functionArn, { account: this.#queue.account, region: this.#queue.region }));
+      target = await resolveTarget(s.tables, parseFunctionName(this.#functionArn, { account: this.#queue.account, region: this.#queue.region }));
     } catch {
-      s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function not found.');
+      await s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function not found.');
       await this.#release(messages).catch(() => {});
       await new Promise((r) => setTimeout(r, 1000).unref());
       return;
@@ -182,12 +189,12 @@ export class SqsPoller {
       if (!(err instanceof Throttled)) throw err;
       // Throttled: the batch stays on the queue (in flight until its visibility timeout, as in AWS).
       await this.#delete(dropped);
-      s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function call failed');
+      await s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function call failed');
       await new Promise((r) => setTimeout(r, 1000).unref());
       return;
     }
     if (result.status !== 'success') {
-      s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function call failed');
+      await s.tables.setMappingResult(this.#uuid, 'PROBLEM: Function call failed');
       await this.#delete(dropped);
       return;
     }
@@ -197,7 +204,7 @@ export class SqsPoller {
       if (failed === 'all') done = [];
       else done = done.filter((m) => !failed.has(m.MessageId));
     }
-    s.tables.setMappingResult(this.#uuid, 'OK');
+    await s.tables.setMappingResult(this.#uuid, 'OK');
     await this.#delete([...done, ...dropped]);
   }
 

@@ -65,13 +65,26 @@ export class StreamPoller {
   }
 
   start(): void {
-    for (const c of this.#state.tables.checkpoints(this.#uuid)) if (c.closed) this.#closed.add(c.shard);
-    void this.#discover();
+    this.#background(this.#begin());
+  }
+
+  async #begin(): Promise<void> {
+    try {
+      for (const c of await this.#state.tables.checkpoints(this.#uuid)) if (c.closed) this.#closed.add(c.shard);
+    } catch (err) {
+      this.#state.env.log.error(`event source mapping ${this.#uuid}: reading its checkpoints failed`, err);
+    }
+    await this.#discover();
   }
 
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+  }
+
+  /** Work nobody awaits: a failure is logged, never an unhandled rejection. */
+  #background(work: Promise<void>): void {
+    work.catch((err) => this.#state.env.log.error(`event source mapping ${this.#uuid} failed`, err));
   }
 
   #call<O>(service: string, operation: string, input: Record<string, unknown>): Promise<O> {
@@ -88,23 +101,24 @@ export class StreamPoller {
         // A child shard waits until its parent has been read to the end.
         if (s.parent && known.has(s.parent) && !this.#closed.has(s.parent)) continue;
         this.#running.add(s.id);
-        void this.#readShard(s.id);
+        this.#background(this.#readShard(s.id).finally(() => this.#running.delete(s.id)));
       }
-      this.#state.tables.setMappingResult(this.#uuid, this.#lastResult);
+      await this.#state.tables.setMappingResult(this.#uuid, this.#lastResult);
     } catch (err) {
-      this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Lambda is unable to read from the event source.');
       this.#state.env.log.debug?.(`event source mapping ${this.#uuid}: ${(err as Error).message}`);
+      await this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Lambda is unable to read from the event source.').catch(() => {});
     }
-    if (!this.#stopped) this.#timer = setTimeout(() => void this.#discover(), DISCOVERY_MS).unref();
+    // Wall-clock on purpose (as every pause of this poller): shards keep being read while a test
+    // holds the virtual clock still.
+    if (!this.#stopped) this.#timer = setTimeout(() => this.#background(this.#discover()), DISCOVERY_MS).unref();
   }
 
   #lastResult = 'No records processed';
 
   async #readShard(shard: string): Promise<void> {
-    const checkpoint = this.#state.tables.checkpoints(this.#uuid).find((c) => c.shard === shard)?.sequence;
     let iterator: string | undefined;
     try {
-      iterator = await this.#api.iterator(shard, checkpoint);
+      iterator = await this.#api.iterator(shard, await this.#state.tables.checkpoint(this.#uuid, shard));
     } catch {
       this.#running.delete(shard);
       return;
@@ -116,7 +130,7 @@ export class StreamPoller {
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === 'ExpiredIteratorException' || code === 'TrimmedDataAccessException') {
-          iterator = await this.#api.iterator(shard, this.#state.tables.checkpoints(this.#uuid).find((c) => c.shard === shard)?.sequence).catch(() => undefined);
+          iterator = await this.#state.tables.checkpoint(this.#uuid, shard).then((after) => this.#api.iterator(shard, after)).catch(() => undefined);
           continue;
         }
         await delay(1000);
@@ -125,11 +139,11 @@ export class StreamPoller {
       if (page.records.length) await this.#deliver(shard, page.records);
       if (this.#stopped) return;
       if (!page.next) {
-        const last = page.records[page.records.length - 1]?.sequence ?? this.#state.tables.checkpoints(this.#uuid).find((c) => c.shard === shard)?.sequence ?? '';
-        this.#state.tables.putCheckpoint(this.#uuid, shard, last, true);
+        const last = page.records[page.records.length - 1]?.sequence ?? (await this.#state.tables.checkpoint(this.#uuid, shard)) ?? '';
+        await this.#state.tables.putCheckpoint(this.#uuid, shard, last, true);
         this.#closed.add(shard);
         this.#running.delete(shard);
-        void this.#discover();
+        this.#background(this.#discover());
         return;
       }
       iterator = page.next;
@@ -138,14 +152,14 @@ export class StreamPoller {
     this.#running.delete(shard);
   }
 
-  #checkpoint(shard: string, sequence: string): void {
-    this.#state.tables.putCheckpoint(this.#uuid, shard, sequence, false);
+  async #checkpoint(shard: string, sequence: string): Promise<void> {
+    await this.#state.tables.putCheckpoint(this.#uuid, shard, sequence, false);
   }
 
   async #deliver(shard: string, records: StreamRecord[]): Promise<void> {
     const kept = this.#filter ? records.filter((r) => this.#filter!(r.event)) : records;
     if (kept.length === 0) {
-      this.#checkpoint(shard, records[records.length - 1].sequence);
+      await this.#checkpoint(shard, records[records.length - 1].sequence);
       return;
     }
     const pending: StreamRecord[][] = [kept];
@@ -154,7 +168,7 @@ export class StreamPoller {
       let attempts = 0;
       for (;;) {
         if (this.#stopped) return;
-        const target = this.#target();
+        const target = await this.#target();
         if (!target) {
           await delay(1000);
           continue;
@@ -174,13 +188,13 @@ export class StreamPoller {
         }
         if (result.status === 'success' && failedFrom < 0) {
           this.#lastResult = 'OK';
-          this.#checkpoint(shard, batch[batch.length - 1].sequence);
+          await this.#checkpoint(shard, batch[batch.length - 1].sequence);
           break;
         }
         this.#lastResult = 'PROBLEM: Function call failed';
         if (failedFrom > 0) {
           // Everything before the first reported failure is done.
-          this.#checkpoint(shard, batch[failedFrom - 1].sequence);
+          await this.#checkpoint(shard, batch[failedFrom - 1].sequence);
           batch = batch.slice(failedFrom);
         }
         const maxRetries = this.#config.MaximumRetryAttempts ?? -1;
@@ -188,7 +202,7 @@ export class StreamPoller {
         const expired = maxAge >= 0 && this.#state.env.clock.now() - batch[0].arrival > maxAge * 1000;
         if (expired || (maxRetries >= 0 && attempts > maxRetries)) {
           await this.#onFailure(shard, target, batch, attempts, expired ? 'RecordAgeExceeded' : 'RetryAttemptsExhausted', result);
-          this.#checkpoint(shard, batch[batch.length - 1].sequence);
+          await this.#checkpoint(shard, batch[batch.length - 1].sequence);
           break;
         }
         if (this.#config.BisectBatchOnFunctionError && batch.length > 1) {
@@ -202,11 +216,11 @@ export class StreamPoller {
     }
   }
 
-  #target(): Target | undefined {
+  async #target(): Promise<Target | undefined> {
     try {
-      return resolveTarget(this.#state.tables, parseFunctionName(this.#functionArn, this.#scope));
+      return await resolveTarget(this.#state.tables, parseFunctionName(this.#functionArn, this.#scope));
     } catch {
-      this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Function not found.');
+      await this.#state.tables.setMappingResult(this.#uuid, 'PROBLEM: Function not found.');
       return undefined;
     }
   }
@@ -355,6 +369,7 @@ function firstFailure(payload: Buffer, batch: StreamRecord[]): number {
   return first;
 }
 
+/** A poller's pause: wall-clock on purpose (see #discover), never the virtual clock. */
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }

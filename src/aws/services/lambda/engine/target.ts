@@ -15,8 +15,8 @@ export interface Target {
   alias?: string;
 }
 
-export function resolveTarget(tables: LambdaTables, ref: FunctionRef, random: () => number = Math.random): Target {
-  const fn = tables.fn(ref.account, ref.region, ref.name);
+export async function resolveTarget(tables: LambdaTables, ref: FunctionRef, random: () => number = Math.random): Promise<Target> {
+  const fn = await tables.fn(ref.account, ref.region, ref.name);
   if (!fn) throw functionNotFound(ref);
   const q = ref.qualifier;
   let versionName = '$LATEST';
@@ -24,7 +24,7 @@ export function resolveTarget(tables: LambdaTables, ref: FunctionRef, random: ()
   if (q !== undefined && q !== '$LATEST') {
     if (isVersionNumber(q)) versionName = q;
     else {
-      const a = tables.alias(fn.id, q);
+      const a = await tables.alias(fn.id, q);
       if (!a) throw functionNotFound(ref);
       alias = q;
       versionName = a.version;
@@ -41,7 +41,7 @@ export function resolveTarget(tables: LambdaTables, ref: FunctionRef, random: ()
       }
     }
   }
-  const version = tables.version(fn.id, versionName);
+  const version = await tables.version(fn.id, versionName);
   if (!version) throw functionNotFound(ref);
   return {
     fn,

@@ -325,7 +325,8 @@ export class Worker {
       }
       reply(res, 202, { status: 'OK' });
       this.#initFailure ??= { errorType: errorType || 'Runtime.Unknown', payload: body };
-      // The runtime is expected to exit now; if it does not, it is stopped.
+      // The runtime is expected to exit now; if it does not, it is stopped. Wall-clock: a process's
+      // grace period, which a test's frozen virtual clock must not stretch.
       setTimeout(() => this.kill(), 500).unref();
     });
   }

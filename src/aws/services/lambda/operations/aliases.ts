@@ -24,16 +24,16 @@ function checkName(name: string): void {
   }
 }
 
-function checkVersion(ctx: Ctx, fn: FunctionRow, version: string): void {
+async function checkVersion(ctx: Ctx, fn: FunctionRow, version: string): Promise<void> {
   if (version !== '$LATEST' && !isVersionNumber(version)) {
     throw validation('functionVersion', version, 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
   }
-  if (!ctx.state.tables.version(fn.id, version)) {
+  if (!(await ctx.state.tables.version(fn.id, version))) {
     throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, version)}`);
   }
 }
 
-function checkRouting(ctx: Ctx, fn: FunctionRow, version: string, routing: T.AliasRoutingConfiguration | undefined): string | null {
+async function checkRouting(ctx: Ctx, fn: FunctionRow, version: string, routing: T.AliasRoutingConfiguration | undefined): Promise<string | null> {
   const weights = routing?.AdditionalVersionWeights;
   if (!weights || Object.keys(weights).length === 0) return null;
   if (Object.keys(weights).length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
@@ -42,61 +42,66 @@ function checkRouting(ctx: Ctx, fn: FunctionRow, version: string, routing: T.Ali
     if (!(w >= 0 && w <= 1)) throw validation('routingConfig.additionalVersionWeights', String(w), 'Member must have value between 0.0 and 1.0');
     if (v === version) throw invalidParameter(`Invalid function version ${v}. Function version ${v} is already included in primary version of the alias.`);
     if (version === '$LATEST') throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
-    checkVersion(ctx, fn, v);
+    await checkVersion(ctx, fn, v);
   }
   return JSON.stringify({ AdditionalVersionWeights: weights });
 }
 
-export function createAlias(input: T.CreateAliasRequest, ctx: Ctx): T.AliasConfiguration {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  checkName(input.Name);
-  checkVersion(ctx, fn, input.FunctionVersion);
-  const routing = checkRouting(ctx, fn, input.FunctionVersion, input.RoutingConfig);
+export async function createAlias(input: T.CreateAliasRequest, ctx: Ctx): Promise<T.AliasConfiguration> {
   const tables = ctx.state.tables;
-  if (tables.alias(fn.id, input.Name)) throw conflict(`Alias already exists: ${functionArn(fn.account, fn.region, fn.name, input.Name)}`);
-  const row: AliasRow = { function_id: fn.id, name: input.Name, version: input.FunctionVersion, description: input.Description ?? '', routing, revision_id: newRevision() };
-  tables.putAlias(row);
-  return describeAlias(fn, row);
+  // The function, the versions and the name's freedom are checked in the unit that writes the alias:
+  // of two creates of one name one wins, and no version is deleted from under a new alias.
+  return await tables.atomically(async () => {
+    const { fn } = await unqualified(ctx, input.FunctionName);
+    checkName(input.Name);
+    await checkVersion(ctx, fn, input.FunctionVersion);
+    const routing = await checkRouting(ctx, fn, input.FunctionVersion, input.RoutingConfig);
+    if (await tables.alias(fn.id, input.Name)) throw conflict(`Alias already exists: ${functionArn(fn.account, fn.region, fn.name, input.Name)}`);
+    const row: AliasRow = { function_id: fn.id, name: input.Name, version: input.FunctionVersion, description: input.Description ?? '', routing, revision_id: newRevision() };
+    await tables.putAlias(row);
+    return describeAlias(fn, row);
+  });
 }
 
-function findAlias(ctx: Ctx, fn: FunctionRow, name: string): AliasRow {
-  const a = ctx.state.tables.alias(fn.id, name);
+async function findAlias(ctx: Ctx, fn: FunctionRow, name: string): Promise<AliasRow> {
+  const a = await ctx.state.tables.alias(fn.id, name);
   if (!a) throw notFound(`Cannot find alias arn: ${functionArn(fn.account, fn.region, fn.name, name)}`);
   return a;
 }
 
-export function getAlias(input: T.GetAliasRequest, ctx: Ctx): T.AliasConfiguration {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  return describeAlias(fn, findAlias(ctx, fn, input.Name));
+export async function getAlias(input: T.GetAliasRequest, ctx: Ctx): Promise<T.AliasConfiguration> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
+  return describeAlias(fn, await findAlias(ctx, fn, input.Name));
 }
 
-export function updateAlias(input: T.UpdateAliasRequest, ctx: Ctx): T.AliasConfiguration {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  const a = findAlias(ctx, fn, input.Name);
-  checkRevision(input.RevisionId, a.revision_id);
-  const version = input.FunctionVersion ?? a.version;
-  if (input.FunctionVersion !== undefined) checkVersion(ctx, fn, version);
-  const routing = input.RoutingConfig !== undefined ? checkRouting(ctx, fn, version, input.RoutingConfig) : a.routing;
-  const row: AliasRow = { ...a, version, description: input.Description ?? a.description, routing, revision_id: newRevision() };
-  ctx.state.tables.putAlias(row);
-  return describeAlias(fn, row);
+export async function updateAlias(input: T.UpdateAliasRequest, ctx: Ctx): Promise<T.AliasConfiguration> {
+  // Read, revision check and write in one unit: of two updates given one RevisionId, one wins.
+  return await ctx.state.tables.atomically(async () => {
+    const { fn } = await unqualified(ctx, input.FunctionName);
+    const a = await findAlias(ctx, fn, input.Name);
+    checkRevision(input.RevisionId, a.revision_id);
+    const version = input.FunctionVersion ?? a.version;
+    if (input.FunctionVersion !== undefined) await checkVersion(ctx, fn, version);
+    const routing = input.RoutingConfig !== undefined ? await checkRouting(ctx, fn, version, input.RoutingConfig) : a.routing;
+    const row: AliasRow = { ...a, version, description: input.Description ?? a.description, routing, revision_id: newRevision() };
+    await ctx.state.tables.putAlias(row);
+    return describeAlias(fn, row);
+  });
 }
 
-export function deleteAlias(input: T.DeleteAliasRequest, ctx: Ctx): void {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  ctx.state.tables.deleteAlias(fn.id, input.Name);
+export async function deleteAlias(input: T.DeleteAliasRequest, ctx: Ctx): Promise<void> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
+  await ctx.state.tables.deleteAlias(fn.id, input.Name);
 }
 
-export function listAliases(input: T.ListAliasesRequest, ctx: Ctx): T.ListAliasesResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function listAliases(input: T.ListAliasesRequest, ctx: Ctx): Promise<T.ListAliasesResponse> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
-  const all = ctx.state.tables
-    .aliases(fn.id)
-    .filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
-  const start = readIndexMarker(ctx, input.Marker);
+  const all = (await ctx.state.tables.aliases(fn.id)).filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     Aliases: all.slice(start, start + max).map((a) => describeAlias(fn, a)),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }

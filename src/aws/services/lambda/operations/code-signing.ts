@@ -46,86 +46,95 @@ function checkPolicy(p: T.CodeSigningPolicies | undefined): T.CodeSigningPolicie
   return { UntrustedArtifactOnDeployment: v };
 }
 
-export function createCodeSigningConfig(input: T.CreateCodeSigningConfigRequest, ctx: Ctx): T.CreateCodeSigningConfigResponse {
+export async function createCodeSigningConfig(input: T.CreateCodeSigningConfigRequest, ctx: Ctx): Promise<T.CreateCodeSigningConfigResponse> {
   checkPublishers(input.AllowedPublishers);
   const id = ec2Id('csc');
   const c: StoredCsc = { Description: input.Description, AllowedPublishers: input.AllowedPublishers, CodeSigningPolicies: checkPolicy(input.CodeSigningPolicies), Tags: input.Tags };
   const now = ctx.clock.now();
-  ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);
+  await ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(c), now);
   return { CodeSigningConfig: describe(ctx, id, c, now) };
 }
 
-function find(ctx: Ctx, arn: string): { id: string; c: StoredCsc; modified: number } {
+async function find(ctx: Ctx, arn: string): Promise<{ id: string; c: StoredCsc; modified: number }> {
   const id = idOf(arn);
-  const row = ctx.state.tables.codeSigningConfig(ctx.account, ctx.region, id);
+  const row = await ctx.state.tables.codeSigningConfig(ctx.account, ctx.region, id);
   if (!row) throw notFound(`The code signing configuration cannot be found. Check that the provided configuration is not deleted: ${arn}.`);
   return { id, c: JSON.parse(row.config) as StoredCsc, modified: row.modified_at };
 }
 
-export function getCodeSigningConfig(input: T.GetCodeSigningConfigRequest, ctx: Ctx): T.GetCodeSigningConfigResponse {
-  const { id, c, modified } = find(ctx, input.CodeSigningConfigArn);
+export async function getCodeSigningConfig(input: T.GetCodeSigningConfigRequest, ctx: Ctx): Promise<T.GetCodeSigningConfigResponse> {
+  const { id, c, modified } = await find(ctx, input.CodeSigningConfigArn);
   return { CodeSigningConfig: describe(ctx, id, c, modified) };
 }
 
-export function updateCodeSigningConfig(input: T.UpdateCodeSigningConfigRequest, ctx: Ctx): T.UpdateCodeSigningConfigResponse {
-  const { id, c } = find(ctx, input.CodeSigningConfigArn);
-  if (input.AllowedPublishers) checkPublishers(input.AllowedPublishers);
-  const updated: StoredCsc = {
-    ...c,
-    Description: input.Description ?? c.Description,
-    AllowedPublishers: input.AllowedPublishers ?? c.AllowedPublishers,
-    CodeSigningPolicies: input.CodeSigningPolicies ? checkPolicy(input.CodeSigningPolicies) : c.CodeSigningPolicies,
-  };
-  const now = ctx.clock.now();
-  ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(updated), now);
-  return { CodeSigningConfig: describe(ctx, id, updated, now) };
+export async function updateCodeSigningConfig(input: T.UpdateCodeSigningConfigRequest, ctx: Ctx): Promise<T.UpdateCodeSigningConfigResponse> {
+  // Read, merge and write in one unit: concurrent updates of different members lose neither (nor the tags).
+  return await ctx.state.tables.atomically(async () => {
+    const { id, c } = await find(ctx, input.CodeSigningConfigArn);
+    if (input.AllowedPublishers) checkPublishers(input.AllowedPublishers);
+    const updated: StoredCsc = {
+      ...c,
+      Description: input.Description ?? c.Description,
+      AllowedPublishers: input.AllowedPublishers ?? c.AllowedPublishers,
+      CodeSigningPolicies: input.CodeSigningPolicies ? checkPolicy(input.CodeSigningPolicies) : c.CodeSigningPolicies,
+    };
+    const now = ctx.clock.now();
+    await ctx.state.tables.putCodeSigningConfig(ctx.account, ctx.region, id, JSON.stringify(updated), now);
+    return { CodeSigningConfig: describe(ctx, id, updated, now) };
+  });
 }
 
-export function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest, ctx: Ctx): T.DeleteCodeSigningConfigResponse {
-  const { id } = find(ctx, input.CodeSigningConfigArn);
+export async function deleteCodeSigningConfig(input: T.DeleteCodeSigningConfigRequest, ctx: Ctx): Promise<T.DeleteCodeSigningConfigResponse> {
   const t = ctx.state.tables;
-  if (t.functionsWithCodeSigningConfig(arnOf(ctx, id)).length) {
-    throw conflict('The code signing configuration cannot be deleted because it is used by one or more functions.');
-  }
-  t.deleteCodeSigningConfig(ctx.account, ctx.region, id);
-  return {};
+  // Its users are counted and it is deleted in one unit: no function comes to use it in between.
+  return await t.atomically(async () => {
+    const { id } = await find(ctx, input.CodeSigningConfigArn);
+    if ((await t.functionsWithCodeSigningConfig(arnOf(ctx, id))).length) {
+      throw conflict('The code signing configuration cannot be deleted because it is used by one or more functions.');
+    }
+    await t.deleteCodeSigningConfig(ctx.account, ctx.region, id);
+    return {};
+  });
 }
 
-export function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, ctx: Ctx): T.ListCodeSigningConfigsResponse {
+export async function listCodeSigningConfigs(input: T.ListCodeSigningConfigsRequest, ctx: Ctx): Promise<T.ListCodeSigningConfigsResponse> {
   const max = input.MaxItems ?? 50;
-  const all = ctx.state.tables.codeSigningConfigs(ctx.account, ctx.region);
-  const start = readIndexMarker(ctx, input.Marker);
+  const all = await ctx.state.tables.codeSigningConfigs(ctx.account, ctx.region);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     CodeSigningConfigs: all.slice(start, start + max).map((r) => describe(ctx, r.id, JSON.parse(r.config) as StoredCsc, r.modified_at)),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }
 
-export function putFunctionCodeSigningConfig(input: T.PutFunctionCodeSigningConfigRequest, ctx: Ctx): T.PutFunctionCodeSigningConfigResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  const { id } = find(ctx, input.CodeSigningConfigArn);
-  ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', arnOf(ctx, id));
-  return { CodeSigningConfigArn: arnOf(ctx, id), FunctionName: fn.name };
+export async function putFunctionCodeSigningConfig(input: T.PutFunctionCodeSigningConfigRequest, ctx: Ctx): Promise<T.PutFunctionCodeSigningConfigResponse> {
+  // The config is found and attached in one unit: a delete between would leave the function naming none.
+  return await ctx.state.tables.atomically(async () => {
+    const { fn } = await unqualified(ctx, input.FunctionName);
+    const { id } = await find(ctx, input.CodeSigningConfigArn);
+    await ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', arnOf(ctx, id));
+    return { CodeSigningConfigArn: arnOf(ctx, id), FunctionName: fn.name };
+  });
 }
 
-export function getFunctionCodeSigningConfig(input: T.GetFunctionCodeSigningConfigRequest, ctx: Ctx): T.GetFunctionCodeSigningConfigResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function getFunctionCodeSigningConfig(input: T.GetFunctionCodeSigningConfigRequest, ctx: Ctx): Promise<T.GetFunctionCodeSigningConfigResponse> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   return { CodeSigningConfigArn: fn.code_signing_config_arn ?? '', FunctionName: fn.name };
 }
 
-export function deleteFunctionCodeSigningConfig(input: T.DeleteFunctionCodeSigningConfigRequest, ctx: Ctx): void {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function deleteFunctionCodeSigningConfig(input: T.DeleteFunctionCodeSigningConfigRequest, ctx: Ctx): Promise<void> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   if (!fn.code_signing_config_arn) throw invalidParameter('The function does not have a code signing configuration.');
-  ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', null);
+  await ctx.state.tables.setFunction(fn.id, 'code_signing_config_arn', null);
 }
 
-export function listFunctionsByCodeSigningConfig(input: T.ListFunctionsByCodeSigningConfigRequest, ctx: Ctx): T.ListFunctionsByCodeSigningConfigResponse {
-  const { id } = find(ctx, input.CodeSigningConfigArn);
-  const fns = ctx.state.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
+export async function listFunctionsByCodeSigningConfig(input: T.ListFunctionsByCodeSigningConfigRequest, ctx: Ctx): Promise<T.ListFunctionsByCodeSigningConfigResponse> {
+  const { id } = await find(ctx, input.CodeSigningConfigArn);
+  const fns = await ctx.state.tables.functionsWithCodeSigningConfig(arnOf(ctx, id));
   const max = input.MaxItems ?? 50;
-  const start = readIndexMarker(ctx, input.Marker);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     FunctionArns: fns.slice(start, start + max).map((f) => functionArn(f.account, f.region, f.name)),
-    NextMarker: start + max < fns.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < fns.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }

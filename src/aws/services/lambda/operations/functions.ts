@@ -44,14 +44,14 @@ export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): 
   const ref = parseFunctionName(input.FunctionName, scope(ctx));
   if (ref.qualifier !== undefined) throw validation('functionName', input.FunctionName, 'Member must not include a qualifier');
   const tables = ctx.state.tables;
-  if (tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
+  if (await tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
   const packageType = input.PackageType ?? 'Zip';
   if (packageType !== 'Zip' && packageType !== 'Image') throw validation('packageType', packageType, 'Member must satisfy enum value set: [Zip, Image]');
   if (input.Tags) checkTags(input.Tags);
-  if (input.CodeSigningConfigArn && !tables.codeSigningConfig(ref.account, ref.region, input.CodeSigningConfigArn.split(':').pop() ?? '')) {
-    throw invalidParameter(`Code signing config ${input.CodeSigningConfigArn} does not exist.`);
-  }
-  const config = applyConfig(ref.name, defaultConfig(ref.name, packageType, input.Role), { ...input, FunctionName: ref.name } as never, layerFinder(tables));
+  const csc = input.CodeSigningConfigArn;
+  const cscMissing = async () => !!csc && !(await tables.codeSigningConfig(ref.account, ref.region, csc.split(':').pop() ?? ''));
+  if (await cscMissing()) throw invalidParameter(`Code signing config ${csc} does not exist.`);
+  const config = await applyConfig(ref.name, defaultConfig(ref.name, packageType, input.Role), { ...input, FunctionName: ref.name } as never, layerFinder(tables));
   let code: StoredCode | undefined;
   if (packageType === 'Image') {
     if (input.Runtime || input.Handler) throw invalidParameter('Runtime and Handler are not supported for functions created with container images.');
@@ -61,10 +61,14 @@ export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): 
     if (input.Code.ImageUri) throw invalidParameter('Please provide a .zip package for functions with PackageType Zip, not an ImageUri.');
     code = await storeCode(ctx, input.Code);
   }
-  // Another request may have created it while the code was being read.
-  if (tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
   const now = ctx.clock.now();
-  const v: VersionRow = tables.createFunction(
+  // One unit from the name check to the published version: another request may have created the
+  // function (or deleted the config or a layer it names) while the code was being read.
+  const { fn, v, published } = await tables.atomically(async () => {
+    if (await tables.fn(ref.account, ref.region, ref.name)) throw conflict(`Function already exist: ${ref.name}`);
+    if (await cscMissing()) throw invalidParameter(`Code signing config ${csc} does not exist.`);
+    if (config.Layers.length) await applyConfig(ref.name, config, { Layers: config.Layers.map((l) => l.Arn) }, layerFinder(tables));
+    const v: VersionRow = await tables.createFunction(
     { account: ref.account, region: ref.region, name: ref.name, now, tags: JSON.stringify(input.Tags ?? {}), codeSigningConfigArn: input.CodeSigningConfigArn },
     {
       version: '$LATEST',
@@ -79,10 +83,11 @@ export async function createFunction(input: T.CreateFunctionRequest, ctx: Ctx): 
       last_modified: now,
       revision_id: newRevision(),
     },
-  );
-  const fn = tables.fnById(v.function_id)!;
-  if (input.Publish) {
-    const published = publish(ctx, fn, v, undefined);
+    );
+    const fn = (await tables.fnById(v.function_id))!;
+    return { fn, v, published: input.Publish ? await publish(ctx, fn, v, undefined) : undefined };
+  });
+  if (published) {
     settleSoon(ctx, fn.id, ['$LATEST', published.version]);
     return describeVersion(fn, published);
   }
@@ -94,13 +99,13 @@ function imageSha(uri: string): string {
   return Buffer.from(uri.padEnd(32, '0').slice(0, 32)).toString('base64');
 }
 
-export function getFunctionConfiguration(input: T.GetFunctionConfigurationRequest, ctx: Ctx): T.FunctionConfiguration {
-  const { fn, version } = qualified(ctx, input.FunctionName, input.Qualifier);
+export async function getFunctionConfiguration(input: T.GetFunctionConfigurationRequest, ctx: Ctx): Promise<T.FunctionConfiguration> {
+  const { fn, version } = await qualified(ctx, input.FunctionName, input.Qualifier);
   return describeVersion(fn, version);
 }
 
-export function getFunction(input: T.GetFunctionRequest, ctx: Ctx): T.GetFunctionResponse {
-  const { fn, version } = qualified(ctx, input.FunctionName, input.Qualifier);
+export async function getFunction(input: T.GetFunctionRequest, ctx: Ctx): Promise<T.GetFunctionResponse> {
+  const { fn, version } = await qualified(ctx, input.FunctionName, input.Qualifier);
   const config = parseConfig(version);
   const out: T.GetFunctionResponse = {
     Configuration: describeVersion(fn, version),
@@ -119,39 +124,53 @@ export function codeLocation(ctx: Ctx, blob: string | null): string | undefined 
 }
 
 export async function updateFunctionCode(input: T.UpdateFunctionCodeRequest, ctx: Ctx): Promise<T.FunctionConfiguration> {
-  const { ref, fn } = unqualified(ctx, input.FunctionName);
+  const { ref, fn } = await unqualified(ctx, input.FunctionName);
   const tables = ctx.state.tables;
-  const v = latest(ctx, fn);
-  checkRevision(input.RevisionId, v.revision_id);
-  checkNotUpdating(fn, v);
-  const config = parseConfig(v);
+  const first = await latest(ctx, fn);
+  checkRevision(input.RevisionId, first.revision_id);
+  checkNotUpdating(fn, first);
+  const packageType = parseConfig(first).PackageType;
   let code: StoredCode | undefined;
-  if (config.PackageType === 'Image') {
+  if (packageType === 'Image') {
     if (input.ZipFile || input.S3Bucket || input.S3Key) throw invalidParameter('Please provide an ImageUri for a function with PackageType Image.');
     await checkImageSupport(input.ImageUri);
-    config.ImageUri = input.ImageUri;
   } else {
     if (input.ImageUri) throw invalidParameter('Please provide a .zip package for a function with PackageType Zip.');
     code = await storeCode(ctx, input);
   }
-  if (input.Architectures) Object.assign(config, applyConfig(ref.name, config, { Architectures: input.Architectures }, layerFinder(tables)));
-  const updated: VersionRow = {
-    ...v,
-    config: JSON.stringify(config),
-    code_sha256: code?.sha256 ?? imageSha(config.ImageUri ?? ''),
-    code_size: code?.size ?? 0,
-    code_blob: code?.blob ?? null,
-    last_modified: ctx.clock.now(),
-    revision_id: newRevision(),
-  };
-  if (input.DryRun) return describeVersion(fn, updated);
-  updated.last_update_status = 'InProgress';
-  tables.putVersion(updated);
-  releaseBlob(ctx, v.code_blob);
+  // The checks again, with the write, in one unit: another update may have begun while the code was stored.
+  const result = await tables.atomically(async () => {
+    const v = await latest(ctx, fn);
+    checkRevision(input.RevisionId, v.revision_id);
+    checkNotUpdating(fn, v);
+    const config = parseConfig(v);
+    if (packageType === 'Image') config.ImageUri = input.ImageUri;
+    if (input.Architectures) Object.assign(config, await applyConfig(ref.name, config, { Architectures: input.Architectures }, layerFinder(tables)));
+    const updated: VersionRow = {
+      ...v,
+      config: JSON.stringify(config),
+      code_sha256: code?.sha256 ?? imageSha(config.ImageUri ?? ''),
+      code_size: code?.size ?? 0,
+      code_blob: code?.blob ?? null,
+      last_modified: ctx.clock.now(),
+      revision_id: newRevision(),
+    };
+    if (input.DryRun) return { v, updated, published: undefined };
+    updated.last_update_status = 'InProgress';
+    await tables.putVersion(updated);
+    if (!input.Publish) return { v, updated, published: undefined };
+    await tables.settleVersions(fn.id, ['$LATEST']);
+    return { v, updated, published: await publish(ctx, fn, (await tables.version(fn.id, '$LATEST'))!, undefined) };
+  });
+  const { v, updated, published } = result;
+  if (input.DryRun) {
+    // Nothing was recorded: the package just stored is nobody's.
+    await releaseBlob(ctx, code?.blob ?? null);
+    return describeVersion(fn, updated);
+  }
+  await releaseBlob(ctx, v.code_blob);
   ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
-  if (input.Publish) {
-    tables.setVersionStatus(fn.id, '$LATEST', 'Active', 'Successful', null, null);
-    const published = publish(ctx, fn, tables.version(fn.id, '$LATEST')!, undefined);
+  if (published) {
     settleSoon(ctx, fn.id, [published.version]);
     return describeVersion(fn, published);
   }
@@ -159,21 +178,25 @@ export async function updateFunctionCode(input: T.UpdateFunctionCodeRequest, ctx
   return { ...describeVersion(fn, updated), LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' };
 }
 
-export function updateFunctionConfiguration(input: T.UpdateFunctionConfigurationRequest, ctx: Ctx): T.FunctionConfiguration {
-  const { ref, fn } = unqualified(ctx, input.FunctionName);
+export async function updateFunctionConfiguration(input: T.UpdateFunctionConfigurationRequest, ctx: Ctx): Promise<T.FunctionConfiguration> {
+  const { ref, fn } = await unqualified(ctx, input.FunctionName);
   const tables = ctx.state.tables;
-  const v = latest(ctx, fn);
-  checkRevision(input.RevisionId, v.revision_id);
-  checkNotUpdating(fn, v);
-  const config: StoredConfig = applyConfig(ref.name, parseConfig(v), input as never, layerFinder(tables));
-  const updated: VersionRow = {
-    ...v,
-    config: JSON.stringify(config),
-    last_modified: ctx.clock.now(),
-    revision_id: newRevision(),
-    last_update_status: 'InProgress',
-  };
-  tables.putVersion(updated);
+  // Read, check and write in one unit: of two updates given one RevisionId, or begun together, one wins.
+  const updated = await tables.atomically(async () => {
+    const v = await latest(ctx, fn);
+    checkRevision(input.RevisionId, v.revision_id);
+    checkNotUpdating(fn, v);
+    const config: StoredConfig = await applyConfig(ref.name, parseConfig(v), input as never, layerFinder(tables));
+    const updated: VersionRow = {
+      ...v,
+      config: JSON.stringify(config),
+      last_modified: ctx.clock.now(),
+      revision_id: newRevision(),
+      last_update_status: 'InProgress',
+    };
+    await tables.putVersion(updated);
+    return updated;
+  });
   ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: '$LATEST' });
   settleSoon(ctx, fn.id, ['$LATEST']);
   return { ...describeVersion(fn, updated), LastUpdateStatusReason: 'The function is being updated.', LastUpdateStatusReasonCode: 'Updating' } as T.FunctionConfiguration;
@@ -182,42 +205,58 @@ export function updateFunctionConfiguration(input: T.UpdateFunctionConfiguration
 export async function deleteFunction(input: T.DeleteFunctionRequest, ctx: Ctx): Promise<T.DeleteFunctionResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
   const tables = ctx.state.tables;
-  const fn = tables.fn(ref.account, ref.region, ref.name);
-  if (!fn) throw functionNotFound(ref);
-  if (ref.qualifier !== undefined) {
-    if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-    if (!/^[0-9]+$/.test(ref.qualifier)) throw invalidParameter('Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.');
-    const v = tables.version(fn.id, ref.qualifier);
-    if (!v) throw functionNotFound(ref);
-    const users = tables.aliases(fn.id).filter((a) => a.version === ref.qualifier || (a.routing && ref.qualifier! in ((JSON.parse(a.routing) as { AdditionalVersionWeights?: object }).AdditionalVersionWeights ?? {})));
-    if (users.length) {
-      throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
-    }
-    tables.deleteVersion(fn.id, ref.qualifier);
-    releaseBlob(ctx, v.code_blob);
-    ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name, version: ref.qualifier });
+  const qualifier = ref.qualifier;
+  if (qualifier !== undefined) {
+    const v = await tables.atomically(async () => {
+      const fn = await tables.fn(ref.account, ref.region, ref.name);
+      if (!fn) throw functionNotFound(ref);
+      if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+      if (!/^[0-9]+$/.test(qualifier)) throw invalidParameter('Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.');
+      const v = await tables.version(fn.id, qualifier);
+      if (!v) throw functionNotFound(ref);
+      // No alias may come to point at the version between this check and the delete.
+      const users = (await tables.aliases(fn.id)).filter((a) => a.version === qualifier || (a.routing && qualifier in ((JSON.parse(a.routing) as { AdditionalVersionWeights?: object }).AdditionalVersionWeights ?? {})));
+      if (users.length) {
+        throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+      }
+      await tables.deleteVersion(fn.id, qualifier);
+      return v;
+    });
+    await releaseBlob(ctx, v.code_blob);
+    ctx.state.executor.evict({ account: ref.account, region: ref.region, name: ref.name, version: qualifier });
     return { StatusCode: 204 };
   }
-  const blobs = tables.versions(fn.id).map((v) => v.code_blob);
-  const arn = functionArn(fn.account, fn.region, fn.name);
-  for (const m of tables.mappings(fn.account, fn.region)) {
-    if (m.function_arn === arn || m.function_arn.startsWith(`${arn}:`)) {
-      ctx.state.mappings.remove(m.uuid);
-      tables.deleteMapping(m.uuid);
+  // The function, its versions and its mappings go in one unit; pollers, blobs and workers after it.
+  const { fn, blobs, mappings } = await tables.atomically(async () => {
+    const fn = await tables.fn(ref.account, ref.region, ref.name);
+    if (!fn) throw functionNotFound(ref);
+    const blobs = (await tables.versions(fn.id)).map((v) => v.code_blob);
+    const arn = functionArn(fn.account, fn.region, fn.name);
+    const mappings: string[] = [];
+    for (const m of await tables.mappings(fn.account, fn.region)) {
+      if (m.function_arn === arn || m.function_arn.startsWith(`${arn}:`)) {
+        await tables.deleteMapping(m.uuid);
+        mappings.push(m.uuid);
+      }
     }
-  }
-  tables.deleteFunction(fn.id);
-  for (const b of blobs) releaseBlob(ctx, b);
+    await tables.deleteFunction(fn.id);
+    return { fn, blobs, mappings };
+  });
+  for (const uuid of mappings) ctx.state.mappings.remove(uuid);
+  for (const b of blobs) await releaseBlob(ctx, b);
   ctx.state.executor.evict({ account: fn.account, region: fn.region, name: fn.name });
   return { StatusCode: 204 };
 }
 
-/** Drops a package's blob once no version or layer uses it. */
-export function releaseBlob(ctx: Ctx, blob: string | null): void {
-  if (blob && !ctx.state.tables.blobInUse(blob)) void ctx.env.blobs.delete(blob);
+/**
+ * Drops a package's blob once no version or layer uses it. Call it after the unit that stopped
+ * using it: a blob nobody references can gain no new user (a version only copies a live row's).
+ */
+export async function releaseBlob(ctx: Ctx, blob: string | null): Promise<void> {
+  if (blob && !(await ctx.state.tables.blobInUse(blob))) void ctx.env.blobs.delete(blob).catch((err) => ctx.env.log.error(`lambda: deleting package ${blob} failed`, err));
 }
 
-export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFunctionsResponse {
+export async function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): Promise<T.ListFunctionsResponse> {
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), `Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`);
   if (input.FunctionVersion !== undefined && input.FunctionVersion !== 'ALL') {
@@ -225,29 +264,30 @@ export function listFunctions(input: T.ListFunctionsRequest, ctx: Ctx): T.ListFu
   }
   const tables = ctx.state.tables;
   const all = input.FunctionVersion === 'ALL';
-  const [afterName, afterIndex] = readFunctionMarker(ctx, input.Marker);
+  const [afterName, afterIndex] = await readFunctionMarker(ctx, input.Marker);
   const out: T.FunctionConfiguration[] = [];
   let next: string | undefined;
   // Resume inside the function the last page ended in (listing all versions), then go on by name.
   const fns: FunctionRow[] = [];
   if (afterName) {
-    const f = tables.fn(ctx.account, ctx.region, afterName);
+    const f = await tables.fn(ctx.account, ctx.region, afterName);
     if (f && all) fns.push(f);
   }
-  fns.push(...tables.functions(ctx.account, ctx.region, afterName, max + 1));
+  fns.push(...(await tables.functions(ctx.account, ctx.region, afterName, max + 1)));
   outer: for (const fn of fns) {
-    const versions = all ? tables.versions(fn.id) : [latest(ctx, fn)];
+    // A function deleted since it was listed has no versions left: it is skipped, not an error.
+    const versions = all ? await tables.versions(fn.id) : [await tables.version(fn.id, '$LATEST')].filter((v) => v !== undefined);
     const start = fn.name === afterName ? afterIndex + 1 : 0;
     for (let i = start; i < versions.length; i++) {
       if (out.length === max) {
-        next = makeMarker(ctx, [fn.name, i - 1]);
+        next = await makeMarker(ctx, [fn.name, i - 1]);
         break outer;
       }
       out.push(describeVersion(fn, versions[i]));
       if (out.length === max && i === versions.length - 1) {
         // The page ends with this function: there is more only if another function follows.
-        const more = tables.functions(ctx.account, ctx.region, fn.name, 1).length > 0;
-        if (more) next = makeMarker(ctx, [fn.name, i]);
+        const more = (await tables.functions(ctx.account, ctx.region, fn.name, 1)).length > 0;
+        if (more) next = await makeMarker(ctx, [fn.name, i]);
         break outer;
       }
     }

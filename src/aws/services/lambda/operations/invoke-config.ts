@@ -12,13 +12,13 @@ interface StoredInvokeConfig {
   DestinationConfig?: T.DestinationConfig;
 }
 
-function target(ctx: Ctx, name: string, qualifier: string | undefined): { fn: FunctionRow; q: string } {
+async function target(ctx: Ctx, name: string, qualifier: string | undefined): Promise<{ fn: FunctionRow; q: string }> {
   const ref = parseFunctionName(name, scope(ctx), qualifier);
-  const fn = findFunction(ctx, ref);
+  const fn = await findFunction(ctx, ref);
   const q = ref.qualifier ?? '';
   if (q && q !== '$LATEST') {
     const t = ctx.state.tables;
-    if (isVersionNumber(q) ? !t.version(fn.id, q) : !t.alias(fn.id, q)) {
+    if (isVersionNumber(q) ? !(await t.version(fn.id, q)) : !(await t.alias(fn.id, q))) {
       throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
     }
   }
@@ -49,58 +49,65 @@ function describe(fn: FunctionRow, q: string, c: StoredInvokeConfig, modified: n
   };
 }
 
-export function putFunctionEventInvokeConfig(input: T.PutFunctionEventInvokeConfigRequest, ctx: Ctx): T.FunctionEventInvokeConfig {
-  const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const c: StoredInvokeConfig = { MaximumRetryAttempts: input.MaximumRetryAttempts, MaximumEventAgeInSeconds: input.MaximumEventAgeInSeconds, DestinationConfig: input.DestinationConfig };
-  check(c);
-  const now = ctx.clock.now();
-  ctx.state.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
-  return describe(fn, q, c, now);
+export async function putFunctionEventInvokeConfig(input: T.PutFunctionEventInvokeConfigRequest, ctx: Ctx): Promise<T.FunctionEventInvokeConfig> {
+  // The function is found and the config written in one unit: a delete between would leave the write nothing to belong to.
+  return await ctx.state.tables.atomically(async () => {
+    const { fn, q } = await target(ctx, input.FunctionName, input.Qualifier);
+    const c: StoredInvokeConfig = { MaximumRetryAttempts: input.MaximumRetryAttempts, MaximumEventAgeInSeconds: input.MaximumEventAgeInSeconds, DestinationConfig: input.DestinationConfig };
+    check(c);
+    const now = ctx.clock.now();
+    await ctx.state.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
+    return describe(fn, q, c, now);
+  });
 }
 
-export function updateFunctionEventInvokeConfig(input: T.UpdateFunctionEventInvokeConfigRequest, ctx: Ctx): T.FunctionEventInvokeConfig {
-  const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const existing = ctx.state.tables.invokeConfig(fn.id, q);
-  const base = existing ? (JSON.parse(existing.config) as StoredInvokeConfig) : {};
-  const c: StoredInvokeConfig = {
-    MaximumRetryAttempts: input.MaximumRetryAttempts ?? base.MaximumRetryAttempts,
-    MaximumEventAgeInSeconds: input.MaximumEventAgeInSeconds ?? base.MaximumEventAgeInSeconds,
-    DestinationConfig: input.DestinationConfig
-      ? {
-          OnSuccess: input.DestinationConfig.OnSuccess ?? base.DestinationConfig?.OnSuccess,
-          OnFailure: input.DestinationConfig.OnFailure ?? base.DestinationConfig?.OnFailure,
-        }
-      : base.DestinationConfig,
-  };
-  check(c);
-  const now = ctx.clock.now();
-  ctx.state.tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
-  return describe(fn, q, c, now);
+export async function updateFunctionEventInvokeConfig(input: T.UpdateFunctionEventInvokeConfigRequest, ctx: Ctx): Promise<T.FunctionEventInvokeConfig> {
+  const tables = ctx.state.tables;
+  // Read, merge and write in one unit: concurrent updates of different members lose neither.
+  return await tables.atomically(async () => {
+    const { fn, q } = await target(ctx, input.FunctionName, input.Qualifier);
+    const existing = await tables.invokeConfig(fn.id, q);
+    const base = existing ? (JSON.parse(existing.config) as StoredInvokeConfig) : {};
+    const c: StoredInvokeConfig = {
+      MaximumRetryAttempts: input.MaximumRetryAttempts ?? base.MaximumRetryAttempts,
+      MaximumEventAgeInSeconds: input.MaximumEventAgeInSeconds ?? base.MaximumEventAgeInSeconds,
+      DestinationConfig: input.DestinationConfig
+        ? {
+            OnSuccess: input.DestinationConfig.OnSuccess ?? base.DestinationConfig?.OnSuccess,
+            OnFailure: input.DestinationConfig.OnFailure ?? base.DestinationConfig?.OnFailure,
+          }
+        : base.DestinationConfig,
+    };
+    check(c);
+    const now = ctx.clock.now();
+    await tables.putInvokeConfig(fn.id, q, JSON.stringify(c), now);
+    return describe(fn, q, c, now);
+  });
 }
 
-export function getFunctionEventInvokeConfig(input: T.GetFunctionEventInvokeConfigRequest, ctx: Ctx): T.FunctionEventInvokeConfig {
-  const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const row = ctx.state.tables.invokeConfig(fn.id, q);
+export async function getFunctionEventInvokeConfig(input: T.GetFunctionEventInvokeConfigRequest, ctx: Ctx): Promise<T.FunctionEventInvokeConfig> {
+  const { fn, q } = await target(ctx, input.FunctionName, input.Qualifier);
+  const row = await ctx.state.tables.invokeConfig(fn.id, q);
   if (!row) throw notFound(`The function ${functionArn(fn.account, fn.region, fn.name, q || undefined)} doesn't have an EventInvokeConfig`);
   return describe(fn, q, JSON.parse(row.config) as StoredInvokeConfig, row.modified_at);
 }
 
-export function deleteFunctionEventInvokeConfig(input: T.DeleteFunctionEventInvokeConfigRequest, ctx: Ctx): void {
-  const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  if (!ctx.state.tables.deleteInvokeConfig(fn.id, q)) {
+export async function deleteFunctionEventInvokeConfig(input: T.DeleteFunctionEventInvokeConfigRequest, ctx: Ctx): Promise<void> {
+  const { fn, q } = await target(ctx, input.FunctionName, input.Qualifier);
+  if (!(await ctx.state.tables.deleteInvokeConfig(fn.id, q))) {
     throw notFound(`The function ${functionArn(fn.account, fn.region, fn.name, q || undefined)} doesn't have an EventInvokeConfig`);
   }
 }
 
-export function listFunctionEventInvokeConfigs(input: T.ListFunctionEventInvokeConfigsRequest, ctx: Ctx): T.ListFunctionEventInvokeConfigsResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function listFunctionEventInvokeConfigs(input: T.ListFunctionEventInvokeConfigsRequest, ctx: Ctx): Promise<T.ListFunctionEventInvokeConfigsResponse> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.state.tables.invokeConfigs(fn.id);
-  const start = readIndexMarker(ctx, input.Marker);
+  const all = await ctx.state.tables.invokeConfigs(fn.id);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     FunctionEventInvokeConfigs: all.slice(start, start + max).map((r) => describe(fn, r.qualifier, JSON.parse(r.config) as StoredInvokeConfig, r.modified_at)),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }
 

@@ -79,11 +79,11 @@ export async function invoke(input: T.InvocationRequest, ctx: Ctx): Promise<T.In
   if (logType !== 'None' && logType !== 'Tail') throw validation('logType', logType, 'Member must satisfy enum value set: [None, Tail]');
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
   const state = ctx.state;
-  const target = resolveTarget(state.tables, ref);
+  const target = await resolveTarget(state.tables, ref);
   if (type === 'DryRun') return { StatusCode: 204 };
   if (type === 'Event') {
     const payload = checkPayload(input.Payload, MAX_ASYNC_PAYLOAD);
-    state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId: ctx.requestId });
+    await state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId: ctx.requestId });
     return { StatusCode: 202 };
   }
   const payload = checkPayload(input.Payload, MAX_SYNC_PAYLOAD);
@@ -100,11 +100,11 @@ export async function invoke(input: T.InvocationRequest, ctx: Ctx): Promise<T.In
 export async function invokeAsync(input: T.InvokeAsyncRequest, ctx: Ctx): Promise<T.InvokeAsyncResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx));
   const state = ctx.state;
-  const target = resolveTarget(state.tables, ref);
+  const target = await resolveTarget(state.tables, ref);
   const chunks: Buffer[] = [];
   for await (const c of input.InvokeArgs) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
   const payload = checkPayload(Buffer.concat(chunks), 262_144, 'InvokeAsync');
-  state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId: ctx.requestId });
+  await state.queue.enqueue({ account: target.fn.account, region: target.fn.region, name: target.fn.name, qualifier: ref.qualifier, payload, requestId: ctx.requestId });
   return { Status: 202 };
 }
 
@@ -117,7 +117,7 @@ export async function invokeWithResponseStream(input: T.InvokeWithResponseStream
   if (logType !== 'None' && logType !== 'Tail') throw validation('logType', logType, 'Member must satisfy enum value set: [None, Tail]');
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
   const state = ctx.state;
-  const target = resolveTarget(state.tables, ref);
+  const target = await resolveTarget(state.tables, ref);
   if (type === 'DryRun') return { StatusCode: 204, ExecutedVersion: target.version.version };
   const payload = checkPayload(input.Payload, MAX_SYNC_PAYLOAD);
   const reserved = target.fn.reserved_concurrency;

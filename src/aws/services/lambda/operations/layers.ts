@@ -62,48 +62,49 @@ export async function publishLayerVersion(input: T.PublishLayerVersionRequest, c
   else if (content.S3Bucket !== undefined && content.S3Key !== undefined) {
     code = await ctx.state.code.store(await fetchFromS3(ctx.env, scope(ctx), content.S3Bucket, content.S3Key, content.S3ObjectVersion, ctx.requestId), 'layer');
   } else throw invalidParameter('Please provide a source for the layer content (ZipFile, or S3Bucket and S3Key).');
-  const t = ctx.state.tables;
-  const version = t.nextLayerVersion(account, region, name);
-  const row: LayerRow = {
-    account, region, name, version,
+  // The version number is taken and the layer stored under it in one unit (after the package is stored).
+  const row = await ctx.state.tables.publishLayer({
+    account, region, name,
     config: JSON.stringify({ Description: input.Description ?? '', CompatibleRuntimes: input.CompatibleRuntimes, CompatibleArchitectures: input.CompatibleArchitectures, LicenseInfo: input.LicenseInfo } satisfies LayerConfig),
     code_sha256: code.sha256,
     code_size: code.size,
     code_blob: code.blob,
     created_at: ctx.clock.now(),
-  };
-  t.putLayer(row);
+  });
   return describe(ctx, row);
 }
 
-function find(ctx: Ctx, layerName: string, version: number): LayerRow {
+async function find(ctx: Ctx, layerName: string, version: number): Promise<LayerRow> {
   const { account, region, name } = parseLayerName(layerName, scope(ctx));
-  const l = ctx.state.tables.layer(account, region, name, version);
+  const l = await ctx.state.tables.layer(account, region, name, version);
   if (!l) throw notFound('The resource you requested does not exist.');
   return l;
 }
 
-export function getLayerVersion(input: T.GetLayerVersionRequest, ctx: Ctx): T.GetLayerVersionResponse {
-  return describe(ctx, find(ctx, input.LayerName, input.VersionNumber));
+export async function getLayerVersion(input: T.GetLayerVersionRequest, ctx: Ctx): Promise<T.GetLayerVersionResponse> {
+  return describe(ctx, await find(ctx, input.LayerName, input.VersionNumber));
 }
 
-export function getLayerVersionByArn(input: T.GetLayerVersionByArnRequest, ctx: Ctx): T.GetLayerVersionResponse {
+export async function getLayerVersionByArn(input: T.GetLayerVersionByArnRequest, ctx: Ctx): Promise<T.GetLayerVersionResponse> {
   const p = parseLayerVersionArn(input.Arn);
   if (!p) throw validation('arn', input.Arn, 'Member must satisfy regular expression pattern: arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+');
-  const l = ctx.state.tables.layer(p.account, p.region, p.name, p.version);
+  const l = await ctx.state.tables.layer(p.account, p.region, p.name, p.version);
   if (!l) throw notFound('The resource you requested does not exist.');
   return describe(ctx, l);
 }
 
-export function deleteLayerVersion(input: T.DeleteLayerVersionRequest, ctx: Ctx): void {
+export async function deleteLayerVersion(input: T.DeleteLayerVersionRequest, ctx: Ctx): Promise<void> {
   const { account, region, name } = parseLayerName(input.LayerName, scope(ctx));
   const t = ctx.state.tables;
-  const l = t.layer(account, region, name, input.VersionNumber);
-  if (!l) return;
-  t.deleteLayer(account, region, name, input.VersionNumber);
-  // Functions still reference the layer's files through their stored configuration.
-  const users = t.allFunctions().some((f) => t.versions(f.id).some((v) => v.config.includes(`"Blob":"${l.code_blob}"`)));
-  if (!users) releaseBlob(ctx, l.code_blob);
+  // Deleted, and its users counted, in one unit: a function created after it cannot name the layer.
+  const unused = await t.atomically(async () => {
+    const l = await t.layer(account, region, name, input.VersionNumber);
+    if (!l) return undefined;
+    await t.deleteLayer(account, region, name, input.VersionNumber);
+    // Functions still reference the layer's files through their stored configuration.
+    return (await t.versionConfigMentions(`"Blob":"${l.code_blob}"`)) ? undefined : l.code_blob;
+  });
+  if (unused) await releaseBlob(ctx, unused);
 }
 
 function matches(l: LayerRow, runtime: string | undefined, arch: string | undefined): boolean {
@@ -113,27 +114,27 @@ function matches(l: LayerRow, runtime: string | undefined, arch: string | undefi
   return true;
 }
 
-export function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): T.ListLayerVersionsResponse {
+export async function listLayerVersions(input: T.ListLayerVersionsRequest, ctx: Ctx): Promise<T.ListLayerVersionsResponse> {
   const { account, region, name } = parseLayerName(input.LayerName, scope(ctx));
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.state.tables.layerVersions(account, region, name).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
-  const start = readIndexMarker(ctx, input.Marker);
+  const all = (await ctx.state.tables.layerVersions(account, region, name)).filter((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     LayerVersions: all.slice(start, start + max).map(listItem),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }
 
-export function listLayers(input: T.ListLayersRequest, ctx: Ctx): T.ListLayersResponse {
+export async function listLayers(input: T.ListLayersRequest, ctx: Ctx): Promise<T.ListLayersResponse> {
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const t = ctx.state.tables;
   const items: T.LayersListItem[] = [];
-  for (const name of t.layerNames(ctx.account, ctx.region)) {
-    const newest = t.layerVersions(ctx.account, ctx.region, name).find((l) => matches(l, input.CompatibleRuntime, input.CompatibleArchitecture));
-    if (newest) items.push({ LayerName: name, LayerArn: layerArn(ctx.account, ctx.region, name), LatestMatchingVersion: listItem(newest) });
+  // Versions come by name, newest first: the first match of each name is its latest matching version.
+  for (const l of await ctx.state.tables.allLayerVersions(ctx.account, ctx.region)) {
+    if (items[items.length - 1]?.LayerName === l.name || !matches(l, input.CompatibleRuntime, input.CompatibleArchitecture)) continue;
+    items.push({ LayerName: l.name, LayerArn: layerArn(ctx.account, ctx.region, l.name), LatestMatchingVersion: listItem(l) });
   }
-  const start = readIndexMarker(ctx, input.Marker);
-  return { Layers: items.slice(start, start + max), NextMarker: start + max < items.length ? makeMarker(ctx, start + max) : undefined };
+  const start = await readIndexMarker(ctx, input.Marker);
+  return { Layers: items.slice(start, start + max), NextMarker: start + max < items.length ? await makeMarker(ctx, start + max) : undefined };
 }

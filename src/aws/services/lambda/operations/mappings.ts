@@ -120,72 +120,90 @@ function applyOptions(kind: SourceKind, c: MappingConfig, input: Options): Mappi
 }
 
 /** The function ARN a mapping points at (qualified when the name carried a version or alias). */
-function resolveFunction(ctx: Ctx, name: string): string {
+async function resolveFunction(ctx: Ctx, name: string): Promise<string> {
   const ref = parseFunctionName(name, scope(ctx));
-  resolveTarget(ctx.state.tables, ref, () => 1);
+  await resolveTarget(ctx.state.tables, ref, () => 1);
   return functionArn(ref.account, ref.region, ref.name, ref.qualifier);
 }
 
+/**
+ * Creating / Updating becomes Enabled or Disabled once the answer has gone, and the pollers follow.
+ * setImmediate, not the clock: a test that holds the virtual clock still must not see its mappings
+ * stay Creating.
+ */
 function settle(ctx: Ctx, uuid: string): void {
   setImmediate(() => {
-    const row = ctx.state.tables.mapping(uuid);
-    if (!row || row.state === 'Deleting') return;
-    const enabled = (JSON.parse(row.config) as MappingConfig).Enabled;
-    ctx.state.tables.setMappingState(uuid, enabled ? 'Enabled' : 'Disabled');
-    ctx.state.mappings.sync(uuid);
+    const t = ctx.state.tables;
+    t.atomically(async () => {
+      const row = await t.mapping(uuid);
+      if (!row || row.state === 'Deleting') return false;
+      const enabled = (JSON.parse(row.config) as MappingConfig).Enabled;
+      await t.setMappingState(uuid, enabled ? 'Enabled' : 'Disabled');
+      return true;
+    })
+      .then((settled) => (settled ? ctx.state.mappings.sync(uuid) : undefined))
+      .catch((err) => ctx.env.log.error(`lambda: settling event source mapping ${uuid} failed`, err));
   });
 }
 
-export function createEventSourceMapping(input: T.CreateEventSourceMappingRequest, ctx: Ctx): T.EventSourceMappingConfiguration {
+export async function createEventSourceMapping(input: T.CreateEventSourceMappingRequest, ctx: Ctx): Promise<T.EventSourceMappingConfiguration> {
   const source = input.EventSourceArn;
   if (!source) throw invalidParameter('Unrecognized event source, must be kafka or specify an EventSourceArn.');
   const kind = sourceKind(source);
   if (!kind) throw invalidParameter(`Unrecognized event source: ${source}. Fogbank maps SQS queues, DynamoDB streams and Kinesis streams.`);
-  const fnArn = resolveFunction(ctx, input.FunctionName);
-  if (input.Tags) checkTags(input.Tags);
   const t = ctx.state.tables;
-  for (const m of t.mappings(ctx.account, ctx.region)) {
-    if ((JSON.parse(m.config) as MappingConfig).EventSourceArn === source && m.function_arn === fnArn) {
-      throw conflict(`The event source arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${m.uuid}`);
+  // From the duplicate check to the insert, one unit: of two creates for one source and function, one is made.
+  const row = await t.atomically(async () => {
+    const fnArn = await resolveFunction(ctx, input.FunctionName);
+    if (input.Tags) checkTags(input.Tags);
+    for (const m of await t.mappings(ctx.account, ctx.region)) {
+      if ((JSON.parse(m.config) as MappingConfig).EventSourceArn === source && m.function_arn === fnArn) {
+        throw conflict(`The event source arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${m.uuid}`);
+      }
     }
-  }
-  const config = applyOptions(kind, { EventSourceArn: source, Enabled: input.Enabled ?? true, Tags: input.Tags }, input);
-  const now = ctx.clock.now();
-  const row: MappingRow = { uuid: randomUUID(), account: ctx.account, region: ctx.region, function_arn: fnArn, config: JSON.stringify(config), state: 'Creating', created_at: now, last_modified: now, last_result: 'No records processed' };
-  t.putMapping(row);
+    const config = applyOptions(kind, { EventSourceArn: source, Enabled: input.Enabled ?? true, Tags: input.Tags }, input);
+    const now = ctx.clock.now();
+    const row: MappingRow = { uuid: randomUUID(), account: ctx.account, region: ctx.region, function_arn: fnArn, config: JSON.stringify(config), state: 'Creating', created_at: now, last_modified: now, last_result: 'No records processed' };
+    await t.putMapping(row);
+    return row;
+  });
   settle(ctx, row.uuid);
   return describe(row);
 }
 
-function find(ctx: Ctx, uuid: string): MappingRow {
-  const row = ctx.state.tables.mapping(uuid);
+async function find(ctx: Ctx, uuid: string): Promise<MappingRow> {
+  const row = await ctx.state.tables.mapping(uuid);
   if (!row || row.account !== ctx.account || row.region !== ctx.region) {
     throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`);
   }
   return row;
 }
 
-export function getEventSourceMapping(input: T.GetEventSourceMappingRequest, ctx: Ctx): T.EventSourceMappingConfiguration {
-  return describe(find(ctx, input.UUID));
+export async function getEventSourceMapping(input: T.GetEventSourceMappingRequest, ctx: Ctx): Promise<T.EventSourceMappingConfiguration> {
+  return describe(await find(ctx, input.UUID));
 }
 
-export function updateEventSourceMapping(input: T.UpdateEventSourceMappingRequest, ctx: Ctx): T.EventSourceMappingConfiguration {
-  const row = find(ctx, input.UUID);
-  if (row.state === 'Creating' || row.state === 'Updating' || row.state === 'Deleting') {
-    throw resourceInUse(row);
-  }
-  const c = JSON.parse(row.config) as MappingConfig;
-  const kind = sourceKind(c.EventSourceArn)!;
-  const config = applyOptions(kind, { ...c, Enabled: input.Enabled ?? c.Enabled }, input);
-  const updated: MappingRow = {
-    ...row,
-    function_arn: input.FunctionName !== undefined ? resolveFunction(ctx, input.FunctionName) : row.function_arn,
-    config: JSON.stringify(config),
-    state: 'Updating',
-    last_modified: ctx.clock.now(),
-  };
-  ctx.state.tables.putMapping(updated);
-  settle(ctx, row.uuid);
+export async function updateEventSourceMapping(input: T.UpdateEventSourceMappingRequest, ctx: Ctx): Promise<T.EventSourceMappingConfiguration> {
+  // The state check and the move to Updating in one unit: of two updates at once, one is refused.
+  const updated = await ctx.state.tables.atomically(async () => {
+    const row = await find(ctx, input.UUID);
+    if (row.state === 'Creating' || row.state === 'Updating' || row.state === 'Deleting') {
+      throw resourceInUse(row);
+    }
+    const c = JSON.parse(row.config) as MappingConfig;
+    const kind = sourceKind(c.EventSourceArn)!;
+    const config = applyOptions(kind, { ...c, Enabled: input.Enabled ?? c.Enabled }, input);
+    const updated: MappingRow = {
+      ...row,
+      function_arn: input.FunctionName !== undefined ? await resolveFunction(ctx, input.FunctionName) : row.function_arn,
+      config: JSON.stringify(config),
+      state: 'Updating',
+      last_modified: ctx.clock.now(),
+    };
+    await ctx.state.tables.putMapping(updated);
+    return updated;
+  });
+  settle(ctx, updated.uuid);
   return describe(updated);
 }
 
@@ -193,14 +211,15 @@ function resourceInUse(row: MappingRow): ServiceError {
   return new ServiceError('ResourceInUseException', `Cannot update the event source mapping because it is in use. (state: ${row.state})`, { status: 400, fields: { Type: 'User' } });
 }
 
-export function deleteEventSourceMapping(input: T.DeleteEventSourceMappingRequest, ctx: Ctx): T.EventSourceMappingConfiguration {
-  const row = find(ctx, input.UUID);
+export async function deleteEventSourceMapping(input: T.DeleteEventSourceMappingRequest, ctx: Ctx): Promise<T.EventSourceMappingConfiguration> {
+  const row = await find(ctx, input.UUID);
+  await ctx.state.tables.deleteMapping(row.uuid);
+  // After the row is gone: a sync that read it before cannot start the pollers again (see MappingEngine.remove).
   ctx.state.mappings.remove(row.uuid);
-  ctx.state.tables.deleteMapping(row.uuid);
   return describe({ ...row, state: 'Deleting' });
 }
 
-export function listEventSourceMappings(input: T.ListEventSourceMappingsRequest, ctx: Ctx): T.ListEventSourceMappingsResponse {
+export async function listEventSourceMappings(input: T.ListEventSourceMappingsRequest, ctx: Ctx): Promise<T.ListEventSourceMappingsResponse> {
   const max = input.MaxItems ?? 100;
   if (max < 1 || max > 10000) throw validation('maxItems', String(max), 'Member must have value between 1 and 10000');
   let fnArn: string | undefined;
@@ -208,14 +227,14 @@ export function listEventSourceMappings(input: T.ListEventSourceMappingsRequest,
     const ref = parseFunctionName(input.FunctionName, scope(ctx));
     fnArn = functionArn(ref.account, ref.region, ref.name, ref.qualifier);
   }
-  const all = ctx.state.tables.mappings(ctx.account, ctx.region).filter((m) => {
+  const all = (await ctx.state.tables.mappings(ctx.account, ctx.region)).filter((m) => {
     if (input.EventSourceArn !== undefined && (JSON.parse(m.config) as MappingConfig).EventSourceArn !== input.EventSourceArn) return false;
     if (fnArn !== undefined && m.function_arn !== fnArn && !(fnArn.split(':').length === 7 && m.function_arn.startsWith(`${fnArn}:`))) return false;
     return true;
   });
-  const start = readIndexMarker(ctx, input.Marker);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     EventSourceMappings: all.slice(start, start + max).map(describe),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }

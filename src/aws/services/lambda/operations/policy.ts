@@ -18,107 +18,117 @@ function principalOf(p: string): unknown {
 }
 
 /** The version row a policy qualifier refers to (its revision id moves with the policy). */
-function qualifierVersion(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): { q: string; version: string } {
+async function qualifierVersion(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): Promise<{ q: string; version: string }> {
   if (qualifier === undefined || qualifier === '$LATEST') return { q: qualifier ?? '', version: '$LATEST' };
   const t = ctx.state.tables;
   if (isVersionNumber(qualifier)) {
-    if (!t.version(fn.id, qualifier)) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, qualifier)}`);
+    if (!(await t.version(fn.id, qualifier))) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, qualifier)}`);
     return { q: qualifier, version: qualifier };
   }
-  const alias = t.alias(fn.id, qualifier);
+  const alias = await t.alias(fn.id, qualifier);
   if (!alias) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, qualifier)}`);
   return { q: qualifier, version: alias.version };
 }
 
-function bumpRevision(ctx: Ctx, fn: FunctionRow, version: string): string {
-  const t = ctx.state.tables;
-  const v = t.version(fn.id, version)!;
-  const revision = newRevision();
-  t.putVersion({ ...v, revision_id: revision });
-  return revision;
+/** The revision id of a version whose policy changed moves on. */
+async function bumpRevision(ctx: Ctx, fn: FunctionRow, version: string): Promise<void> {
+  await ctx.state.tables.setRevision(fn.id, version, newRevision());
 }
 
-export function addPermission(input: T.AddPermissionRequest, ctx: Ctx): T.AddPermissionResponse {
+/** The current revision id of a version a qualifier resolved to (deleted since: not found). */
+async function revisionOf(ctx: Ctx, fn: FunctionRow, version: string): Promise<string> {
+  const v = await ctx.state.tables.version(fn.id, version);
+  if (!v) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, version === '$LATEST' ? undefined : version)}`);
+  return v.revision_id;
+}
+
+export async function addPermission(input: T.AddPermissionRequest, ctx: Ctx): Promise<T.AddPermissionResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const fn = findFunction(ctx, ref);
+  await findFunction(ctx, ref);
   if (!SID_RE.test(input.StatementId) || input.StatementId.length > 100) {
     throw validation('statementId', input.StatementId, 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)');
   }
   if (!ACTION_RE.test(input.Action)) throw validation('action', input.Action, 'Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])');
   if (!/^[^\s]+$/.test(input.Principal)) throw validation('principal', input.Principal, 'Member must satisfy regular expression pattern: [^\\s]+');
-  const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
   const t = ctx.state.tables;
-  checkRevision(input.RevisionId, t.version(fn.id, version)!.revision_id);
-  if (t.statements(fn.id, q).some((s) => s.sid === input.StatementId)) {
-    throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
-  }
-  const condition: Record<string, Record<string, unknown>> = {};
-  const add = (op: string, key: string, value: unknown) => ((condition[op] ??= {})[key] = value);
-  if (input.SourceAccount) add('StringEquals', 'AWS:SourceAccount', input.SourceAccount);
-  if (input.PrincipalOrgID) add('StringEquals', 'aws:PrincipalOrgID', input.PrincipalOrgID);
-  if (input.EventSourceToken) add('StringEquals', 'lambda:EventSourceToken', input.EventSourceToken);
-  if (input.FunctionUrlAuthType) {
-    if (input.FunctionUrlAuthType !== 'NONE' && input.FunctionUrlAuthType !== 'AWS_IAM') {
-      throw validation('functionUrlAuthType', input.FunctionUrlAuthType, 'Member must satisfy enum value set: [NONE, AWS_IAM]');
+  // From the revision check to the new revision, one unit: of two statements with one sid (or one
+  // RevisionId), one is added.
+  return await t.atomically(async () => {
+    const fn = await findFunction(ctx, ref);
+    const { q, version } = await qualifierVersion(ctx, fn, ref.qualifier);
+    checkRevision(input.RevisionId, await revisionOf(ctx, fn, version));
+    if ((await t.statements(fn.id, q)).some((s) => s.sid === input.StatementId)) {
+      throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
     }
-    add('StringEquals', 'lambda:FunctionUrlAuthType', input.FunctionUrlAuthType);
-  }
-  if (input.InvokedViaFunctionUrl) add('Bool', 'lambda:InvokedViaFunctionUrl', 'true');
-  if (input.SourceArn) add('ArnLike', 'AWS:SourceArn', input.SourceArn);
-  const statement: Record<string, unknown> = {
-    Sid: input.StatementId,
-    Effect: 'Allow',
-    Principal: principalOf(input.Principal),
-    Action: input.Action,
-    Resource: functionArn(fn.account, fn.region, fn.name, q || undefined),
-  };
-  if (Object.keys(condition).length) statement.Condition = condition;
-  const text = JSON.stringify(statement);
-  t.putStatement(fn.id, q, input.StatementId, text);
-  bumpRevision(ctx, fn, version);
-  return { Statement: text };
+    const condition: Record<string, Record<string, unknown>> = {};
+    const add = (op: string, key: string, value: unknown) => ((condition[op] ??= {})[key] = value);
+    if (input.SourceAccount) add('StringEquals', 'AWS:SourceAccount', input.SourceAccount);
+    if (input.PrincipalOrgID) add('StringEquals', 'aws:PrincipalOrgID', input.PrincipalOrgID);
+    if (input.EventSourceToken) add('StringEquals', 'lambda:EventSourceToken', input.EventSourceToken);
+    if (input.FunctionUrlAuthType) {
+      if (input.FunctionUrlAuthType !== 'NONE' && input.FunctionUrlAuthType !== 'AWS_IAM') {
+        throw validation('functionUrlAuthType', input.FunctionUrlAuthType, 'Member must satisfy enum value set: [NONE, AWS_IAM]');
+      }
+      add('StringEquals', 'lambda:FunctionUrlAuthType', input.FunctionUrlAuthType);
+    }
+    if (input.InvokedViaFunctionUrl) add('Bool', 'lambda:InvokedViaFunctionUrl', 'true');
+    if (input.SourceArn) add('ArnLike', 'AWS:SourceArn', input.SourceArn);
+    const statement: Record<string, unknown> = {
+      Sid: input.StatementId,
+      Effect: 'Allow',
+      Principal: principalOf(input.Principal),
+      Action: input.Action,
+      Resource: functionArn(fn.account, fn.region, fn.name, q || undefined),
+    };
+    if (Object.keys(condition).length) statement.Condition = condition;
+    const text = JSON.stringify(statement);
+    await t.putStatement(fn.id, q, input.StatementId, text);
+    await bumpRevision(ctx, fn, version);
+    return { Statement: text };
+  });
 }
 
-export function removePermission(input: T.RemovePermissionRequest, ctx: Ctx): void {
+export async function removePermission(input: T.RemovePermissionRequest, ctx: Ctx): Promise<void> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const fn = findFunction(ctx, ref);
-  const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
   const t = ctx.state.tables;
-  checkRevision(input.RevisionId, t.version(fn.id, version)!.revision_id);
-  if (!t.deleteStatement(fn.id, q, input.StatementId)) throw notFound('Statement sid is not found in resource policy.');
-  bumpRevision(ctx, fn, version);
+  await t.atomically(async () => {
+    const fn = await findFunction(ctx, ref);
+    const { q, version } = await qualifierVersion(ctx, fn, ref.qualifier);
+    checkRevision(input.RevisionId, await revisionOf(ctx, fn, version));
+    if (!(await t.deleteStatement(fn.id, q, input.StatementId))) throw notFound('Statement sid is not found in resource policy.');
+    await bumpRevision(ctx, fn, version);
+  });
 }
 
-export function getPolicy(input: T.GetPolicyRequest, ctx: Ctx): T.GetPolicyResponse {
+export async function getPolicy(input: T.GetPolicyRequest, ctx: Ctx): Promise<T.GetPolicyResponse> {
   const ref = parseFunctionName(input.FunctionName, scope(ctx), input.Qualifier);
-  const fn = findFunction(ctx, ref);
-  const { q, version } = qualifierVersion(ctx, fn, ref.qualifier);
+  const fn = await findFunction(ctx, ref);
+  const { q, version } = await qualifierVersion(ctx, fn, ref.qualifier);
   const t = ctx.state.tables;
-  const statements = t.statements(fn.id, q);
+  const statements = await t.statements(fn.id, q);
   if (statements.length === 0) throw notFound('The resource you requested does not exist.');
   return {
     Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements.map((s) => JSON.parse(s.statement)) }),
-    RevisionId: t.version(fn.id, version)!.revision_id,
+    RevisionId: await revisionOf(ctx, fn, version),
   };
 }
 
 /** The statements of a function's policy (for the qualifier invoked, else unqualified), for callers that check them. */
-export function policyStatements(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): Array<Record<string, unknown>> {
-  const t = ctx.state.tables;
-  return [...t.statements(fn.id, ''), ...(qualifier ? t.statements(fn.id, qualifier) : [])].map((s) => JSON.parse(s.statement) as Record<string, unknown>);
+export async function policyStatements(ctx: Ctx, fn: FunctionRow, qualifier: string | undefined): Promise<Array<Record<string, unknown>>> {
+  return (await ctx.state.tables.statementsFor(fn.id, qualifier)).map((s) => JSON.parse(s.statement) as Record<string, unknown>);
 }
 
 // ---- layer version policies
 
-function findLayer(ctx: Ctx, name: string, version: number) {
+async function findLayer(ctx: Ctx, name: string, version: number) {
   const { account, region, name: layer } = parseLayerName(name, scope(ctx));
-  const row = ctx.state.tables.layer(account, region, layer, version);
+  const row = await ctx.state.tables.layer(account, region, layer, version);
   if (!row) throw notFound('The resource you requested does not exist.');
   return row;
 }
 
-export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequest, ctx: Ctx): T.AddLayerVersionPermissionResponse {
-  const l = findLayer(ctx, input.LayerName, input.VersionNumber);
+export async function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequest, ctx: Ctx): Promise<T.AddLayerVersionPermissionResponse> {
+  const l = await findLayer(ctx, input.LayerName, input.VersionNumber);
   if (!SID_RE.test(input.StatementId)) throw validation('statementId', input.StatementId, 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)');
   if (input.Action !== 'lambda:GetLayerVersion') throw validation('action', input.Action, 'Member must satisfy regular expression pattern: lambda:GetLayerVersion');
   if (!/^(\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root)$/.test(input.Principal)) {
@@ -126,9 +136,6 @@ export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequ
   }
   if (input.OrganizationId && input.Principal !== '*') throw invalidParameter('OrganizationId can only be specified with Principal *.');
   const t = ctx.state.tables;
-  if (t.layerStatements(l.account, l.region, l.name, l.version).some((s) => s.sid === input.StatementId)) {
-    throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
-  }
   const statement: Record<string, unknown> = {
     Sid: input.StatementId,
     Effect: 'Allow',
@@ -138,20 +145,28 @@ export function addLayerVersionPermission(input: T.AddLayerVersionPermissionRequ
   };
   if (input.OrganizationId) statement.Condition = { StringEquals: { 'aws:PrincipalOrgID': input.OrganizationId } };
   const text = JSON.stringify(statement);
-  t.putLayerStatement(l.account, l.region, l.name, l.version, input.StatementId, text);
-  return { Statement: text, RevisionId: layerRevision(t.layerStatements(l.account, l.region, l.name, l.version)) };
+  // The sid check, the insert and the policy's new revision in one unit: of two statements with one sid, one is added.
+  const statements = await t.atomically(async () => {
+    if (!(await t.layer(l.account, l.region, l.name, l.version))) throw notFound('The resource you requested does not exist.');
+    if ((await t.layerStatements(l.account, l.region, l.name, l.version)).some((s) => s.sid === input.StatementId)) {
+      throw conflict('The statement id (sid) provided already exists. Please provide a new statement id, or remove the existing statement.');
+    }
+    await t.putLayerStatement(l.account, l.region, l.name, l.version, input.StatementId, text);
+    return await t.layerStatements(l.account, l.region, l.name, l.version);
+  });
+  return { Statement: text, RevisionId: layerRevision(statements) };
 }
 
-export function removeLayerVersionPermission(input: T.RemoveLayerVersionPermissionRequest, ctx: Ctx): void {
-  const l = findLayer(ctx, input.LayerName, input.VersionNumber);
-  if (!ctx.state.tables.deleteLayerStatement(l.account, l.region, l.name, l.version, input.StatementId)) {
+export async function removeLayerVersionPermission(input: T.RemoveLayerVersionPermissionRequest, ctx: Ctx): Promise<void> {
+  const l = await findLayer(ctx, input.LayerName, input.VersionNumber);
+  if (!await ctx.state.tables.deleteLayerStatement(l.account, l.region, l.name, l.version, input.StatementId)) {
     throw notFound('Statement sid is not found in resource policy.');
   }
 }
 
-export function getLayerVersionPolicy(input: T.GetLayerVersionPolicyRequest, ctx: Ctx): T.GetLayerVersionPolicyResponse {
-  const l = findLayer(ctx, input.LayerName, input.VersionNumber);
-  const statements = ctx.state.tables.layerStatements(l.account, l.region, l.name, l.version);
+export async function getLayerVersionPolicy(input: T.GetLayerVersionPolicyRequest, ctx: Ctx): Promise<T.GetLayerVersionPolicyResponse> {
+  const l = await findLayer(ctx, input.LayerName, input.VersionNumber);
+  const statements = await ctx.state.tables.layerStatements(l.account, l.region, l.name, l.version);
   if (statements.length === 0) throw notFound('No policy is associated with the given resource.');
   return {
     Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements.map((s) => JSON.parse(s.statement)) }),

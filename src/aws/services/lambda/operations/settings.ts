@@ -16,8 +16,8 @@ function settingsOf(json: string): Settings {
   return JSON.parse(json) as Settings;
 }
 
-export function getRuntimeManagementConfig(input: T.GetRuntimeManagementConfigRequest, ctx: Ctx): T.GetRuntimeManagementConfigResponse {
-  const { fn, version, ref } = qualified(ctx, input.FunctionName, input.Qualifier);
+export async function getRuntimeManagementConfig(input: T.GetRuntimeManagementConfigRequest, ctx: Ctx): Promise<T.GetRuntimeManagementConfigResponse> {
+  const { fn, version, ref } = await qualified(ctx, input.FunctionName, input.Qualifier);
   const s = settingsOf(fn.settings);
   const mode = s.UpdateRuntimeOn ?? 'Auto';
   const runtime = parseConfig(version).Runtime;
@@ -28,28 +28,34 @@ export function getRuntimeManagementConfig(input: T.GetRuntimeManagementConfigRe
   };
 }
 
-export function putRuntimeManagementConfig(input: T.PutRuntimeManagementConfigRequest, ctx: Ctx): T.PutRuntimeManagementConfigResponse {
-  const { fn, ref } = qualified(ctx, input.FunctionName, input.Qualifier);
-  if (!['Auto', 'FunctionUpdate', 'Manual'].includes(input.UpdateRuntimeOn)) {
-    throw validation('updateRuntimeOn', input.UpdateRuntimeOn, 'Member must satisfy enum value set: [Auto, FunctionUpdate, Manual]');
-  }
-  if (input.UpdateRuntimeOn === 'Manual' && !input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn is required when UpdateRuntimeOn is Manual.');
-  if (input.UpdateRuntimeOn !== 'Manual' && input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual.');
-  const s = { ...settingsOf(fn.settings), UpdateRuntimeOn: input.UpdateRuntimeOn, RuntimeVersionArn: input.RuntimeVersionArn };
-  ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify(s));
-  return { UpdateRuntimeOn: input.UpdateRuntimeOn, FunctionArn: functionArn(fn.account, fn.region, fn.name, ref.qualifier), RuntimeVersionArn: input.RuntimeVersionArn };
+// The settings document is read and written back in one unit: concurrent puts of the two settings lose neither.
+
+export async function putRuntimeManagementConfig(input: T.PutRuntimeManagementConfigRequest, ctx: Ctx): Promise<T.PutRuntimeManagementConfigResponse> {
+  return await ctx.state.tables.atomically(async () => {
+    const { fn, ref } = await qualified(ctx, input.FunctionName, input.Qualifier);
+    if (!['Auto', 'FunctionUpdate', 'Manual'].includes(input.UpdateRuntimeOn)) {
+      throw validation('updateRuntimeOn', input.UpdateRuntimeOn, 'Member must satisfy enum value set: [Auto, FunctionUpdate, Manual]');
+    }
+    if (input.UpdateRuntimeOn === 'Manual' && !input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn is required when UpdateRuntimeOn is Manual.');
+    if (input.UpdateRuntimeOn !== 'Manual' && input.RuntimeVersionArn) throw invalidParameter('RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual.');
+    const s = { ...settingsOf(fn.settings), UpdateRuntimeOn: input.UpdateRuntimeOn, RuntimeVersionArn: input.RuntimeVersionArn };
+    await ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify(s));
+    return { UpdateRuntimeOn: input.UpdateRuntimeOn, FunctionArn: functionArn(fn.account, fn.region, fn.name, ref.qualifier), RuntimeVersionArn: input.RuntimeVersionArn };
+  });
 }
 
-export function getFunctionRecursionConfig(input: T.GetFunctionRecursionConfigRequest, ctx: Ctx): T.GetFunctionRecursionConfigResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function getFunctionRecursionConfig(input: T.GetFunctionRecursionConfigRequest, ctx: Ctx): Promise<T.GetFunctionRecursionConfigResponse> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   return { RecursiveLoop: settingsOf(fn.settings).RecursiveLoop ?? 'Terminate' };
 }
 
-export function putFunctionRecursionConfig(input: T.PutFunctionRecursionConfigRequest, ctx: Ctx): T.PutFunctionRecursionConfigResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
-  if (input.RecursiveLoop !== 'Allow' && input.RecursiveLoop !== 'Terminate') {
-    throw validation('recursiveLoop', input.RecursiveLoop, 'Member must satisfy enum value set: [Allow, Terminate]');
-  }
-  ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify({ ...settingsOf(fn.settings), RecursiveLoop: input.RecursiveLoop }));
-  return { RecursiveLoop: input.RecursiveLoop };
+export async function putFunctionRecursionConfig(input: T.PutFunctionRecursionConfigRequest, ctx: Ctx): Promise<T.PutFunctionRecursionConfigResponse> {
+  return await ctx.state.tables.atomically(async () => {
+    const { fn } = await unqualified(ctx, input.FunctionName);
+    if (input.RecursiveLoop !== 'Allow' && input.RecursiveLoop !== 'Terminate') {
+      throw validation('recursiveLoop', input.RecursiveLoop, 'Member must satisfy enum value set: [Allow, Terminate]');
+    }
+    await ctx.state.tables.setFunction(fn.id, 'settings', JSON.stringify({ ...settingsOf(fn.settings), RecursiveLoop: input.RecursiveLoop }));
+    return { RecursiveLoop: input.RecursiveLoop };
+  });
 }

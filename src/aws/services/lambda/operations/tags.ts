@@ -26,14 +26,14 @@ export function checkTags(tags: Record<string, string>): void {
 
 interface Tagged {
   get(): Record<string, string>;
-  set(tags: Record<string, string>): void;
+  set(tags: Record<string, string>): Promise<void>;
 }
 
-function resource(ctx: Ctx, arn: string): Tagged {
+async function resource(ctx: Ctx, arn: string): Promise<Tagged> {
   const t = ctx.state.tables;
   if (/^arn:[^:]+:lambda:[^:]+:\d{12}:event-source-mapping:/.test(arn)) {
     const uuid = arn.slice(arn.lastIndexOf(':') + 1);
-    const m = t.mapping(uuid);
+    const m = await t.mapping(uuid);
     if (!m) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`);
     return {
       get: () => (JSON.parse(m.config) as { Tags?: Record<string, string> }).Tags ?? {},
@@ -42,7 +42,7 @@ function resource(ctx: Ctx, arn: string): Tagged {
   }
   if (/^arn:[^:]+:lambda:[^:]+:\d{12}:code-signing-config:/.test(arn)) {
     const m = /^arn:[^:]+:lambda:([^:]+):(\d{12}):code-signing-config:(.+)$/.exec(arn)!;
-    const c = t.codeSigningConfig(m[2], m[1], m[3]);
+    const c = await t.codeSigningConfig(m[2], m[1], m[3]);
     if (!c) throw notFound(`The resource you requested does not exist.`);
     return {
       get: () => (JSON.parse(c.config) as { Tags?: Record<string, string> }).Tags ?? {},
@@ -52,7 +52,7 @@ function resource(ctx: Ctx, arn: string): Tagged {
   if (!/^arn:[^:]+:lambda:/.test(arn)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`, 400);
   if (/:function:[^:]+:[^:]+$/.test(arn)) throw invalidParameter('Tags on function aliases and versions are not supported. Please specify a function ARN.');
   const ref = parseUnqualified(arn, { account: ctx.account, region: ctx.region }, 'resource');
-  const fn = t.fn(ref.account, ref.region, ref.name);
+  const fn = await t.fn(ref.account, ref.region, ref.name);
   if (!fn) throw notFound(`Function not found: ${arn}`);
   return {
     get: () => JSON.parse(fn.tags) as Record<string, string>,
@@ -60,16 +60,22 @@ function resource(ctx: Ctx, arn: string): Tagged {
   };
 }
 
-export function tagResource(input: T.TagResourceRequest, ctx: Ctx): void {
-  const r = resource(ctx, input.Resource);
-  r.set(applyTags(r.get(), input.Tags, LAMBDA_TAGS));
+// Tagging reads the tags and writes them merged, in one unit: concurrent TagResource calls lose no tag.
+
+export async function tagResource(input: T.TagResourceRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.tables.atomically(async () => {
+    const r = await resource(ctx, input.Resource);
+    await r.set(applyTags(r.get(), input.Tags, LAMBDA_TAGS));
+  });
 }
 
-export function untagResource(input: T.UntagResourceRequest, ctx: Ctx): void {
-  const r = resource(ctx, input.Resource);
-  r.set(removeTags(r.get(), input.TagKeys));
+export async function untagResource(input: T.UntagResourceRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.tables.atomically(async () => {
+    const r = await resource(ctx, input.Resource);
+    await r.set(removeTags(r.get(), input.TagKeys));
+  });
 }
 
-export function listTags(input: T.ListTagsRequest, ctx: Ctx): T.ListTagsResponse {
-  return { Tags: resource(ctx, input.Resource).get() };
+export async function listTags(input: T.ListTagsRequest, ctx: Ctx): Promise<T.ListTagsResponse> {
+  return { Tags: (await resource(ctx, input.Resource)).get() };
 }

@@ -18,13 +18,13 @@ export function functionUrl(ctx: { env: { endpoint: string } }, urlId: string, r
   return `http://${urlId}.lambda-url.${region}.localhost${port ? `:${port}` : ''}/`;
 }
 
-function target(ctx: Ctx, name: string, qualifier: string | undefined): { fn: FunctionRow; q: string } {
+async function target(ctx: Ctx, name: string, qualifier: string | undefined): Promise<{ fn: FunctionRow; q: string }> {
   const ref = parseFunctionName(name, scope(ctx), qualifier);
-  const fn = findFunction(ctx, ref);
+  const fn = await findFunction(ctx, ref);
   const q = ref.qualifier ?? '';
   if (q && q !== '$LATEST') {
     if (isVersionNumber(q)) throw validation('qualifier', q, 'Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)');
-    if (!ctx.state.tables.alias(fn.id, q)) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
+    if (!(await ctx.state.tables.alias(fn.id, q))) throw notFound(`Function not found: ${functionArn(fn.account, fn.region, fn.name, q)}`);
   }
   return { fn, q };
 }
@@ -48,17 +48,21 @@ function describe(ctx: Ctx, fn: FunctionRow, row: UrlRow): T.FunctionUrlConfig {
   };
 }
 
-export function createFunctionUrlConfig(input: T.CreateFunctionUrlConfigRequest, ctx: Ctx): T.CreateFunctionUrlConfigResponse {
-  const { fn, q } = target(ctx, input.FunctionName, input.Qualifier);
-  const c: UrlConfig = { AuthType: input.AuthType, Cors: input.Cors, InvokeMode: input.InvokeMode ?? 'BUFFERED' };
-  check(c);
+export async function createFunctionUrlConfig(input: T.CreateFunctionUrlConfigRequest, ctx: Ctx): Promise<T.CreateFunctionUrlConfigResponse> {
   const t = ctx.state.tables;
-  if (t.url(fn.id, q)) {
-    throw conflict(`Failed to create function url config for [functionArn = ${functionArn(fn.account, fn.region, fn.name, q || undefined)}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
-  }
-  const now = ctx.clock.now();
-  const row: UrlRow = { function_id: fn.id, qualifier: q, url_id: urlId(), config: JSON.stringify(c), created_at: now, modified_at: now };
-  t.putUrl(row);
+  // Checked and written in one unit: of two creates for one qualifier, one gets the URL and the other a conflict.
+  const { fn, row } = await t.atomically(async () => {
+    const { fn, q } = await target(ctx, input.FunctionName, input.Qualifier);
+    const c: UrlConfig = { AuthType: input.AuthType, Cors: input.Cors, InvokeMode: input.InvokeMode ?? 'BUFFERED' };
+    check(c);
+    if (await t.url(fn.id, q)) {
+      throw conflict(`Failed to create function url config for [functionArn = ${functionArn(fn.account, fn.region, fn.name, q || undefined)}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
+    }
+    const now = ctx.clock.now();
+    const row: UrlRow = { function_id: fn.id, qualifier: q, url_id: urlId(), config: JSON.stringify(c), created_at: now, modified_at: now };
+    await t.putUrl(row);
+    return { fn, row };
+  });
   const d = describe(ctx, fn, row);
   return { FunctionUrl: d.FunctionUrl, FunctionArn: d.FunctionArn, AuthType: d.AuthType, Cors: d.Cors, CreationTime: d.CreationTime, InvokeMode: d.InvokeMode };
 }
@@ -71,41 +75,45 @@ function urlId(): string {
   return s;
 }
 
-function find(ctx: Ctx, name: string, qualifier: string | undefined): { fn: FunctionRow; row: UrlRow } {
-  const { fn, q } = target(ctx, name, qualifier);
-  const row = ctx.state.tables.url(fn.id, q);
+async function find(ctx: Ctx, name: string, qualifier: string | undefined): Promise<{ fn: FunctionRow; row: UrlRow }> {
+  const { fn, q } = await target(ctx, name, qualifier);
+  const row = await ctx.state.tables.url(fn.id, q);
   if (!row) throw notFound('The resource you requested does not exist.');
   return { fn, row };
 }
 
-export function getFunctionUrlConfig(input: T.GetFunctionUrlConfigRequest, ctx: Ctx): T.GetFunctionUrlConfigResponse {
-  const { fn, row } = find(ctx, input.FunctionName, input.Qualifier);
+export async function getFunctionUrlConfig(input: T.GetFunctionUrlConfigRequest, ctx: Ctx): Promise<T.GetFunctionUrlConfigResponse> {
+  const { fn, row } = await find(ctx, input.FunctionName, input.Qualifier);
   return describe(ctx, fn, row);
 }
 
-export function updateFunctionUrlConfig(input: T.UpdateFunctionUrlConfigRequest, ctx: Ctx): T.UpdateFunctionUrlConfigResponse {
-  const { fn, row } = find(ctx, input.FunctionName, input.Qualifier);
-  const old = JSON.parse(row.config) as UrlConfig;
-  const c: UrlConfig = { AuthType: input.AuthType ?? old.AuthType, Cors: input.Cors ?? old.Cors, InvokeMode: input.InvokeMode ?? old.InvokeMode };
-  check(c);
-  const updated = { ...row, config: JSON.stringify(c), modified_at: ctx.clock.now() };
-  ctx.state.tables.putUrl(updated);
-  return describe(ctx, fn, updated);
+export async function updateFunctionUrlConfig(input: T.UpdateFunctionUrlConfigRequest, ctx: Ctx): Promise<T.UpdateFunctionUrlConfigResponse> {
+  // Read, merge and write in one unit: concurrent updates of different members lose neither, and a
+  // URL deleted meanwhile is not brought back.
+  return await ctx.state.tables.atomically(async () => {
+    const { fn, row } = await find(ctx, input.FunctionName, input.Qualifier);
+    const old = JSON.parse(row.config) as UrlConfig;
+    const c: UrlConfig = { AuthType: input.AuthType ?? old.AuthType, Cors: input.Cors ?? old.Cors, InvokeMode: input.InvokeMode ?? old.InvokeMode };
+    check(c);
+    const updated = { ...row, config: JSON.stringify(c), modified_at: ctx.clock.now() };
+    await ctx.state.tables.putUrl(updated);
+    return describe(ctx, fn, updated);
+  });
 }
 
-export function deleteFunctionUrlConfig(input: T.DeleteFunctionUrlConfigRequest, ctx: Ctx): void {
-  const { fn, row } = find(ctx, input.FunctionName, input.Qualifier);
-  ctx.state.tables.deleteUrl(fn.id, row.qualifier);
+export async function deleteFunctionUrlConfig(input: T.DeleteFunctionUrlConfigRequest, ctx: Ctx): Promise<void> {
+  const { fn, row } = await find(ctx, input.FunctionName, input.Qualifier);
+  await ctx.state.tables.deleteUrl(fn.id, row.qualifier);
 }
 
-export function listFunctionUrlConfigs(input: T.ListFunctionUrlConfigsRequest, ctx: Ctx): T.ListFunctionUrlConfigsResponse {
-  const { fn } = unqualified(ctx, input.FunctionName);
+export async function listFunctionUrlConfigs(input: T.ListFunctionUrlConfigsRequest, ctx: Ctx): Promise<T.ListFunctionUrlConfigsResponse> {
+  const { fn } = await unqualified(ctx, input.FunctionName);
   const max = input.MaxItems ?? 50;
   if (max < 1 || max > 50) throw validation('maxItems', String(max), 'Member must have value between 1 and 50');
-  const all = ctx.state.tables.urls(fn.id);
-  const start = readIndexMarker(ctx, input.Marker);
+  const all = await ctx.state.tables.urls(fn.id);
+  const start = await readIndexMarker(ctx, input.Marker);
   return {
     FunctionUrlConfigs: all.slice(start, start + max).map((r) => describe(ctx, fn, r)),
-    NextMarker: start + max < all.length ? makeMarker(ctx, start + max) : undefined,
+    NextMarker: start + max < all.length ? await makeMarker(ctx, start + max) : undefined,
   };
 }

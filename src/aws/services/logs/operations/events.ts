@@ -15,7 +15,7 @@ const EVENT_OVERHEAD = 26;
 const MAX_EVENT_BYTES = 1_048_576 - EVENT_OVERHEAD;
 const DAY = 86_400_000;
 
-export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEventsResponse {
+export async function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): Promise<T.PutLogEventsResponse> {
   constraints()
     .length('logEvents', input.logEvents, 1, MAX_BATCH_EVENTS)
     .check('InvalidParameterException');
@@ -37,9 +37,7 @@ export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEv
   if (events[events.length - 1].timestamp - events[0].timestamp > DAY) {
     throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
   }
-  const g = requireGroup(ctx, input.logGroupName);
-  const stream = ctx.state.stream(g.id, input.logStreamName);
-  if (!stream) throw streamNotFound();
+  const g = await requireGroup(ctx, input.logGroupName);
   const now = ctx.clock.now();
   // Events more than 14 days old (or older than retention) and more than 2 hours ahead are rejected
   // by index, and the rest are accepted.
@@ -63,11 +61,13 @@ export function putLogEvents(input: T.PutLogEventsRequest, ctx: Ctx): T.PutLogEv
   if (tooOldEnd >= 0) rejected.tooOldLogEventEndIndex = tooOldEnd;
   if (expiredEnd >= 0) rejected.expiredLogEventEndIndex = expiredEnd + 1;
   if (tooNewStart >= 0) rejected.tooNewLogEventStartIndex = tooNewStart;
-  let ids: number[] = [];
-  if (accepted.length) {
-    ids = ctx.state.insertEvents(g.id, stream, accepted, now);
-    forwardToSubscriptions(ctx, g, stream.name, accepted.map((e, i) => ({ id: ids[i], ...e })));
-  }
+  // The stream is read in the unit that writes to it, so the sequence token answered is this batch's.
+  const { stream, ids } = await ctx.state.atomically(async () => {
+    const stream = await ctx.state.stream(g.id, input.logStreamName);
+    if (!stream) throw streamNotFound();
+    return { stream, ids: accepted.length ? await ctx.state.insertEvents(g.id, stream, accepted, now) : [] };
+  });
+  if (accepted.length) await forwardToSubscriptions(ctx, g, stream.name, accepted.map((e, i) => ({ id: ids[i], ...e })));
   return {
     nextSequenceToken: sequenceToken(stream.sequence + 1),
     rejectedLogEventsInfo: Object.keys(rejected).length ? rejected : undefined,
@@ -89,10 +89,10 @@ function readPosition(token: string): { direction: 'f' | 'b'; ts: number; id: nu
 const FAR_PAST = -(2 ** 52);
 const FAR_FUTURE = 2 ** 52;
 
-export function getLogEvents(input: T.GetLogEventsRequest, ctx: Ctx): T.GetLogEventsResponse {
+export async function getLogEvents(input: T.GetLogEventsRequest, ctx: Ctx): Promise<T.GetLogEventsResponse> {
   constraints().range('limit', input.limit, 1, 10_000).check('InvalidParameterException');
-  const g = findGroup(ctx, input);
-  const stream = ctx.state.stream(g.id, input.logStreamName);
+  const g = await findGroup(ctx, input);
+  const stream = await ctx.state.stream(g.id, input.logStreamName);
   if (!stream) throw streamNotFound();
   const start = Math.max(input.startTime ?? FAR_PAST, retentionCutoff(g, ctx.clock.now()));
   const end = input.endTime ?? FAR_FUTURE;
@@ -101,9 +101,9 @@ export function getLogEvents(input: T.GetLogEventsRequest, ctx: Ctx): T.GetLogEv
   const forward = position ? position.direction === 'f' : (input.startFromHead ?? false);
   let rows: EventRow[];
   if (forward) {
-    rows = ctx.state.eventsForward(stream.id, start, end, position?.ts ?? FAR_PAST, position?.id ?? -1, limit);
+    rows = await ctx.state.eventsForward(stream.id, start, end, position?.ts ?? FAR_PAST, position?.id ?? -1, limit);
   } else {
-    rows = ctx.state.eventsBackward(stream.id, start, end, position?.ts ?? FAR_FUTURE, position?.id ?? Number.MAX_SAFE_INTEGER, limit).reverse();
+    rows = (await ctx.state.eventsBackward(stream.id, start, end, position?.ts ?? FAR_FUTURE, position?.id ?? Number.MAX_SAFE_INTEGER, limit)).reverse();
   }
   rows = fitBytes(rows, forward);
   if (rows.length === 0) {
@@ -142,7 +142,7 @@ export function eventId(id: number): string {
 const SCAN_CHUNK = 1000;
 const SCAN_BUDGET = 200_000;
 
-export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.FilterLogEventsResponse {
+export async function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): Promise<T.FilterLogEventsResponse> {
   constraints()
     .range('limit', input.limit, 1, 10_000)
     .length('logStreamNames', input.logStreamNames, 1, 100)
@@ -150,9 +150,9 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   if (input.logStreamNames && input.logStreamNamePrefix !== undefined) {
     throw invalidParameter('Cannot specify both logStreamNames and logStreamNamePrefix.');
   }
-  const g = findGroup(ctx, input);
+  const g = await findGroup(ctx, input);
   const matcher = compileFilterPattern(input.filterPattern);
-  const streams = new Map(ctx.state.streamsOf(g.id).map((s) => [s.id, s.name]));
+  const streams = new Map((await ctx.state.streamsOf(g.id)).map((s) => [s.id, s.name]));
   let allowed: ((id: number) => boolean) | undefined;
   if (input.logStreamNames) {
     const names = new Set(input.logStreamNames);
@@ -164,7 +164,7 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   const start = Math.max(input.startTime ?? FAR_PAST, retentionCutoff(g, ctx.clock.now()));
   const end = input.endTime ?? FAR_FUTURE;
   const limit = input.limit ?? 10_000;
-  const token = decodeToken<{ ts: number; id: number }>(ctx, input.nextToken);
+  const token = await decodeToken<{ ts: number; id: number }>(ctx, input.nextToken);
   let afterTs = token?.ts ?? FAR_PAST;
   let afterId = token?.id ?? -1;
   const events: T.FilteredLogEvent[] = [];
@@ -172,7 +172,7 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   let exhausted = false;
   let bytes = 0;
   while (events.length < limit && scanned < SCAN_BUDGET) {
-    const rows = ctx.state.groupEvents(g.id, start, end, afterTs, afterId, SCAN_CHUNK);
+    const rows = await ctx.state.groupEvents(g.id, start, end, afterTs, afterId, SCAN_CHUNK);
     for (const r of rows) {
       afterTs = r.timestamp;
       afterId = r.id;
@@ -191,11 +191,11 @@ export function filterLogEvents(input: T.FilterLogEventsRequest, ctx: Ctx): T.Fi
   }
   if (!exhausted) {
     // A full page: there is more only if any event lies beyond the position reached.
-    exhausted = ctx.state.groupEvents(g.id, start, end, afterTs, afterId, 1).length === 0;
+    exhausted = (await ctx.state.groupEvents(g.id, start, end, afterTs, afterId, 1)).length === 0;
   }
   return {
     events,
     searchedLogStreams: [],
-    nextToken: exhausted ? undefined : encodeToken(ctx, { ts: afterTs, id: afterId }),
+    nextToken: exhausted ? undefined : await encodeToken(ctx, { ts: afterTs, id: afterId }),
   };
 }

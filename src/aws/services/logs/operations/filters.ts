@@ -23,11 +23,11 @@ function checkFilter(name: string, pattern: string): FilterMatcher {
 }
 
 /** Refuses a sixth regex filter in the group; replacing a filter of the same kind and name is not a new one. */
-function checkRegexQuota(ctx: Ctx, groupId: number, matcher: FilterMatcher, kind: 'metric' | 'subscription', name: string): void {
+async function checkRegexQuota(ctx: Ctx, groupId: number, matcher: FilterMatcher, kind: 'metric' | 'subscription', name: string): Promise<void> {
   if (matcher.regexCount === 0) return;
   const others = [
-    ...ctx.state.metricFilters(groupId).filter((f) => kind !== 'metric' || f.name !== name),
-    ...ctx.state.subscriptions(groupId).filter((f) => kind !== 'subscription' || f.name !== name),
+    ...(await ctx.state.metricFilters(groupId)).filter((f) => kind !== 'metric' || f.name !== name),
+    ...(await ctx.state.subscriptions(groupId)).filter((f) => kind !== 'subscription' || f.name !== name),
   ];
   const withRegex = others.filter((f) => {
     try {
@@ -39,36 +39,38 @@ function checkRegexQuota(ctx: Ctx, groupId: number, matcher: FilterMatcher, kind
   if (withRegex >= MAX_REGEX_FILTERS) throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
 }
 
-export function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx: Ctx): void {
+export async function putSubscriptionFilter(input: T.PutSubscriptionFilterRequest, ctx: Ctx): Promise<void> {
   const matcher = checkFilter(input.filterName, input.filterPattern);
-  const g = requireGroup(ctx, input.logGroupName);
-  if (!/^arn:[^:]+:(lambda|kinesis|firehose|logs):/.test(input.destinationArn)) {
-    throw invalidParameter(`Invalid destination ARN: ${input.destinationArn}`);
-  }
-  if (input.distribution && input.distribution !== 'Random' && input.distribution !== 'ByLogStream') {
-    throw invalidParameter(`1 validation error detected: Value '${input.distribution}' at 'distribution' failed to satisfy constraint: Member must satisfy enum value set: [Random, ByLogStream]`);
-  }
-  const existing = ctx.state.subscriptions(g.id);
-  if (!existing.some((s) => s.name === input.filterName) && existing.length >= MAX_SUBSCRIPTIONS) {
-    throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
-  }
-  checkRegexQuota(ctx, g.id, matcher, 'subscription', input.filterName);
-  ctx.state.putSubscription({
-    group_id: g.id,
-    name: input.filterName,
-    pattern: input.filterPattern,
-    destination_arn: input.destinationArn,
-    role_arn: input.roleArn ?? null,
-    distribution: input.distribution ?? 'ByLogStream',
-    created_at: ctx.clock.now(),
+  return ctx.state.atomically(async () => {
+    const g = await requireGroup(ctx, input.logGroupName);
+    if (!/^arn:[^:]+:(lambda|kinesis|firehose|logs):/.test(input.destinationArn)) {
+      throw invalidParameter(`Invalid destination ARN: ${input.destinationArn}`);
+    }
+    if (input.distribution && input.distribution !== 'Random' && input.distribution !== 'ByLogStream') {
+      throw invalidParameter(`1 validation error detected: Value '${input.distribution}' at 'distribution' failed to satisfy constraint: Member must satisfy enum value set: [Random, ByLogStream]`);
+    }
+    const existing = await ctx.state.subscriptions(g.id);
+    if (!existing.some((s) => s.name === input.filterName) && existing.length >= MAX_SUBSCRIPTIONS) {
+      throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
+    }
+    await checkRegexQuota(ctx, g.id, matcher, 'subscription', input.filterName);
+    await ctx.state.putSubscription({
+      group_id: g.id,
+      name: input.filterName,
+      pattern: input.filterPattern,
+      destination_arn: input.destinationArn,
+      role_arn: input.roleArn ?? null,
+      distribution: input.distribution ?? 'ByLogStream',
+      created_at: ctx.clock.now(),
+    });
   });
 }
 
-export function describeSubscriptionFilters(input: T.DescribeSubscriptionFiltersRequest, ctx: Ctx): T.DescribeSubscriptionFiltersResponse {
+export async function describeSubscriptionFilters(input: T.DescribeSubscriptionFiltersRequest, ctx: Ctx): Promise<T.DescribeSubscriptionFiltersResponse> {
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
-  const g = requireGroup(ctx, input.logGroupName);
-  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
-  const rows = ctx.state.subscriptions(g.id).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
+  const g = await requireGroup(ctx, input.logGroupName);
+  const after = (await decodeToken<{ after: string }>(ctx, input.nextToken))?.after ?? '';
+  const rows = (await ctx.state.subscriptions(g.id)).filter((s) => s.name > after && s.name.startsWith(input.filterNamePrefix ?? ''));
   const limit = input.limit ?? 50;
   const page = rows.slice(0, limit);
   return {
@@ -81,18 +83,18 @@ export function describeSubscriptionFilters(input: T.DescribeSubscriptionFilters
       distribution: s.distribution,
       creationTime: s.created_at,
     })),
-    nextToken: rows.length > limit ? encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
+    nextToken: rows.length > limit ? await encodeToken(ctx, { after: page[page.length - 1].name }) : undefined,
   };
 }
 
-export function deleteSubscriptionFilter(input: T.DeleteSubscriptionFilterRequest, ctx: Ctx): void {
-  const g = requireGroup(ctx, input.logGroupName);
-  if (!ctx.state.deleteSubscription(g.id, input.filterName)) {
+export async function deleteSubscriptionFilter(input: T.DeleteSubscriptionFilterRequest, ctx: Ctx): Promise<void> {
+  const g = await requireGroup(ctx, input.logGroupName);
+  if (!await ctx.state.deleteSubscription(g.id, input.filterName)) {
     throw new ServiceError('ResourceNotFoundException', 'The specified subscription filter does not exist.', 400);
   }
 }
 
-export function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): void {
+export async function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): Promise<void> {
   const matcher = checkFilter(input.filterName, input.filterPattern);
   constraints().length('metricTransformations', input.metricTransformations, 1, 1).check('InvalidParameterException');
   for (const t of input.metricTransformations) {
@@ -102,22 +104,24 @@ export function putMetricFilter(input: T.PutMetricFilterRequest, ctx: Ctx): void
       .length('metricTransformations.member.metricValue', t.metricValue, 1, 100)
       .check('InvalidParameterException');
   }
-  const g = requireGroup(ctx, input.logGroupName);
-  const existing = ctx.state.metricFilters(g.id);
-  if (!existing.some((f) => f.name === input.filterName) && existing.length >= MAX_METRIC_FILTERS) {
-    throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
-  }
-  checkRegexQuota(ctx, g.id, matcher, 'metric', input.filterName);
-  ctx.state.putMetricFilter({
-    group_id: g.id,
-    name: input.filterName,
-    pattern: input.filterPattern,
-    transformations: JSON.stringify(input.metricTransformations),
-    created_at: ctx.clock.now(),
+  return ctx.state.atomically(async () => {
+    const g = await requireGroup(ctx, input.logGroupName);
+    const existing = await ctx.state.metricFilters(g.id);
+    if (!existing.some((f) => f.name === input.filterName) && existing.length >= MAX_METRIC_FILTERS) {
+      throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
+    }
+    await checkRegexQuota(ctx, g.id, matcher, 'metric', input.filterName);
+    await ctx.state.putMetricFilter({
+      group_id: g.id,
+      name: input.filterName,
+      pattern: input.filterPattern,
+      transformations: JSON.stringify(input.metricTransformations),
+      created_at: ctx.clock.now(),
+    });
   });
 }
 
-export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx: Ctx): T.DescribeMetricFiltersResponse {
+export async function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx: Ctx): Promise<T.DescribeMetricFiltersResponse> {
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
   if (input.filterNamePrefix !== undefined && input.logGroupName === undefined) {
     throw invalidParameter('logGroupName is required when filterNamePrefix is specified.');
@@ -126,9 +130,9 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
     throw invalidParameter('metricName and metricNamespace must be specified together.');
   }
   const rows = input.logGroupName !== undefined
-    ? ctx.state.metricFilters(requireGroup(ctx, input.logGroupName).id).map((f) => ({ ...f, group_name: input.logGroupName! }))
-    : ctx.state.metricFiltersOfAccount(ctx.account, ctx.region);
-  const after = decodeToken<{ after: string }>(ctx, input.nextToken)?.after ?? '';
+    ? (await ctx.state.metricFilters((await requireGroup(ctx, input.logGroupName)).id)).map((f) => ({ ...f, group_name: input.logGroupName! }))
+    : await ctx.state.metricFiltersOfAccount(ctx.account, ctx.region);
+  const after = (await decodeToken<{ after: string }>(ctx, input.nextToken))?.after ?? '';
   const selected = rows.filter((f) => {
     const key = `${f.name}\u0000${f.group_name}`;
     if (key <= after) return false;
@@ -149,13 +153,13 @@ export function describeMetricFilters(input: T.DescribeMetricFiltersRequest, ctx
       creationTime: f.created_at,
       logGroupName: f.group_name,
     })),
-    nextToken: selected.length > limit ? encodeToken(ctx, { after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
+    nextToken: selected.length > limit ? await encodeToken(ctx, { after: `${page[page.length - 1].name}\u0000${page[page.length - 1].group_name}` }) : undefined,
   };
 }
 
-export function deleteMetricFilter(input: T.DeleteMetricFilterRequest, ctx: Ctx): void {
-  const g = requireGroup(ctx, input.logGroupName);
-  if (!ctx.state.deleteMetricFilter(g.id, input.filterName)) {
+export async function deleteMetricFilter(input: T.DeleteMetricFilterRequest, ctx: Ctx): Promise<void> {
+  const g = await requireGroup(ctx, input.logGroupName);
+  if (!await ctx.state.deleteMetricFilter(g.id, input.filterName)) {
     throw new ServiceError('ResourceNotFoundException', 'The specified metric filter does not exist.', 400);
   }
 }

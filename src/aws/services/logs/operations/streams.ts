@@ -4,26 +4,28 @@ import { constraints } from '../../../protocol/constraints.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { type Ctx, decodeToken, encodeToken, findGroup, invalidParameter, requireGroup, streamArn, streamNotFound } from '../common.ts';
 
-export function createLogStream(input: T.CreateLogStreamRequest, ctx: Ctx): void {
+export async function createLogStream(input: T.CreateLogStreamRequest, ctx: Ctx): Promise<void> {
   constraints()
     .length('logStreamName', input.logStreamName, 1, 512)
     .pattern('logStreamName', input.logStreamName, /^[^:*]*$/, '[^:*]*')
     .check('InvalidParameterException');
-  const g = requireGroup(ctx, input.logGroupName);
-  if (ctx.state.stream(g.id, input.logStreamName)) {
-    throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
-  }
-  ctx.state.createStream(g.id, input.logStreamName, ctx.clock.now());
+  return ctx.state.atomically(async () => {
+    const g = await requireGroup(ctx, input.logGroupName);
+    if (await ctx.state.stream(g.id, input.logStreamName)) {
+      throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
+    }
+    await ctx.state.createStream(g.id, input.logStreamName, ctx.clock.now());
+  });
 }
 
-export function deleteLogStream(input: T.DeleteLogStreamRequest, ctx: Ctx): void {
-  const g = requireGroup(ctx, input.logGroupName);
-  const s = ctx.state.stream(g.id, input.logStreamName);
+export async function deleteLogStream(input: T.DeleteLogStreamRequest, ctx: Ctx): Promise<void> {
+  const g = await requireGroup(ctx, input.logGroupName);
+  const s = await ctx.state.stream(g.id, input.logStreamName);
   if (!s) throw streamNotFound();
-  ctx.state.deleteStream(s.id);
+  await ctx.state.deleteStream(s.id);
 }
 
-export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx): T.DescribeLogStreamsResponse {
+export async function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx): Promise<T.DescribeLogStreamsResponse> {
   constraints().range('limit', input.limit, 1, 50).check('InvalidParameterException');
   const orderBy = input.orderBy ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
@@ -32,14 +34,14 @@ export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx)
   if (orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
     throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
   }
-  const g = findGroup(ctx, input);
+  const g = await findGroup(ctx, input);
   const limit = input.limit ?? 50;
   const descending = input.descending ?? false;
-  const token = decodeToken<{ after?: string; offset?: number }>(ctx, input.nextToken);
+  const token = await decodeToken<{ after?: string; offset?: number }>(ctx, input.nextToken);
   const rows =
     orderBy === 'LogStreamName'
-      ? ctx.state.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
-      : ctx.state.streamsByLastEvent(g.id, descending, token?.offset ?? 0, limit + 1);
+      ? await ctx.state.streamsByName(g.id, input.logStreamNamePrefix ?? '', token?.after ?? '', descending, limit + 1)
+      : await ctx.state.streamsByLastEvent(g.id, descending, token?.offset ?? 0, limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   return {
@@ -54,7 +56,7 @@ export function describeLogStreams(input: T.DescribeLogStreamsRequest, ctx: Ctx)
       storedBytes: s.stored_bytes,
     })),
     nextToken: more
-      ? encodeToken(ctx, orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
+      ? await encodeToken(ctx, orderBy === 'LogStreamName' ? { after: page[page.length - 1].name } : { offset: (token?.offset ?? 0) + limit })
       : undefined,
   };
 }

@@ -71,7 +71,7 @@ const notAllowed = (method: string, resourceType: string) =>
   );
 
 /** Answers an OPTIONS preflight request. */
-export function preflight(http: HttpRequest, ctx: Ctx): HttpResponse {
+export async function preflight(http: HttpRequest, ctx: Ctx): Promise<HttpResponse> {
   ctx.operation = 'OptionsObject';
   const origin = header(http, 'origin');
   if (!origin) throw new ServiceError('BadRequest', 'Insufficient information. Origin request header needed.', 400);
@@ -79,10 +79,10 @@ export function preflight(http: HttpRequest, ctx: Ctx): HttpResponse {
   if (!method) throw new ServiceError('BadRequest', 'Invalid Access-Control-Request-Method: null', 400);
   const name = bucketOf(http);
   if (!name) throw new ServiceError('BadRequest', 'Insufficient information. Origin request header needed.', 400);
-  const bucket = ctx.state.bucket(name);
+  const bucket = await ctx.state.bucket(name);
   if (!bucket) throw S3Errors.noSuchBucket(name);
   const resourceType = http.path.split('/').filter(Boolean).length > 1 ? 'OBJECT' : 'BUCKET';
-  const config = ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
+  const config = await ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
   if (!config) throw new ServiceError('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', { status: 403, fields: { Method: method, ResourceType: resourceType } });
   const requested = (header(http, 'access-control-request-headers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const rule = findRule(config.CORSRules ?? [], origin, method, requested);
@@ -93,13 +93,13 @@ export function preflight(http: HttpRequest, ctx: Ctx): HttpResponse {
 }
 
 /** Adds CORS headers to a response when the request has an Origin a rule of its bucket allows. */
-export function addCorsHeaders(response: HttpResponse, http: HttpRequest, ctx: Ctx): void {
+export async function addCorsHeaders(response: HttpResponse, http: HttpRequest, ctx: Ctx): Promise<void> {
   if (http.method === 'OPTIONS') return;
   const origin = header(http, 'origin');
   if (!origin) return;
   const name = bucketOf(http);
   if (!name) return;
-  const config = ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
+  const config = await ctx.state.cachedConfig<{ CORSRules?: CorsRule[] }>(name, 'cors');
   if (!config) return;
   const rule = findRule(config.CORSRules ?? [], origin, http.method, []);
   if (rule) Object.assign(response.headers, corsHeaders(rule, origin));

@@ -109,7 +109,7 @@ export function isPostObject(http: HttpRequest): boolean {
 export async function postObject(http: HttpRequest, ctx: Ctx): Promise<HttpResponse> {
   ctx.operation = 'PostObject';
   const name = decodeURIComponent(http.path.split('/').filter(Boolean)[0]);
-  const bucket: Bucket = requireBucket(ctx, name);
+  const bucket: Bucket = await requireBucket(ctx, name);
   const boundary = boundaryOf(http.headers['content-type'] as string)!;
   const source = http.source ?? Readable.from([]);
   let result: HttpResponse | undefined;
@@ -142,10 +142,10 @@ async function store(ctx: Ctx, http: HttpRequest, bucket: Bucket, fields: Map<st
   const storageClass = checkStorageClass(fields.get('x-amz-storage-class'));
   const acl = fields.get('acl');
   const grants = acl !== undefined ? grantsFromInput({ ACL: acl }, ctx.account, bucket.account) : undefined;
-  if (grants) checkGrantsAllowed(ctx, bucket, grants, acl);
+  if (grants) await checkGrantsAllowed(ctx, bucket, grants, acl);
   const metadata: Record<string, string> = {};
   for (const [k, v] of fields) if (k.startsWith('x-amz-meta-')) metadata[k.slice('x-amz-meta-'.length)] = v;
-  const meta = metaFromInput(ctx, bucket, {
+  const meta = await metaFromInput(ctx, bucket, {
     ContentType: fields.get('content-type'),
     CacheControl: fields.get('cache-control'),
     ContentDisposition: fields.get('content-disposition'),
@@ -173,18 +173,25 @@ async function store(ctx: Ctx, http: HttpRequest, bucket: Bucket, fields: Map<st
   }
   const etag = md5Etag(received.md5);
   const checksum = received.algorithm ? { algorithm: received.algorithm, value: received.checksums[received.algorithm]!, type: 'FULL_OBJECT' as const } : undefined;
-  const committed = ctx.state.transaction(() =>
-    commitObject(ctx.state, bucket, {
-      key, size: received.size, etag, lastModified: nowSeconds(ctx), storageClass,
-      owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
-      ...storedBody(received), meta, checksum, tags, acl: grants, legalHold: false,
-    }));
+  let committed;
+  try {
+    committed = await ctx.state.atomically(() =>
+      commitObject(ctx.state, bucket, {
+        key, size: received.size, etag, lastModified: nowSeconds(ctx), storageClass,
+        owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
+        ...storedBody(received), meta, checksum, tags, acl: grants, legalHold: false,
+      }));
+  } catch (err) {
+    // Nothing records the body: it goes.
+    if (received.blob) discardBlobs(ctx.env, [received.blob]);
+    throw err;
+  }
   ctx.state.discard(committed.discarded);
-  emit(ctx, bucket, 'ObjectCreated:Post', { key, size: received.size, etag, versionId: committed.versionId });
+  await emit(ctx, bucket, 'ObjectCreated:Post', { key, size: received.size, etag, versionId: committed.versionId });
 
   const location = objectUrl(ctx, http, bucket.name, key);
   const headers: Record<string, string> = { ETag: etag, Location: location };
-  if (bucket.versioning !== '') headers['x-amz-version-id'] = committed.versionId;
+  if (committed.bucket.versioning !== '') headers['x-amz-version-id'] = committed.versionId;
   const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
   if (redirect) {
     try {

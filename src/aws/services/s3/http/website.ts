@@ -70,7 +70,7 @@ function serve(ctx: Ctx, http: HttpRequest, v: ObjectVersion, status: number, bu
   return { status, headers, body };
 }
 
-export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
+export async function website(http: HttpRequest, ctx: Ctx): Promise<HttpResponse> {
   ctx.operation = 'WebsiteGetObject';
   const segments = http.path.split('/');
   let name: string;
@@ -84,9 +84,9 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
   if (http.method !== 'GET' && http.method !== 'HEAD') {
     return html(405, 'Method Not Allowed', [['Code', 'MethodNotAllowed'], ['Message', 'The specified method is not allowed against this resource.']], ctx.requestId);
   }
-  const bucket = ctx.state.bucket(name);
+  const bucket = await ctx.state.bucket(name);
   if (!bucket) return html(404, 'Not Found', [['Code', 'NoSuchBucket'], ['Message', 'The specified bucket does not exist'], ['BucketName', name]], ctx.requestId);
-  const config = ctx.state.config<WebsiteConfiguration>(name, 'website');
+  const config = await ctx.state.config<WebsiteConfiguration>(name, 'website');
   if (!config) {
     return html(404, 'Not Found', [['Code', 'NoSuchWebsiteConfiguration'], ['Message', 'The specified bucket does not have a website configuration'], ['BucketName', name]], ctx.requestId);
   }
@@ -102,11 +102,11 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
   }
   const suffix = config.IndexDocument?.Suffix ?? 'index.html';
   const lookupKey = key === '' || key.endsWith('/') ? key + suffix : key;
-  const live = (k: string) => {
-    const v = ctx.state.latest(name, k);
+  const live = async (k: string) => {
+    const v = await ctx.state.latest(name, k);
     return v && !v.deleteMarker && !(isArchived(v.storageClass) && !(v.restore && v.restore.expiry > ctx.clock.now())) ? v : undefined;
   };
-  const found = live(lookupKey);
+  const found = await live(lookupKey);
   if (found) {
     if (found.meta.WebsiteRedirectLocation) {
       const loc = found.meta.WebsiteRedirectLocation;
@@ -115,7 +115,7 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
     return serve(ctx, http, found, 200, bucket);
   }
   // "docs" with "docs/index.html" present: redirect to add the slash, as S3 does.
-  if (key !== '' && !key.endsWith('/') && live(`${key}/${suffix}`)) {
+  if (key !== '' && !key.endsWith('/') && (await live(`${key}/${suffix}`))) {
     return { status: 302, headers: { Location: `/${key.split('/').map(encodeURIComponent).join('/')}/`, 'content-length': '0' } };
   }
   for (const rule of config.RoutingRules ?? []) {
@@ -125,7 +125,7 @@ export function website(http: HttpRequest, ctx: Ctx): HttpResponse {
   }
   const errorKey = config.ErrorDocument?.Key;
   if (errorKey) {
-    const doc = live(errorKey);
+    const doc = await live(errorKey);
     if (doc) return serve(ctx, http, doc, 404, bucket);
   }
   return html(404, 'Not Found', [['Code', 'NoSuchKey'], ['Message', 'The specified key does not exist.'], ['Key', lookupKey]], ctx.requestId);

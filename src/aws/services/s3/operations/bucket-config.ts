@@ -8,28 +8,28 @@ import { BUCKET_TAGS, requireBucket, tagSet, tagsFromSet, type Ctx } from '../co
 import { validateTags } from '../../../../core/resources/tags.ts';
 import type { Bucket } from '../store.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
-import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
+import { aclOutput, checkGrantsAllowed, grantsToPut } from '../acl.ts';
 import type { ObjectLockConfiguration } from '../lock.ts';
 import { isHeaderValue } from '../http/header-values.ts';
 
-function configOr<T>(ctx: Ctx, bucket: Bucket, kind: string, missing: () => ServiceError): T {
-  const c = ctx.state.config<T>(bucket.name, kind);
+async function configOr<T>(ctx: Ctx, bucket: Bucket, kind: string, missing: () => ServiceError): Promise<T> {
+  const c = await ctx.state.config<T>(bucket.name, kind);
   if (c === undefined) throw missing();
   return c;
 }
 
 // ── Versioning ───────────────────────────────────────────────────────────────────────────────────
 
-export function getBucketVersioning(input: T.GetBucketVersioningRequest, ctx: Ctx): T.GetBucketVersioningOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getBucketVersioning(input: T.GetBucketVersioningRequest, ctx: Ctx): Promise<T.GetBucketVersioningOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const out: T.GetBucketVersioningOutput = {};
   if (b.versioning) out.Status = b.versioning;
   if (b.mfaDelete) out.MFADelete = b.mfaDelete;
   return out;
 }
 
-export function putBucketVersioning(input: T.PutBucketVersioningRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketVersioning(input: T.PutBucketVersioningRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const status = input.VersioningConfiguration?.Status;
   const mfa = input.VersioningConfiguration?.MFADelete;
   if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
@@ -41,40 +41,40 @@ export function putBucketVersioning(input: T.PutBucketVersioningRequest, ctx: Ct
     throw new ServiceError('InvalidBucketState', 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.', 409);
   }
   if (status === undefined && b.versioning === '') return;
-  ctx.state.updateBucket(b.name, { versioning: status ?? b.versioning, ...(mfa !== undefined ? { mfaDelete: mfa } : {}) });
+  await ctx.state.updateBucket(b.name, { versioning: status ?? b.versioning, ...(mfa !== undefined ? { mfaDelete: mfa } : {}) });
 }
 
 // ── Tagging ──────────────────────────────────────────────────────────────────────────────────────
 
-export function getBucketTagging(input: T.GetBucketTaggingRequest, ctx: Ctx): T.GetBucketTaggingOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const tags = configOr<Record<string, string>>(ctx, b, 'tagging', () => noSuchConfiguration('NoSuchTagSet', 'The TagSet does not exist', b.name));
+export async function getBucketTagging(input: T.GetBucketTaggingRequest, ctx: Ctx): Promise<T.GetBucketTaggingOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const tags = await configOr<Record<string, string>>(ctx, b, 'tagging', () => noSuchConfiguration('NoSuchTagSet', 'The TagSet does not exist', b.name));
   return { TagSet: tagSet(tags) };
 }
 
-export function putBucketTagging(input: T.PutBucketTaggingRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketTagging(input: T.PutBucketTaggingRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const tags = tagsFromSet(input.Tagging?.TagSet);
   validateTags(tags, BUCKET_TAGS);
-  ctx.state.putConfig(b.name, 'tagging', tags);
+  await ctx.state.putConfig(b.name, 'tagging', tags);
 }
 
-export function deleteBucketTagging(input: T.DeleteBucketTaggingRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'tagging');
+export async function deleteBucketTagging(input: T.DeleteBucketTaggingRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'tagging');
 }
 
 // ── CORS ─────────────────────────────────────────────────────────────────────────────────────────
 
 const CORS_METHODS = new Set(['GET', 'PUT', 'HEAD', 'POST', 'DELETE']);
 
-export function getBucketCors(input: T.GetBucketCorsRequest, ctx: Ctx): T.GetBucketCorsOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return configOr<T.GetBucketCorsOutput>(ctx, b, 'cors', () => noSuchConfiguration('NoSuchCORSConfiguration', 'The CORS configuration does not exist', b.name));
+export async function getBucketCors(input: T.GetBucketCorsRequest, ctx: Ctx): Promise<T.GetBucketCorsOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return await configOr<T.GetBucketCorsOutput>(ctx, b, 'cors', () => noSuchConfiguration('NoSuchCORSConfiguration', 'The CORS configuration does not exist', b.name));
 }
 
-export function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const rules = input.CORSConfiguration?.CORSRules ?? [];
   if (!rules.length || rules.length > 100) throw S3Errors.malformedXml();
   for (const r of rules) {
@@ -93,26 +93,26 @@ export function putBucketCors(input: T.PutBucketCorsRequest, ctx: Ctx): void {
       if (!isHeaderValue(v)) throw S3Errors.malformedXml();
     }
   }
-  ctx.state.putConfig(b.name, 'cors', { CORSRules: rules });
+  await ctx.state.putConfig(b.name, 'cors', { CORSRules: rules });
 }
 
-export function deleteBucketCors(input: T.DeleteBucketCorsRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'cors');
+export async function deleteBucketCors(input: T.DeleteBucketCorsRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'cors');
 }
 
 // ── Default encryption ───────────────────────────────────────────────────────────────────────────
 
 const DEFAULT_ENCRYPTION = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] };
 
-export function getBucketEncryption(input: T.GetBucketEncryptionRequest, ctx: Ctx): T.GetBucketEncryptionOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getBucketEncryption(input: T.GetBucketEncryptionRequest, ctx: Ctx): Promise<T.GetBucketEncryptionOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   // Every bucket encrypts with SSE-S3 unless configured otherwise (S3's default since 2023).
-  return { ServerSideEncryptionConfiguration: ctx.state.config(b.name, 'encryption') ?? DEFAULT_ENCRYPTION };
+  return { ServerSideEncryptionConfiguration: await ctx.state.config(b.name, 'encryption') ?? DEFAULT_ENCRYPTION };
 }
 
-export function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const rules = input.ServerSideEncryptionConfiguration?.Rules ?? [];
   if (rules.length !== 1) throw S3Errors.malformedXml();
   const d = rules[0].ApplyServerSideEncryptionByDefault;
@@ -120,30 +120,30 @@ export function putBucketEncryption(input: T.PutBucketEncryptionRequest, ctx: Ct
   if (d.KMSMasterKeyID !== undefined && d.SSEAlgorithm === 'AES256') {
     throw S3Errors.invalidArgument('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', 'ApplyServerSideEncryptionByDefault', '');
   }
-  ctx.state.putConfig(b.name, 'encryption', { Rules: [{ ...rules[0], BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }] });
+  await ctx.state.putConfig(b.name, 'encryption', { Rules: [{ ...rules[0], BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }] });
 }
 
-export function deleteBucketEncryption(input: T.DeleteBucketEncryptionRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'encryption');
+export async function deleteBucketEncryption(input: T.DeleteBucketEncryptionRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'encryption');
 }
 
 // ── Public access block ──────────────────────────────────────────────────────────────────────────
 
-export function getPublicAccessBlock(input: T.GetPublicAccessBlockRequest, ctx: Ctx): T.GetPublicAccessBlockOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = configOr<T.PublicAccessBlockConfiguration>(ctx, b, 'publicAccessBlock', () =>
+export async function getPublicAccessBlock(input: T.GetPublicAccessBlockRequest, ctx: Ctx): Promise<T.GetPublicAccessBlockOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await configOr<T.PublicAccessBlockConfiguration>(ctx, b, 'publicAccessBlock', () =>
     noSuchConfiguration('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', b.name));
   return { PublicAccessBlockConfiguration: c };
 }
 
-export function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.PublicAccessBlockConfiguration ?? {};
   if (!['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].some((k) => k in c)) {
     throw S3Errors.invalidRequest('Must specify at least one configuration.');
   }
-  ctx.state.putConfig(b.name, 'publicAccessBlock', {
+  await ctx.state.putConfig(b.name, 'publicAccessBlock', {
     BlockPublicAcls: c.BlockPublicAcls ?? false,
     IgnorePublicAcls: c.IgnorePublicAcls ?? false,
     BlockPublicPolicy: c.BlockPublicPolicy ?? false,
@@ -151,97 +151,92 @@ export function putPublicAccessBlock(input: T.PutPublicAccessBlockRequest, ctx: 
   });
 }
 
-export function deletePublicAccessBlock(input: T.DeletePublicAccessBlockRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'publicAccessBlock');
+export async function deletePublicAccessBlock(input: T.DeletePublicAccessBlockRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'publicAccessBlock');
 }
 
 // ── Ownership controls and ACL ───────────────────────────────────────────────────────────────────
 
 const OWNERSHIP = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
-export function getBucketOwnershipControls(input: T.GetBucketOwnershipControlsRequest, ctx: Ctx): T.GetBucketOwnershipControlsOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getBucketOwnershipControls(input: T.GetBucketOwnershipControlsRequest, ctx: Ctx): Promise<T.GetBucketOwnershipControlsOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   if (!b.ownership) throw noSuchConfiguration('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found', b.name);
   return { OwnershipControls: { Rules: [{ ObjectOwnership: b.ownership }] } };
 }
 
-export function putBucketOwnershipControls(input: T.PutBucketOwnershipControlsRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketOwnershipControls(input: T.PutBucketOwnershipControlsRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const rules = input.OwnershipControls?.Rules ?? [];
   if (rules.length !== 1 || !OWNERSHIP.has(rules[0].ObjectOwnership ?? '')) throw S3Errors.malformedXml();
   const ownership = rules[0].ObjectOwnership!;
   if (ownership === 'BucketOwnerEnforced' && b.acl.length > 1) {
     throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
-  ctx.state.updateBucket(b.name, { ownership });
+  await ctx.state.updateBucket(b.name, { ownership });
 }
 
-export function deleteBucketOwnershipControls(input: T.DeleteBucketOwnershipControlsRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.updateBucket(b.name, { ownership: '' });
+export async function deleteBucketOwnershipControls(input: T.DeleteBucketOwnershipControlsRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.updateBucket(b.name, { ownership: '' });
 }
 
-export function getBucketAcl(input: T.GetBucketAclRequest, ctx: Ctx): T.GetBucketAclOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getBucketAcl(input: T.GetBucketAclRequest, ctx: Ctx): Promise<T.GetBucketAclOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   return aclOutput(b.account, b.acl);
 }
 
-export function putBucketAcl(input: T.PutBucketAclRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  let grants = grantsFromInput(input, b.account, b.account);
-  if (input.AccessControlPolicy) {
-    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
-  }
-  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
-  checkGrantsAllowed(ctx, b, grants, input.ACL);
-  ctx.state.updateBucket(b.name, { acl: grants });
+export async function putBucketAcl(input: T.PutBucketAclRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const grants = grantsToPut(input, b.account, b.account);
+  await checkGrantsAllowed(ctx, b, grants, input.ACL);
+  await ctx.state.updateBucket(b.name, { acl: grants });
 }
 
 // ── Request payment, acceleration, logging ───────────────────────────────────────────────────────
 
-export function getBucketRequestPayment(input: T.GetBucketRequestPaymentRequest, ctx: Ctx): T.GetBucketRequestPaymentOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return { Payer: ctx.state.config<string>(b.name, 'requestPayment') ?? 'BucketOwner' };
+export async function getBucketRequestPayment(input: T.GetBucketRequestPaymentRequest, ctx: Ctx): Promise<T.GetBucketRequestPaymentOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return { Payer: await ctx.state.config<string>(b.name, 'requestPayment') ?? 'BucketOwner' };
 }
 
-export function putBucketRequestPayment(input: T.PutBucketRequestPaymentRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketRequestPayment(input: T.PutBucketRequestPaymentRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const payer = input.RequestPaymentConfiguration?.Payer;
   if (payer !== 'BucketOwner' && payer !== 'Requester') throw S3Errors.malformedXml();
-  ctx.state.putConfig(b.name, 'requestPayment', payer);
+  await ctx.state.putConfig(b.name, 'requestPayment', payer);
 }
 
-export function getBucketAccelerateConfiguration(input: T.GetBucketAccelerateConfigurationRequest, ctx: Ctx): T.GetBucketAccelerateConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const status = ctx.state.config<string>(b.name, 'accelerate');
+export async function getBucketAccelerateConfiguration(input: T.GetBucketAccelerateConfigurationRequest, ctx: Ctx): Promise<T.GetBucketAccelerateConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const status = await ctx.state.config<string>(b.name, 'accelerate');
   return status ? { Status: status } : {};
 }
 
-export function putBucketAccelerateConfiguration(input: T.PutBucketAccelerateConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketAccelerateConfiguration(input: T.PutBucketAccelerateConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const status = input.AccelerateConfiguration?.Status;
   if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
   if (b.name.includes('.')) throw S3Errors.invalidRequest('S3 Transfer Acceleration is not supported for buckets with periods (.) in their names');
-  ctx.state.putConfig(b.name, 'accelerate', status);
+  await ctx.state.putConfig(b.name, 'accelerate', status);
 }
 
-export function getBucketLogging(input: T.GetBucketLoggingRequest, ctx: Ctx): T.GetBucketLoggingOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const logging = ctx.state.config<T.LoggingEnabled>(b.name, 'logging');
+export async function getBucketLogging(input: T.GetBucketLoggingRequest, ctx: Ctx): Promise<T.GetBucketLoggingOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const logging = await ctx.state.config<T.LoggingEnabled>(b.name, 'logging');
   return logging ? { LoggingEnabled: logging } : {};
 }
 
-export function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const enabled = input.BucketLoggingStatus?.LoggingEnabled;
   if (!enabled) {
-    ctx.state.deleteConfig(b.name, 'logging');
+    await ctx.state.deleteConfig(b.name, 'logging');
     return;
   }
   if (!enabled.TargetBucket || enabled.TargetPrefix === undefined) throw S3Errors.malformedXml();
-  const target = ctx.state.bucket(enabled.TargetBucket);
+  const target = await ctx.state.bucket(enabled.TargetBucket);
   if (!target) {
     throw new ServiceError('InvalidTargetBucketForLogging', 'The target bucket for logging does not exist', { status: 400, fields: { TargetBucket: enabled.TargetBucket } });
   }
@@ -254,48 +249,48 @@ export function putBucketLogging(input: T.PutBucketLoggingRequest, ctx: Ctx): vo
       fields: { TargetBucketLocation: target.region, SourceBucketLocation: b.region },
     });
   }
-  ctx.state.putConfig(b.name, 'logging', enabled);
+  await ctx.state.putConfig(b.name, 'logging', enabled);
 }
 
 // ── Replication ──────────────────────────────────────────────────────────────────────────────────
 
-export function getBucketReplication(input: T.GetBucketReplicationRequest, ctx: Ctx): T.GetBucketReplicationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = configOr<T.ReplicationConfiguration>(ctx, b, 'replication', () =>
+export async function getBucketReplication(input: T.GetBucketReplicationRequest, ctx: Ctx): Promise<T.GetBucketReplicationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await configOr<T.ReplicationConfiguration>(ctx, b, 'replication', () =>
     noSuchConfiguration('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', b.name));
   return { ReplicationConfiguration: c };
 }
 
-export function putBucketReplication(input: T.PutBucketReplicationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketReplication(input: T.PutBucketReplicationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.ReplicationConfiguration;
   if (!c?.Role || !c.Rules?.length) throw S3Errors.malformedXml();
   if (b.versioning !== 'Enabled') throw S3Errors.invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
   for (const r of c.Rules) {
     if (!r.Destination?.Bucket) throw S3Errors.malformedXml();
-    const dest = ctx.state.bucket(r.Destination.Bucket.replace(/^arn:aws:s3:::/, ''));
+    const dest = await ctx.state.bucket(r.Destination.Bucket.replace(/^arn:aws:s3:::/, ''));
     if (!dest) throw new ServiceError('InvalidRequest', 'Destination bucket must exist.', 400);
     if (dest.versioning !== 'Enabled') throw S3Errors.invalidRequest('Destination bucket must have versioning enabled.');
   }
-  ctx.state.putConfig(b.name, 'replication', c);
+  await ctx.state.putConfig(b.name, 'replication', c);
 }
 
-export function deleteBucketReplication(input: T.DeleteBucketReplicationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'replication');
+export async function deleteBucketReplication(input: T.DeleteBucketReplicationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'replication');
 }
 
 // ── Object Lock configuration ────────────────────────────────────────────────────────────────────
 
-export function getObjectLockConfiguration(input: T.GetObjectLockConfigurationRequest, ctx: Ctx): T.GetObjectLockConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = b.objectLock ? ctx.state.config<ObjectLockConfiguration>(b.name, 'objectLock') : undefined;
+export async function getObjectLockConfiguration(input: T.GetObjectLockConfigurationRequest, ctx: Ctx): Promise<T.GetObjectLockConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = b.objectLock ? await ctx.state.config<ObjectLockConfiguration>(b.name, 'objectLock') : undefined;
   if (!c) throw noSuchConfiguration('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', b.name);
   return { ObjectLockConfiguration: c };
 }
 
-export function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRequest, ctx: Ctx): T.PutObjectLockConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRequest, ctx: Ctx): Promise<T.PutObjectLockConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.ObjectLockConfiguration;
   if (c?.ObjectLockEnabled !== 'Enabled') throw S3Errors.malformedXml();
   if (!b.objectLock && b.versioning !== 'Enabled') {
@@ -309,20 +304,20 @@ export function putObjectLockConfiguration(input: T.PutObjectLockConfigurationRe
       throw S3Errors.invalidArgument('Default retention period must be a positive integer value.', 'DefaultRetention', String(d.Days ?? d.Years));
     }
   }
-  ctx.state.enableObjectLock(b.name, c);
+  await ctx.state.enableObjectLock(b.name, c);
   return {};
 }
 
 // ── Website ──────────────────────────────────────────────────────────────────────────────────────
 
-export function getBucketWebsite(input: T.GetBucketWebsiteRequest, ctx: Ctx): T.GetBucketWebsiteOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return configOr<T.GetBucketWebsiteOutput>(ctx, b, 'website', () =>
+export async function getBucketWebsite(input: T.GetBucketWebsiteRequest, ctx: Ctx): Promise<T.GetBucketWebsiteOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return await configOr<T.GetBucketWebsiteOutput>(ctx, b, 'website', () =>
     noSuchConfiguration('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', b.name));
 }
 
-export function putBucketWebsite(input: T.PutBucketWebsiteRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketWebsite(input: T.PutBucketWebsiteRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.WebsiteConfiguration ?? {};
   if (c.RedirectAllRequestsTo) {
     if (!c.RedirectAllRequestsTo.HostName) throw S3Errors.malformedXml();
@@ -340,10 +335,10 @@ export function putBucketWebsite(input: T.PutBucketWebsiteRequest, ctx: Ctx): vo
       throw S3Errors.invalidRequest('You can only define ReplaceKeyPrefix or ReplaceKey but not both.');
     }
   }
-  ctx.state.putConfig(b.name, 'website', c);
+  await ctx.state.putConfig(b.name, 'website', c);
 }
 
-export function deleteBucketWebsite(input: T.DeleteBucketWebsiteRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'website');
+export async function deleteBucketWebsite(input: T.DeleteBucketWebsiteRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'website');
 }

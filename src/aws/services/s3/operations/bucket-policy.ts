@@ -91,33 +91,33 @@ export function isPublicPolicy(statements: Statement[]): boolean {
   return statements.some((s) => s.Effect === 'Allow' && isWildcardPrincipal(s.Principal) && (s.Condition === undefined || Object.keys(s.Condition as object).length === 0));
 }
 
-export function putBucketPolicy(input: T.PutBucketPolicyRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketPolicy(input: T.PutBucketPolicyRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   if (input.Policy === undefined || input.Policy === '') throw malformed("Policies must be valid JSON and the first byte must be '{'");
   const statements = validatePolicy(input.Policy, b.name);
-  if (isPublicPolicy(statements) && publicAccessBlock(ctx, b.name)?.BlockPublicPolicy) {
+  if (isPublicPolicy(statements) && (await publicAccessBlock(ctx, b.name))?.BlockPublicPolicy) {
     throw S3Errors.accessDenied(
       `User: ${ctx.caller.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "${bucketArn(b.name)}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
     );
   }
-  ctx.state.putConfig(b.name, 'policy', input.Policy);
+  await ctx.state.putConfig(b.name, 'policy', input.Policy);
 }
 
-export function getBucketPolicy(input: T.GetBucketPolicyRequest, ctx: Ctx): T.GetBucketPolicyOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const p = ctx.state.config<string>(b.name, 'policy');
+export async function getBucketPolicy(input: T.GetBucketPolicyRequest, ctx: Ctx): Promise<T.GetBucketPolicyOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const p = await ctx.state.config<string>(b.name, 'policy');
   if (p === undefined) throw noSuchConfiguration('NoSuchBucketPolicy', 'The bucket policy does not exist', b.name);
   return { Policy: p };
 }
 
-export function deleteBucketPolicy(input: T.DeleteBucketPolicyRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'policy');
+export async function deleteBucketPolicy(input: T.DeleteBucketPolicyRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'policy');
 }
 
-export function getBucketPolicyStatus(input: T.GetBucketPolicyStatusRequest, ctx: Ctx): T.GetBucketPolicyStatusOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const p = ctx.state.config<string>(b.name, 'policy');
+export async function getBucketPolicyStatus(input: T.GetBucketPolicyStatusRequest, ctx: Ctx): Promise<T.GetBucketPolicyStatusOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const p = await ctx.state.config<string>(b.name, 'policy');
   if (p === undefined) throw noSuchConfiguration('NoSuchBucketPolicy', 'The bucket policy does not exist', b.name);
   let statements: Statement[] = [];
   try {

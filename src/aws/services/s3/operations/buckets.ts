@@ -17,7 +17,7 @@ function regionOfConstraint(lc: string): string {
   return lc;
 }
 
-export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBucketOutput {
+export async function createBucket(input: T.CreateBucketRequest, ctx: Ctx): Promise<T.CreateBucketOutput> {
   const name = input.Bucket;
   if (!isValidBucketName(name)) throw new ServiceError('InvalidBucketName', 'The specified bucket is not valid.', { status: 400, fields: { BucketName: name } });
   const lc = input.CreateBucketConfiguration?.LocationConstraint;
@@ -38,7 +38,7 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
   if (ownership === 'BucketOwnerEnforced' && grants.length > 1 && input.ACL !== 'bucket-owner-full-control') {
     throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
-  const existing = ctx.state.bucket(name);
+  const existing = await ctx.state.bucket(name);
   if (existing) {
     if (existing.account !== ctx.account) {
       throw new ServiceError(
@@ -49,7 +49,7 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
     }
     // For legacy compatibility, us-east-1 answers 200 and resets the ACL; every other region refuses.
     if (existing.region === 'us-east-1' && region === 'us-east-1') {
-      ctx.state.updateBucket(name, { acl: grants });
+      await ctx.state.updateBucket(name, { acl: grants });
       return { Location: `/${name}`, BucketArn: bucketArn(name) };
     }
     throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
@@ -63,15 +63,15 @@ export function createBucket(input: T.CreateBucketRequest, ctx: Ctx): T.CreateBu
   if (objectLock) configs.push(['objectLock', { ObjectLockEnabled: 'Enabled' }]);
   const tags = input.CreateBucketConfiguration?.Tags;
   if (tags?.length) configs.push(['tagging', tagsFromSet(tags)]);
-  ctx.state.createBucket(
+  await ctx.state.createBucket(
     { name, account: ctx.account, region, createdAt: ctx.clock.now(), versioning: objectLock ? 'Enabled' : '', mfaDelete: '', objectLock, ownership, acl: grants },
     configs,
   );
   return { Location: region === 'us-east-1' ? `/${name}` : `http://${name}.s3.amazonaws.com/`, BucketArn: bucketArn(name) };
 }
 
-export function headBucket(input: T.HeadBucketRequest, ctx: Ctx): T.HeadBucketOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function headBucket(input: T.HeadBucketRequest, ctx: Ctx): Promise<T.HeadBucketOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   return { BucketRegion: b.region, AccessPointAlias: false, BucketArn: bucketArn(b.name) };
 }
 
@@ -82,21 +82,21 @@ const continuationTokens = pageTokens<string>({
   empty: 'invalid',
 });
 
-export function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): T.ListBucketsOutput {
+export async function listBuckets(input: T.ListBucketsRequest, ctx: Ctx): Promise<T.ListBucketsOutput> {
   const max = input.MaxBuckets;
   if (max !== undefined && (max < 1 || max > 10000)) {
     throw S3Errors.invalidArgument('Argument max-buckets must be an integer between 1 and 10000', 'max-buckets', String(max));
   }
   const limit = max ?? 10000;
-  const after = continuationTokens.read(ctx, input.ContinuationToken) ?? '';
-  const rows = ctx.state.listBuckets(ctx.account, { after, prefix: input.Prefix, region: input.BucketRegion, limit: limit + 1 });
+  const after = (await continuationTokens.read(ctx, input.ContinuationToken)) ?? '';
+  const rows = await ctx.state.listBuckets(ctx.account, { after, prefix: input.Prefix, region: input.BucketRegion, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const out: T.ListBucketsOutput = {
     Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: bucketArn(b.name) })),
     Owner: ownerOf(ctx.account),
   };
   if (input.Prefix !== undefined) out.Prefix = input.Prefix;
-  if (rows.length > limit) out.ContinuationToken = continuationTokens.issue(ctx, page[page.length - 1].name);
+  if (rows.length > limit) out.ContinuationToken = await continuationTokens.issue(ctx, page[page.length - 1].name);
   return out;
 }
 
@@ -105,9 +105,9 @@ export function listDirectoryBuckets(): T.ListDirectoryBucketsOutput {
   return { Buckets: [] };
 }
 
-export function deleteBucket(input: T.DeleteBucketRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const discarded = ctx.state.deleteEmptyBucket(b.name);
+export async function deleteBucket(input: T.DeleteBucketRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const discarded = await ctx.state.deleteEmptyBucket(b.name);
   if (!discarded) {
     throw new ServiceError(
       'BucketNotEmpty',
@@ -118,7 +118,7 @@ export function deleteBucket(input: T.DeleteBucketRequest, ctx: Ctx): void {
   ctx.state.discard(discarded);
 }
 
-export function getBucketLocation(input: T.GetBucketLocationRequest, ctx: Ctx): T.GetBucketLocationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getBucketLocation(input: T.GetBucketLocationRequest, ctx: Ctx): Promise<T.GetBucketLocationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   return b.region === 'us-east-1' ? {} : { LocationConstraint: b.region };
 }

@@ -17,13 +17,13 @@ import { resolveCopySource, sourceVersionHeader } from '../copy-source.ts';
 const MAX_COPY_SIZE = 5 * 1024 ** 3;
 
 export async function copyObject(input: T.CopyObjectRequest<'in'>, ctx: Ctx): Promise<T.CopyObjectOutput> {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   checkKey(input.Key);
   const metadataDirective = input.MetadataDirective ?? 'COPY';
   if (metadataDirective !== 'COPY' && metadataDirective !== 'REPLACE') throw S3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', metadataDirective);
   const taggingDirective = input.TaggingDirective ?? 'COPY';
   if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw S3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', taggingDirective);
-  const src = resolveCopySource(ctx, input.CopySource, input);
+  const src = await resolveCopySource(ctx, input.CopySource, input);
   const source = src.version;
   if (source.size > MAX_COPY_SIZE) {
     throw S3Errors.invalidRequest('The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
@@ -37,21 +37,21 @@ export async function copyObject(input: T.CopyObjectRequest<'in'>, ctx: Ctx): Pr
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
+  await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
   const storageClass = checkStorageClass(input.StorageClass);
   const grants = grantsFromInput(input, ctx.account, bucket.account);
-  if (grants) checkGrantsAllowed(ctx, bucket, grants, input.ACL);
+  if (grants) await checkGrantsAllowed(ctx, bucket, grants, input.ACL);
   let meta: ObjectMeta;
-  if (metadataDirective === 'REPLACE') meta = metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
+  if (metadataDirective === 'REPLACE') meta = await metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
   else {
     const { ContentType, ContentEncoding, ContentDisposition, ContentLanguage, CacheControl, Expires, Metadata } = source.meta;
     meta = { ContentType, ContentEncoding, ContentDisposition, ContentLanguage, CacheControl, Expires, Metadata };
     for (const k of Object.keys(meta) as Array<keyof ObjectMeta>) if (meta[k] === undefined) delete meta[k];
     if (input.WebsiteRedirectLocation !== undefined) meta.WebsiteRedirectLocation = input.WebsiteRedirectLocation;
-    Object.assign(meta, encryptionOf(ctx, bucket, input));
+    Object.assign(meta, await encryptionOf(ctx, bucket, input));
   }
   const tags = taggingDirective === 'REPLACE' ? (input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : undefined) : source.tags;
-  const lock = lockForNewObject(ctx, bucket, input, true);
+  const lock = await lockForNewObject(ctx, bucket, input, true);
   let algorithm: ChecksumAlgorithm | undefined;
   if (input.ChecksumAlgorithm !== undefined) {
     const a = input.ChecksumAlgorithm.toUpperCase();
@@ -64,9 +64,9 @@ export async function copyObject(input: T.CopyObjectRequest<'in'>, ctx: Ctx): Pr
   const lastModified = nowSeconds(ctx);
   let committed;
   try {
-    committed = ctx.state.transaction(() => {
-      checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-      return commitObject(ctx.state, bucket, {
+    committed = await ctx.state.atomically(async () => {
+      await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
+      return await commitObject(ctx.state, bucket, {
         key: input.Key, size: copied.size, etag, lastModified, storageClass,
         owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
         ...storedBody(copied), meta, checksum, tags, acl: grants, ...lock,
@@ -77,12 +77,12 @@ export async function copyObject(input: T.CopyObjectRequest<'in'>, ctx: Ctx): Pr
     throw err;
   }
   ctx.state.discard(committed.discarded);
-  emit(ctx, bucket, 'ObjectCreated:Copy', { key: input.Key, size: copied.size, etag, versionId: committed.versionId });
+  await emit(ctx, bucket, 'ObjectCreated:Copy', { key: input.Key, size: copied.size, etag, versionId: committed.versionId });
   const out: T.CopyObjectOutput = {
     CopyObjectResult: { ETag: etag, LastModified: new Date(lastModified), ...checksumOutput(checksum) },
     ...encryptionOutput(meta),
   };
-  if (bucket.versioning !== '') out.VersionId = committed.versionId;
+  if (committed.bucket.versioning !== '') out.VersionId = committed.versionId;
   const sv = sourceVersionHeader(src);
   if (sv !== undefined) out.CopySourceVersionId = sv;
   return out;

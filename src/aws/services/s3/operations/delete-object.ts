@@ -7,34 +7,38 @@ import { S3Errors } from '../errors.ts';
 import { deleteObject as removeObject, type Deleted } from '../versions.ts';
 import { emit } from '../events.ts';
 
-function deleteOne(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, bypass: boolean, ifMatch?: string): Deleted {
+/** One key's delete as one unit of work: If-Match, Object Lock and the versions decided together. */
+async function deleteOne(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, bypass: boolean, ifMatch?: string): Promise<Deleted> {
   if (versionId !== undefined) checkVersionId(versionId);
-  const result = ctx.state.transaction(() => {
+  const result = await ctx.state.atomically(async () => {
+    // Read again inside the unit: the bucket may have been deleted, or its versioning changed.
+    const current = await ctx.state.bucket(bucket.name);
+    if (!current) throw S3Errors.noSuchBucket(bucket.name);
     if (ifMatch !== undefined) {
-      const cur = ctx.state.latest(bucket.name, key);
+      const cur = await ctx.state.latest(bucket.name, key);
       if (!cur || cur.deleteMarker) throw S3Errors.noSuchKey(key);
       if (!etagMatches(ifMatch, cur.etag)) throw S3Errors.preconditionFailed('If-Match');
     }
-    return removeObject(ctx.state, bucket, key, { versionId, now: ctx.clock.now(), bypassGovernance: bypass, owner: bucket.account });
+    return await removeObject(ctx.state, current, key, { versionId, now: ctx.clock.now(), bypassGovernance: bypass, owner: current.account });
   });
   ctx.state.discard(result.discarded);
   if (result.changed) {
-    emit(ctx, bucket, result.markerCreated ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', { key, versionId: result.versionId });
+    await emit(ctx, bucket, result.markerCreated ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', { key, versionId: result.versionId });
   }
   return result;
 }
 
-export function deleteObject(input: T.DeleteObjectRequest, ctx: Ctx): T.DeleteObjectOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const r = deleteOne(ctx, bucket, input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch);
+export async function deleteObject(input: T.DeleteObjectRequest, ctx: Ctx): Promise<T.DeleteObjectOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const r = await deleteOne(ctx, bucket, input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch);
   const out: T.DeleteObjectOutput = {};
   if (r.deleteMarker) out.DeleteMarker = true;
   if (r.versionId !== undefined && (bucket.versioning !== '' || input.VersionId !== undefined)) out.VersionId = r.versionId;
   return out;
 }
 
-export function deleteObjects(input: T.DeleteObjectsRequest, ctx: Ctx): T.DeleteObjectsOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function deleteObjects(input: T.DeleteObjectsRequest, ctx: Ctx): Promise<T.DeleteObjectsOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const h = ctx.http.headers;
   const digest = h['content-md5'] !== undefined || Object.keys(h).some((k) => k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm');
   if (!digest) throw S3Errors.invalidRequest('Missing required header for this request: Content-MD5 OR x-amz-checksum-*');
@@ -45,7 +49,7 @@ export function deleteObjects(input: T.DeleteObjectsRequest, ctx: Ctx): T.Delete
   for (const o of objects) {
     const key = o.Key ?? '';
     try {
-      const r = deleteOne(ctx, bucket, key, o.VersionId, input.BypassGovernanceRetention === true, o.ETag !== undefined ? `"${o.ETag.replace(/"/g, '')}"` : undefined);
+      const r = await deleteOne(ctx, bucket, key, o.VersionId, input.BypassGovernanceRetention === true, o.ETag !== undefined ? `"${o.ETag.replace(/"/g, '')}"` : undefined);
       if (input.Delete.Quiet) continue;
       const d: T.DeletedObject = { Key: key };
       if (o.VersionId !== undefined) d.VersionId = o.VersionId;

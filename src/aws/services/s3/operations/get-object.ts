@@ -13,10 +13,10 @@ import { expirationOf } from '../lifecycle.ts';
 import { checkHeaderValue } from '../http/header-values.ts';
 
 /** The version a read names: the latest, or the one asked for; 404/405 for delete markers as S3. */
-export function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, method: string): ObjectVersion {
+export async function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: string | undefined, method: string): Promise<ObjectVersion> {
   if (versionId !== undefined) {
     checkVersionId(versionId);
-    const v = ctx.state.version(bucket.name, key, versionId);
+    const v = await ctx.state.version(bucket.name, key, versionId);
     if (!v) {
       if (bucket.versioning === '' && versionId !== 'null') throw S3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
       throw S3Errors.noSuchVersion(key, versionId);
@@ -30,7 +30,7 @@ export function findVersion(ctx: Ctx, bucket: Bucket, key: string, versionId: st
     }
     return v;
   }
-  const v = ctx.state.latest(bucket.name, key);
+  const v = await ctx.state.latest(bucket.name, key);
   if (!v) throw S3Errors.noSuchKey(key);
   if (v.deleteMarker) {
     const headers: Record<string, string> = { 'x-amz-delete-marker': 'true' };
@@ -118,10 +118,10 @@ function checkOverrides(input: ReadInput): void {
   checkHeaderValue(input.ResponseContentType, 'response-content-type');
 }
 
-function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): { v: ObjectVersion; out: Record<string, unknown>; range?: ByteRange } {
+async function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): Promise<{ v: ObjectVersion; out: Record<string, unknown>; range?: ByteRange }> {
   checkOverrides(input);
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, method);
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, method);
   const now = ctx.clock.now();
   checkSseCustomer(v.meta, input);
   checkReadConditions(v, input, now);
@@ -131,7 +131,7 @@ function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): { v: ObjectVe
   const out = objectHeaders(v, bucket, now);
   out.AcceptRanges = 'bytes';
   if (v.isLatest) {
-    const expiration = expirationOf(ctx.state, bucket.name, v);
+    const expiration = await expirationOf(ctx.state, bucket.name, v);
     if (expiration) out.Expiration = expiration;
   }
   let range: ByteRange | undefined;
@@ -171,8 +171,8 @@ function read(input: ReadInput, ctx: Ctx, method: 'GET' | 'HEAD'): { v: ObjectVe
   return { v, out, range };
 }
 
-export function getObject(input: T.GetObjectRequest<'in'>, ctx: Ctx): T.GetObjectOutput<'out'> {
-  const { v, out, range } = read(input, ctx, 'GET');
+export async function getObject(input: T.GetObjectRequest<'in'>, ctx: Ctx): Promise<T.GetObjectOutput<'out'>> {
+  const { v, out, range } = await read(input, ctx, 'GET');
   const start = range?.start ?? 0;
   const end = range?.end ?? v.size - 1;
   // Small bodies kept inline go out as one buffer: no stream to set up and tear down.
@@ -180,6 +180,6 @@ export function getObject(input: T.GetObjectRequest<'in'>, ctx: Ctx): T.GetObjec
   return out as T.GetObjectOutput<'out'>;
 }
 
-export function headObject(input: T.HeadObjectRequest<'in'>, ctx: Ctx): T.HeadObjectOutput {
-  return read(input, ctx, 'HEAD').out as T.HeadObjectOutput;
+export async function headObject(input: T.HeadObjectRequest<'in'>, ctx: Ctx): Promise<T.HeadObjectOutput> {
+  return (await read(input, ctx, 'HEAD')).out as T.HeadObjectOutput;
 }

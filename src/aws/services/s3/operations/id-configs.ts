@@ -19,28 +19,28 @@ const noSuch = () => new ServiceError('NoSuchConfiguration', 'The specified conf
 /** Get/Put/Delete/List handlers for one kind; `member` is the configuration's member name. */
 export function idConfigHandlers(kind: string, member: string, listMember: string) {
   return {
-    get(input: IdInput, ctx: Ctx): Record<string, unknown> {
-      const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-      const c = ctx.state.config(b.name, kind, input.Id);
+    async get(input: IdInput, ctx: Ctx): Promise<Record<string, unknown>> {
+      const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+      const c = await ctx.state.config(b.name, kind, input.Id);
       if (c === undefined) throw noSuch();
       return { [member]: c };
     },
-    put(input: IdInput, ctx: Ctx): void {
-      const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+    async put(input: IdInput, ctx: Ctx): Promise<void> {
+      const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
       const c = (input as unknown as Record<string, unknown>)[member] as { Id?: string } | undefined;
       if (!c || c.Id === undefined) throw S3Errors.malformedXml();
       if (c.Id !== input.Id) throw S3Errors.invalidArgument('Configuration Id in the request body does not match the id parameter', 'id', input.Id);
       if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.Id)) throw S3Errors.invalidArgument('The configuration ID is not valid', 'id', input.Id);
-      ctx.state.putConfig(b.name, kind, c, input.Id);
+      await ctx.state.putConfig(b.name, kind, c, input.Id);
     },
-    delete(input: IdInput, ctx: Ctx): void {
-      const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-      if (!ctx.state.deleteConfig(b.name, kind, input.Id)) throw noSuch();
+    async delete(input: IdInput, ctx: Ctx): Promise<void> {
+      const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+      if (!(await ctx.state.deleteConfig(b.name, kind, input.Id))) throw noSuch();
     },
-    list(input: { Bucket: string; ContinuationToken?: string; ExpectedBucketOwner?: string }, ctx: Ctx): Record<string, unknown> {
-      const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+    async list(input: { Bucket: string; ContinuationToken?: string; ExpectedBucketOwner?: string }, ctx: Ctx): Promise<Record<string, unknown>> {
+      const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
       const after = input.ContinuationToken ? Buffer.from(input.ContinuationToken, 'base64').toString('utf8') : '';
-      const rows = ctx.state.configs(b.name, kind, after, PAGE + 1);
+      const rows = await ctx.state.configs(b.name, kind, after, PAGE + 1);
       const page = rows.slice(0, PAGE);
       const out: Record<string, unknown> = { IsTruncated: rows.length > PAGE };
       if (page.length) out[listMember] = page.map((r) => r.value);

@@ -12,24 +12,24 @@ interface StoredLifecycle {
   TransitionDefaultMinimumObjectSize: string;
 }
 
-export function putBucketLifecycleConfiguration(input: T.PutBucketLifecycleConfigurationRequest, ctx: Ctx): T.PutBucketLifecycleConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketLifecycleConfiguration(input: T.PutBucketLifecycleConfigurationRequest, ctx: Ctx): Promise<T.PutBucketLifecycleConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const rules = input.LifecycleConfiguration?.Rules;
   validateLifecycle(rules);
   const size = input.TransitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K';
   if (!SIZES.has(size)) throw S3Errors.invalidRequest('Invalid value for x-amz-transition-default-minimum-object-size');
-  ctx.state.putConfig(b.name, 'lifecycle', { Rules: rules!, TransitionDefaultMinimumObjectSize: size } satisfies StoredLifecycle);
+  await ctx.state.putConfig(b.name, 'lifecycle', { Rules: rules!, TransitionDefaultMinimumObjectSize: size } satisfies StoredLifecycle);
   return { TransitionDefaultMinimumObjectSize: size };
 }
 
-export function getBucketLifecycleConfiguration(input: T.GetBucketLifecycleConfigurationRequest, ctx: Ctx): T.GetBucketLifecycleConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = ctx.state.config<StoredLifecycle>(b.name, 'lifecycle');
+export async function getBucketLifecycleConfiguration(input: T.GetBucketLifecycleConfigurationRequest, ctx: Ctx): Promise<T.GetBucketLifecycleConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await ctx.state.config<StoredLifecycle>(b.name, 'lifecycle');
   if (!c) throw noSuchConfiguration('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', b.name);
   return { Rules: c.Rules, TransitionDefaultMinimumObjectSize: c.TransitionDefaultMinimumObjectSize };
 }
 
-export function deleteBucketLifecycle(input: T.DeleteBucketLifecycleRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  ctx.state.deleteConfig(b.name, 'lifecycle');
+export async function deleteBucketLifecycle(input: T.DeleteBucketLifecycleRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await ctx.state.deleteConfig(b.name, 'lifecycle');
 }

@@ -27,13 +27,28 @@ function commonPrefix(key: string, prefix: string, delimiter: string | undefined
   return i < 0 ? undefined : key.slice(0, i + delimiter.length);
 }
 
-/** Current objects and common prefixes in order, seeking past each prefix. */
-function* walkCurrent(store: S3Store, bucket: string, prefix: string, delimiter: string | undefined, cursor: Cursor): Generator<Item> {
+/** Rows read per query: at most a page (and the one that tells it is truncated). */
+const BATCH_MAX = 1001;
+/**
+ * With a delimiter, a batch may end at its first row (a common prefix, then a seek past it): such
+ * listings read small batches, doubled while no prefix interrupts them, so that skipping a prefix
+ * over many keys reads a few rows, not a page of them.
+ */
+const BATCH_MIN = 8;
+
+function firstBatch(delimiter: string | undefined, want: number): number {
+  return Math.max(1, Math.min(delimiter ? BATCH_MIN : want, BATCH_MAX));
+}
+
+/** Current objects and common prefixes in order, seeking past each prefix; `want` sizes the reads. */
+async function* walkCurrent(store: S3Store, bucket: string, prefix: string, delimiter: string | undefined, cursor: Cursor, want: number): AsyncGenerator<Item> {
   const upper = prefixEnd(prefix);
   let lower = lowerBound(prefix, cursor);
+  let batch = firstBatch(delimiter, want);
   for (;;) {
+    const rows = await store.listCurrent(bucket, lower, upper, batch);
     let seekTo: Uint8Array | undefined;
-    for (const v of store.iterateCurrent(bucket, lower, upper)) {
+    for (const v of rows) {
       const cp = commonPrefix(v.key, prefix, delimiter);
       if (cp !== undefined) {
         yield { kind: 'prefix', prefix: cp };
@@ -42,21 +57,39 @@ function* walkCurrent(store: S3Store, bucket: string, prefix: string, delimiter:
       }
       yield { kind: 'object', v };
     }
-    if (!seekTo) return;
-    lower = seekTo;
+    if (seekTo) {
+      lower = seekTo;
+      batch = firstBatch(delimiter, want);
+      continue;
+    }
+    if (rows.length < batch) return;
+    lower = keyAfter(rows[rows.length - 1].key);
+    batch = Math.min(batch * 2, BATCH_MAX);
+  }
+}
+
+/** The versions of one key older than `seq`, newest first, read in batches. */
+async function* olderOf(store: S3Store, bucket: string, key: string, seq: number, batch: number): AsyncGenerator<Item> {
+  for (;;) {
+    const rows = await store.olderVersions(bucket, key, seq, batch);
+    for (const v of rows) yield { kind: 'object', v };
+    if (rows.length < batch) return;
+    seq = rows[rows.length - 1].seq;
   }
 }
 
 /** Every version and common prefix in order (key, then newest first), from an optional (key, version) position. */
-function* walkVersions(store: S3Store, bucket: string, prefix: string, delimiter: string | undefined, cursor: Cursor, olderThan?: { key: string; seq: number }): Generator<Item> {
-  if (olderThan) {
-    for (const v of store.olderVersions(bucket, olderThan.key, olderThan.seq, 1_000_000)) yield { kind: 'object', v };
-  }
+async function* walkVersions(
+  store: S3Store, bucket: string, prefix: string, delimiter: string | undefined, cursor: Cursor, want: number, olderThan?: { key: string; seq: number },
+): AsyncGenerator<Item> {
+  if (olderThan) yield* olderOf(store, bucket, olderThan.key, olderThan.seq, Math.min(want, BATCH_MAX));
   const upper = prefixEnd(prefix);
   let lower = lowerBound(prefix, cursor);
+  let batch = firstBatch(delimiter, want);
   for (;;) {
+    const rows = await store.listVersions(bucket, lower, upper, batch);
     let seekTo: Uint8Array | undefined;
-    for (const v of store.iterateVersions(bucket, lower, upper)) {
+    for (const v of rows) {
       const cp = commonPrefix(v.key, prefix, delimiter);
       if (cp !== undefined) {
         yield { kind: 'prefix', prefix: cp };
@@ -65,22 +98,31 @@ function* walkVersions(store: S3Store, bucket: string, prefix: string, delimiter
       }
       yield { kind: 'object', v };
     }
-    if (!seekTo) return;
-    lower = seekTo;
+    if (seekTo) {
+      lower = seekTo;
+      batch = firstBatch(delimiter, want);
+      continue;
+    }
+    if (rows.length < batch) return;
+    // The batch may have ended among one key's versions: the rest of them, then the next key.
+    const last = rows[rows.length - 1];
+    yield* olderOf(store, bucket, last.key, last.seq, batch);
+    lower = keyAfter(last.key);
+    batch = Math.min(batch * 2, BATCH_MAX);
   }
 }
 
 /** Takes up to `max` items; `truncated` when another one exists. */
-function page(items: Generator<Item>, max: number): { taken: Item[]; truncated: boolean } {
+async function page(items: AsyncGenerator<Item>, max: number): Promise<{ taken: Item[]; truncated: boolean }> {
   const taken: Item[] = [];
   // max-keys=0 asks for nothing and is never "truncated", as S3 answers it.
   if (max === 0) {
-    items.return(undefined);
+    await items.return(undefined);
     return { taken, truncated: false };
   }
   let truncated = false;
   try {
-    for (const item of items) {
+    for await (const item of items) {
       if (taken.length >= max) {
         truncated = true;
         break;
@@ -88,7 +130,7 @@ function page(items: Generator<Item>, max: number): { taken: Item[]; truncated: 
       taken.push(item);
     }
   } finally {
-    items.return(undefined);
+    await items.return(undefined);
   }
   return { taken, truncated };
 }
@@ -127,13 +169,13 @@ function wantsRestoreStatus(attrs: string[] | undefined): boolean {
   return !!attrs?.includes('RestoreStatus');
 }
 
-export function listObjects(input: T.ListObjectsRequest, ctx: Ctx): T.ListObjectsOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function listObjects(input: T.ListObjectsRequest, ctx: Ctx): Promise<T.ListObjectsOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const enc = encoder(input.EncodingType);
   const prefix = input.Prefix ?? '';
   const delimiter = input.Delimiter || undefined;
   const max = maxKeysOf(input.MaxKeys);
-  const { taken, truncated } = page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, markerCursor(input.Marker, prefix, delimiter)), max);
+  const { taken, truncated } = await page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, markerCursor(input.Marker, prefix, delimiter), max + 1), max);
   const now = ctx.clock.now();
   const out: T.ListObjectsOutput = {
     Name: bucket.name,
@@ -168,23 +210,23 @@ const continuationTokens = pageTokens<string>({
   empty: 'invalid',
 });
 
-function encodeToken(ctx: Ctx, bucket: string, c: NonNullable<Cursor>): string {
+function encodeToken(ctx: Ctx, bucket: string, c: NonNullable<Cursor>): Promise<string> {
   return continuationTokens.issue(ctx, c.after === 'key' ? `k${c.key}` : `p${c.prefix}`, bucket);
 }
 
-function decodeToken(ctx: Ctx, bucket: string, token: string): Cursor {
-  const s = continuationTokens.read(ctx, token, bucket)!;
+async function decodeToken(ctx: Ctx, bucket: string, token: string): Promise<Cursor> {
+  const s = (await continuationTokens.read(ctx, token, bucket))!;
   return s.startsWith('k') ? { after: 'key', key: s.slice(1) } : { after: 'prefix', prefix: s.slice(1) };
 }
 
-export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListObjectsV2Output {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): Promise<T.ListObjectsV2Output> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const enc = encoder(input.EncodingType);
   const prefix = input.Prefix ?? '';
   const delimiter = input.Delimiter || undefined;
   const max = maxKeysOf(input.MaxKeys);
-  const cursor = input.ContinuationToken !== undefined ? decodeToken(ctx, bucket.name, input.ContinuationToken) : markerCursor(input.StartAfter, prefix, delimiter);
-  const { taken, truncated } = page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, cursor), max);
+  const cursor = input.ContinuationToken !== undefined ? await decodeToken(ctx, bucket.name, input.ContinuationToken) : markerCursor(input.StartAfter, prefix, delimiter);
+  const { taken, truncated } = await page(walkCurrent(ctx.state, bucket.name, prefix, delimiter, cursor, max + 1), max);
   const now = ctx.clock.now();
   const out: T.ListObjectsV2Output = {
     Name: bucket.name,
@@ -207,13 +249,13 @@ export function listObjectsV2(input: T.ListObjectsV2Request, ctx: Ctx): T.ListOb
   if (prefixes.length) out.CommonPrefixes = prefixes;
   if (truncated) {
     const last = taken[taken.length - 1];
-    out.NextContinuationToken = encodeToken(ctx, bucket.name, last.kind === 'prefix' ? { after: 'prefix', prefix: last.prefix } : { after: 'key', key: last.v.key });
+    out.NextContinuationToken = await encodeToken(ctx, bucket.name, last.kind === 'prefix' ? { after: 'prefix', prefix: last.prefix } : { after: 'key', key: last.v.key });
   }
   return out;
 }
 
-export function listObjectVersions(input: T.ListObjectVersionsRequest, ctx: Ctx): T.ListObjectVersionsOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function listObjectVersions(input: T.ListObjectVersionsRequest, ctx: Ctx): Promise<T.ListObjectVersionsOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const enc = encoder(input.EncodingType);
   const prefix = input.Prefix ?? '';
   const delimiter = input.Delimiter || undefined;
@@ -224,12 +266,12 @@ export function listObjectVersions(input: T.ListObjectVersionsRequest, ctx: Ctx)
   let cursor = markerCursor(input.KeyMarker, prefix, delimiter);
   let olderThan: { key: string; seq: number } | undefined;
   if (input.KeyMarker && input.VersionIdMarker) {
-    const v = ctx.state.version(bucket.name, input.KeyMarker, input.VersionIdMarker);
+    const v = await ctx.state.version(bucket.name, input.KeyMarker, input.VersionIdMarker);
     if (!v) throw S3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', input.VersionIdMarker);
     olderThan = { key: input.KeyMarker, seq: v.seq };
     cursor = { after: 'key', key: input.KeyMarker };
   }
-  const { taken, truncated } = page(walkVersions(ctx.state, bucket.name, prefix, delimiter, cursor, olderThan), max);
+  const { taken, truncated } = await page(walkVersions(ctx.state, bucket.name, prefix, delimiter, cursor, max + 1, olderThan), max);
   const out: T.ListObjectVersionsOutput = {
     Name: bucket.name,
     Prefix: enc(prefix),

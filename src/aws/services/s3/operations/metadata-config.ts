@@ -7,16 +7,16 @@ import { requireBucket, type Ctx } from '../common.ts';
 import { noSuchConfiguration, S3Errors } from '../errors.ts';
 import { formatArn } from '../../../../core/resources/arn.ts';
 
-export function getBucketAbac(input: T.GetBucketAbacRequest, ctx: Ctx): T.GetBucketAbacOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return { AbacStatus: { Status: ctx.state.config<string>(b.name, 'abac') ?? 'Disabled' } };
+export async function getBucketAbac(input: T.GetBucketAbacRequest, ctx: Ctx): Promise<T.GetBucketAbacOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return { AbacStatus: { Status: await ctx.state.config<string>(b.name, 'abac') ?? 'Disabled' } };
 }
 
-export function putBucketAbac(input: T.PutBucketAbacRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketAbac(input: T.PutBucketAbacRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const status = input.AbacStatus?.Status;
   if (status !== 'Enabled' && status !== 'Disabled') throw S3Errors.malformedXml();
-  ctx.state.putConfig(b.name, 'abac', status);
+  await ctx.state.putConfig(b.name, 'abac', status);
 }
 
 const TABLE_BUCKET = /^arn:aws[a-z-]*:s3tables:([a-z0-9-]+):(\d{12}):bucket\/([a-z0-9-]{3,63})$/;
@@ -30,32 +30,32 @@ const exists = () => new ServiceError('MetadataTableAlreadyExists', 'A metadata 
 
 // ── S3 Metadata, first version: one journal table in a table bucket of the caller's ─────────────
 
-export function createBucketMetadataTableConfiguration(input: T.CreateBucketMetadataTableConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function createBucketMetadataTableConfiguration(input: T.CreateBucketMetadataTableConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const d = input.MetadataTableConfiguration?.S3TablesDestination;
   if (!d?.TableBucketArn || !d.TableName) throw S3Errors.malformedXml();
   if (!TABLE_BUCKET.test(d.TableBucketArn)) throw S3Errors.invalidArgument('The table bucket ARN is not valid.', 'TableBucketArn', d.TableBucketArn);
   if (!/^[a-z0-9_]{1,255}$/.test(d.TableName)) throw S3Errors.invalidArgument('The table name is not valid.', 'TableName', d.TableName);
-  if (ctx.state.config(b.name, 'metadataTable')) throw exists();
+  if (await ctx.state.config(b.name, 'metadataTable')) throw exists();
   const result: T.GetBucketMetadataTableConfigurationResult = {
     MetadataTableConfigurationResult: {
       S3TablesDestinationResult: { TableBucketArn: d.TableBucketArn, TableName: d.TableName, TableArn: tableArn(d.TableBucketArn, d.TableName), TableNamespace: 'aws_s3_metadata' },
     },
     Status: 'ACTIVE',
   };
-  ctx.state.putConfig(b.name, 'metadataTable', result);
+  await ctx.state.putConfig(b.name, 'metadataTable', result);
 }
 
-export function getBucketMetadataTableConfiguration(input: T.GetBucketMetadataTableConfigurationRequest, ctx: Ctx): T.GetBucketMetadataTableConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = ctx.state.config<T.GetBucketMetadataTableConfigurationResult>(b.name, 'metadataTable');
+export async function getBucketMetadataTableConfiguration(input: T.GetBucketMetadataTableConfigurationRequest, ctx: Ctx): Promise<T.GetBucketMetadataTableConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await ctx.state.config<T.GetBucketMetadataTableConfigurationResult>(b.name, 'metadataTable');
   if (!c) throw missing(b.name);
   return { GetBucketMetadataTableConfigurationResult: c };
 }
 
-export function deleteBucketMetadataTableConfiguration(input: T.DeleteBucketMetadataTableConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  if (!ctx.state.deleteConfig(b.name, 'metadataTable')) throw missing(b.name);
+export async function deleteBucketMetadataTableConfiguration(input: T.DeleteBucketMetadataTableConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  if (!await ctx.state.deleteConfig(b.name, 'metadataTable')) throw missing(b.name);
 }
 
 // ── S3 Metadata: journal, inventory and annotation tables in the AWS managed table bucket ────────
@@ -69,11 +69,11 @@ function tableResult(ctx: Ctx, bucket: string, account: string, kind: 'journal' 
   return { TableName: name, TableArn: tableArn(managedBucketArn(ctx, account), name) };
 }
 
-export function createBucketMetadataConfiguration(input: T.CreateBucketMetadataConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function createBucketMetadataConfiguration(input: T.CreateBucketMetadataConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = input.MetadataConfiguration;
   if (!c?.JournalTableConfiguration?.RecordExpiration?.Expiration) throw S3Errors.malformedXml();
-  if (ctx.state.config(b.name, 'metadata')) throw exists();
+  if (await ctx.state.config(b.name, 'metadata')) throw exists();
   const result: T.MetadataConfigurationResult = {
     DestinationResult: { TableBucketType: 'aws', TableBucketArn: managedBucketArn(ctx, b.account), TableNamespace: `b_${b.name.replace(/[.-]/g, '_')}` },
     JournalTableConfigurationResult: { TableStatus: 'ACTIVE', RecordExpiration: c.JournalTableConfiguration.RecordExpiration, ...tableResult(ctx, b.name, b.account, 'journal') },
@@ -90,54 +90,54 @@ export function createBucketMetadataConfiguration(input: T.CreateBucketMetadataC
       ? { ConfigurationState: state, TableStatus: 'ACTIVE', Role: c.AnnotationTableConfiguration.Role, ...tableResult(ctx, b.name, b.account, 'annotation') }
       : { ConfigurationState: state };
   }
-  ctx.state.putConfig(b.name, 'metadata', result);
+  await ctx.state.putConfig(b.name, 'metadata', result);
 }
 
-function currentMetadata(ctx: Ctx, bucket: string): T.MetadataConfigurationResult {
-  const c = ctx.state.config<T.MetadataConfigurationResult>(bucket, 'metadata');
+async function currentMetadata(ctx: Ctx, bucket: string): Promise<T.MetadataConfigurationResult> {
+  const c = await ctx.state.config<T.MetadataConfigurationResult>(bucket, 'metadata');
   if (!c) throw noSuchConfiguration('MetadataConfigurationNotFound', 'The specified metadata configuration does not exist.', bucket);
   return c;
 }
 
-export function getBucketMetadataConfiguration(input: T.GetBucketMetadataConfigurationRequest, ctx: Ctx): T.GetBucketMetadataConfigurationOutput {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return { GetBucketMetadataConfigurationResult: { MetadataConfigurationResult: currentMetadata(ctx, b.name) } };
+export async function getBucketMetadataConfiguration(input: T.GetBucketMetadataConfigurationRequest, ctx: Ctx): Promise<T.GetBucketMetadataConfigurationOutput> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return { GetBucketMetadataConfigurationResult: { MetadataConfigurationResult: await currentMetadata(ctx, b.name) } };
 }
 
-export function deleteBucketMetadataConfiguration(input: T.DeleteBucketMetadataConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  currentMetadata(ctx, b.name);
-  ctx.state.deleteConfig(b.name, 'metadata');
+export async function deleteBucketMetadataConfiguration(input: T.DeleteBucketMetadataConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  await currentMetadata(ctx, b.name);
+  await ctx.state.deleteConfig(b.name, 'metadata');
 }
 
-export function updateBucketMetadataJournalTableConfiguration(input: T.UpdateBucketMetadataJournalTableConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = currentMetadata(ctx, b.name);
+export async function updateBucketMetadataJournalTableConfiguration(input: T.UpdateBucketMetadataJournalTableConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await currentMetadata(ctx, b.name);
   const exp = input.JournalTableConfiguration?.RecordExpiration;
   if (!exp?.Expiration) throw S3Errors.malformedXml();
   if (c.JournalTableConfigurationResult) c.JournalTableConfigurationResult.RecordExpiration = exp;
-  ctx.state.putConfig(b.name, 'metadata', c);
+  await ctx.state.putConfig(b.name, 'metadata', c);
 }
 
-export function updateBucketMetadataInventoryTableConfiguration(input: T.UpdateBucketMetadataInventoryTableConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = currentMetadata(ctx, b.name);
+export async function updateBucketMetadataInventoryTableConfiguration(input: T.UpdateBucketMetadataInventoryTableConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await currentMetadata(ctx, b.name);
   const state = input.InventoryTableConfiguration?.ConfigurationState;
   if (state !== 'ENABLED' && state !== 'DISABLED') throw S3Errors.malformedXml();
   c.InventoryTableConfigurationResult = state === 'ENABLED'
     ? { ConfigurationState: state, TableStatus: 'ACTIVE', ...tableResult(ctx, b.name, b.account, 'inventory') }
     : { ConfigurationState: state };
-  ctx.state.putConfig(b.name, 'metadata', c);
+  await ctx.state.putConfig(b.name, 'metadata', c);
 }
 
-export function updateBucketMetadataAnnotationTableConfiguration(input: T.UpdateBucketMetadataAnnotationTableConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const c = currentMetadata(ctx, b.name);
+export async function updateBucketMetadataAnnotationTableConfiguration(input: T.UpdateBucketMetadataAnnotationTableConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const c = await currentMetadata(ctx, b.name);
   const u = input.AnnotationTableConfiguration as { ConfigurationState?: string; Role?: string } | undefined;
   const state = u?.ConfigurationState;
   if (state !== 'ENABLED' && state !== 'DISABLED') throw S3Errors.malformedXml();
   c.AnnotationTableConfigurationResult = state === 'ENABLED'
     ? { ConfigurationState: state, TableStatus: 'ACTIVE', Role: u?.Role, ...tableResult(ctx, b.name, b.account, 'annotation') }
     : { ConfigurationState: state };
-  ctx.state.putConfig(b.name, 'metadata', c);
+  await ctx.state.putConfig(b.name, 'metadata', c);
 }

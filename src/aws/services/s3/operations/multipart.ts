@@ -31,8 +31,8 @@ import { encodeKey, keyAfter, prefixEnd, urlEncodeKey } from '../keys.ts';
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
 
-function requireUpload(ctx: Ctx, bucket: Bucket, key: string, uploadId: string): Upload {
-  const u = ctx.state.upload(uploadId);
+async function requireUpload(ctx: Ctx, bucket: Bucket, key: string, uploadId: string): Promise<Upload> {
+  const u = await ctx.state.upload(uploadId);
   if (!u || u.bucket !== bucket.name || u.key !== key) throw S3Errors.noSuchUpload(uploadId);
   return u;
 }
@@ -47,15 +47,15 @@ function uploadAlgorithm(u: Upload): ChecksumAlgorithm | undefined {
   return isAlgorithm(u.checksumAlgorithm) ? u.checksumAlgorithm : undefined;
 }
 
-export function createMultipartUpload(input: T.CreateMultipartUploadRequest<'in'>, ctx: Ctx): T.CreateMultipartUploadOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function createMultipartUpload(input: T.CreateMultipartUploadRequest<'in'>, ctx: Ctx): Promise<T.CreateMultipartUploadOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   checkKey(input.Key);
   const storageClass = checkStorageClass(input.StorageClass);
   const grants = grantsFromInput(input, ctx.account, bucket.account);
-  if (grants) checkGrantsAllowed(ctx, bucket, grants, input.ACL);
+  if (grants) await checkGrantsAllowed(ctx, bucket, grants, input.ACL);
   const tags = input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : undefined;
-  const meta = metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
-  const lock = lockForNewObject(ctx, bucket, input, true);
+  const meta = await metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
+  const lock = await lockForNewObject(ctx, bucket, input, true);
   let algorithm: ChecksumAlgorithm | undefined;
   let type: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
   if (input.ChecksumAlgorithm !== undefined) {
@@ -79,12 +79,12 @@ export function createMultipartUpload(input: T.CreateMultipartUploadRequest<'in'
   }
   const uploadId = newUploadId();
   const initiated = ctx.clock.now();
-  ctx.state.createUpload({
+  await ctx.state.createUpload({
     uploadId, bucket: bucket.name, key: input.Key, initiated, owner: ctx.account, storageClass,
     meta: { ...meta, tags, acl: grants, ...lock }, checksumAlgorithm: algorithm, checksumType: type,
   });
   const out: T.CreateMultipartUploadOutput = { Bucket: bucket.name, Key: input.Key, UploadId: uploadId, ...encryptionOutput(meta) };
-  const abort = abortDateOf(ctx.state, bucket.name, input.Key, initiated);
+  const abort = await abortDateOf(ctx.state, bucket.name, input.Key, initiated);
   if (abort) {
     out.AbortDate = new Date(abort.date);
     if (abort.ruleId) out.AbortRuleId = abort.ruleId;
@@ -104,11 +104,11 @@ function checkPartAlgorithm(u: Upload, sent: ChecksumAlgorithm | undefined): voi
   }
 }
 
-function storePart(ctx: Ctx, u: Upload, p: Part): void {
+async function storePart(ctx: Ctx, u: Upload, p: Part): Promise<void> {
   let old: string | undefined;
   try {
     // The upload may have been completed or aborted while the part was uploading.
-    const stored = ctx.state.putPartIfUploading(u.uploadId, p);
+    const stored = await ctx.state.putPartIfUploading(u.uploadId, p);
     if (!stored.uploading) throw S3Errors.noSuchUpload(u.uploadId);
     old = stored.replaced;
   } catch (err) {
@@ -121,9 +121,9 @@ function storePart(ctx: Ctx, u: Upload, p: Part): void {
 export async function uploadPart(input: T.UploadPartRequest<'in'>, ctx: Ctx): Promise<T.UploadPartOutput> {
   const body = input.Body as Readable | undefined;
   try {
-    const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+    const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
     checkPartNumber(input.PartNumber);
-    const u = requireUpload(ctx, bucket, input.Key, input.UploadId);
+    const u = await requireUpload(ctx, bucket, input.Key, input.UploadId);
     checkBodyHeaders(ctx.http.headers, MAX_PART_SIZE);
     const a = uploadAlgorithm(u);
     const received = await receiveBody(ctx.env, ctx.http.headers, body, { compute: a ? [a] : [], maxSize: MAX_PART_SIZE });
@@ -136,7 +136,7 @@ export async function uploadPart(input: T.UploadPartRequest<'in'>, ctx: Ctx): Pr
     // An empty part still needs a blob id of its own: store an empty body.
     const blob = received.blob ?? (await ctx.env.blobs.write(Buffer.alloc(0))).id;
     const etag = md5Etag(received.md5);
-    storePart(ctx, u, { partNumber: input.PartNumber, blob, size: received.size, etag, lastModified: nowSeconds(ctx), checksums: received.checksums });
+    await storePart(ctx, u, { partNumber: input.PartNumber, blob, size: received.size, etag, lastModified: nowSeconds(ctx), checksums: received.checksums });
     const out: T.UploadPartOutput = { ETag: etag, ...encryptionOutput(u.meta) };
     const shown = a ?? received.algorithm;
     if (shown) Object.assign(out, { [checksumMember(shown)]: received.checksums[shown] });
@@ -148,10 +148,10 @@ export async function uploadPart(input: T.UploadPartRequest<'in'>, ctx: Ctx): Pr
 }
 
 export async function uploadPartCopy(input: T.UploadPartCopyRequest<'in'>, ctx: Ctx): Promise<T.UploadPartCopyOutput> {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   checkPartNumber(input.PartNumber);
-  const u = requireUpload(ctx, bucket, input.Key, input.UploadId);
-  const src = resolveCopySource(ctx, input.CopySource, input);
+  const u = await requireUpload(ctx, bucket, input.Key, input.UploadId);
+  const src = await resolveCopySource(ctx, input.CopySource, input);
   const size = src.version.size;
   let start = 0;
   let end = size - 1;
@@ -169,7 +169,7 @@ export async function uploadPartCopy(input: T.UploadPartCopyRequest<'in'>, ctx: 
   const blob = copied.blob ?? (await ctx.env.blobs.write(Buffer.alloc(0))).id;
   const etag = md5Etag(copied.md5);
   const lastModified = nowSeconds(ctx);
-  storePart(ctx, u, { partNumber: input.PartNumber, blob, size: copied.size, etag, lastModified, checksums: copied.checksums });
+  await storePart(ctx, u, { partNumber: input.PartNumber, blob, size: copied.size, etag, lastModified, checksums: copied.checksums });
   const result: T.CopyPartResult = { ETag: etag, LastModified: new Date(lastModified) };
   if (a) Object.assign(result, { [checksumMember(a)]: copied.checksums[a] });
   const out: T.UploadPartCopyOutput = { CopyPartResult: result, ...encryptionOutput(u.meta) };
@@ -184,13 +184,15 @@ function composite(a: ChecksumAlgorithm, values: string[]): string {
   return `${d.digest().toString('base64')}-${values.length}`;
 }
 
-export async function completeMultipartUpload(input: T.CompleteMultipartUploadRequest<'in'>, ctx: Ctx): Promise<T.CompleteMultipartUploadOutput> {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const u = requireUpload(ctx, bucket, input.Key, input.UploadId);
-  const requested = input.MultipartUpload?.Parts ?? [];
-  if (!requested.length) throw S3Errors.invalidRequest('You must specify at least one part');
-  checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-  const stored = new Map(ctx.state.parts(u.uploadId).map((p) => [p.partNumber, p]));
+interface Assembled {
+  chosen: Part[];
+  size: number;
+  etag: string;
+  checksum?: StoredChecksum;
+}
+
+/** Checks the requested part list against the stored parts (order, ETags, checksums, sizes). */
+function assemble(u: Upload, input: T.CompleteMultipartUploadRequest<'in'>, requested: T.CompletedPart[], stored: Map<number, Part>): Assembled {
   const a = uploadAlgorithm(u);
   const chosen: Part[] = [];
   let previous = 0;
@@ -252,24 +254,39 @@ export async function completeMultipartUpload(input: T.CompleteMultipartUploadRe
       }
     }
   }
-  const parts: PartInfo[] = chosen.map((p) => ({ size: p.size, checksums: p.checksums }));
-  const body: Segment[] = chosen.map((p) => [p.blob, p.size]);
-  const kept = new Set(chosen.map((p) => p.blob));
+  return { chosen, size, etag, checksum };
+}
+
+export async function completeMultipartUpload(input: T.CompleteMultipartUploadRequest<'in'>, ctx: Ctx): Promise<T.CompleteMultipartUploadOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const u = await requireUpload(ctx, bucket, input.Key, input.UploadId);
+  const requested = input.MultipartUpload?.Parts ?? [];
+  if (!requested.length) throw S3Errors.invalidRequest('You must specify at least one part');
+  await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
   const { meta } = u;
   const { tags, acl, lockMode, lockUntil, legalHold, ...objectMeta } = meta;
-  const result = ctx.state.transaction(() => {
-    if (!ctx.state.upload(u.uploadId)) throw S3Errors.noSuchUpload(u.uploadId);
-    checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-    const committed = commitObject(ctx.state, bucket, {
+  // The parts are read, checked and made into the object in one unit: a part replaced (its old blob
+  // discarded) or the upload aborted in between would otherwise leave an object naming a lost blob.
+  const result = await ctx.state.atomically(async () => {
+    if (!(await ctx.state.upload(u.uploadId))) throw S3Errors.noSuchUpload(u.uploadId);
+    const stored = new Map((await ctx.state.parts(u.uploadId)).map((p) => [p.partNumber, p]));
+    const assembled = assemble(u, input, requested, stored);
+    const { chosen, size, etag, checksum } = assembled;
+    await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
+    const parts: PartInfo[] = chosen.map((p) => ({ size: p.size, checksums: p.checksums }));
+    const body: Segment[] = chosen.map((p) => [p.blob, p.size]);
+    const committed = await commitObject(ctx.state, bucket, {
       key: u.key, size, etag, lastModified: nowSeconds(ctx), storageClass: u.storageClass,
       owner: bucket.ownership === 'ObjectWriter' ? u.owner : bucket.account, body, parts, meta: objectMeta, checksum, tags, acl,
       lockMode, lockUntil, legalHold: legalHold ?? false,
     });
-    const partBlobs = ctx.state.deleteUpload(u.uploadId);
-    return { committed, unused: partBlobs.filter((b) => !kept.has(b)) };
+    const kept = new Set(chosen.map((p) => p.blob));
+    const partBlobs = await ctx.state.deleteUpload(u.uploadId);
+    return { committed, assembled, unused: partBlobs.filter((b) => !kept.has(b)) };
   });
+  const { size, etag, checksum } = result.assembled;
   ctx.state.discard([...result.committed.discarded, ...result.unused]);
-  emit(ctx, bucket, 'ObjectCreated:CompleteMultipartUpload', { key: u.key, size, etag, versionId: result.committed.versionId });
+  await emit(ctx, bucket, 'ObjectCreated:CompleteMultipartUpload', { key: u.key, size, etag, versionId: result.committed.versionId });
   const out: T.CompleteMultipartUploadOutput = {
     Location: `${ctx.env.endpoint}/${bucket.name}/${u.key.split('/').map(encodeURIComponent).join('/')}`,
     Bucket: bucket.name,
@@ -278,29 +295,32 @@ export async function completeMultipartUpload(input: T.CompleteMultipartUploadRe
     ...encryptionOutput(objectMeta),
     ...checksumOutput(checksum),
   };
-  if (bucket.versioning !== '') out.VersionId = result.committed.versionId;
+  if (result.committed.bucket.versioning !== '') out.VersionId = result.committed.versionId;
   return out;
 }
 
-export function abortMultipartUpload(input: T.AbortMultipartUploadRequest, ctx: Ctx): T.AbortMultipartUploadOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const u = requireUpload(ctx, bucket, input.Key, input.UploadId);
-  if (input.IfMatchInitiatedTime !== undefined && Math.floor(input.IfMatchInitiatedTime.getTime() / 1000) !== Math.floor(u.initiated / 1000)) {
-    throw S3Errors.preconditionFailed('x-amz-if-match-initiated-time');
-  }
-  const blobs = ctx.state.deleteUpload(u.uploadId);
+export async function abortMultipartUpload(input: T.AbortMultipartUploadRequest, ctx: Ctx): Promise<T.AbortMultipartUploadOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  // The condition on the upload and its removal as one unit of work.
+  const blobs = await ctx.state.atomically(async () => {
+    const u = await requireUpload(ctx, bucket, input.Key, input.UploadId);
+    if (input.IfMatchInitiatedTime !== undefined && Math.floor(input.IfMatchInitiatedTime.getTime() / 1000) !== Math.floor(u.initiated / 1000)) {
+      throw S3Errors.preconditionFailed('x-amz-if-match-initiated-time');
+    }
+    return await ctx.state.deleteUpload(u.uploadId);
+  });
   ctx.state.discard(blobs);
   return {};
 }
 
-export function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): T.ListPartsOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const u = requireUpload(ctx, bucket, input.Key, input.UploadId);
+export async function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): Promise<T.ListPartsOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const u = await requireUpload(ctx, bucket, input.Key, input.UploadId);
   const max = input.MaxParts ?? 1000;
   if (max < 0) throw S3Errors.invalidArgument('Argument max-parts must be an integer between 0 and 2147483647', 'max-parts', String(max));
   const marker = input.PartNumberMarker ?? 0;
   const limit = Math.min(max, 1000);
-  const rows = ctx.state.parts(u.uploadId, marker, limit + 1);
+  const rows = await ctx.state.parts(u.uploadId, marker, limit + 1);
   const page = rows.slice(0, limit);
   const a = uploadAlgorithm(u);
   const out: T.ListPartsOutput = {
@@ -320,7 +340,7 @@ export function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): T.ListPart
     StorageClass: u.storageClass,
   };
   if (page.length) out.NextPartNumberMarker = page[page.length - 1].partNumber;
-  const abort = abortDateOf(ctx.state, bucket.name, u.key, u.initiated);
+  const abort = await abortDateOf(ctx.state, bucket.name, u.key, u.initiated);
   if (abort) {
     out.AbortDate = new Date(abort.date);
     if (abort.ruleId) out.AbortRuleId = abort.ruleId;
@@ -332,8 +352,8 @@ export function listParts(input: T.ListPartsRequest<'in'>, ctx: Ctx): T.ListPart
   return out;
 }
 
-export function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: Ctx): T.ListMultipartUploadsOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: Ctx): Promise<T.ListMultipartUploadsOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   if (input.EncodingType !== undefined && input.EncodingType !== 'url') throw S3Errors.invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', input.EncodingType);
   const enc = input.EncodingType === 'url' ? urlEncodeKey : (s: string) => s;
   const prefix = input.Prefix ?? '';
@@ -344,7 +364,7 @@ export function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: 
   let skipUntil: { key: string; uploadId: string } | undefined;
   if (input.KeyMarker) {
     if (input.UploadIdMarker) {
-      const marker = ctx.state.upload(input.UploadIdMarker);
+      const marker = await ctx.state.upload(input.UploadIdMarker);
       lower = encodeKey(input.KeyMarker);
       if (marker) skipUntil = { key: input.KeyMarker, uploadId: input.UploadIdMarker };
       else lower = keyAfter(input.KeyMarker);
@@ -356,7 +376,7 @@ export function listMultipartUploads(input: T.ListMultipartUploadsRequest, ctx: 
   let truncated = false;
   let last: { key: string; uploadId?: string } | undefined;
   outer: for (;;) {
-    const rows = ctx.state.listUploads(bucket.name, lower, upper, 1001);
+    const rows = await ctx.state.listUploads(bucket.name, lower, upper, 1001);
     if (!rows.length) break;
     let seekTo: Uint8Array | undefined;
     for (const u of rows) {

@@ -27,8 +27,8 @@ function checkDestination(kind: keyof typeof ARN_FORMS, arn: string | undefined,
   }
 }
 
-export function putBucketNotificationConfiguration(input: T.PutBucketNotificationConfigurationRequest, ctx: Ctx): void {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putBucketNotificationConfiguration(input: T.PutBucketNotificationConfigurationRequest, ctx: Ctx): Promise<void> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const c = (input.NotificationConfiguration ?? {}) as NotificationConfiguration;
   for (const q of c.QueueConfigurations ?? []) checkDestination('Queue', q.QueueArn, q.Events, q.Filter?.Key?.FilterRules);
   for (const t of c.TopicConfigurations ?? []) checkDestination('Topic', t.TopicArn, t.Events, t.Filter?.Key?.FilterRules);
@@ -38,12 +38,12 @@ export function putBucketNotificationConfiguration(input: T.PutBucketNotificatio
     for (const d of list ?? []) d.Id ??= randomUUID().replace(/-/g, '');
   }
   const empty = !c.QueueConfigurations?.length && !c.TopicConfigurations?.length && !c.LambdaFunctionConfigurations?.length && !c.EventBridgeConfiguration;
-  if (empty) ctx.state.deleteConfig(b.name, 'notification');
-  else ctx.state.putConfig(b.name, 'notification', c);
+  if (empty) await ctx.state.deleteConfig(b.name, 'notification');
+  else await ctx.state.putConfig(b.name, 'notification', c);
   sendTestEvents(ctx.env, b.name, c, ctx.requestId);
 }
 
-export function getBucketNotificationConfiguration(input: T.GetBucketNotificationConfigurationRequest, ctx: Ctx): T.NotificationConfiguration {
-  const b = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  return (ctx.state.config<T.NotificationConfiguration>(b.name, 'notification') ?? {}) as T.NotificationConfiguration;
+export async function getBucketNotificationConfiguration(input: T.GetBucketNotificationConfigurationRequest, ctx: Ctx): Promise<T.NotificationConfiguration> {
+  const b = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  return (await ctx.state.config<T.NotificationConfiguration>(b.name, 'notification') ?? {}) as T.NotificationConfiguration;
 }

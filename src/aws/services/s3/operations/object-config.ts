@@ -6,7 +6,7 @@ import { requireBucket, tagSet, tagsFromSet, validateObjectTags, type Ctx } from
 import type { Bucket, ObjectVersion } from '../store.ts';
 import { S3Errors } from '../errors.ts';
 import { checksumMember, checksumOutput } from '../checksums.ts';
-import { aclOutput, checkGrantsAllowed, grantsFromInput, grantsFromPolicy } from '../acl.ts';
+import { aclOutput, checkGrantsAllowed, grantsToPut } from '../acl.ts';
 import { checkMode } from '../lock.ts';
 import { emit } from '../events.ts';
 import { findVersion } from './get-object.ts';
@@ -19,50 +19,55 @@ function versionOut(bucket: Bucket, v: ObjectVersion): { VersionId?: string } {
 
 // ── Tagging ──────────────────────────────────────────────────────────────────────────────────────
 
-export function getObjectTagging(input: T.GetObjectTaggingRequest, ctx: Ctx): T.GetObjectTaggingOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
+export async function getObjectTagging(input: T.GetObjectTaggingRequest, ctx: Ctx): Promise<T.GetObjectTaggingOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   return { TagSet: tagSet(v.tags), ...versionOut(bucket, v) };
 }
 
-export function putObjectTagging(input: T.PutObjectTaggingRequest, ctx: Ctx): T.PutObjectTaggingOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putObjectTagging(input: T.PutObjectTaggingRequest, ctx: Ctx): Promise<T.PutObjectTaggingOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const tags = tagsFromSet(input.Tagging?.TagSet);
   validateObjectTags(tags);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-  ctx.state.updateVersion(v.seq, { tags });
-  emit(ctx, bucket, 'ObjectTagging:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
+  // The version found is the one changed: no other request removes it in between.
+  const v = await ctx.state.atomically(async () => {
+    const found = await findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
+    await ctx.state.updateVersion(found.seq, { tags });
+    return found;
+  });
+  await emit(ctx, bucket, 'ObjectTagging:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return versionOut(bucket, v);
 }
 
-export function deleteObjectTagging(input: T.DeleteObjectTaggingRequest, ctx: Ctx): T.DeleteObjectTaggingOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'DELETE');
-  ctx.state.updateVersion(v.seq, { tags: null });
-  emit(ctx, bucket, 'ObjectTagging:Delete', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
+export async function deleteObjectTagging(input: T.DeleteObjectTaggingRequest, ctx: Ctx): Promise<T.DeleteObjectTaggingOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const v = await ctx.state.atomically(async () => {
+    const found = await findVersion(ctx, bucket, input.Key, input.VersionId, 'DELETE');
+    await ctx.state.updateVersion(found.seq, { tags: null });
+    return found;
+  });
+  await emit(ctx, bucket, 'ObjectTagging:Delete', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return versionOut(bucket, v);
 }
 
 // ── ACL ──────────────────────────────────────────────────────────────────────────────────────────
 
-export function getObjectAcl(input: T.GetObjectAclRequest, ctx: Ctx): T.GetObjectAclOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
+export async function getObjectAcl(input: T.GetObjectAclRequest, ctx: Ctx): Promise<T.GetObjectAclOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   return aclOutput(v.owner, v.acl);
 }
 
-export function putObjectAcl(input: T.PutObjectAclRequest, ctx: Ctx): T.PutObjectAclOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-  let grants = grantsFromInput(input, v.owner, bucket.account);
-  if (input.AccessControlPolicy) {
-    if (grants) throw S3Errors.invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-    grants = grantsFromPolicy(input.AccessControlPolicy as { Grants?: [] });
-  }
-  if (!grants) throw new ServiceError('MissingSecurityHeader', 'Your request was missing a required header', { status: 400, fields: { MissingHeaderName: 'x-amz-acl' } });
-  checkGrantsAllowed(ctx, bucket, grants, input.ACL);
-  ctx.state.updateVersion(v.seq, { acl: grants });
-  emit(ctx, bucket, 'ObjectAcl:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
+export async function putObjectAcl(input: T.PutObjectAclRequest, ctx: Ctx): Promise<T.PutObjectAclOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const v = await ctx.state.atomically(async () => {
+    const found = await findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
+    const grants = grantsToPut(input, found.owner, bucket.account);
+    await checkGrantsAllowed(ctx, bucket, grants, input.ACL);
+    await ctx.state.updateVersion(found.seq, { acl: grants });
+    return found;
+  });
+  await emit(ctx, bucket, 'ObjectAcl:Put', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
   return {};
 }
 
@@ -74,18 +79,18 @@ function requireLockBucket(bucket: Bucket): void {
 
 const noLock = () => new ServiceError('NoSuchObjectLockConfiguration', 'The specified object does not have a ObjectLock configuration', 404);
 
-export function getObjectRetention(input: T.GetObjectRetentionRequest, ctx: Ctx): T.GetObjectRetentionOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getObjectRetention(input: T.GetObjectRetentionRequest, ctx: Ctx): Promise<T.GetObjectRetentionOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   requireLockBucket(bucket);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   if (!v.lockMode || v.lockUntil === undefined) throw noLock();
   return { Retention: { Mode: v.lockMode, RetainUntilDate: new Date(v.lockUntil) } };
 }
 
-export function putObjectRetention(input: T.PutObjectRetentionRequest, ctx: Ctx): T.PutObjectRetentionOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putObjectRetention(input: T.PutObjectRetentionRequest, ctx: Ctx): Promise<T.PutObjectRetentionOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   requireLockBucket(bucket);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
   const r = input.Retention ?? {};
   const now = ctx.clock.now();
   if (r.Mode !== undefined) checkMode(r.Mode);
@@ -99,24 +104,24 @@ export function putObjectRetention(input: T.PutObjectRetentionRequest, ctx: Ctx)
       throw new ServiceError('AccessDenied', 'Access Denied because object protected by object lock.', 403);
     }
   }
-  ctx.state.updateVersion(v.seq, { lockMode: r.Mode ?? null, lockUntil: until ?? null });
+  await ctx.state.updateVersion(v.seq, { lockMode: r.Mode ?? null, lockUntil: until ?? null });
   return {};
 }
 
-export function getObjectLegalHold(input: T.GetObjectLegalHoldRequest, ctx: Ctx): T.GetObjectLegalHoldOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getObjectLegalHold(input: T.GetObjectLegalHoldRequest, ctx: Ctx): Promise<T.GetObjectLegalHoldOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   requireLockBucket(bucket);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   return { LegalHold: { Status: v.legalHold ? 'ON' : 'OFF' } };
 }
 
-export function putObjectLegalHold(input: T.PutObjectLegalHoldRequest, ctx: Ctx): T.PutObjectLegalHoldOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function putObjectLegalHold(input: T.PutObjectLegalHoldRequest, ctx: Ctx): Promise<T.PutObjectLegalHoldOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   requireLockBucket(bucket);
   const status = input.LegalHold?.Status;
   if (status !== 'ON' && status !== 'OFF') throw S3Errors.malformedXml();
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
-  ctx.state.updateVersion(v.seq, { legalHold: status === 'ON' });
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'PUT');
+  await ctx.state.updateVersion(v.seq, { legalHold: status === 'ON' });
   return {};
 }
 
@@ -124,12 +129,12 @@ export function putObjectLegalHold(input: T.PutObjectLegalHoldRequest, ctx: Ctx)
 
 const ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
 
-export function getObjectAttributes(input: T.GetObjectAttributesRequest<'in'>, ctx: Ctx): T.GetObjectAttributesOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+export async function getObjectAttributes(input: T.GetObjectAttributesRequest<'in'>, ctx: Ctx): Promise<T.GetObjectAttributesOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
   const attrs = (input.ObjectAttributes ?? []).filter((a) => a !== '');
   if (!attrs.length) throw S3Errors.invalidRequest('The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty');
   if (attrs.some((a) => !ATTRIBUTES.has(a))) throw S3Errors.invalidArgument('Invalid attribute name specified.', 'x-amz-object-attributes', attrs.join(','));
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
+  const v = await findVersion(ctx, bucket, input.Key, input.VersionId, 'GET');
   const out: T.GetObjectAttributesOutput = { LastModified: new Date(v.lastModified), ...versionOut(bucket, v) };
   if (attrs.includes('ETag')) out.ETag = v.etag.replace(/"/g, '');
   if (attrs.includes('StorageClass')) out.StorageClass = v.storageClass;
@@ -162,9 +167,22 @@ export function getObjectAttributes(input: T.GetObjectAttributesRequest<'in'>, c
 /** Requests whose restore was newly started answer 202, re-requests 200 (decorate reads this). */
 export const restoreAccepted = new WeakSet<object>();
 
-export function restoreObject(input: T.RestoreObjectRequest, ctx: Ctx): T.RestoreObjectOutput {
-  const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
-  const v = findVersion(ctx, bucket, input.Key, input.VersionId, 'POST');
+export async function restoreObject(input: T.RestoreObjectRequest, ctx: Ctx): Promise<T.RestoreObjectOutput> {
+  const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+  const { v, already } = await ctx.state.atomically(async () => {
+    const found = await findVersion(ctx, bucket, input.Key, input.VersionId, 'POST');
+    return { v: found, already: await startRestore(ctx, found, input) };
+  });
+  if (!already) {
+    restoreAccepted.add(ctx.http);
+    await emit(ctx, bucket, 'ObjectRestore:Post', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
+    await emit(ctx, bucket, 'ObjectRestore:Completed', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
+  }
+  return {};
+}
+
+/** Records a restore of `v` (within the caller's unit); whether one was already in effect. */
+async function startRestore(ctx: Ctx, v: ObjectVersion, input: T.RestoreObjectRequest): Promise<boolean> {
   if (v.storageClass !== 'GLACIER' && v.storageClass !== 'DEEP_ARCHIVE' && v.storageClass !== 'INTELLIGENT_TIERING') {
     throw new ServiceError('InvalidObjectState', "Restore is not allowed for the object's current storage class", { status: 403, fields: { StorageClass: v.storageClass } });
   }
@@ -173,11 +191,6 @@ export function restoreObject(input: T.RestoreObjectRequest, ctx: Ctx): T.Restor
   const now = ctx.clock.now();
   const already = v.restore && v.restore.expiry > now;
   // Restores complete at once here: the copy is available as soon as it is asked for.
-  ctx.state.updateVersion(v.seq, { restore: { expiry: now + days * DAY } });
-  if (!already) {
-    restoreAccepted.add(ctx.http);
-    emit(ctx, bucket, 'ObjectRestore:Post', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
-    emit(ctx, bucket, 'ObjectRestore:Completed', { key: v.key, versionId: v.versionId, etag: v.etag, size: v.size });
-  }
-  return {};
+  await ctx.state.updateVersion(v.seq, { restore: { expiry: now + days * DAY } });
+  return !!already;
 }

@@ -1,5 +1,5 @@
 // PutObject: the body streams to a new blob (aws-chunked decoded, every digest checked), then one
-// transaction makes it the key's current version. Conditional writes (If-None-Match: *, If-Match)
+// unit of work makes it the key's current version. Conditional writes (If-None-Match: *, If-Match)
 // are checked before reading the body and again atomically at commit.
 import type * as T from '../generated/types.ts';
 import type { Readable } from 'node:stream';
@@ -26,12 +26,12 @@ export function checkKey(key: string): void {
 }
 
 /** If-None-Match: * and If-Match on writes (PutObject, CompleteMultipartUpload, CopyObject). */
-export function checkWriteConditions(ctx: Ctx, bucket: Bucket, key: string, ifMatch: string | undefined, ifNoneMatch: string | undefined): void {
+export async function checkWriteConditions(ctx: Ctx, bucket: Bucket, key: string, ifMatch: string | undefined, ifNoneMatch: string | undefined): Promise<void> {
   if (ifNoneMatch === undefined && ifMatch === undefined) return;
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
     throw S3Errors.notImplemented('A header you provided implies functionality that is not implemented', 'If-None-Match');
   }
-  const cur = ctx.state.latest(bucket.name, key);
+  const cur = await ctx.state.latest(bucket.name, key);
   const live = cur && !cur.deleteMarker ? cur : undefined;
   if (ifNoneMatch !== undefined && live) throw S3Errors.preconditionFailed('If-None-Match');
   if (ifMatch !== undefined) {
@@ -51,17 +51,17 @@ export function hasBodyDigest(ctx: Ctx): boolean {
 export async function putObject(input: T.PutObjectRequest<'in'>, ctx: Ctx): Promise<T.PutObjectOutput> {
   const body = input.Body as Readable | undefined;
   try {
-    const bucket = requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
+    const bucket = await requireBucket(ctx, input.Bucket, input.ExpectedBucketOwner);
     checkKey(input.Key);
     checkBodyHeaders(ctx.http.headers);
     if (input.WriteOffsetBytes !== undefined) throw S3Errors.notImplemented('WriteOffsetBytes is only supported for directory buckets', 'x-amz-write-offset-bytes');
-    checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
+    await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
     const storageClass = checkStorageClass(input.StorageClass);
     const grants = grantsFromInput(input, ctx.account, bucket.account);
-    if (grants) checkGrantsAllowed(ctx, bucket, grants, input.ACL);
+    if (grants) await checkGrantsAllowed(ctx, bucket, grants, input.ACL);
     const tags = input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : undefined;
-    const meta = metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
-    const lock = lockForNewObject(ctx, bucket, input, hasBodyDigest(ctx));
+    const meta = await metaFromInput(ctx, bucket, input, header(ctx, 'expires'));
+    const lock = await lockForNewObject(ctx, bucket, input, hasBodyDigest(ctx));
     const received = await receiveBody(ctx.env, ctx.http.headers, body, { inline: true });
     const checksum: StoredChecksum | undefined = received.algorithm
       ? { algorithm: received.algorithm, value: received.checksums[received.algorithm]!, type: 'FULL_OBJECT' }
@@ -69,9 +69,11 @@ export async function putObject(input: T.PutObjectRequest<'in'>, ctx: Ctx): Prom
     const etag = md5Etag(received.md5);
     let committed;
     try {
-      committed = ctx.state.transaction(() => {
-        checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
-        return commitObject(ctx.state, bucket, {
+      // The blob is written; the unit records it. If the unit fails nothing refers to the blob,
+      // and it is discarded.
+      committed = await ctx.state.atomically(async () => {
+        await checkWriteConditions(ctx, bucket, input.Key, input.IfMatch, input.IfNoneMatch);
+        return await commitObject(ctx.state, bucket, {
           key: input.Key, size: received.size, etag, lastModified: nowSeconds(ctx), storageClass,
           owner: bucket.ownership === 'ObjectWriter' ? ctx.account : bucket.account,
           ...storedBody(received), meta, checksum, tags,
@@ -83,12 +85,12 @@ export async function putObject(input: T.PutObjectRequest<'in'>, ctx: Ctx): Prom
       throw err;
     }
     ctx.state.discard(committed.discarded);
-    emit(ctx, bucket, 'ObjectCreated:Put', { key: input.Key, size: received.size, etag, versionId: committed.versionId });
-    const expiration = expirationOf(ctx.state, bucket.name, { key: input.Key, size: received.size, lastModified: nowSeconds(ctx), tags });
+    await emit(ctx, bucket, 'ObjectCreated:Put', { key: input.Key, size: received.size, etag, versionId: committed.versionId });
+    const expiration = await expirationOf(ctx.state, bucket.name, { key: input.Key, size: received.size, lastModified: nowSeconds(ctx), tags });
     return {
       ETag: etag,
       ...(expiration ? { Expiration: expiration } : {}),
-      ...(bucket.versioning !== '' ? { VersionId: committed.versionId } : {}),
+      ...(committed.bucket.versioning !== '' ? { VersionId: committed.versionId } : {}),
       ...encryptionOutput(meta),
       ...checksumOutput(checksum),
     };

@@ -11,10 +11,10 @@ export const NAME_RE = /^[0-9a-zA-Z-_.]{1,64}$/;
 /** NextToken: the engine's signed page token around the last key of a page; a foreign one is refused. */
 const pageTokens = definePageTokens<string>({ invalid: () => validation('Invalid NextToken'), parse: isString });
 
-export function paginate<T>(ctx: TokenContext, items: T[], max: number | undefined, token: string | undefined, key: (t: T) => string): { items: T[]; next?: string } {
-  const after = pageTokens.read(ctx, token) ?? '';
+export async function paginate<T>(ctx: TokenContext, items: T[], max: number | undefined, token: string | undefined, key: (t: T) => string): Promise<{ items: T[]; next?: string }> {
+  const after = (await pageTokens.read(ctx, token)) ?? '';
   const limit = Math.min(Math.max(max ?? 100, 1), 100);
   const rest = items.filter((i) => key(i) > after);
   const slice = rest.slice(0, limit);
-  return { items: slice, next: rest.length > limit ? pageTokens.issue(ctx, key(slice.at(-1)!)) : undefined };
+  return { items: slice, next: rest.length > limit ? await pageTokens.issue(ctx, key(slice.at(-1)!)) : undefined };
 }

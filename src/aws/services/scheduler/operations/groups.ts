@@ -10,44 +10,51 @@ import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
 import { applyTags, removeTags, tagList, tagMap, type TagMap, type TagRules } from '../../../../core/resources/tags.ts';
 import { formatArn } from '../../../../core/resources/arn.ts';
 
-function requireGroup(ctx: Ctx, name: string): GroupRow {
-  const g = ctx.state.store.group(ctx.account, ctx.region, name);
+async function requireGroup(ctx: Ctx, name: string): Promise<GroupRow> {
+  const g = await ctx.state.store.group(ctx.account, ctx.region, name);
   if (!g) throw notFound(`Schedule group ${name} does not exist.`);
   return g;
 }
 
-export function createScheduleGroup(input: CreateScheduleGroupInput, ctx: Ctx): CreateScheduleGroupOutput {
+export async function createScheduleGroup(input: CreateScheduleGroupInput, ctx: Ctx): Promise<CreateScheduleGroupOutput> {
   if (!NAME_RE.test(input.Name)) throw validation(`1 validation error detected: Value '${input.Name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$`);
-  if (ctx.state.store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
+  const { store } = ctx.state;
   const now = ctx.clock.now();
   const arn = formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule-group/${input.Name}` });
-  ctx.state.store.createGroup({ account: ctx.account, region: ctx.region, name: input.Name, arn, tags: JSON.stringify(tagMap(input.Tags)), now });
+  // The name check and the insert are one unit: of concurrent creates, one wins, the rest conflict.
+  await store.atomically(async () => {
+    if (await store.group(ctx.account, ctx.region, input.Name)) throw conflict(`Schedule group ${input.Name} already exists.`);
+    await store.createGroup({ account: ctx.account, region: ctx.region, name: input.Name, arn, tags: JSON.stringify(tagMap(input.Tags)), now });
+  });
   return { ScheduleGroupArn: arn };
 }
 
-export function getScheduleGroup(input: GetScheduleGroupInput, ctx: Ctx): GetScheduleGroupOutput {
-  const g = requireGroup(ctx, input.Name);
+export async function getScheduleGroup(input: GetScheduleGroupInput, ctx: Ctx): Promise<GetScheduleGroupOutput> {
+  const g = await requireGroup(ctx, input.Name);
   return { Arn: g.arn, CreationDate: new Date(g.created), LastModificationDate: new Date(g.modified), Name: g.name, State: g.state };
 }
 
-export function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): DeleteScheduleGroupOutput {
+export async function deleteScheduleGroup(input: DeleteScheduleGroupInput, ctx: Ctx): Promise<DeleteScheduleGroupOutput> {
   if (input.Name === 'default') throw validation('The default schedule group cannot be deleted.');
-  const g = requireGroup(ctx, input.Name);
   const { store, engine } = ctx.state;
-  // Its schedules go with it.
-  for (const arn of store.scheduleArnsInGroup(g.account, g.region, g.name)) {
-    engine.disarm(arn);
-    store.deleteSchedule(arn);
-  }
-  store.deleteGroup(g.arn);
+  // Its schedules go with it, in the same unit (a schedule created in the group meanwhile too);
+  // their timers stop once the unit has resolved.
+  const gone = await store.atomically(async () => {
+    const g = await requireGroup(ctx, input.Name);
+    const arns = await store.scheduleArnsInGroup(g.account, g.region, g.name);
+    for (const arn of arns) await store.deleteSchedule(arn);
+    await store.deleteGroup(g.arn);
+    return arns.map((arn) => ({ arn, ticket: engine.ticket() }));
+  });
+  for (const { arn, ticket } of gone) engine.disarm(arn, ticket);
   return {};
 }
 
-export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): ListScheduleGroupsOutput {
-  ctx.state.store.ensureDefault(ctx.account, ctx.region);
-  let rows = ctx.state.store.groups(ctx.account, ctx.region);
+export async function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): Promise<ListScheduleGroupsOutput> {
+  await ctx.state.store.ensureDefault(ctx.account, ctx.region);
+  let rows = await ctx.state.store.groups(ctx.account, ctx.region);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
-  const p = paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => r.name);
+  const p = await paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => r.name);
   return { ScheduleGroups: p.items.map((g) => ({ Arn: g.arn, CreationDate: new Date(g.created), LastModificationDate: new Date(g.modified), Name: g.name, State: g.state })), NextToken: p.next };
 }
 
@@ -57,29 +64,34 @@ export function listScheduleGroups(input: ListScheduleGroupsInput, ctx: Ctx): Li
  */
 const SCHEDULER_TAGS: TagRules = { max: 200, reserved: false, error: () => validation('A resource can have at most 200 tags.') };
 
-function taggable(ctx: Ctx, arn: string): GroupRow {
+async function taggable(ctx: Ctx, arn: string): Promise<GroupRow> {
   const m = /^arn:aws:scheduler:([^:]+):(\d{12}):schedule-group\/(.+)$/.exec(arn);
   if (!m) throw validation(`Invalid ResourceArn ${arn}: only schedule groups can be tagged.`);
-  const g = ctx.state.store.group(m[2], m[1], m[3]);
+  const g = await ctx.state.store.group(m[2], m[1], m[3]);
   if (!g) throw notFound(`Schedule group ${m[3]} does not exist.`);
   return g;
 }
 
-export function tagResource(input: TagResourceInput, ctx: Ctx): TagResourceOutput {
-  const g = taggable(ctx, input.ResourceArn);
-  const tags = applyTags(JSON.parse(g.tags) as TagMap, input.Tags, SCHEDULER_TAGS);
-  ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
+/** Tag merges read and write the group's tags in one unit: concurrent TagResource calls lose no tag. */
+export async function tagResource(input: TagResourceInput, ctx: Ctx): Promise<TagResourceOutput> {
+  await ctx.state.store.atomically(async () => {
+    const g = await taggable(ctx, input.ResourceArn);
+    const tags = applyTags(JSON.parse(g.tags) as TagMap, input.Tags, SCHEDULER_TAGS);
+    await ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
+  });
   return {};
 }
 
-export function untagResource(input: UntagResourceInput, ctx: Ctx): UntagResourceOutput {
-  const g = taggable(ctx, input.ResourceArn);
-  const tags = removeTags(JSON.parse(g.tags) as TagMap, input.TagKeys);
-  ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
+export async function untagResource(input: UntagResourceInput, ctx: Ctx): Promise<UntagResourceOutput> {
+  await ctx.state.store.atomically(async () => {
+    const g = await taggable(ctx, input.ResourceArn);
+    const tags = removeTags(JSON.parse(g.tags) as TagMap, input.TagKeys);
+    await ctx.state.store.setGroupTags(g.arn, JSON.stringify(tags));
+  });
   return {};
 }
 
-export function listTagsForResource(input: ListTagsForResourceInput, ctx: Ctx): ListTagsForResourceOutput {
-  const g = taggable(ctx, input.ResourceArn);
+export async function listTagsForResource(input: ListTagsForResourceInput, ctx: Ctx): Promise<ListTagsForResourceOutput> {
+  const g = await taggable(ctx, input.ResourceArn);
   return { Tags: tagList(JSON.parse(g.tags) as TagMap) };
 }

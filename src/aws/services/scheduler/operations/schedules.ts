@@ -9,9 +9,9 @@ import type { Ctx } from '../state.ts';
 import { toData, type ScheduleData, type ScheduleRow } from '../store.ts';
 import { conflict, NAME_RE, notFound, paginate, validation } from './common.ts';
 
-function groupOf(ctx: Ctx, name: string | undefined) {
+async function groupOf(ctx: Ctx, name: string | undefined) {
   const groupName = name ?? 'default';
-  const group = ctx.state.store.group(ctx.account, ctx.region, groupName);
+  const group = await ctx.state.store.group(ctx.account, ctx.region, groupName);
   if (!group) throw notFound(`Schedule group ${groupName} does not exist.`);
   return group;
 }
@@ -76,39 +76,49 @@ function buildData(input: CreateScheduleInput | UpdateScheduleInput, groupName: 
   return data;
 }
 
-export function createSchedule(input: CreateScheduleInput, ctx: Ctx): CreateScheduleOutput {
-  const group = groupOf(ctx, input.GroupName);
-  const data = buildData(input, group.name);
+/**
+ * Create, update and delete each decide and write in one unit (name taken? the schedule replaced?),
+ * take their place in the write order inside it, and arm or disarm the timer once it has resolved.
+ */
+export async function createSchedule(input: CreateScheduleInput, ctx: Ctx): Promise<CreateScheduleOutput> {
   const { store, engine } = ctx.state;
-  if (store.schedule(ctx.account, ctx.region, group.name, input.Name)) throw conflict(`Schedule ${input.Name} already exists.`);
-  const now = ctx.clock.now();
-  const row: ScheduleRow = {
-    account: ctx.account, region: ctx.region, group_name: group.name, name: input.Name,
-    arn: formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule/${group.name}/${input.Name}` }), data: JSON.stringify(data), created: now, modified: now, last_fired: null,
-  };
-  store.putSchedule(row);
-  engine.arm(row);
+  const { row, ticket } = await store.atomically(async () => {
+    const group = await groupOf(ctx, input.GroupName);
+    const data = buildData(input, group.name);
+    if (await store.schedule(ctx.account, ctx.region, group.name, input.Name)) throw conflict(`Schedule ${input.Name} already exists.`);
+    const now = ctx.clock.now();
+    const row: ScheduleRow = {
+      account: ctx.account, region: ctx.region, group_name: group.name, name: input.Name,
+      arn: formatArn({ service: 'scheduler', region: ctx.region, account: ctx.account, resource: `schedule/${group.name}/${input.Name}` }), data: JSON.stringify(data), created: now, modified: now, last_fired: null,
+    };
+    await store.putSchedule(row);
+    return { row, ticket: engine.ticket() };
+  });
+  engine.arm(row, ticket);
   return { ScheduleArn: row.arn };
 }
 
-export function updateSchedule(input: UpdateScheduleInput, ctx: Ctx): UpdateScheduleOutput {
-  const group = groupOf(ctx, input.GroupName);
+export async function updateSchedule(input: UpdateScheduleInput, ctx: Ctx): Promise<UpdateScheduleOutput> {
   const { store, engine } = ctx.state;
-  const existing = store.schedule(ctx.account, ctx.region, group.name, input.Name);
-  if (!existing) throw notFound(`Schedule ${input.Name} does not exist.`);
-  const data = buildData(input, group.name);
-  const old = toData(existing);
-  // A changed timetable starts afresh.
-  const sameTimetable = old.ScheduleExpression === data.ScheduleExpression && old.ScheduleExpressionTimezone === data.ScheduleExpressionTimezone;
-  const row: ScheduleRow = { ...existing, data: JSON.stringify(data), modified: ctx.clock.now(), last_fired: sameTimetable ? existing.last_fired : null };
-  store.putSchedule(row);
-  engine.arm(row);
+  const { row, ticket } = await store.atomically(async () => {
+    const group = await groupOf(ctx, input.GroupName);
+    const existing = await store.schedule(ctx.account, ctx.region, group.name, input.Name);
+    if (!existing) throw notFound(`Schedule ${input.Name} does not exist.`);
+    const data = buildData(input, group.name);
+    const old = toData(existing);
+    // A changed timetable starts afresh.
+    const sameTimetable = old.ScheduleExpression === data.ScheduleExpression && old.ScheduleExpressionTimezone === data.ScheduleExpressionTimezone;
+    const row: ScheduleRow = { ...existing, data: JSON.stringify(data), modified: ctx.clock.now(), last_fired: sameTimetable ? existing.last_fired : null };
+    await store.putSchedule(row);
+    return { row, ticket: engine.ticket() };
+  });
+  engine.arm(row, ticket);
   return { ScheduleArn: row.arn };
 }
 
-export function getSchedule(input: GetScheduleInput, ctx: Ctx): GetScheduleOutput {
-  const group = groupOf(ctx, input.GroupName);
-  const row = ctx.state.store.schedule(ctx.account, ctx.region, group.name, input.Name);
+export async function getSchedule(input: GetScheduleInput, ctx: Ctx): Promise<GetScheduleOutput> {
+  const group = await groupOf(ctx, input.GroupName);
+  const row = await ctx.state.store.schedule(ctx.account, ctx.region, group.name, input.Name);
   if (!row) throw notFound(`Schedule ${input.Name} does not exist.`);
   const d = toData(row);
   return {
@@ -120,25 +130,28 @@ export function getSchedule(input: GetScheduleInput, ctx: Ctx): GetScheduleOutpu
   };
 }
 
-export function deleteSchedule(input: DeleteScheduleInput, ctx: Ctx): DeleteScheduleOutput {
-  const group = groupOf(ctx, input.GroupName);
+export async function deleteSchedule(input: DeleteScheduleInput, ctx: Ctx): Promise<DeleteScheduleOutput> {
   const { store, engine } = ctx.state;
-  const row = store.schedule(ctx.account, ctx.region, group.name, input.Name);
-  if (!row) throw notFound(`Schedule ${input.Name} does not exist.`);
-  engine.disarm(row.arn);
-  store.deleteSchedule(row.arn);
+  const { arn, ticket } = await store.atomically(async () => {
+    const group = await groupOf(ctx, input.GroupName);
+    const row = await store.schedule(ctx.account, ctx.region, group.name, input.Name);
+    if (!row) throw notFound(`Schedule ${input.Name} does not exist.`);
+    await store.deleteSchedule(row.arn);
+    return { arn: row.arn, ticket: engine.ticket() };
+  });
+  engine.disarm(arn, ticket);
   return {};
 }
 
-export function listSchedules(input: ListSchedulesInput, ctx: Ctx): ListSchedulesOutput {
+export async function listSchedules(input: ListSchedulesInput, ctx: Ctx): Promise<ListSchedulesOutput> {
   const { store } = ctx.state;
-  if (input.GroupName !== undefined) groupOf(ctx, input.GroupName);
+  if (input.GroupName !== undefined) await groupOf(ctx, input.GroupName);
   if (input.State !== undefined && input.State !== 'ENABLED' && input.State !== 'DISABLED') throw validation(`Invalid State ${input.State}.`);
-  let rows = store.schedules(ctx.account, ctx.region);
+  let rows = await store.schedules(ctx.account, ctx.region);
   if (input.GroupName !== undefined) rows = rows.filter((r) => r.group_name === input.GroupName);
   if (input.NamePrefix) rows = rows.filter((r) => r.name.startsWith(input.NamePrefix!));
   if (input.State) rows = rows.filter((r) => toData(r).State === input.State);
-  const p = paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => `${r.group_name}/${r.name}`);
+  const p = await paginate(ctx, rows, input.MaxResults, input.NextToken, (r) => `${r.group_name}/${r.name}`);
   return {
     Schedules: p.items.map((r) => {
       const d = toData(r);

@@ -24,17 +24,17 @@ export function checkArn(arn: string | undefined, parameter: string): { account:
   return p;
 }
 
-export function requireTopic(ctx: Ctx, arn: string | undefined, parameter = 'TopicArn'): TopicRow {
+export async function requireTopic(ctx: Ctx, arn: string | undefined, parameter = 'TopicArn'): Promise<TopicRow> {
   checkArn(arn, parameter);
-  const row = ctx.state.store.topicRow(arn!);
+  const row = await ctx.state.store.topicRow(arn!);
   if (!row) throw notFound('Topic does not exist');
   return row;
 }
 
-export function requireSubscription(ctx: Ctx, arn: string | undefined): SubscriptionRow {
+export async function requireSubscription(ctx: Ctx, arn: string | undefined): Promise<SubscriptionRow> {
   const p = checkArn(arn, 'SubscriptionArn');
   if (p.resource.split(':').length < 2) throw invalidParameter('SubscriptionArn');
-  const row = ctx.state.store.subscriptionRow(arn!);
+  const row = await ctx.state.store.subscriptionRow(arn!);
   if (!row) throw notFound('Subscription does not exist');
   return row;
 }
@@ -45,12 +45,12 @@ const pageTokens = definePageTokens<string | number>({
   parse: (p) => (typeof p === 'string' || typeof p === 'number' ? p : undefined),
 });
 
-export function encodeToken(ctx: TokenContext, position: string | number): string {
+export function encodeToken(ctx: TokenContext, position: string | number): Promise<string> {
   return pageTokens.issue(ctx, position);
 }
 
-export function decodeToken<T extends string | number>(ctx: TokenContext, token: string | undefined, fallback: T): T {
-  const p = pageTokens.read(ctx, token);
+export async function decodeToken<T extends string | number>(ctx: TokenContext, token: string | undefined, fallback: T): Promise<T> {
+  const p = await pageTokens.read(ctx, token);
   if (p === undefined) return fallback;
   if (typeof p !== typeof fallback) throw invalidParameter('NextToken');
   return p as T;

@@ -165,7 +165,7 @@ export async function publish(input: PublishInput, ctx: Ctx): Promise<PublishRes
 
 /** Publishes one message to a topic: Publish, and deliveries addressed to the topic's ARN. */
 export async function publishToTopic(sns: Sns, arn: string, input: Entry, now: number, causedBy: string | undefined): Promise<PublishResponse> {
-  const entry = sns.store.topicForPublish(arn);
+  const entry = await sns.store.topicForPublish(arn);
   if (!entry) throw notFound('Topic does not exist');
   const perProtocol = checkEntry(input, entry.topic);
   const p = toPublished(input, entry.topic, perProtocol, now, causedBy);
@@ -189,7 +189,7 @@ export async function publishBatch(input: PublishBatchInput, ctx: Ctx): Promise<
   }
   if (entries.reduce((n, e) => n + sizeOf(e), 0) > MAX_SIZE) throw new ServiceError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.', 400);
   checkArn(input.TopicArn, 'TopicArn');
-  const entry = ctx.state.store.topicForPublish(input.TopicArn);
+  const entry = await ctx.state.store.topicForPublish(input.TopicArn);
   if (!entry) throw notFound('Topic does not exist');
   const topic = entry.topic;
   const out: PublishBatchResponse = { Successful: [], Failed: [] };
@@ -222,9 +222,9 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
   if (!/^\+?[1-9]\d{3,14}$/.test(phone)) throw invalidParameter('PhoneNumber Reason: ' + input.PhoneNumber + ' is not valid to publish to');
   checkEntry({ ...input, MessageStructure: undefined }, undefined);
   if (Buffer.byteLength(input.Message) > 1600) throw invalidParameter('Message too long');
-  if (ctx.state.store.isPhoneOptedOut(ctx, phone)) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
+  if (await ctx.state.store.isPhoneOptedOut(ctx, phone)) throw new ServiceError('OptedOut', `Phone number ${phone} is opted out`, 400);
   const messageId = randomUUID();
-  ctx.state.store.addToOutbox({
+  await ctx.state.store.addToOutbox({
     account: ctx.account, region: ctx.region, kind: 'sms', destination: phone, subject: null, message: input.Message,
     message_id: messageId, topic_arn: null, subscription_arn: null,
     attributes: input.MessageAttributes ? JSON.stringify(input.MessageAttributes) : null, time: ctx.clock.now(),
@@ -233,14 +233,14 @@ async function publishSms(input: PublishInput, ctx: Ctx): Promise<PublishRespons
 }
 
 async function publishToEndpoint(input: PublishInput, arn: string, ctx: Ctx): Promise<PublishResponse> {
-  const row = ctx.state.store.platformEndpoint(arn);
+  const row = await ctx.state.store.platformEndpoint(arn);
   if (!row) throw notFound('Endpoint does not exist');
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   if (attrs.Enabled === 'false') throw new ServiceError('EndpointDisabled', 'Endpoint is disabled', 400);
   checkEntry({ ...input, MessageGroupId: undefined, MessageDeduplicationId: undefined }, undefined);
   const messageId = randomUUID();
   const scope = parseArn(arn)!;
-  ctx.state.store.addToOutbox({
+  await ctx.state.store.addToOutbox({
     account: scope.account, region: scope.region, kind: 'application', destination: arn, subject: input.Subject ?? null, message: input.Message,
     message_id: messageId, topic_arn: null, subscription_arn: null,
     attributes: input.MessageAttributes ? JSON.stringify(input.MessageAttributes) : null, time: ctx.clock.now(),

@@ -21,38 +21,41 @@ function phone(p: string): string {
   return n;
 }
 
-export function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): SetSMSAttributesResponse {
+export async function setSMSAttributes(input: SetSMSAttributesInput, ctx: Ctx): Promise<SetSMSAttributesResponse> {
   for (const [k, v] of Object.entries(input.attributes)) {
     if (!SMS_ATTRIBUTES.has(k)) throw invalidParameter(`${k}`);
     if (k === 'DefaultSMSType' && v !== 'Promotional' && v !== 'Transactional') throw invalidParameter('DefaultSMSType');
   }
   const { store } = ctx.state;
-  const stored = store.smsAttributes(ctx);
-  const attrs = { ...(stored ? (JSON.parse(stored) as Record<string, string>) : {}), ...input.attributes };
-  store.putSmsAttributes(ctx, JSON.stringify(attrs));
+  // Merged into the stored settings in one unit: concurrent calls lose none of each other's.
+  await store.atomically(async () => {
+    const stored = await store.smsAttributes(ctx);
+    const attrs = { ...(stored ? (JSON.parse(stored) as Record<string, string>) : {}), ...input.attributes };
+    await store.putSmsAttributes(ctx, JSON.stringify(attrs));
+  });
   return {};
 }
 
-export function getSMSAttributes(input: GetSMSAttributesInput, ctx: Ctx): GetSMSAttributesResponse {
-  const stored = ctx.state.store.smsAttributes(ctx);
+export async function getSMSAttributes(input: GetSMSAttributesInput, ctx: Ctx): Promise<GetSMSAttributesResponse> {
+  const stored = await ctx.state.store.smsAttributes(ctx);
   const attrs = stored ? (JSON.parse(stored) as Record<string, string>) : {};
   if (!input.attributes?.length) return { attributes: attrs };
   return { attributes: Object.fromEntries(input.attributes.filter((k) => k in attrs).map((k) => [k, attrs[k]])) };
 }
 
-export function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOutInput, ctx: Ctx): CheckIfPhoneNumberIsOptedOutResponse {
-  return { isOptedOut: ctx.state.store.isPhoneOptedOut(ctx, phone(input.phoneNumber)) };
+export async function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOutInput, ctx: Ctx): Promise<CheckIfPhoneNumberIsOptedOutResponse> {
+  return { isOptedOut: await ctx.state.store.isPhoneOptedOut(ctx, phone(input.phoneNumber)) };
 }
 
-export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: Ctx): ListPhoneNumbersOptedOutResponse {
-  const after = decodeToken(ctx, input.nextToken, '');
-  const phones = ctx.state.store.optedOutPhones(ctx, after);
+export async function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: Ctx): Promise<ListPhoneNumbersOptedOutResponse> {
+  const after = await decodeToken(ctx, input.nextToken, '');
+  const phones = await ctx.state.store.optedOutPhones(ctx, after);
   const page = phones.slice(0, 100);
-  return { phoneNumbers: page, nextToken: phones.length > 100 ? encodeToken(ctx, page.at(-1)!) : undefined };
+  return { phoneNumbers: page, nextToken: phones.length > 100 ? await encodeToken(ctx, page.at(-1)!) : undefined };
 }
 
-export function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: Ctx): OptInPhoneNumberResponse {
-  ctx.state.store.optInPhone(ctx, phone(input.phoneNumber));
+export async function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: Ctx): Promise<OptInPhoneNumberResponse> {
+  await ctx.state.store.optInPhone(ctx, phone(input.phoneNumber));
   return {};
 }
 
@@ -61,45 +64,53 @@ export function getSMSSandboxAccountStatus(_input: unknown, _ctx: Ctx): GetSMSSa
   return { IsInSandbox: false };
 }
 
-export function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberInput, ctx: Ctx): CreateSMSSandboxPhoneNumberResult {
+export async function createSMSSandboxPhoneNumber(input: CreateSMSSandboxPhoneNumberInput, ctx: Ctx): Promise<CreateSMSSandboxPhoneNumberResult> {
   const p = phone(input.PhoneNumber);
   const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const { store } = ctx.state;
-  store.addSandboxPhone(ctx, p, otp);
-  store.addToOutbox({
-    account: ctx.account, region: ctx.region, kind: 'sms', destination: p, subject: null,
-    message: `Your Amazon SNS verification code is: ${otp}`, message_id: randomUUID(), topic_arn: null, subscription_arn: null, attributes: null, time: ctx.clock.now(),
+  // The password and the text that carries it: both or neither.
+  await store.atomically(async () => {
+    await store.addSandboxPhone(ctx, p, otp);
+    await store.addToOutbox({
+      account: ctx.account, region: ctx.region, kind: 'sms', destination: p, subject: null,
+      message: `Your Amazon SNS verification code is: ${otp}`, message_id: randomUUID(), topic_arn: null, subscription_arn: null, attributes: null, time: ctx.clock.now(),
+    });
   });
   return {};
 }
 
-export function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberInput, ctx: Ctx): VerifySMSSandboxPhoneNumberResult {
+/** The password check and the verification are one unit: a password replaced meanwhile is not accepted. */
+export async function verifySMSSandboxPhoneNumber(input: VerifySMSSandboxPhoneNumberInput, ctx: Ctx): Promise<VerifySMSSandboxPhoneNumberResult> {
   const p = phone(input.PhoneNumber);
   const { store } = ctx.state;
-  const row = store.sandboxPhone(ctx, p);
-  if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
-  if (row.otp !== input.OneTimePassword) throw new ServiceError('VerificationException', 'Invalid one-time password', 400);
-  store.verifySandboxPhone(ctx, p);
+  await store.atomically(async () => {
+    const row = await store.sandboxPhone(ctx, p);
+    if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
+    if (row.otp !== input.OneTimePassword) throw new ServiceError('VerificationException', 'Invalid one-time password', 400);
+    await store.verifySandboxPhone(ctx, p);
+  });
   return {};
 }
 
-export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberInput, ctx: Ctx): DeleteSMSSandboxPhoneNumberResult {
+export async function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberInput, ctx: Ctx): Promise<DeleteSMSSandboxPhoneNumberResult> {
   const p = phone(input.PhoneNumber);
   const { store } = ctx.state;
-  const row = store.sandboxPhone(ctx, p);
-  if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
-  store.removeSandboxPhone(ctx, p);
+  await store.atomically(async () => {
+    const row = await store.sandboxPhone(ctx, p);
+    if (!row?.sandbox_status) throw new ServiceError('ResourceNotFound', 'Can not find the destination phone number', 404);
+    await store.removeSandboxPhone(ctx, p);
+  });
   return {};
 }
 
-export function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: Ctx): ListSMSSandboxPhoneNumbersResult {
-  const after = decodeToken(ctx, input.NextToken, '');
+export async function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: Ctx): Promise<ListSMSSandboxPhoneNumbersResult> {
+  const after = await decodeToken(ctx, input.NextToken, '');
   const limit = input.MaxResults ?? 100;
-  const rows = ctx.state.store.sandboxPhones(ctx, after, limit + 1);
+  const rows = await ctx.state.store.sandboxPhones(ctx, after, limit + 1);
   const page = rows.slice(0, limit);
   return {
     PhoneNumbers: page.map((r) => ({ PhoneNumber: r.phone, Status: r.sandbox_status })),
-    NextToken: rows.length > limit ? encodeToken(ctx, page.at(-1)!.phone) : undefined,
+    NextToken: rows.length > limit ? await encodeToken(ctx, page.at(-1)!.phone) : undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import type {
 import { accountRootArn, parseArn } from '../../../../core/resources/arn.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import type { Ctx } from '../state.ts';
-import { toSubscription, type SubscriptionRow } from '../store.ts';
+import { toSubscription, type OutboxRow, type SubscriptionRow, type TopicRow } from '../store.ts';
 import { FilterPolicyError, parseFilterPolicy, type FilterScope } from '../filter-policy.ts';
 import { DeliveryPolicyError, effectiveHttpPolicy, validateDeliveryPolicy } from '../delivery-policy.ts';
 import { confirmation, envelopeJson, subscribeUrl } from '../messages.ts';
@@ -118,42 +118,57 @@ function checkFilter(policy: string, scope: string): void {
 }
 
 export async function subscribe(input: SubscribeInput, ctx: Ctx): Promise<SubscribeResponse> {
-  const topic = requireTopic(ctx, input.TopicArn);
+  const { store, engine } = ctx.state;
+  // Checked first against the topic as it is now (the answer's errors), then again in the unit below.
+  const topic = await requireTopic(ctx, input.TopicArn);
   const topicFifo = (JSON.parse(topic.attributes) as Record<string, string>).FifoTopic === 'true';
   const protocol = input.Protocol?.toLowerCase();
   const endpoint = checkEndpoint(protocol, input.Endpoint, topicFifo);
   const attrs = { ...(input.Attributes ?? {}) };
   for (const [k, v] of Object.entries(attrs)) checkAttribute(k, v, protocol, topicFifo, attrs);
   if (protocol === 'firehose' && !attrs.SubscriptionRoleArn) throw invalidParameter('Invalid parameter: SubscriptionRoleArn');
-  const { store, engine } = ctx.state;
-  const existing = store.subscriptionByEndpoint(topic.arn, protocol, endpoint);
-  if (existing) {
-    const had = JSON.parse(existing.attributes) as Record<string, string>;
-    for (const [k, v] of Object.entries(attrs)) if ((had[k] ?? defaultAttribute(k)) !== v) throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
-    if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
-    return { SubscriptionArn: 'pending confirmation' };
-  }
   const needsConfirmation = protocol === 'http' || protocol === 'https' || protocol === 'email' || protocol === 'email-json';
   const arn = `${topic.arn}:${randomUUID()}`;
   const token = needsConfirmation ? randomBytes(64).toString('hex') : null;
-  store.insertSubscription({
-    arn, topic_arn: topic.arn, account: topic.account, region: topic.region, owner: ctx.account, protocol, endpoint,
-    confirmed: needsConfirmation ? 0 : 1, token, attributes: JSON.stringify(attrs), created: ctx.clock.now(),
-  });
-  if (token && (protocol === 'http' || protocol === 'https')) {
-    // Sent once Subscribe has answered, as on AWS; the endpoint may call ConfirmSubscription straight away.
-    setImmediate(() => engine.sendConfirmation(arn, token).catch((err) => ctx.log.error('sns: confirmation request failed', err)));
-  } else if (token) {
-    const topicAttrs = JSON.parse(topic.attributes) as Record<string, string>;
-    const e = confirmation(store, 'SubscriptionConfirmation', { topicArn: topic.arn, arn }, token, randomUUID(), isoNow(ctx), topicAttrs.SignatureVersion === '2' ? '2' : '1');
-    store.addToOutbox({
-      account: topic.account, region: topic.region, kind: 'email', destination: endpoint,
-      subject: `AWS Notification - Subscription Confirmation`,
-      message: protocol === 'email-json' ? envelopeJson(e) : `You have chosen to subscribe to the topic:\n${topic.arn}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n${subscribeUrl(store, topic.arn, token)}`,
-      message_id: String(e.MessageId), topic_arn: topic.arn, subscription_arn: arn, attributes: null, time: ctx.clock.now(),
+  // An email confirmation is signed before the unit (signing may load the key; a unit awaits only the store).
+  const email = token && (protocol === 'email' || protocol === 'email-json') ? await emailConfirmation(ctx, topic, arn, protocol, endpoint, token) : undefined;
+  // "Is this endpoint subscribed?" and the insert are one unit: concurrent Subscribes of one endpoint
+  // make one subscription, and all of them answer with it.
+  const created = await store.atomically(async () => {
+    if (!(await store.topicRow(topic.arn))) throw notFound('Topic does not exist');
+    const existing = await store.subscriptionByEndpoint(topic.arn, protocol, endpoint);
+    if (existing) {
+      const had = JSON.parse(existing.attributes) as Record<string, string>;
+      for (const [k, v] of Object.entries(attrs)) if ((had[k] ?? defaultAttribute(k)) !== v) throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
+      return existing;
+    }
+    await store.insertSubscription({
+      arn, topic_arn: topic.arn, account: topic.account, region: topic.region, owner: ctx.account, protocol, endpoint,
+      confirmed: needsConfirmation ? 0 : 1, token, attributes: JSON.stringify(attrs), created: ctx.clock.now(),
     });
+    if (email) await store.addToOutbox(email);
+    return undefined;
+  });
+  if (created) return { SubscriptionArn: created.confirmed || input.ReturnSubscriptionArn ? created.arn : 'pending confirmation' };
+  if (token && (protocol === 'http' || protocol === 'https')) {
+    // Sent once Subscribe has answered, as on AWS; the endpoint may call ConfirmSubscription straight
+    // away. setImmediate, not a clock timer: it is not time-based, and must go out under a frozen clock.
+    setImmediate(() => engine.sendConfirmation(arn, token).catch((err) => ctx.log.error('sns: confirmation request failed', err)));
   }
   return { SubscriptionArn: !needsConfirmation || input.ReturnSubscriptionArn ? arn : 'pending confirmation' };
+}
+
+/** The outbox entry of an email (or email-json) subscription's confirmation. */
+async function emailConfirmation(ctx: Ctx, topic: TopicRow, arn: string, protocol: string, endpoint: string, token: string): Promise<Omit<OutboxRow, 'id'>> {
+  const { store } = ctx.state;
+  const topicAttrs = JSON.parse(topic.attributes) as Record<string, string>;
+  const e = await confirmation(store, 'SubscriptionConfirmation', { topicArn: topic.arn, arn }, token, randomUUID(), isoNow(ctx), topicAttrs.SignatureVersion === '2' ? '2' : '1');
+  return {
+    account: topic.account, region: topic.region, kind: 'email', destination: endpoint,
+    subject: `AWS Notification - Subscription Confirmation`,
+    message: protocol === 'email-json' ? envelopeJson(e) : `You have chosen to subscribe to the topic:\n${topic.arn}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n${subscribeUrl(store, topic.arn, token)}`,
+    message_id: String(e.MessageId), topic_arn: topic.arn, subscription_arn: arn, attributes: null, time: ctx.clock.now(),
+  };
 }
 
 function defaultAttribute(name: string): string | undefined {
@@ -161,28 +176,35 @@ function defaultAttribute(name: string): string | undefined {
   return undefined;
 }
 
-export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): ConfirmSubscriptionResponse {
+export async function confirmSubscription(input: ConfirmSubscriptionInput, ctx: Ctx): Promise<ConfirmSubscriptionResponse> {
   checkArn(input.TopicArn, 'TopicArn');
   const { store } = ctx.state;
-  if (!store.topicRow(input.TopicArn)) throw notFound('Topic does not exist');
-  const row = store.subscriptionByToken(input.Token);
-  if (!row || row.topic_arn !== input.TopicArn) throw invalidParameter('Token');
-  if (!row.confirmed && ctx.clock.now() - row.created > TOKEN_LIFETIME_MS) throw invalidParameter('Token');
-  const attrs = JSON.parse(row.attributes) as Record<string, string>;
-  // AWS: the flag counts only when the confirming request is signed (not the SubscribeURL link).
-  if (input.AuthenticateOnUnsubscribe === 'true' && !ctx.caller.anonymous) attrs.ConfirmationWasAuthenticated = 'true';
-  store.updateSubscription(row.arn, { confirmed: 1, attributes: JSON.stringify(attrs) });
-  return { SubscriptionArn: row.arn };
+  // The token check and the confirmation are one unit (the subscription's attributes are merged).
+  return store.atomically(async () => {
+    if (!(await store.topicRow(input.TopicArn))) throw notFound('Topic does not exist');
+    const row = await store.subscriptionByToken(input.Token);
+    if (!row || row.topic_arn !== input.TopicArn) throw invalidParameter('Token');
+    if (!row.confirmed && ctx.clock.now() - row.created > TOKEN_LIFETIME_MS) throw invalidParameter('Token');
+    const attrs = JSON.parse(row.attributes) as Record<string, string>;
+    // AWS: the flag counts only when the confirming request is signed (not the SubscribeURL link).
+    if (input.AuthenticateOnUnsubscribe === 'true' && !ctx.caller.anonymous) attrs.ConfirmationWasAuthenticated = 'true';
+    await store.updateSubscription(row, { confirmed: 1, attributes: JSON.stringify(attrs) });
+    return { SubscriptionArn: row.arn };
+  });
 }
 
 export async function unsubscribe(input: UnsubscribeInput, ctx: Ctx): Promise<void> {
-  const row = requireSubscription(ctx, input.SubscriptionArn);
   const { store, engine } = ctx.state;
-  // The UnsubscribeURL link works unsigned, unless the subscription was confirmed with AuthenticateOnUnsubscribe.
-  if (ctx.caller.anonymous && (JSON.parse(row.attributes) as Record<string, string>).ConfirmationWasAuthenticated === 'true') {
-    throw new ServiceError('AuthorizationError', 'This subscription was confirmed with AuthenticateOnUnsubscribe: unsubscribing needs a signed request', 403);
-  }
-  store.deleteSubscription(row.arn);
+  // The check and the delete are one unit; the endpoint hears of it after (HTTP, never inside a unit).
+  const row = await store.atomically(async () => {
+    const row = await requireSubscription(ctx, input.SubscriptionArn);
+    // The UnsubscribeURL link works unsigned, unless the subscription was confirmed with AuthenticateOnUnsubscribe.
+    if (ctx.caller.anonymous && (JSON.parse(row.attributes) as Record<string, string>).ConfirmationWasAuthenticated === 'true') {
+      throw new ServiceError('AuthorizationError', 'This subscription was confirmed with AuthenticateOnUnsubscribe: unsubscribing needs a signed request', 403);
+    }
+    await store.deleteSubscription(row);
+    return row;
+  });
   if ((row.protocol === 'http' || row.protocol === 'https') && row.confirmed) {
     const token = row.token ?? randomBytes(64).toString('hex');
     setImmediate(() => engine.sendUnsubscribeConfirmation(toSubscription(row), token).catch(() => undefined));
@@ -193,23 +215,23 @@ function listed(row: SubscriptionRow) {
   return { SubscriptionArn: row.confirmed ? row.arn : 'PendingConfirmation', Owner: row.owner, Protocol: row.protocol, Endpoint: row.endpoint, TopicArn: row.topic_arn };
 }
 
-export function listSubscriptions(input: ListSubscriptionsInput, ctx: Ctx): ListSubscriptionsResponse {
-  const after = decodeToken(ctx, input.NextToken, 0);
-  const rows = ctx.state.store.subscriptionsInScope(ctx.account, ctx.region, after, 101);
+export async function listSubscriptions(input: ListSubscriptionsInput, ctx: Ctx): Promise<ListSubscriptionsResponse> {
+  const after = await decodeToken(ctx, input.NextToken, 0);
+  const rows = await ctx.state.store.subscriptionsInScope(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
-  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.seq) : undefined };
+  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? await encodeToken(ctx, page.at(-1)!.seq) : undefined };
 }
 
-export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: Ctx): ListSubscriptionsByTopicResponse {
-  const topic = requireTopic(ctx, input.TopicArn);
-  const after = decodeToken(ctx, input.NextToken, 0);
-  const rows = ctx.state.store.subscriptionsPage(topic.arn, after, 101);
+export async function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: Ctx): Promise<ListSubscriptionsByTopicResponse> {
+  const topic = await requireTopic(ctx, input.TopicArn);
+  const after = await decodeToken(ctx, input.NextToken, 0);
+  const rows = await ctx.state.store.subscriptionsPage(topic.arn, after, 101);
   const page = rows.slice(0, 100);
-  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.seq) : undefined };
+  return { Subscriptions: page.map(listed), NextToken: rows.length > 100 ? await encodeToken(ctx, page.at(-1)!.seq) : undefined };
 }
 
-export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput, ctx: Ctx): GetSubscriptionAttributesResponse {
-  const row = requireSubscription(ctx, input.SubscriptionArn);
+export async function getSubscriptionAttributes(input: GetSubscriptionAttributesInput, ctx: Ctx): Promise<GetSubscriptionAttributesResponse> {
+  const row = await requireSubscription(ctx, input.SubscriptionArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const out: Record<string, string> = {
     ConfirmationWasAuthenticated: attrs.ConfirmationWasAuthenticated ?? (row.confirmed && (row.protocol === 'sqs' || row.protocol === 'lambda') ? 'true' : 'false'),
@@ -225,16 +247,21 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
   for (const [k, v] of Object.entries(attrs)) out[k] = v;
   if (attrs.FilterPolicy && !attrs.FilterPolicyScope) out.FilterPolicyScope = 'MessageAttributes';
   if (row.protocol === 'http' || row.protocol === 'https') {
-    const topic = ctx.state.store.topicRow(row.topic_arn);
+    const topic = await ctx.state.store.topicRow(row.topic_arn);
     const topicAttrs = topic ? (JSON.parse(topic.attributes) as Record<string, string>) : {};
     out.EffectiveDeliveryPolicy = JSON.stringify(effectiveHttpPolicy(topicAttrs.DeliveryPolicy, attrs.DeliveryPolicy).json);
   }
   return { Attributes: out };
 }
 
-export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput, ctx: Ctx): void {
-  const row = requireSubscription(ctx, input.SubscriptionArn);
-  const topic = ctx.state.store.topicRow(row.topic_arn);
+/** Read, checked, merged and written in one unit: concurrent calls lose none of each other's attributes. */
+export async function setSubscriptionAttributes(input: SetSubscriptionAttributesInput, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => setSubscriptionAttributesNow(input, ctx));
+}
+
+async function setSubscriptionAttributesNow(input: SetSubscriptionAttributesInput, ctx: Ctx): Promise<void> {
+  const row = await requireSubscription(ctx, input.SubscriptionArn);
+  const topic = await ctx.state.store.topicRow(row.topic_arn);
   const topicFifo = topic ? (JSON.parse(topic.attributes) as Record<string, string>).FifoTopic === 'true' : false;
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const value = input.AttributeValue ?? '';
@@ -242,5 +269,5 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   checkAttribute(input.AttributeName, value, row.protocol, topicFifo, next);
   if (value === '' && input.AttributeName !== 'RawMessageDelivery') delete next[input.AttributeName];
   if (input.AttributeName === 'FilterPolicy' && value === '') delete next.FilterPolicyScope;
-  ctx.state.store.updateSubscription(row.arn, { attributes: JSON.stringify(next) });
+  await ctx.state.store.updateSubscription(row, { attributes: JSON.stringify(next) });
 }

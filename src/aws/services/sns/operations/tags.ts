@@ -26,29 +26,34 @@ export function checkTags(tags: Tag[]): void {
   validateTags(tags, SNS_TAGS);
 }
 
-function taggedTopic(ctx: Ctx, arn: string): TopicRow {
+async function taggedTopic(ctx: Ctx, arn: string): Promise<TopicRow> {
   checkArn(arn, 'ResourceArn');
-  const row = ctx.state.store.topicRow(arn);
+  const row = await ctx.state.store.topicRow(arn);
   if (!row) throw new ServiceError('ResourceNotFound', 'Resource does not exist', 404);
   return row;
 }
 
-export function tagResource(input: TagResourceRequest, ctx: Ctx): TagResourceResponse {
-  const row = taggedTopic(ctx, input.ResourceArn);
-  checkTags(input.Tags);
-  const tags = applyTags(JSON.parse(row.tags) as TagMap, input.Tags, SNS_TAGS);
-  ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+/** Tags are read, merged and written in one unit: concurrent TagResource calls lose no tag. */
+export async function tagResource(input: TagResourceRequest, ctx: Ctx): Promise<TagResourceResponse> {
+  await ctx.state.store.atomically(async () => {
+    const row = await taggedTopic(ctx, input.ResourceArn);
+    checkTags(input.Tags);
+    const tags = applyTags(JSON.parse(row.tags) as TagMap, input.Tags, SNS_TAGS);
+    await ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+  });
   return {};
 }
 
-export function untagResource(input: UntagResourceRequest, ctx: Ctx): UntagResourceResponse {
-  const row = taggedTopic(ctx, input.ResourceArn);
-  const tags = removeTags(JSON.parse(row.tags) as TagMap, input.TagKeys);
-  ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+export async function untagResource(input: UntagResourceRequest, ctx: Ctx): Promise<UntagResourceResponse> {
+  await ctx.state.store.atomically(async () => {
+    const row = await taggedTopic(ctx, input.ResourceArn);
+    const tags = removeTags(JSON.parse(row.tags) as TagMap, input.TagKeys);
+    await ctx.state.store.updateTopic(row.arn, { tags: JSON.stringify(tags) });
+  });
   return {};
 }
 
-export function listTagsForResource(input: ListTagsForResourceRequest, ctx: Ctx): ListTagsForResourceResponse {
-  const row = taggedTopic(ctx, input.ResourceArn);
+export async function listTagsForResource(input: ListTagsForResourceRequest, ctx: Ctx): Promise<ListTagsForResourceResponse> {
+  const row = await taggedTopic(ctx, input.ResourceArn);
   return { Tags: tagList(JSON.parse(row.tags) as TagMap) };
 }

@@ -5,6 +5,7 @@ import type {
   PutDataProtectionPolicyInput, RemovePermissionInput, SetTopicAttributesInput,
 } from '../generated/types.ts';
 import type { Ctx } from '../state.ts';
+import type { TopicRow } from '../store.ts';
 import { checkArn, decodeToken, encodeToken, invalidParameter, requireTopic } from './common.ts';
 import { DeliveryPolicyError, validateDeliveryPolicy } from '../delivery-policy.ts';
 import { checkTags } from './tags.ts';
@@ -79,7 +80,7 @@ function checkAttribute(name: string, value: string, fifo: boolean): void {
   }
 }
 
-export function createTopic(input: CreateTopicInput, ctx: Ctx): CreateTopicResponse {
+export async function createTopic(input: CreateTopicInput, ctx: Ctx): Promise<CreateTopicResponse> {
   const attrs = { ...(input.Attributes ?? {}) };
   const fifo = attrs.FifoTopic === 'true';
   if (attrs.FifoTopic !== undefined && attrs.FifoTopic !== 'true' && attrs.FifoTopic !== 'false') throw invalidParameter('Attributes Reason: FifoTopic must be true or false');
@@ -96,27 +97,34 @@ export function createTopic(input: CreateTopicInput, ctx: Ctx): CreateTopicRespo
   if (fifo) attrs.ContentBasedDeduplication ??= 'false';
   if (attrs.FifoTopic === 'false') delete attrs.FifoTopic;
   const { store } = ctx.state;
-  const existing = store.topicByName(ctx.account, ctx.region, input.Name);
-  if (existing) {
-    const had = JSON.parse(existing.attributes) as Record<string, string>;
-    for (const [k, v] of Object.entries(attrs)) {
-      if ((had[k] ?? (k === 'FifoTopic' ? 'false' : undefined)) !== v) throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
-    }
-    if (input.Tags?.length) {
-      const tags = JSON.parse(existing.tags) as Record<string, string>;
-      if (input.Tags.some((t) => tags[t.Key] !== t.Value) || Object.keys(tags).length !== input.Tags.length) {
-        throw invalidParameter('Tags Reason: Topic already exists with different tags');
-      }
-    }
-    return { TopicArn: existing.arn };
-  }
-  const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.account, resource: input.Name });
-  store.insertTopic({
-    arn, account: ctx.account, region: ctx.region, name: input.Name, attributes: JSON.stringify(attrs),
-    tags: JSON.stringify(Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]))),
-    data_protection: input.DataProtectionPolicy ?? null, created: ctx.clock.now(),
+  // The name lookup and the insert are one unit: concurrent creates of one name make one topic, and
+  // each caller gets its ARN (or the error for different attributes), as a repeated CreateTopic does.
+  return store.atomically(async () => {
+    const existing = await store.topicByName(ctx.account, ctx.region, input.Name);
+    if (existing) return { TopicArn: sameTopic(existing, attrs, input) };
+    const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.account, resource: input.Name });
+    await store.insertTopic({
+      arn, account: ctx.account, region: ctx.region, name: input.Name, attributes: JSON.stringify(attrs),
+      tags: JSON.stringify(Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]))),
+      data_protection: input.DataProtectionPolicy ?? null, created: ctx.clock.now(),
+    });
+    return { TopicArn: arn };
   });
-  return { TopicArn: arn };
+}
+
+/** CreateTopic of a name taken: the same topic when attributes and tags agree, else the error. */
+function sameTopic(existing: TopicRow, attrs: Record<string, string>, input: CreateTopicInput): string {
+  const had = JSON.parse(existing.attributes) as Record<string, string>;
+  for (const [k, v] of Object.entries(attrs)) {
+    if ((had[k] ?? (k === 'FifoTopic' ? 'false' : undefined)) !== v) throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
+  }
+  if (input.Tags?.length) {
+    const tags = JSON.parse(existing.tags) as Record<string, string>;
+    if (input.Tags.some((t) => tags[t.Key] !== t.Value) || Object.keys(tags).length !== input.Tags.length) {
+      throw invalidParameter('Tags Reason: Topic already exists with different tags');
+    }
+  }
+  return existing.arn;
 }
 
 function checkJson(text: string, name: string): void {
@@ -127,17 +135,17 @@ function checkJson(text: string, name: string): void {
   }
 }
 
-export function deleteTopic(input: DeleteTopicInput, ctx: Ctx): void {
+export async function deleteTopic(input: DeleteTopicInput, ctx: Ctx): Promise<void> {
   checkArn(input.TopicArn, 'TopicArn');
   // Deleting a topic that does not exist succeeds, as on AWS.
-  ctx.state.store.deleteTopic(input.TopicArn);
+  await ctx.state.store.deleteTopic(input.TopicArn);
 }
 
-export function listTopics(input: ListTopicsInput, ctx: Ctx): ListTopicsResponse {
-  const after = decodeToken(ctx, input.NextToken, '');
-  const rows = ctx.state.store.listTopics(ctx.account, ctx.region, after, 101);
+export async function listTopics(input: ListTopicsInput, ctx: Ctx): Promise<ListTopicsResponse> {
+  const after = await decodeToken(ctx, input.NextToken, '');
+  const rows = await ctx.state.store.listTopics(ctx.account, ctx.region, after, 101);
   const page = rows.slice(0, 100);
-  return { Topics: page.map((r) => ({ TopicArn: r.arn })), NextToken: rows.length > 100 ? encodeToken(ctx, page.at(-1)!.arn) : undefined };
+  return { Topics: page.map((r) => ({ TopicArn: r.arn })), NextToken: rows.length > 100 ? await encodeToken(ctx, page.at(-1)!.arn) : undefined };
 }
 
 const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
@@ -148,10 +156,10 @@ const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
   },
 });
 
-export function getTopicAttributes(input: GetTopicAttributesInput, ctx: Ctx): GetTopicAttributesResponse {
-  const row = requireTopic(ctx, input.TopicArn);
+export async function getTopicAttributes(input: GetTopicAttributesInput, ctx: Ctx): Promise<GetTopicAttributesResponse> {
+  const row = await requireTopic(ctx, input.TopicArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
-  const counts = ctx.state.store.countSubscriptions(row.arn);
+  const counts = await ctx.state.store.countSubscriptions(row.arn);
   const out: Record<string, string> = {
     Policy: attrs.Policy ?? defaultPolicy(row.arn, row.account),
     Owner: row.account,
@@ -172,8 +180,16 @@ function mergeDelivery(policy: string): string {
   return JSON.stringify({ ...doc, http: { ...base.http, ...(doc.http ?? {}) } });
 }
 
-export function setTopicAttributes(input: SetTopicAttributesInput, ctx: Ctx): void {
-  const row = requireTopic(ctx, input.TopicArn);
+/**
+ * The attribute writers below read the topic's attributes (or policy), change them and write them
+ * back in one unit: concurrent calls on one topic lose none of each other's changes.
+ */
+export async function setTopicAttributes(input: SetTopicAttributesInput, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => setTopicAttributesNow(input, ctx));
+}
+
+async function setTopicAttributesNow(input: SetTopicAttributesInput, ctx: Ctx): Promise<void> {
+  const row = await requireTopic(ctx, input.TopicArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const fifo = attrs.FifoTopic === 'true';
   if (input.AttributeName === 'FifoTopic') throw invalidParameter('AttributeName');
@@ -181,11 +197,15 @@ export function setTopicAttributes(input: SetTopicAttributesInput, ctx: Ctx): vo
   checkAttribute(input.AttributeName, value, fifo);
   if (value === '' && input.AttributeName !== 'DisplayName') delete attrs[input.AttributeName];
   else attrs[input.AttributeName] = value;
-  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  await ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
-export function addPermission(input: AddPermissionInput, ctx: Ctx): void {
-  const row = requireTopic(ctx, input.TopicArn);
+export async function addPermission(input: AddPermissionInput, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => addPermissionNow(input, ctx));
+}
+
+async function addPermissionNow(input: AddPermissionInput, ctx: Ctx): Promise<void> {
+  const row = await requireTopic(ctx, input.TopicArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const policy = JSON.parse(attrs.Policy ?? defaultPolicy(row.arn, row.account)) as { Statement: Array<Record<string, unknown>> };
   if (policy.Statement.some((s) => s.Sid === input.Label)) throw invalidParameter('Statement already exists');
@@ -198,26 +218,31 @@ export function addPermission(input: AddPermissionInput, ctx: Ctx): void {
     Resource: row.arn,
   });
   attrs.Policy = JSON.stringify(policy);
-  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  await ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
-export function removePermission(input: RemovePermissionInput, ctx: Ctx): void {
-  const row = requireTopic(ctx, input.TopicArn);
+export async function removePermission(input: RemovePermissionInput, ctx: Ctx): Promise<void> {
+  await ctx.state.store.atomically(() => removePermissionNow(input, ctx));
+}
+
+async function removePermissionNow(input: RemovePermissionInput, ctx: Ctx): Promise<void> {
+  const row = await requireTopic(ctx, input.TopicArn);
   const attrs = JSON.parse(row.attributes) as Record<string, string>;
   const policy = JSON.parse(attrs.Policy ?? defaultPolicy(row.arn, row.account)) as { Statement: Array<Record<string, unknown>> };
   policy.Statement = policy.Statement.filter((s) => s.Sid !== input.Label);
   attrs.Policy = JSON.stringify(policy);
-  ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
+  await ctx.state.store.updateTopic(row.arn, { attributes: JSON.stringify(attrs) });
 }
 
-export function putDataProtectionPolicy(input: PutDataProtectionPolicyInput, ctx: Ctx): void {
-  const row = requireTopic(ctx, input.ResourceArn, 'ResourceArn');
+export async function putDataProtectionPolicy(input: PutDataProtectionPolicyInput, ctx: Ctx): Promise<void> {
+  const row = await requireTopic(ctx, input.ResourceArn, 'ResourceArn');
   checkJson(input.DataProtectionPolicy, 'DataProtectionPolicy');
-  // Stored and returned; messages are not audited or masked.
-  ctx.state.store.updateTopic(row.arn, { data_protection: input.DataProtectionPolicy });
+  // Stored and returned; messages are not audited or masked. One statement that sets one column: no
+  // unit needed (a topic deleted meanwhile is simply not updated).
+  await ctx.state.store.updateTopic(row.arn, { data_protection: input.DataProtectionPolicy });
 }
 
-export function getDataProtectionPolicy(input: GetDataProtectionPolicyInput, ctx: Ctx): GetDataProtectionPolicyResponse {
-  const row = requireTopic(ctx, input.ResourceArn, 'ResourceArn');
+export async function getDataProtectionPolicy(input: GetDataProtectionPolicyInput, ctx: Ctx): Promise<GetDataProtectionPolicyResponse> {
+  const row = await requireTopic(ctx, input.ResourceArn, 'ResourceArn');
   return { DataProtectionPolicy: row.data_protection ?? undefined };
 }

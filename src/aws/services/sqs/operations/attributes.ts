@@ -1,7 +1,7 @@
 // GetQueueAttributes and SetQueueAttributes, and the checks a redrive policy's target must pass.
 import type { GetQueueAttributesRequest, GetQueueAttributesResult, SetQueueAttributesRequest } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import type { SqsEngine } from '../engine.ts';
+import { queueDoesNotExist, type SqsEngine } from '../engine.ts';
 import type { Queue } from '../store.ts';
 import { parseQueueArn } from '../queue-url.ts';
 import {
@@ -17,24 +17,24 @@ const STANDARD_NAMES = [
 ];
 const FIFO_NAMES = ['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'];
 
-export function getQueueAttributes(input: GetQueueAttributesRequest, ctx: SqsContext): GetQueueAttributesResult {
+export async function getQueueAttributes(input: GetQueueAttributesRequest, ctx: SqsContext): Promise<GetQueueAttributesResult> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
   const asked = input.AttributeNames ?? [];
   const known = queue.fifo ? [...STANDARD_NAMES, ...FIFO_NAMES] : STANDARD_NAMES;
   for (const name of asked) if (name !== 'All' && !known.includes(name)) throw unknownAttribute(name);
   if (asked.length === 0) return {};
   const names = asked.includes('All') ? known : asked;
-  const values = queueAttributeValues(engine, queue, names);
+  const values = await queueAttributeValues(engine, queue, names);
   return Object.keys(values).length ? { Attributes: values } : {};
 }
 
 /** The named attributes' current values; unset optional ones are left out. */
-export function queueAttributeValues(engine: SqsEngine, queue: Queue, names: readonly string[]): Record<string, string> {
+export async function queueAttributeValues(engine: SqsEngine, queue: Queue, names: readonly string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const now = engine.clock.now();
   const needsCounts = names.some((n) => n.startsWith('ApproximateNumberOfMessages'));
-  const counts = needsCounts ? engine.store.counts(queue.id, now) : undefined;
+  const counts = needsCounts ? await engine.store.counts(queue.id, now) : undefined;
   for (const name of names) {
     switch (name as (typeof COMPUTED_ATTRIBUTES)[number]) {
       case 'QueueArn': out[name] = queue.arn; break;
@@ -52,17 +52,23 @@ export function queueAttributeValues(engine: SqsEngine, queue: Queue, names: rea
   return out;
 }
 
-export function setQueueAttributes(input: SetQueueAttributesRequest, ctx: SqsContext): void {
+export async function setQueueAttributes(input: SetQueueAttributesRequest, ctx: SqsContext): Promise<void> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
   const changes = checkAttributes(input.Attributes ?? {}, queue.fifo, false);
   if (Object.keys(changes).length === 0) return;
-  const next = applyAttributes(queue.attributes, changes);
-  checkRedriveTarget(engine, queue.fifo, next, queue.arn);
   const now = ctx.clock.now();
-  // A new retention period applies to the messages already there.
-  const retentionMs = next.MessageRetentionPeriod !== queue.attributes.MessageRetentionPeriod ? settingsOf(next).retentionMs : undefined;
-  const soonest = engine.store.changeQueueAttributes(queue, next, now, retentionMs);
+  // Read-merge-write of the attributes: one unit, so that concurrent changes to different attributes
+  // all land (each merges into what the one before wrote).
+  const soonest = await engine.store.atomically(async () => {
+    const current = await engine.store.freshQueueById(queue.id);
+    if (!current) throw queueDoesNotExist(ctx);
+    const next = applyAttributes(current.attributes, changes);
+    await checkRedriveTarget(engine, current.fifo, next, current.arn);
+    // A new retention period applies to the messages already there.
+    const retentionMs = next.MessageRetentionPeriod !== current.attributes.MessageRetentionPeriod ? settingsOf(next).retentionMs : undefined;
+    return engine.store.changeQueueAttributes(current, next, now, retentionMs);
+  });
   if (soonest !== undefined) engine.expiresAt(soonest);
   engine.notify(queue.id);
 }
@@ -71,12 +77,12 @@ export function setQueueAttributes(input: SetQueueAttributesRequest, ctx: SqsCon
  * A redrive policy's dead-letter queue must exist, be of the same type as the source (FIFO to FIFO
  * only), and allow this source by its own redrive allow policy.
  */
-export function checkRedriveTarget(engine: SqsEngine, fifo: boolean, attributes: QueueAttributes, sourceArn: string): void {
+export async function checkRedriveTarget(engine: SqsEngine, fifo: boolean, attributes: QueueAttributes, sourceArn: string): Promise<void> {
   const policy = attributes.RedrivePolicy;
   if (!policy) return;
   const arn = settingsOf(attributes).redrive!.deadLetterTargetArn;
   const address = parseQueueArn(arn)!;
-  const dlq = engine.store.queue(address.account, address.region, address.name);
+  const dlq = await engine.store.queue(address.account, address.region, address.name);
   const invalid = (reason: string) => new ServiceError('InvalidParameterValue', `Value ${policy} for parameter RedrivePolicy is invalid. Reason: ${reason}`, 400);
   if (!dlq) throw invalid('Dead letter target does not exist.');
   if (dlq.fifo !== fifo) throw invalid('Dead-letter queue must be same type of queue as the source.');

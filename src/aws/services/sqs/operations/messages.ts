@@ -4,7 +4,9 @@ import type {
   ReceiveMessageResult, MessageAttributeValue,
 } from '../generated/types.ts';
 import { ServiceError } from '../../../../core/errors.ts';
-import { sendMessage, type OutgoingMessage } from '../send.ts';
+import { QueueGone } from '../store.ts';
+import { asQueueDoesNotExist, enqueue, prepareMessage, sendMessage, type CheckedMessage, type OutgoingMessage } from '../send.ts';
+import { effects } from '../engine.ts';
 import { receiveMessages } from '../receive.ts';
 import { invalidParameter, type MessageAttributes } from '../message-attributes.ts';
 import { checkBatch, failedEntry } from './batch.ts';
@@ -26,17 +28,17 @@ function outgoing(input: Omit<SendMessageRequest, 'QueueUrl'>, ctx: SqsContext):
   };
 }
 
-export function sendMessageOp(input: SendMessageRequest, ctx: SqsContext): SendMessageResult {
+export async function sendMessageOp(input: SendMessageRequest, ctx: SqsContext): Promise<SendMessageResult> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
   return sendMessage(engine, queue, outgoing(input, ctx));
 }
 
 const MAX_BATCH_BYTES = 1_048_576;
 
-export function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsContext): SendMessageBatchResult {
+export async function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsContext): Promise<SendMessageBatchResult> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
   checkBatch(input.Entries, 'SendMessage');
   let total = 0;
   for (const e of input.Entries) {
@@ -50,16 +52,30 @@ export function sendMessageBatch(input: SendMessageBatchRequest, ctx: SqsContext
       { status: 400, queryCode: 'AWS.SimpleQueueService.BatchRequestTooLong' });
   }
   const result: SendMessageBatchResult = { Successful: [], Failed: [] };
-  // One transaction for the batch: entries of a FIFO batch are enqueued in order, together.
-  engine.store.transaction(() => {
-    for (const e of input.Entries) {
+  // Entries are checked first, outside the unit; the valid ones are enqueued in one unit, in order,
+  // together (a FIFO batch's deduplication reads and its inserts see no other request in between).
+  const checked: { id: string; message: CheckedMessage }[] = [];
+  for (const e of input.Entries) {
+    try {
+      checked.push({ id: e.Id, message: prepareMessage(queue, outgoing(e, ctx)) });
+    } catch (err) {
+      result.Failed.push(failedEntry(e.Id, err));
+    }
+  }
+  if (checked.length === 0) return result;
+  const fx = effects();
+  const now = ctx.clock.now();
+  await engine.store.atomically(async () => {
+    for (const { id, message } of checked) {
       try {
-        result.Successful.push({ Id: e.Id, ...sendMessage(engine, queue, outgoing(e, ctx)) });
+        result.Successful.push({ Id: id, ...await enqueue(engine, queue, message, now, fx) });
       } catch (err) {
-        result.Failed.push(failedEntry(e.Id, err));
+        if (err instanceof QueueGone) throw err;
+        result.Failed.push(failedEntry(id, err));
       }
     }
-  });
+  }).catch(asQueueDoesNotExist);
+  engine.apply(fx);
   return result;
 }
 
@@ -67,7 +83,7 @@ const ATTEMPT_ID = /^[!-~]{1,128}$/;
 
 export async function receiveMessage(input: ReceiveMessageRequest, ctx: SqsContext): Promise<ReceiveMessageResult> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
   const max = input.MaxNumberOfMessages ?? 1;
   if (max < 1 || max > 10) {
     throw invalidParameter(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);

@@ -17,16 +17,16 @@ function invalid(message: string): ServiceError {
   return new ServiceError('InvalidParameterValue', message, 400);
 }
 
-export function startMessageMoveTask(input: StartMessageMoveTaskRequest, ctx: SqsContext): StartMessageMoveTaskResult {
+export async function startMessageMoveTask(input: StartMessageMoveTaskRequest, ctx: SqsContext): Promise<StartMessageMoveTaskResult> {
   const engine = ctx.state;
   const store = engine.store;
-  const source = queueOfArn(engine, input.SourceArn);
+  const source = await queueOfArn(engine, input.SourceArn);
   if (!source) throw notFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
-  if (store.deadLetterSources(source.account, source.region, source.arn).length === 0) {
+  if ((await store.deadLetterSources(source.account, source.region, source.arn)).length === 0) {
     throw invalid('Source queue must be configured as a Dead Letter Queue.');
   }
   if (input.DestinationArn !== undefined) {
-    const destination = queueOfArn(engine, input.DestinationArn);
+    const destination = await queueOfArn(engine, input.DestinationArn);
     if (!destination) throw notFound('The resource that you specified for the DestinationArn parameter doesn\'t exist.');
     if (destination.fifo !== source.fifo) throw invalid('The destination queue must be of the same type as the source queue.');
   }
@@ -34,50 +34,59 @@ export function startMessageMoveTask(input: StartMessageMoveTaskRequest, ctx: Sq
   if (rate !== undefined && (rate < 1 || rate > 500)) {
     throw invalid(`Value ${rate} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.`);
   }
-  if (store.moveTasks(source.account, source.region, source.arn, 10).some((t) => t.status === 'RUNNING')) {
-    throw invalid('There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
-  }
-  const cutoff = store.maxSeq();
   const handle = taskHandle(randomUUID(), source.arn);
-  const task: MoveTaskRow = {
-    handle,
-    account: source.account,
-    region: source.region,
-    source_arn: source.arn,
-    destination_arn: input.DestinationArn ?? null,
-    max_per_second: rate ?? null,
-    status: 'RUNNING',
-    moved: 0,
-    to_move: store.countBefore(source.id, cutoff + 1),
-    failure_reason: null,
-    started_at: ctx.clock.now(),
-    cutoff_seq: cutoff,
-  };
-  store.insertMoveTask(task);
+  // One running task per source: the check and the insert are one unit, so of two concurrent starts
+  // one runs and the other is told a task is running.
+  await store.atomically(async () => {
+    if ((await store.moveTasks(source.account, source.region, source.arn, 10)).some((t) => t.status === 'RUNNING')) {
+      throw invalid('There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
+    }
+    const cutoff = await store.maxSeq();
+    const task: MoveTaskRow = {
+      handle,
+      account: source.account,
+      region: source.region,
+      source_arn: source.arn,
+      destination_arn: input.DestinationArn ?? null,
+      max_per_second: rate ?? null,
+      status: 'RUNNING',
+      moved: 0,
+      to_move: await store.countBefore(source.id, cutoff + 1),
+      failure_reason: null,
+      started_at: ctx.clock.now(),
+      cutoff_seq: cutoff,
+    };
+    await store.insertMoveTask(task);
+  });
   MoveTasks.of(engine).schedule(handle);
   return { TaskHandle: handle };
 }
 
-export function cancelMessageMoveTask(input: CancelMessageMoveTaskRequest, ctx: SqsContext): CancelMessageMoveTaskResult {
+export async function cancelMessageMoveTask(input: CancelMessageMoveTaskRequest, ctx: SqsContext): Promise<CancelMessageMoveTaskResult> {
   const engine = ctx.state;
-  const task = engine.store.moveTask(input.TaskHandle);
-  if (!task) throw notFound('Task does not exist.');
-  if (task.status !== 'RUNNING') {
-    throw new ServiceError('UnsupportedOperation', 'Only active tasks can be cancelled.',
-      { status: 400, queryCode: 'AWS.SimpleQueueService.UnsupportedOperation' });
-  }
+  const store = engine.store;
+  // The task's status decides: read and cancel in one unit (a tick of the task is one too).
+  const task = await store.atomically(async () => {
+    const task = await store.moveTask(input.TaskHandle);
+    if (!task) throw notFound('Task does not exist.');
+    if (task.status !== 'RUNNING') {
+      throw new ServiceError('UnsupportedOperation', 'Only active tasks can be cancelled.',
+        { status: 400, queryCode: 'AWS.SimpleQueueService.UnsupportedOperation' });
+    }
+    await store.updateMoveTask(task.handle, { status: 'CANCELLED' });
+    return task;
+  });
   MoveTasks.of(engine).cancel(task.handle);
-  engine.store.updateMoveTask(task.handle, { status: 'CANCELLED' });
   return { ApproximateNumberOfMessagesMoved: task.moved };
 }
 
-export function listMessageMoveTasks(input: ListMessageMoveTasksRequest, ctx: SqsContext): ListMessageMoveTasksResult {
+export async function listMessageMoveTasks(input: ListMessageMoveTasksRequest, ctx: SqsContext): Promise<ListMessageMoveTasksResult> {
   const engine = ctx.state;
-  const source = queueOfArn(engine, input.SourceArn);
+  const source = await queueOfArn(engine, input.SourceArn);
   if (!source) throw notFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
   const max = input.MaxResults ?? 1;
   if (max < 1 || max > 10) throw invalid(`Value ${max} for parameter MaxResults is invalid. Reason: You must enter a number that's between 1 and 10.`);
-  const tasks = engine.store.moveTasks(source.account, source.region, source.arn, max);
+  const tasks = await engine.store.moveTasks(source.account, source.region, source.arn, max);
   return { Results: tasks.map(entry) };
 }
 

@@ -11,19 +11,31 @@ import { checkQueueName, queueArn } from '../queue-url.ts';
 import { applyAttributes, checkAttributes, defaultAttributes } from '../queue-attributes.ts';
 import { checkRedriveTarget } from './attributes.ts';
 import { checkTags } from './tags.ts';
+import type { Queue } from '../store.ts';
 import type { SqsContext } from './context.ts';
 
 const RECREATE_WAIT_MS = 60_000;
 const PURGE_INTERVAL_MS = 60_000;
 
-export function createQueue(input: CreateQueueRequest, ctx: SqsContext): CreateQueueResult {
+export async function createQueue(input: CreateQueueRequest, ctx: SqsContext): Promise<CreateQueueResult> {
   const engine = ctx.state;
   const name = input.QueueName;
   const given = input.Attributes ?? {};
   const fifo = String(given.FifoQueue ?? '').toLowerCase() === 'true';
   checkQueueName(name, fifo);
   const changes = checkAttributes(given, fifo, true);
-  const existing = engine.store.queue(ctx.account, ctx.region, name);
+  const tags = input.tags ?? {};
+  // Whether the name is taken (or was deleted too recently) decides the insert: one unit, so that
+  // concurrent creates of one name make one queue and the others get SQS's answer for an existing one.
+  const queue = await engine.store.atomically(() => createOrFind(ctx, name, fifo, changes, tags));
+  return { QueueUrl: engine.urlOf(queue) };
+}
+
+async function createOrFind(
+  ctx: SqsContext, name: string, fifo: boolean, changes: Record<string, string>, tags: Record<string, string>,
+): Promise<Queue> {
+  const engine = ctx.state;
+  const existing = await engine.store.freshQueue(ctx.account, ctx.region, name);
   if (existing) {
     // The same name with the same attribute values is the same queue; a difference is an error.
     const current: Record<string, string> = { ...existing.attributes, FifoQueue: existing.fifo ? 'true' : 'false' };
@@ -33,45 +45,42 @@ export function createQueue(input: CreateQueueRequest, ctx: SqsContext): CreateQ
           { status: 400, queryCode: 'QueueAlreadyExists' });
       }
     }
-    return { QueueUrl: engine.urlOf(existing) };
+    return existing;
   }
   const now = ctx.clock.now();
-  const deletedAt = engine.store.deletedAt(ctx.account, ctx.region, name);
+  const deletedAt = await engine.store.deletedAt(ctx.account, ctx.region, name);
   if (deletedAt !== undefined && now - deletedAt < RECREATE_WAIT_MS) {
     throw new ServiceError('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
       { status: 400, queryCode: 'AWS.SimpleQueueService.QueueDeletedRecently' });
   }
-  const tags = input.tags ?? {};
   checkTags(tags);
   const attributes = applyAttributes(defaultAttributes(fifo), changes);
-  checkRedriveTarget(engine, fifo, attributes, queueArn(ctx.region, ctx.account, name));
-  const queue = engine.store.insertQueue(ctx.account, ctx.region, name, fifo, attributes, tags, now);
-  return { QueueUrl: engine.urlOf(queue) };
+  await checkRedriveTarget(engine, fifo, attributes, queueArn(ctx.region, ctx.account, name));
+  return engine.store.insertQueue(ctx.account, ctx.region, name, fifo, attributes, tags, now);
 }
 
-export function getQueueUrl(input: GetQueueUrlRequest, ctx: SqsContext): GetQueueUrlResult {
+export async function getQueueUrl(input: GetQueueUrlRequest, ctx: SqsContext): Promise<GetQueueUrlResult> {
   const account = input.QueueOwnerAWSAccountId ?? ctx.account;
-  const queue = ctx.state.store.queue(account, ctx.region, input.QueueName);
+  const queue = await ctx.state.store.queue(account, ctx.region, input.QueueName);
   if (!queue) throw queueDoesNotExist(ctx);
   return { QueueUrl: ctx.state.urlOf(queue) };
 }
 
-export function deleteQueue(input: DeleteQueueRequest, ctx: SqsContext): void {
+export async function deleteQueue(input: DeleteQueueRequest, ctx: SqsContext): Promise<void> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
-  engine.store.deleteQueue(queue, ctx.clock.now());
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
+  await engine.store.deleteQueue(queue, ctx.clock.now());
   engine.wakeAll(queue.id);
 }
 
-export function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): void {
+export async function purgeQueue(input: PurgeQueueRequest, ctx: SqsContext): Promise<void> {
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
-  const now = ctx.clock.now();
-  if (queue.purgedAt !== null && now - queue.purgedAt < PURGE_INTERVAL_MS) {
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
+  // The last purge's time decides: the store checks it and purges in one unit.
+  if (!(await engine.store.purgeQueue(queue, ctx.clock.now(), PURGE_INTERVAL_MS))) {
     throw new ServiceError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${queue.name} is allowed every 60 seconds.`,
       { status: 403, queryCode: 'AWS.SimpleQueueService.PurgeQueueInProgress' });
   }
-  engine.store.purgeQueue(queue, now);
   engine.notify(queue.id);
 }
 
@@ -90,28 +99,29 @@ function checkMaxResults(max: number | undefined): void {
   }
 }
 
-export function listQueues(input: ListQueuesRequest, ctx: SqsContext): ListQueuesResult {
+export async function listQueues(input: ListQueuesRequest, ctx: SqsContext): Promise<ListQueuesResult> {
   checkMaxResults(input.MaxResults);
   const engine = ctx.state;
   const limit = input.MaxResults ?? 1000;
-  const names = engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', pageTokens.read(ctx, input.NextToken) ?? '', limit + 1);
+  const after = (await pageTokens.read(ctx, input.NextToken)) ?? '';
+  const names = await engine.store.listQueueNames(ctx.account, ctx.region, input.QueueNamePrefix ?? '', after, limit + 1);
   const page = names.slice(0, limit);
   const out: ListQueuesResult = {};
   if (page.length) out.QueueUrls = page.map((n) => `${engine.env.endpoint}/${ctx.account}/${n}`);
   // Without MaxResults, SQS answers up to 1000 queues and no token.
-  if (input.MaxResults !== undefined && names.length > limit) out.NextToken = pageTokens.issue(ctx, page[page.length - 1]);
+  if (input.MaxResults !== undefined && names.length > limit) out.NextToken = await pageTokens.issue(ctx, page[page.length - 1]);
   return out;
 }
 
-export function listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: SqsContext): ListDeadLetterSourceQueuesResult {
+export async function listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: SqsContext): Promise<ListDeadLetterSourceQueuesResult> {
   checkMaxResults(input.MaxResults);
   const engine = ctx.state;
-  const queue = engine.queueAt(input.QueueUrl, ctx);
-  const after = pageTokens.read(ctx, input.NextToken, queue.arn) ?? '';
+  const queue = await engine.queueAt(input.QueueUrl, ctx);
+  const after = (await pageTokens.read(ctx, input.NextToken, queue.arn)) ?? '';
   const limit = input.MaxResults ?? 1000;
-  const sources = engine.store.deadLetterSources(queue.account, queue.region, queue.arn).filter((q) => q.name > after);
+  const sources = (await engine.store.deadLetterSources(queue.account, queue.region, queue.arn)).filter((q) => q.name > after);
   const page = sources.slice(0, limit);
   const out: ListDeadLetterSourceQueuesResult = { queueUrls: page.map((q) => engine.urlOf(q)) };
-  if (input.MaxResults !== undefined && sources.length > limit) out.NextToken = pageTokens.issue(ctx, page[page.length - 1].name, queue.arn);
+  if (input.MaxResults !== undefined && sources.length > limit) out.NextToken = await pageTokens.issue(ctx, page[page.length - 1].name, queue.arn);
   return out;
 }
