@@ -181,8 +181,10 @@ try:
 except urllib.error.HTTPError as e:
     print(e.code)
 `;
-  const { spawnSync } = await import('node:child_process');
-  const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n'), ['v2 body', '1', 'SignatureDoesNotMatch 403', 'True v2 body', '403']);
+  // Asynchronously: Fogbank runs in this process and must go on answering while boto3 waits.
+  const { execFile } = await import('node:child_process');
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
+  );
+  assert.deepEqual(stdout.trim().split('\n'), ['v2 body', '1', 'SignatureDoesNotMatch 403', 'True v2 body', '403']);
 });

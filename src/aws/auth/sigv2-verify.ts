@@ -61,16 +61,18 @@ export function verifyV2(req: HttpRequest, sig: V2Signature, options: V2Options)
     if (Math.abs(options.now - at) > MAX_SKEW_MS) return { kind: 'skewed', message: 'The difference between the request time and the current time is too large.', requestTime: sent! };
     date = amzDate !== undefined ? '' : sent!;
   }
-  const stringToSign = [
-    req.method.toUpperCase(),
-    header(req, 'content-md5') ?? '',
-    header(req, 'content-type') ?? '',
-    date,
-    amzHeaders(req) + resource(req),
-  ].join('\n');
-  const expected = createHmac('sha1', options.secret).update(stringToSign, 'utf8').digest();
+  const head = [req.method.toUpperCase(), header(req, 'content-md5') ?? '', header(req, 'content-type') ?? '', date, amzHeaders(req)].join('\n');
+  // A bucket's own resource is signed as /bucket/ (virtual-hosted style, and botocore for path
+  // style too) or as /bucket (other path-style clients): either is the request as sent.
+  const path = req.path;
+  const paths = /^\/[^/]+$/.test(path) ? [path, `${path}/`] : [path];
   const given = Buffer.from(sig.signature, 'base64');
-  if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
+  let stringToSign = '';
+  for (const p of paths) {
+    stringToSign = head + resource(p, req.query);
+    const expected = createHmac('sha1', options.secret).update(stringToSign, 'utf8').digest();
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
+  }
   return {
     kind: 'signature',
     message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
@@ -92,9 +94,9 @@ function amzHeaders(req: HttpRequest): string {
 }
 
 /** The path (path style: a Host-named bucket is already in it) and its sub-resources, sorted. */
-function resource(req: HttpRequest): string {
+function resource(path: string, query: string): string {
   const subs: string[] = [];
-  for (const part of req.query.split('&')) {
+  for (const part of query.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
     const name = decode(eq < 0 ? part : part.slice(0, eq));
@@ -102,7 +104,7 @@ function resource(req: HttpRequest): string {
     subs.push(eq < 0 ? name : `${name}=${decode(part.slice(eq + 1))}`);
   }
   subs.sort();
-  return subs.length ? `${req.path}?${subs.join('&')}` : req.path;
+  return subs.length ? `${path}?${subs.join('&')}` : path;
 }
 
 function decode(s: string): string {
