@@ -1,0 +1,63 @@
+// AWS Identity and Access Management, the control plane: users, groups, roles, managed and inline
+// policies, permission boundaries, access keys (issued through the core's accounts, so a request signed
+// with one acts as its user), instance profiles, login profiles and account settings. IAM is global:
+// its state is scoped by account only, and its ARNs carry no region. Enforcing the policies is the
+// chain's authorize step (DESIGN.md §8), not this service.
+import { readFileSync } from 'node:fs';
+import { defineService } from '../../service.ts';
+import type { ServiceModel } from '../../protocol/model.ts';
+import type { IamHandlers } from './generated/types.ts';
+import { IamStore } from './store.ts';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from './operations/users.ts';
+import {
+  addUserToGroup, createGroup, deleteGroup, getGroup, listGroups, listGroupsForUser, removeUserFromGroup, updateGroup,
+} from './operations/groups.ts';
+import {
+  createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription,
+} from './operations/roles.ts';
+import {
+  listInstanceProfileTags, listPolicyTags, listRoleTags, listUserTags, tagInstanceProfile, tagPolicy, tagRole, tagUser,
+  untagInstanceProfile, untagPolicy, untagRole, untagUser,
+} from './operations/tags.ts';
+
+const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
+
+export default defineService<IamHandlers, IamStore>({
+  name: 'iam',
+  model,
+  state: (env) => new IamStore(env),
+  handlers: {
+    CreateUser: createUser,
+    GetUser: getUser,
+    ListUsers: listUsers,
+    UpdateUser: updateUser,
+    DeleteUser: deleteUser,
+    CreateGroup: createGroup,
+    GetGroup: getGroup,
+    ListGroups: listGroups,
+    ListGroupsForUser: listGroupsForUser,
+    UpdateGroup: updateGroup,
+    DeleteGroup: deleteGroup,
+    AddUserToGroup: addUserToGroup,
+    RemoveUserFromGroup: removeUserFromGroup,
+    CreateRole: createRole,
+    GetRole: getRole,
+    ListRoles: listRoles,
+    UpdateRole: updateRole,
+    UpdateRoleDescription: updateRoleDescription,
+    UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+    DeleteRole: deleteRole,
+    TagUser: tagUser,
+    UntagUser: untagUser,
+    ListUserTags: listUserTags,
+    TagRole: tagRole,
+    UntagRole: untagRole,
+    ListRoleTags: listRoleTags,
+    TagInstanceProfile: tagInstanceProfile,
+    UntagInstanceProfile: untagInstanceProfile,
+    ListInstanceProfileTags: listInstanceProfileTags,
+    TagPolicy: tagPolicy,
+    UntagPolicy: untagPolicy,
+    ListPolicyTags: listPolicyTags,
+  },
+});
