@@ -19,6 +19,19 @@ import {
   listInstanceProfileTags, listPolicyTags, listRoleTags, listUserTags, tagInstanceProfile, tagPolicy, tagRole, tagUser,
   untagInstanceProfile, untagPolicy, untagRole, untagUser,
 } from './operations/tags.ts';
+import {
+  createPolicy, createPolicyVersion, deletePolicy, deletePolicyVersion, getPolicy, getPolicyVersion, listPolicies,
+  listPolicyVersions, setDefaultPolicyVersion,
+} from './operations/policies.ts';
+import {
+  attachGroupPolicy, attachRolePolicy, attachUserPolicy, deleteRolePermissionsBoundary, deleteUserPermissionsBoundary,
+  detachGroupPolicy, detachRolePolicy, detachUserPolicy, listAttachedGroupPolicies, listAttachedRolePolicies,
+  listAttachedUserPolicies, listEntitiesForPolicy, putRolePermissionsBoundary, putUserPermissionsBoundary,
+} from './operations/attachments.ts';
+import {
+  deleteGroupPolicy, deleteRolePolicy, deleteUserPolicy, getGroupPolicy, getRolePolicy, getUserPolicy, listGroupPolicies,
+  listRolePolicies, listUserPolicies, putGroupPolicy, putRolePolicy, putUserPolicy,
+} from './operations/inline-policies.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -59,5 +72,40 @@ export default defineService<IamHandlers, IamStore>({
     TagPolicy: tagPolicy,
     UntagPolicy: untagPolicy,
     ListPolicyTags: listPolicyTags,
+    CreatePolicy: createPolicy,
+    GetPolicy: getPolicy,
+    ListPolicies: listPolicies,
+    DeletePolicy: deletePolicy,
+    CreatePolicyVersion: createPolicyVersion,
+    GetPolicyVersion: getPolicyVersion,
+    ListPolicyVersions: listPolicyVersions,
+    DeletePolicyVersion: deletePolicyVersion,
+    SetDefaultPolicyVersion: setDefaultPolicyVersion,
+    AttachUserPolicy: attachUserPolicy,
+    DetachUserPolicy: detachUserPolicy,
+    ListAttachedUserPolicies: listAttachedUserPolicies,
+    AttachGroupPolicy: attachGroupPolicy,
+    DetachGroupPolicy: detachGroupPolicy,
+    ListAttachedGroupPolicies: listAttachedGroupPolicies,
+    AttachRolePolicy: attachRolePolicy,
+    DetachRolePolicy: detachRolePolicy,
+    ListAttachedRolePolicies: listAttachedRolePolicies,
+    ListEntitiesForPolicy: listEntitiesForPolicy,
+    PutUserPermissionsBoundary: putUserPermissionsBoundary,
+    DeleteUserPermissionsBoundary: deleteUserPermissionsBoundary,
+    PutRolePermissionsBoundary: putRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary: deleteRolePermissionsBoundary,
+    PutUserPolicy: putUserPolicy,
+    GetUserPolicy: getUserPolicy,
+    ListUserPolicies: listUserPolicies,
+    DeleteUserPolicy: deleteUserPolicy,
+    PutGroupPolicy: putGroupPolicy,
+    GetGroupPolicy: getGroupPolicy,
+    ListGroupPolicies: listGroupPolicies,
+    DeleteGroupPolicy: deleteGroupPolicy,
+    PutRolePolicy: putRolePolicy,
+    GetRolePolicy: getRolePolicy,
+    ListRolePolicies: listRolePolicies,
+    DeleteRolePolicy: deleteRolePolicy,
   },
 });

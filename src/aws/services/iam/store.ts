@@ -138,6 +138,11 @@ export class IamStore {
     return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_entities WHERE boundary = ?', policyArn))!.n;
   }
 
+  /** Users and roles whose permissions boundary is `policyArn`. */
+  boundaryEntities(policyArn: string): Promise<EntityRow[]> {
+    return this.#s.all<EntityRow>('SELECT * FROM iam_entities WHERE boundary = ? ORDER BY name', policyArn);
+  }
+
   // Group members and instance profiles' roles: (container id, member id)
 
   async addMember(container: string, member: string, now: number): Promise<void> {
