@@ -67,9 +67,14 @@ out['deleteMissing'] = err(c.delete_user, UserName='alicia')
   assert.equal(out.deleteMissing[1], 'NoSuchEntity');
 });
 
-test('GetUser without a name answers the caller: the root user; a role session must name the user', async () => {
+test('GetUser without a name answers the caller: the root user, or the IAM user whose key signed; a role session must name the user', async () => {
   const out = await boto3(fb.endpoint, `
 out['root'] = c.get_user()['User']
+u = c.create_user(UserName='builder')['User']
+k = c.create_access_key(UserName='builder')['AccessKey']
+me = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1',
+                  aws_access_key_id=k['AccessKeyId'], aws_secret_access_key=k['SecretAccessKey'])
+out['self'] = me.get_user()['User']
 c.create_role(RoleName='r', AssumeRolePolicyDocument=${JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'sts:AssumeRole' }] }))})
 s = sts.assume_role(RoleArn='arn:aws:iam::000000000000:role/r', RoleSessionName='ci-run')['Credentials']
 session = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1', aws_access_key_id=s['AccessKeyId'],
@@ -78,6 +83,8 @@ out['session'] = err(session.get_user)
 `);
   assert.equal(out.root.Arn, 'arn:aws:iam::000000000000:root');
   assert.equal(out.root.UserId, '000000000000');
+  assert.equal(out.self.UserName, 'builder');
+  assert.equal(out.self.Arn, 'arn:aws:iam::000000000000:user/builder');
   assert.deepEqual(out.session, [400, 'ValidationError', 'Must specify userName when calling with non-User credentials']);
 });
 

@@ -32,6 +32,7 @@ import {
   deleteGroupPolicy, deleteRolePolicy, deleteUserPolicy, getGroupPolicy, getRolePolicy, getUserPolicy, listGroupPolicies,
   listRolePolicies, listUserPolicies, putGroupPolicy, putRolePolicy, putUserPolicy,
 } from './operations/inline-policies.ts';
+import { createAccessKey, deleteAccessKey, getAccessKeyLastUsed, listAccessKeys, updateAccessKey } from './operations/access-keys.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -107,5 +108,10 @@ export default defineService<IamHandlers, IamStore>({
     GetRolePolicy: getRolePolicy,
     ListRolePolicies: listRolePolicies,
     DeleteRolePolicy: deleteRolePolicy,
+    CreateAccessKey: createAccessKey,
+    ListAccessKeys: listAccessKeys,
+    UpdateAccessKey: updateAccessKey,
+    DeleteAccessKey: deleteAccessKey,
+    GetAccessKeyLastUsed: getAccessKeyLastUsed,
   },
 });
