@@ -33,6 +33,16 @@ import {
   listRolePolicies, listUserPolicies, putGroupPolicy, putRolePolicy, putUserPolicy,
 } from './operations/inline-policies.ts';
 import { createAccessKey, deleteAccessKey, getAccessKeyLastUsed, listAccessKeys, updateAccessKey } from './operations/access-keys.ts';
+import {
+  addRoleToInstanceProfile, createInstanceProfile, deleteInstanceProfile, getInstanceProfile, listInstanceProfiles,
+  listInstanceProfilesForRole, removeRoleFromInstanceProfile,
+} from './operations/instance-profiles.ts';
+import { createLoginProfile, deleteLoginProfile, getLoginProfile, updateLoginProfile } from './operations/login-profiles.ts';
+import {
+  createAccountAlias, deleteAccountAlias, deleteAccountPasswordPolicy, getAccountAuthorizationDetails, getAccountPasswordPolicy,
+  getAccountSummary, listAccountAliases, updateAccountPasswordPolicy,
+} from './operations/account.ts';
+import { createServiceLinkedRole, deleteServiceLinkedRole, getServiceLinkedRoleDeletionStatus } from './operations/service-linked-roles.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -113,5 +123,27 @@ export default defineService<IamHandlers, IamStore>({
     UpdateAccessKey: updateAccessKey,
     DeleteAccessKey: deleteAccessKey,
     GetAccessKeyLastUsed: getAccessKeyLastUsed,
+    CreateInstanceProfile: createInstanceProfile,
+    GetInstanceProfile: getInstanceProfile,
+    ListInstanceProfiles: listInstanceProfiles,
+    ListInstanceProfilesForRole: listInstanceProfilesForRole,
+    AddRoleToInstanceProfile: addRoleToInstanceProfile,
+    RemoveRoleFromInstanceProfile: removeRoleFromInstanceProfile,
+    DeleteInstanceProfile: deleteInstanceProfile,
+    CreateLoginProfile: createLoginProfile,
+    GetLoginProfile: getLoginProfile,
+    UpdateLoginProfile: updateLoginProfile,
+    DeleteLoginProfile: deleteLoginProfile,
+    CreateAccountAlias: createAccountAlias,
+    ListAccountAliases: listAccountAliases,
+    DeleteAccountAlias: deleteAccountAlias,
+    UpdateAccountPasswordPolicy: updateAccountPasswordPolicy,
+    GetAccountPasswordPolicy: getAccountPasswordPolicy,
+    DeleteAccountPasswordPolicy: deleteAccountPasswordPolicy,
+    GetAccountSummary: getAccountSummary,
+    GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
+    CreateServiceLinkedRole: createServiceLinkedRole,
+    DeleteServiceLinkedRole: deleteServiceLinkedRole,
+    GetServiceLinkedRoleDeletionStatus: getServiceLinkedRoleDeletionStatus,
   },
 });
