@@ -177,3 +177,58 @@ out['pages'] = [[len(p['UserDetailList']), len(p['GroupDetailList']), len(p['Rol
   assert.deepEqual(out.rolesOnly, [0, 1, 0]);
   assert.deepEqual(out.pages, [[1, 1, 0, 0, true], [0, 0, 1, 1, false]]);
 });
+
+test('DeleteUser names what still hangs off the user, one DeleteConflict at a time, until it can go', async () => {
+  const out = await boto3(fb.endpoint, `
+doc = json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]})
+arn = c.create_policy(PolicyName='p', PolicyDocument=doc)['Policy']['Arn']
+c.create_user(UserName='u'); c.create_group(GroupName='g')
+c.create_login_profile(UserName='u', Password='Passw0rd!')
+key = c.create_access_key(UserName='u')['AccessKey']['AccessKeyId']
+c.add_user_to_group(GroupName='g', UserName='u')
+c.put_user_policy(UserName='u', PolicyName='inline', PolicyDocument=doc)
+c.attach_user_policy(UserName='u', PolicyArn=arn)
+steps = [
+    lambda: c.delete_login_profile(UserName='u'),
+    lambda: c.delete_access_key(UserName='u', AccessKeyId=key),
+    lambda: c.remove_user_from_group(GroupName='g', UserName='u'),
+    lambda: c.delete_user_policy(UserName='u', PolicyName='inline'),
+    lambda: c.detach_user_policy(UserName='u', PolicyArn=arn),
+]
+out['conflicts'] = []
+for step in steps:
+    out['conflicts'].append(err(c.delete_user, UserName='u'))
+    step()
+out['last'] = err(c.delete_user, UserName='u')
+out['gone'] = err(c.get_user, UserName='u')
+`);
+  assert.deepEqual(out.conflicts.map((e: any) => [e[0], e[1]]), Array(5).fill([409, 'DeleteConflict']));
+  assert.deepEqual(out.conflicts.map((e: any) => e[2]), [
+    'Cannot delete entity, must delete login profile first.',
+    'Cannot delete entity, must delete access keys first.',
+    'Cannot delete entity, must remove users from group first.',
+    'Cannot delete entity, must delete policies first.',
+    'Cannot delete entity, must detach all policies first.',
+  ]);
+  assert.equal(out.last, null);
+  assert.equal(out.gone[1], 'NoSuchEntity');
+});
+
+test('each account has its own IAM: same names in two accounts, neither sees the other\'s', async () => {
+  const out = await boto3(fb.endpoint, `
+a = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1', aws_access_key_id='111111111111', aws_secret_access_key='x')
+b = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'], region_name='eu-west-1', aws_access_key_id='222222222222', aws_secret_access_key='x')
+out['a'] = a.create_user(UserName='same')['User']['Arn']
+out['b'] = b.create_user(UserName='same')['User']['Arn']
+a.create_user(UserName='only-a')
+out['bSees'] = [u['UserName'] for u in b.list_users()['Users']]
+out['bGet'] = err(b.get_user, UserName='only-a')
+p = a.list_users(MaxItems=1)
+out['foreignMarker'] = err(b.list_users, Marker=p['Marker'])
+`);
+  assert.equal(out.a, 'arn:aws:iam::111111111111:user/same');
+  assert.equal(out.b, 'arn:aws:iam::222222222222:user/same');
+  assert.deepEqual(out.bSees, ['same']);
+  assert.equal(out.bGet[1], 'NoSuchEntity');
+  assert.equal(out.foreignMarker[1], 'ValidationError', 'a Marker is bound to its account');
+});
