@@ -115,6 +115,7 @@ out['role'] = r
 out['again'] = err(c.create_service_linked_role, AWSServiceName='autoscaling.amazonaws.com')
 out['suffixed'] = c.create_service_linked_role(AWSServiceName='autoscaling.amazonaws.com', CustomSuffix='blue')['Role']['RoleName']
 out['unknown'] = c.create_service_linked_role(AWSServiceName='widgets.amazonaws.com')['Role']['RoleName']
+out['notAService'] = err(c.create_service_linked_role, AWSServiceName='..amazonaws.com')
 out['deleteRole'] = err(c.delete_role, RoleName='AWSServiceRoleForAutoScaling')
 out['attach'] = err(c.attach_role_policy, RoleName='AWSServiceRoleForAutoScaling', PolicyArn='arn:aws:iam::aws:policy/ReadOnlyAccess')
 task = c.delete_service_linked_role(RoleName='AWSServiceRoleForAutoScaling')['DeletionTaskId']
@@ -130,6 +131,7 @@ out['gone'] = err(c.get_role, RoleName='AWSServiceRoleForAutoScaling')
   assert.deepEqual(out.again, [400, 'InvalidInput', 'Service role name AWSServiceRoleForAutoScaling has been taken in this account, please try a different suffix.']);
   assert.equal(out.suffixed, 'AWSServiceRoleForAutoScaling_blue');
   assert.equal(out.unknown, 'AWSServiceRoleForWidgets');
+  assert.deepEqual(out.notAService, [400, 'InvalidInput', 'Invalid service name: ..amazonaws.com']);
   const protectedRole = [400, 'UnmodifiableEntity', "Cannot perform the operation on the protected role 'AWSServiceRoleForAutoScaling' - this role is only modifiable by AWS"];
   assert.deepEqual(out.deleteRole, protectedRole);
   assert.deepEqual(out.attach, protectedRole);

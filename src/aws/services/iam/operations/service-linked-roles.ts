@@ -50,7 +50,7 @@ function roleNameFor(service: string): string {
 
 export async function createServiceLinkedRole(input: CreateServiceLinkedRoleRequest, ctx: Ctx): Promise<CreateServiceLinkedRoleResponse> {
   const service = input.AWSServiceName;
-  if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service)) throw invalidInput(`Invalid service name: ${service}`);
+  if (!/^([a-z0-9-]+\.)+amazonaws\.com(\.cn)?$/.test(service)) throw invalidInput(`Invalid service name: ${service}`);
   const name = input.CustomSuffix ? `${roleNameFor(service)}_${input.CustomSuffix}` : roleNameFor(service);
   const trustPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: [service] }, Action: ['sts:AssumeRole'] }] });
   if (await ctx.state.entity(ctx.account, 'role', name)) {
