@@ -52,7 +52,7 @@ const BOTO3_SCRIPT = `
 import json, os, boto3, botocore.config
 cfg = botocore.config.Config(retries={'max_attempts': 1})
 out = {}
-for name, call in [('iam', lambda c: c.list_users()), ('kms', lambda c: c.list_keys()), ('ec2', lambda c: c.describe_instances())]:
+for name, call in [('cloudformation', lambda c: c.list_stacks()), ('kms', lambda c: c.list_keys()), ('ec2', lambda c: c.describe_instances())]:
     client = boto3.client(name, endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1', config=cfg)
     try:
         call(client)
@@ -63,31 +63,31 @@ print(json.dumps(out))
 `;
 
 for (const py of boto3Clients()) {
-  test(`${py.label}: IAM (query), KMS (JSON) and EC2 get NotImplemented naming the service, HTTP 501`, async () => {
+  test(`${py.label}: CloudFormation (query), KMS (JSON) and EC2 get NotImplemented naming the service, HTTP 501`, async () => {
     const r = await python(py, fb.endpoint, BOTO3_SCRIPT);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, { code: string; message: string; status: number }>;
-    assert.deepEqual(out.iam, { code: 'NotImplemented', message: 'Fogbank does not implement the IAM API yet', status: 501 });
+    assert.deepEqual(out.cloudformation, { code: 'NotImplemented', message: 'Fogbank does not implement the CloudFormation API yet', status: 501 });
     assert.deepEqual(out.kms, { code: 'NotImplemented', message: 'Fogbank does not implement the KMS API yet', status: 501 });
     assert.deepEqual(out.ec2, { code: 'NotImplemented', message: 'Fogbank does not implement the EC2 API yet', status: 501 });
-    const iamEntry = fb.instance.env.requests.entries().find((e) => e.service === 'iam');
-    assert.equal(iamEntry?.errorCode, 'NotImplemented');
+    const cfnEntry = fb.instance.env.requests.entries().find((e) => e.service === 'cloudformation');
+    assert.equal(cfnEntry?.errorCode, 'NotImplemented');
   });
 }
 
 for (const cli of awsCliClients()) {
-  test(`${cli.label}: aws iam list-users names IAM in a NotImplemented error`, async () => {
-    const r = await aws(cli, fb.endpoint, ['iam', 'list-users'], { AWS_MAX_ATTEMPTS: '1' });
+  test(`${cli.label}: aws cloudformation list-stacks names CloudFormation in a NotImplemented error`, async () => {
+    const r = await aws(cli, fb.endpoint, ['cloudformation', 'list-stacks'], { AWS_MAX_ATTEMPTS: '1' });
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /\(NotImplemented\).*Fogbank does not implement the IAM API yet/);
+    assert.match(r.stderr, /\(NotImplemented\).*Fogbank does not implement the CloudFormation API yet/);
   });
 }
 
-test('SigV4-signed IAM (query) and KMS (JSON, X-Amz-Target) requests, as SDK v3 sends them, get 501 NotImplemented in their protocol', async () => {
-  const iam = await signedRequest('iam', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'Action=ListUsers&Version=2010-05-08');
-  assert.equal(iam.status, 501);
-  assert.match(iam.headers['content-type']!, /xml/);
-  assert.match(iam.body, /<ErrorResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><Error><Type>Receiver<\/Type><Code>NotImplemented<\/Code><Message>Fogbank does not implement the IAM API yet<\/Message>/);
+test('SigV4-signed CloudFormation (query) and KMS (JSON, X-Amz-Target) requests, as SDK v3 sends them, get 501 NotImplemented in their protocol', async () => {
+  const cfn = await signedRequest('cloudformation', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'Action=ListStacks&Version=2010-05-15');
+  assert.equal(cfn.status, 501);
+  assert.match(cfn.headers['content-type']!, /xml/);
+  assert.match(cfn.body, /<ErrorResponse xmlns="http:\/\/cloudformation\.amazonaws\.com\/doc\/2010-05-15\/"><Error><Type>Receiver<\/Type><Code>NotImplemented<\/Code><Message>Fogbank does not implement the CloudFormation API yet<\/Message>/);
 
   const kms = await signedRequest('kms', 'POST', '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ListKeys' }, '{}');
   assert.equal(kms.status, 501);
@@ -95,10 +95,10 @@ test('SigV4-signed IAM (query) and KMS (JSON, X-Amz-Target) requests, as SDK v3 
   assert.deepEqual(JSON.parse(kms.body), { __type: 'NotImplemented', message: 'Fogbank does not implement the KMS API yet' });
 });
 
-test('the host name or Action/Version alone names the service: IAM by iam.amazonaws.com, EC2 by its API version', async () => {
-  const iam = await raw('GET', '/?Action=ListUsers&Version=2010-05-08', { host: 'iam.amazonaws.com' });
-  assert.equal(iam.status, 501);
-  assert.match(iam.body, /<Code>NotImplemented<\/Code><Message>Fogbank does not implement the IAM API yet<\/Message>/);
+test('the host name or Action/Version alone names the service: CloudFormation by cloudformation.us-east-1.amazonaws.com, EC2 by its API version', async () => {
+  const cfn = await raw('GET', '/?Action=ListStacks&Version=2010-05-15', { host: 'cloudformation.us-east-1.amazonaws.com' });
+  assert.equal(cfn.status, 501);
+  assert.match(cfn.body, /<Code>NotImplemented<\/Code><Message>Fogbank does not implement the CloudFormation API yet<\/Message>/);
   // Unsigned, on localhost: before the front router this was S3's ListBuckets.
   const ec2 = await raw('GET', '/?Action=DescribeInstances&Version=2016-11-15');
   assert.equal(ec2.status, 501);

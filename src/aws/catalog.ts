@@ -21,4 +21,5 @@ export const awsCatalog: readonly CatalogEntry[] = [
   { name: 'sqs', model: 'sqs-2012-11-05', v3Client: '@aws-sdk/client-sqs' },
   { name: 'lambda', model: 'lambda-2015-03-31', v3Client: '@aws-sdk/client-lambda' },
   { name: 'logs', model: 'logs-2014-03-28', v3Client: '@aws-sdk/client-cloudwatch-logs' },
+  { name: 'iam', model: 'iam-2010-05-08' },
 ];

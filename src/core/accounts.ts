@@ -17,7 +17,10 @@ interface AccessKeyRow {
   principal_arn: string;
   user_id: string;
   expires_at: number | null;
+  status: 'Active' | 'Inactive';
 }
+
+export type AccessKeyStatus = 'Active' | 'Inactive';
 
 export interface IssuedCredentials {
   accessKeyId: string;
@@ -79,7 +82,8 @@ export class Accounts {
   #callerOf(accessKeyId: string | undefined, row: AccessKeyRow | undefined): Caller {
     if (!accessKeyId) return rootCaller(DEFAULT_ACCOUNT, 'anonymous');
     if (/^\d{12}$/.test(accessKeyId)) return rootCaller(accessKeyId, accessKeyId);
-    if (!row) return rootCaller(DEFAULT_ACCOUNT, accessKeyId);
+    // An inactive key names nobody: it is an unknown key (the authenticate step decides what those get).
+    if (!row || row.status !== 'Active') return rootCaller(DEFAULT_ACCOUNT, accessKeyId);
     if (row.expires_at !== null && row.expires_at <= this.#now()) {
       throw new ServiceError('ExpiredToken', 'The security token included in the request is expired', 403);
     }
@@ -121,6 +125,35 @@ export class Accounts {
     return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt === undefined ? undefined : new Date(expiresAt) };
   }
 
+  /** A long-term key's status; undefined when no such key was issued (or it was deleted). */
+  async statusOf(accessKeyId: string): Promise<AccessKeyStatus | undefined> {
+    return (await this.#lookup(accessKeyId))?.status;
+  }
+
+  /** Activates or deactivates an issued key (IAM's UpdateAccessKey); false when there is none. */
+  async setStatus(accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
+    const r = await this.#db.run('UPDATE access_keys SET status = ? WHERE access_key_id = ?', status, accessKeyId);
+    this.#cache.delete(accessKeyId);
+    return Number(r.changes) > 0;
+  }
+
+  /** Deletes an issued key (IAM's DeleteAccessKey): requests signed with it no longer name its principal. */
+  async revoke(accessKeyId: string): Promise<boolean> {
+    const r = await this.#db.run('DELETE FROM access_keys WHERE access_key_id = ?', accessKeyId);
+    this.#cache.delete(accessKeyId);
+    return Number(r.changes) > 0;
+  }
+
+  /**
+   * A principal's ARN changed (IAM's UpdateUser with a new name or path): its long-term keys name the
+   * new ARN from now on. Sessions already issued keep the ARN they were issued with, as in AWS.
+   */
+  async renamePrincipal(userId: string, arn: string): Promise<void> {
+    await this.#db.run('UPDATE access_keys SET principal_arn = ? WHERE user_id = ? AND session_token IS NULL', arn, userId);
+    // Rare (a rename): dropping every cached key is simpler than finding the user's.
+    this.#cache.clear();
+  }
+
   /** Every account seen in a request, issued keys, or created in the admin UI. */
   async list(): Promise<Array<{ id: string; name: string | null; createdAt: number; createdInAdmin: boolean; accessKeys: string[] }>> {
     const rows = await this.#db.all<{ id: string; name: string | null; created_at: number; created_in_admin: number }>(
@@ -129,7 +162,8 @@ export class Accounts {
        ORDER BY id`,
     );
     const keys = await this.#db.all<{ account: string; access_key_id: string }>(
-      "SELECT account, access_key_id FROM access_keys WHERE session_token IS NULL ORDER BY created_at",
+      // The accounts' own (root) keys: IAM users' keys belong to their users, not to the account.
+      "SELECT account, access_key_id FROM access_keys WHERE session_token IS NULL AND principal_arn LIKE '%:root' ORDER BY created_at",
     );
     return rows.map((r) => ({
       id: r.id,

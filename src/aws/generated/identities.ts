@@ -55,6 +55,17 @@ export const identities: readonly AwsServiceIdentity[] = [
     serviceId: "EventBridge",
   },
   {
+    name: "iam",
+    protocol: "query",
+    apiVersion: "2010-05-08",
+    endpointPrefix: "iam",
+    signingName: "iam",
+    awsQueryCompatible: false,
+    xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+    serviceId: "IAM",
+    globalEndpoint: "iam.amazonaws.com",
+  },
+  {
     name: "lambda",
     protocol: "rest-json",
     apiVersion: "2015-03-31",

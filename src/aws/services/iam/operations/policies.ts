@@ -1,0 +1,124 @@
+// Customer managed policies and their versions: at most five versions, one of them the default, which
+// cannot be deleted; a policy is deleted only once detached and down to its default version.
+import type {
+  CreatePolicyRequest, CreatePolicyResponse, GetPolicyRequest, GetPolicyResponse, ListPoliciesRequest, ListPoliciesResponse,
+  DeletePolicyRequest, CreatePolicyVersionRequest, CreatePolicyVersionResponse, GetPolicyVersionRequest, GetPolicyVersionResponse,
+  ListPolicyVersionsRequest, ListPolicyVersionsResponse, DeletePolicyVersionRequest, SetDefaultPolicyVersionRequest,
+} from '../generated/types.ts';
+import { iamUniqueId } from '../../../../core/resources/ids.ts';
+import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity } from '../errors.ts';
+import { requirePolicy } from '../lookup.ts';
+import { iamArn } from '../names.ts';
+import { policyShape, versionShape, type PolicyUsage } from '../shapes.ts';
+import { byName, page } from '../paging.ts';
+import { checkTagRequest } from '../tagging.ts';
+import { checkManagedPolicy } from '../policy-documents.ts';
+import type { Ctx, PolicyRow } from '../store.ts';
+
+/** IAM keeps at most this many versions of a managed policy. */
+const MAX_VERSIONS = 5;
+
+export async function usageOf(ctx: Ctx, arn: string): Promise<PolicyUsage> {
+  return { attachments: await ctx.state.attachmentCount(arn), boundaries: await ctx.state.boundaryUsage(arn) };
+}
+
+export async function createPolicy(input: CreatePolicyRequest, ctx: Ctx): Promise<CreatePolicyResponse> {
+  checkManagedPolicy(input.PolicyDocument);
+  checkTagRequest(input.Tags);
+  const path = input.Path ?? '/';
+  const now = ctx.clock.now();
+  const row: PolicyRow = {
+    account: ctx.account, arn: iamArn(ctx.account, 'policy', path, input.PolicyName), name: input.PolicyName, path,
+    id: iamUniqueId('ANPA'), description: input.Description ?? null, default_version: 'v1', next_version: 2,
+    created: now, updated: now, tags: JSON.stringify(input.Tags ?? []),
+  };
+  const inserted = await ctx.state.unit(() => ctx.state.insertPolicy(row, input.PolicyDocument));
+  if (!inserted) throw entityAlreadyExists(`A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`);
+  return { Policy: policyShape(row, { attachments: 0, boundaries: 0 }) };
+}
+
+export async function getPolicy(input: GetPolicyRequest, ctx: Ctx): Promise<GetPolicyResponse> {
+  const row = await requirePolicy(ctx, input.PolicyArn);
+  return { Policy: policyShape(row, await usageOf(ctx, row.arn)) };
+}
+
+export async function listPolicies(input: ListPoliciesRequest, ctx: Ctx): Promise<ListPoliciesResponse> {
+  // Scope AWS lists AWS managed policies: their catalogue is not part of Fogbank yet (aws-managed.ts).
+  const rows = input.Scope === 'AWS' ? [] : await ctx.state.policies(ctx.account, input.PathPrefix);
+  const listed: Array<{ row: PolicyRow; usage: PolicyUsage }> = [];
+  for (const row of rows) {
+    const usage = await usageOf(ctx, row.arn);
+    if (input.OnlyAttached) {
+      const used = input.PolicyUsageFilter === 'PermissionsPolicy' ? usage.attachments > 0
+        : input.PolicyUsageFilter === 'PermissionsBoundary' ? usage.boundaries > 0
+        : usage.attachments + usage.boundaries > 0;
+      if (!used) continue;
+    }
+    listed.push({ row, usage });
+  }
+  const p = await page(ctx, listed, (e) => byName(e.row.name), input);
+  return { Policies: p.items.map((e) => policyShape(e.row, e.usage, false)), IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function deletePolicy(input: DeletePolicyRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.unit(async () => {
+    const row = await requirePolicy(ctx, input.PolicyArn);
+    const usage = await usageOf(ctx, row.arn);
+    if (usage.attachments + usage.boundaries > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
+    if ((await ctx.state.versions(row.arn)).length > 1) {
+      throw deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+    }
+    await ctx.state.deletePolicy(row.arn);
+  });
+}
+
+function versionNotFound(arn: string, version: string) {
+  return noSuchEntity(`Policy ${arn} version ${version} does not exist or is not attachable.`);
+}
+
+export async function createPolicyVersion(input: CreatePolicyVersionRequest, ctx: Ctx): Promise<CreatePolicyVersionResponse> {
+  checkManagedPolicy(input.PolicyDocument);
+  return await ctx.state.unit(async () => {
+    const row = await requirePolicy(ctx, input.PolicyArn);
+    if ((await ctx.state.versions(row.arn)).length >= MAX_VERSIONS) {
+      throw limitExceeded(`A managed policy can have up to ${MAX_VERSIONS} versions. Before you create a new version, you must delete an existing version.`);
+    }
+    const now = ctx.clock.now();
+    const version = { arn: row.arn, version: `v${row.next_version}`, document: input.PolicyDocument, created: now };
+    await ctx.state.insertVersion(version);
+    const defaultVersion = input.SetAsDefault ? version.version : row.default_version;
+    await ctx.state.updatePolicy(row.arn, { next_version: row.next_version + 1, default_version: defaultVersion, updated: now });
+    return { PolicyVersion: versionShape(version, defaultVersion, false) };
+  });
+}
+
+export async function getPolicyVersion(input: GetPolicyVersionRequest, ctx: Ctx): Promise<GetPolicyVersionResponse> {
+  const row = await requirePolicy(ctx, input.PolicyArn);
+  const version = await ctx.state.version(row.arn, input.VersionId);
+  if (!version) throw versionNotFound(row.arn, input.VersionId);
+  return { PolicyVersion: versionShape(version, row.default_version, true) };
+}
+
+export async function listPolicyVersions(input: ListPolicyVersionsRequest, ctx: Ctx): Promise<ListPolicyVersionsResponse> {
+  const row = await requirePolicy(ctx, input.PolicyArn);
+  const versions = await ctx.state.versions(row.arn);
+  const p = await page(ctx, versions, (v) => String(v.created).padStart(15, '0') + v.version.padStart(8, '0'), input, row.arn);
+  return { Versions: p.items.map((v) => versionShape(v, row.default_version, false)), IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function deletePolicyVersion(input: DeletePolicyVersionRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.unit(async () => {
+    const row = await requirePolicy(ctx, input.PolicyArn);
+    if (!(await ctx.state.version(row.arn, input.VersionId))) throw versionNotFound(row.arn, input.VersionId);
+    if (row.default_version === input.VersionId) throw deleteConflict('Cannot delete the default version of a policy.');
+    await ctx.state.deleteVersion(row.arn, input.VersionId);
+  });
+}
+
+export async function setDefaultPolicyVersion(input: SetDefaultPolicyVersionRequest, ctx: Ctx): Promise<void> {
+  await ctx.state.unit(async () => {
+    const row = await requirePolicy(ctx, input.PolicyArn);
+    if (!(await ctx.state.version(row.arn, input.VersionId))) throw versionNotFound(row.arn, input.VersionId);
+    await ctx.state.updatePolicy(row.arn, { default_version: input.VersionId, updated: ctx.clock.now() });
+  });
+}

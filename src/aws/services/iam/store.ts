@@ -1,0 +1,337 @@
+// IAM's tables (migrations/001-iam.sql) and the statements over them; nothing else touches them.
+// Every statement goes through the store port; a handler that reads to decide a write wraps both in
+// `unit`, and the statements it calls join that unit.
+import type { Environment } from '../../../core/environment.ts';
+import type { RequestContext } from '../../../core/service.ts';
+import type { Store } from '../../../core/store.ts';
+import type { Tag } from '../../../core/resources/tags.ts';
+import type { EntityKind } from './errors.ts';
+
+export interface EntityRow {
+  account: string;
+  kind: EntityKind;
+  name: string;
+  path: string;
+  id: string;
+  created: number;
+  description: string | null;
+  trust_policy: string | null;
+  max_session: number | null;
+  boundary: string | null;
+  tags: string;
+}
+
+export interface PolicyRow {
+  account: string;
+  arn: string;
+  name: string;
+  path: string;
+  id: string;
+  description: string | null;
+  default_version: string;
+  next_version: number;
+  created: number;
+  updated: number;
+  tags: string;
+}
+
+export interface VersionRow {
+  arn: string;
+  version: string;
+  document: string;
+  created: number;
+}
+
+export interface InlineRow {
+  entity: string;
+  name: string;
+  document: string;
+}
+
+export interface KeyRow {
+  user_id: string;
+  access_key_id: string;
+  created: number;
+}
+
+export interface LoginRow {
+  user_id: string;
+  password_hash: string;
+  reset_required: number;
+  created: number;
+}
+
+type EntityUpdate = Partial<Pick<EntityRow, 'name' | 'path' | 'description' | 'trust_policy' | 'max_session' | 'boundary' | 'tags'>>;
+type PolicyUpdate = Partial<Pick<PolicyRow, 'default_version' | 'next_version' | 'updated' | 'tags'>>;
+
+export class IamStore {
+  readonly #s: Store;
+
+  constructor(env: Environment) {
+    this.#s = env.store;
+    this.#s.migrate('iam', new URL('./migrations/', import.meta.url));
+  }
+
+  /** A unit of work: the statements `fn` calls (through this store) join it. */
+  unit<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#s.unit(() => fn());
+  }
+
+  // Users, groups, roles, instance profiles
+
+  entity(account: string, kind: EntityKind, name: string): Promise<EntityRow | undefined> {
+    return this.#s.get<EntityRow>('SELECT * FROM iam_entities WHERE account = ? AND kind = ? AND name = ?', account, kind, name);
+  }
+
+  entityById(id: string): Promise<EntityRow | undefined> {
+    return this.#s.get<EntityRow>('SELECT * FROM iam_entities WHERE id = ?', id);
+  }
+
+  entitiesByIds(ids: readonly string[]): Promise<EntityRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.#s.all<EntityRow>(`SELECT * FROM iam_entities WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY name`, ...ids);
+  }
+
+  /** An account's entities of one kind whose path starts with `pathPrefix`, by name. */
+  entities(account: string, kind: EntityKind, pathPrefix = '/'): Promise<EntityRow[]> {
+    return this.#s.all<EntityRow>(
+      'SELECT * FROM iam_entities WHERE account = ? AND kind = ? AND substr(path, 1, ?) = ? ORDER BY name',
+      account, kind, pathPrefix.length, pathPrefix,
+    );
+  }
+
+  /** Inserts an entity; false when one of that kind and name exists (names ignore case). */
+  async insertEntity(row: EntityRow): Promise<boolean> {
+    const r = await this.#s.run(
+      `INSERT INTO iam_entities (account, kind, name, path, id, created, description, trust_policy, max_session, boundary, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      row.account, row.kind, row.name, row.path, row.id, row.created, row.description, row.trust_policy, row.max_session, row.boundary, row.tags,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async updateEntity(id: string, update: EntityUpdate): Promise<void> {
+    const fields = Object.entries(update).filter(([, v]) => v !== undefined);
+    if (!fields.length) return;
+    await this.#s.run(
+      `UPDATE iam_entities SET ${fields.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`,
+      ...fields.map(([, v]) => v as string | number | null), id,
+    );
+  }
+
+  async deleteEntity(id: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_entities WHERE id = ?', id);
+    await this.#s.run('DELETE FROM iam_members WHERE container = ? OR member = ?', id, id);
+    await this.#s.run('DELETE FROM iam_attachments WHERE entity = ?', id);
+    await this.#s.run('DELETE FROM iam_inline_policies WHERE entity = ?', id);
+  }
+
+  async countEntities(account: string): Promise<Record<EntityKind, number>> {
+    const rows = await this.#s.all<{ kind: EntityKind; n: number }>('SELECT kind, COUNT(*) AS n FROM iam_entities WHERE account = ? GROUP BY kind', account);
+    const out: Record<EntityKind, number> = { user: 0, group: 0, role: 0, 'instance-profile': 0 };
+    for (const r of rows) out[r.kind] = r.n;
+    return out;
+  }
+
+  /** Entities whose permissions boundary is `policyArn`. */
+  async boundaryUsage(policyArn: string): Promise<number> {
+    return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_entities WHERE boundary = ?', policyArn))!.n;
+  }
+
+  /** Users and roles whose permissions boundary is `policyArn`. */
+  boundaryEntities(policyArn: string): Promise<EntityRow[]> {
+    return this.#s.all<EntityRow>('SELECT * FROM iam_entities WHERE boundary = ? ORDER BY name', policyArn);
+  }
+
+  // Group members and instance profiles' roles: (container id, member id)
+
+  async addMember(container: string, member: string, now: number): Promise<void> {
+    await this.#s.run('INSERT INTO iam_members (container, member, added) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', container, member, now);
+  }
+
+  async removeMember(container: string, member: string): Promise<boolean> {
+    return Number((await this.#s.run('DELETE FROM iam_members WHERE container = ? AND member = ?', container, member)).changes) > 0;
+  }
+
+  async members(container: string): Promise<string[]> {
+    return (await this.#s.all<{ member: string }>('SELECT member FROM iam_members WHERE container = ? ORDER BY added', container)).map((r) => r.member);
+  }
+
+  async containers(member: string): Promise<string[]> {
+    return (await this.#s.all<{ container: string }>('SELECT container FROM iam_members WHERE member = ? ORDER BY added', member)).map((r) => r.container);
+  }
+
+  // Managed policies and their versions
+
+  policy(arn: string): Promise<PolicyRow | undefined> {
+    return this.#s.get<PolicyRow>('SELECT * FROM iam_policies WHERE arn = ?', arn);
+  }
+
+  policies(account: string, pathPrefix = '/'): Promise<PolicyRow[]> {
+    return this.#s.all<PolicyRow>(
+      'SELECT * FROM iam_policies WHERE account = ? AND substr(path, 1, ?) = ? ORDER BY name',
+      account, pathPrefix.length, pathPrefix,
+    );
+  }
+
+  /** Inserts a policy and its first version; false when the account has a policy of that name. */
+  async insertPolicy(row: PolicyRow, document: string): Promise<boolean> {
+    const r = await this.#s.run(
+      `INSERT INTO iam_policies (account, arn, name, path, id, description, default_version, next_version, created, updated, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      row.account, row.arn, row.name, row.path, row.id, row.description, row.default_version, row.next_version, row.created, row.updated, row.tags,
+    );
+    if (Number(r.changes) === 0) return false;
+    await this.insertVersion({ arn: row.arn, version: row.default_version, document, created: row.created });
+    return true;
+  }
+
+  async updatePolicy(arn: string, update: PolicyUpdate): Promise<void> {
+    const fields = Object.entries(update).filter(([, v]) => v !== undefined);
+    if (!fields.length) return;
+    await this.#s.run(`UPDATE iam_policies SET ${fields.map(([k]) => `${k} = ?`).join(', ')} WHERE arn = ?`, ...fields.map(([, v]) => v as string | number), arn);
+  }
+
+  async deletePolicy(arn: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_policies WHERE arn = ?', arn);
+    await this.#s.run('DELETE FROM iam_policy_versions WHERE arn = ?', arn);
+  }
+
+  version(arn: string, version: string): Promise<VersionRow | undefined> {
+    return this.#s.get<VersionRow>('SELECT * FROM iam_policy_versions WHERE arn = ? AND version = ?', arn, version);
+  }
+
+  /** A policy's versions, oldest first. */
+  versions(arn: string): Promise<VersionRow[]> {
+    return this.#s.all<VersionRow>('SELECT * FROM iam_policy_versions WHERE arn = ? ORDER BY created, CAST(substr(version, 2) AS INTEGER)', arn);
+  }
+
+  async insertVersion(row: VersionRow): Promise<void> {
+    await this.#s.run('INSERT INTO iam_policy_versions (arn, version, document, created) VALUES (?, ?, ?, ?)', row.arn, row.version, row.document, row.created);
+  }
+
+  async deleteVersion(arn: string, version: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_policy_versions WHERE arn = ? AND version = ?', arn, version);
+  }
+
+  // Managed policy attachments: (entity id, policy ARN)
+
+  /** Attaches; false when it already was. */
+  async attach(entity: string, policyArn: string, now: number): Promise<boolean> {
+    const r = await this.#s.run('INSERT INTO iam_attachments (entity, policy_arn, attached) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', entity, policyArn, now);
+    return Number(r.changes) > 0;
+  }
+
+  async detach(entity: string, policyArn: string): Promise<boolean> {
+    return Number((await this.#s.run('DELETE FROM iam_attachments WHERE entity = ? AND policy_arn = ?', entity, policyArn)).changes) > 0;
+  }
+
+  async attached(entity: string): Promise<string[]> {
+    return (await this.#s.all<{ policy_arn: string }>('SELECT policy_arn FROM iam_attachments WHERE entity = ? ORDER BY attached, policy_arn', entity)).map((r) => r.policy_arn);
+  }
+
+  async attachedEntities(policyArn: string): Promise<string[]> {
+    return (await this.#s.all<{ entity: string }>('SELECT entity FROM iam_attachments WHERE policy_arn = ?', policyArn)).map((r) => r.entity);
+  }
+
+  async attachmentCount(policyArn: string): Promise<number> {
+    return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_attachments WHERE policy_arn = ?', policyArn))!.n;
+  }
+
+  // Inline policies: (entity id, name)
+
+  inline(entity: string, name: string): Promise<InlineRow | undefined> {
+    return this.#s.get<InlineRow>('SELECT * FROM iam_inline_policies WHERE entity = ? AND name = ?', entity, name);
+  }
+
+  inlines(entity: string): Promise<InlineRow[]> {
+    return this.#s.all<InlineRow>('SELECT * FROM iam_inline_policies WHERE entity = ? ORDER BY name', entity);
+  }
+
+  async putInline(entity: string, name: string, document: string): Promise<void> {
+    await this.#s.run(
+      'INSERT INTO iam_inline_policies (entity, name, document) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET document = excluded.document',
+      entity, name, document,
+    );
+  }
+
+  async deleteInline(entity: string, name: string): Promise<boolean> {
+    return Number((await this.#s.run('DELETE FROM iam_inline_policies WHERE entity = ? AND name = ?', entity, name)).changes) > 0;
+  }
+
+  // Users' access keys (the secrets and statuses are the core's, src/core/accounts.ts)
+
+  keys(userId: string): Promise<KeyRow[]> {
+    return this.#s.all<KeyRow>('SELECT * FROM iam_access_keys WHERE user_id = ? ORDER BY created, access_key_id', userId);
+  }
+
+  key(accessKeyId: string): Promise<KeyRow | undefined> {
+    return this.#s.get<KeyRow>('SELECT * FROM iam_access_keys WHERE access_key_id = ?', accessKeyId);
+  }
+
+  async insertKey(row: KeyRow): Promise<void> {
+    await this.#s.run('INSERT INTO iam_access_keys (user_id, access_key_id, created) VALUES (?, ?, ?)', row.user_id, row.access_key_id, row.created);
+  }
+
+  async deleteKey(accessKeyId: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_access_keys WHERE access_key_id = ?', accessKeyId);
+  }
+
+  async countKeys(account: string): Promise<number> {
+    return (await this.#s.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM iam_access_keys k JOIN iam_entities e ON e.id = k.user_id WHERE e.account = ?", account,
+    ))!.n;
+  }
+
+  // Login profiles
+
+  login(userId: string): Promise<LoginRow | undefined> {
+    return this.#s.get<LoginRow>('SELECT * FROM iam_login_profiles WHERE user_id = ?', userId);
+  }
+
+  /** Inserts a login profile; false when the user has one. */
+  async insertLogin(row: LoginRow): Promise<boolean> {
+    const r = await this.#s.run(
+      'INSERT INTO iam_login_profiles (user_id, password_hash, reset_required, created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      row.user_id, row.password_hash, row.reset_required, row.created,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async updateLogin(userId: string, update: { password_hash?: string; reset_required?: number }): Promise<void> {
+    if (update.password_hash !== undefined) await this.#s.run('UPDATE iam_login_profiles SET password_hash = ? WHERE user_id = ?', update.password_hash, userId);
+    if (update.reset_required !== undefined) await this.#s.run('UPDATE iam_login_profiles SET reset_required = ? WHERE user_id = ?', update.reset_required, userId);
+  }
+
+  async deleteLogin(userId: string): Promise<boolean> {
+    return Number((await this.#s.run('DELETE FROM iam_login_profiles WHERE user_id = ?', userId)).changes) > 0;
+  }
+
+  // Account settings: 'alias', 'password-policy'
+
+  async setting(account: string, key: string): Promise<string | undefined> {
+    return (await this.#s.get<{ value: string }>('SELECT value FROM iam_account_settings WHERE account = ? AND key = ?', account, key))?.value;
+  }
+
+  /** The account holding `value` under `key` (an alias is unique across accounts). */
+  async settingOwner(key: string, value: string): Promise<string | undefined> {
+    return (await this.#s.get<{ account: string }>('SELECT account FROM iam_account_settings WHERE key = ? AND value = ?', key, value))?.account;
+  }
+
+  async putSetting(account: string, key: string, value: string): Promise<void> {
+    await this.#s.run(
+      'INSERT INTO iam_account_settings (account, key, value) VALUES (?, ?, ?) ON CONFLICT(account, key) DO UPDATE SET value = excluded.value',
+      account, key, value,
+    );
+  }
+
+  async deleteSetting(account: string, key: string): Promise<boolean> {
+    return Number((await this.#s.run('DELETE FROM iam_account_settings WHERE account = ? AND key = ?', account, key)).changes) > 0;
+  }
+}
+
+export type Ctx = RequestContext<IamStore>;
+
+export function parseTags(json: string): Tag[] {
+  return JSON.parse(json) as Tag[];
+}
