@@ -188,3 +188,23 @@ except urllib.error.HTTPError as e:
   );
   assert.deepEqual(stdout.trim().split('\n'), ['v2 body', '1', 'SignatureDoesNotMatch 403', 'True v2 body', '403']);
 });
+
+test('strict: an IAM user\'s key signs as that user; made inactive or deleted, it is an unknown key', async () => {
+  const { execFile } = await import('node:child_process');
+  const py = (script: string) =>
+    new Promise<string>((resolve, reject) =>
+      execFile('python3', ['-c', `import boto3\niam = boto3.client('iam', endpoint_url='${strict.endpoint}', region_name='us-east-1', aws_access_key_id='444444444444', aws_secret_access_key='test')\n${script}`], { encoding: 'utf8', timeout: 60_000 }, (err, out, errOut) =>
+        err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out.trim()),
+      ),
+    );
+  const [id, secret] = (await py("iam.create_user(UserName='signer')\nk = iam.create_access_key(UserName='signer')['AccessKey']\nprint(k['AccessKeyId'], k['SecretAccessKey'])")).split(' ');
+  const me = await new STSClient(base(strict, secret, id)).send(new GetCallerIdentityCommand({}));
+  assert.deepEqual([me.Account, me.Arn], ['444444444444', 'arn:aws:iam::444444444444:user/signer']);
+  assert.equal((await failure(new STSClient(base(strict, 'wrong', id)).send(new GetCallerIdentityCommand({})))).name, 'SignatureDoesNotMatch');
+  await py(`iam.update_access_key(UserName='signer', AccessKeyId='${id}', Status='Inactive')`);
+  assert.equal((await failure(new STSClient(base(strict, secret, id)).send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+  await py(`iam.update_access_key(UserName='signer', AccessKeyId='${id}', Status='Active')`);
+  assert.equal((await new STSClient(base(strict, secret, id)).send(new GetCallerIdentityCommand({}))).Account, '444444444444');
+  await py(`iam.delete_access_key(UserName='signer', AccessKeyId='${id}')`);
+  assert.equal((await failure(new STSClient(base(strict, secret, id)).send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+});

@@ -215,7 +215,9 @@ export class Accounts {
   async credentialOf(accessKeyId: string): Promise<{ secret: string; sessionToken?: string } | undefined> {
     if (accessKeyId === 'test' || /^\d{12}$/.test(accessKeyId)) return { secret: 'test' };
     const row = await this.#lookup(accessKeyId);
-    return row ? { secret: row.secret_access_key, ...(row.session_token ? { sessionToken: row.session_token } : {}) } : undefined;
+    // An inactive key is refused as AWS refuses it: as if it did not exist.
+    if (!row || row.status !== 'Active') return undefined;
+    return { secret: row.secret_access_key, ...(row.session_token ? { sessionToken: row.session_token } : {}) };
   }
 
   async #lookup(accessKeyId: string): Promise<AccessKeyRow | undefined> {
