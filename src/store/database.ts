@@ -232,7 +232,7 @@ export class Database {
   /**
    * Replaces every table with the ones of the database file at `path` (a snapshot restore), keeping
    * the tables named in `keep`. One transaction: a failure leaves the state as it was. The handle
-   * stays the same object, so every service's `env.db` goes on working; cached statements are
+   * stays the same object, so the store over it (`env.store`) goes on working; cached statements are
    * dropped. Then the migrations of every opened component run (an older snapshot is migrated) and
    * the reset hooks drop what services keep in memory of the old tables.
    */
