@@ -364,7 +364,10 @@ test('a snapshot from a newer Fogbank is refused, at import and at restore, and 
   await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after' }));
   const restore = await api(fb, 'POST', '/edited/restore');
   assert.equal(restore.status, 409);
-  assert.match((await restore.json()).message, /core schema version 99, this version knows 2/);
+  // The version this build knows: one per migration file of the core component.
+  const knownCore = fb.instance.database.knownSchemaVersions().core;
+  assert.ok(knownCore >= 2);
+  assert.match((await restore.json()).message, new RegExp(`core schema version 99, this version knows ${knownCore}\\.`));
   assert.deepEqual((await drain(url)).sort(), ['after', 'saved'], 'the refused restore changed nothing');
 
   // Older: a snapshot taken before DynamoDB existed in it (its tables and migration row removed) is
