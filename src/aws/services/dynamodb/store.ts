@@ -131,7 +131,17 @@ export class DynamoStore {
    * Settles once the background work's start (finishing transitions a previous run left half done)
    * is over: lookups by name and units wait for it, as they did when that start was synchronous.
    */
-  ready: Promise<void> = Promise.resolve();
+  get ready(): Promise<void> {
+    return this.#starting ?? Promise.resolve();
+  }
+  set ready(start: Promise<void>) {
+    const tracked: Promise<void> = start.finally(() => {
+      if (this.#starting === tracked) this.#starting = undefined;
+    });
+    this.#starting = tracked;
+  }
+  /** The background start still running, if any (undefined once it settled: nothing to wait for). */
+  #starting: Promise<void> | undefined;
   /** Called after a unit committed items with a TTL, with the earliest (epoch seconds). */
   onExpiry: ((epochSeconds: number) => void) | undefined;
 
@@ -156,7 +166,7 @@ export class DynamoStore {
   async atomically<T>(fn: () => Promise<T>, opts: { atStart?: boolean } = {}): Promise<T> {
     if (this.#journal.getStore()) return await fn();
     // Units wait for the transitions a previous run left to finish (those run with atStart).
-    if (!opts.atStart) await this.ready;
+    if (!opts.atStart && this.#starting) await this.#starting;
     const journal: Journal = { tables: new Map(), indexes: new Map(), expiry: Infinity, specs: false };
     let result: T;
     try {
@@ -194,13 +204,13 @@ export class DynamoStore {
   // -------------------------------------------------------------------------------------------
   // Backups
 
-  async backup(account: string, region: string, arn: string): Promise<BackupRow | undefined> {
-    return await this.#db.get<BackupRow>(`SELECT * FROM ddb_backups WHERE arn = ? AND ${IN_SCOPE}`, arn, ...scopeParams({ account, region }));
+  backup(account: string, region: string, arn: string): Promise<BackupRow | undefined> {
+    return this.#db.get<BackupRow>(`SELECT * FROM ddb_backups WHERE arn = ? AND ${IN_SCOPE}`, arn, ...scopeParams({ account, region }));
   }
 
   /** The backups in an account and region, oldest first. */
-  async backups(account: string, region: string): Promise<BackupRow[]> {
-    return await this.#db.all<BackupRow>(`SELECT * FROM ddb_backups WHERE ${IN_SCOPE} ORDER BY created_at, id`, ...scopeParams({ account, region }));
+  backups(account: string, region: string): Promise<BackupRow[]> {
+    return this.#db.all<BackupRow>(`SELECT * FROM ddb_backups WHERE ${IN_SCOPE} ORDER BY created_at, id`, ...scopeParams({ account, region }));
   }
 
   /** CreateBackup as one unit of work: the backup row and a copy of every item of the table. */
@@ -226,8 +236,8 @@ export class DynamoStore {
   }
 
   /** A page of a backup's items (encoded), from position `from`. */
-  async backupItems(backupId: number, from: number, limit: number): Promise<Array<{ item: string }>> {
-    return await this.#db.all<{ item: string }>('SELECT item FROM ddb_backup_items WHERE backup_id = ? AND n >= ? ORDER BY n LIMIT ?', backupId, from, limit);
+  backupItems(backupId: number, from: number, limit: number): Promise<Array<{ item: string }>> {
+    return this.#db.all<{ item: string }>('SELECT item FROM ddb_backup_items WHERE backup_id = ? AND n >= ? ORDER BY n LIMIT ?', backupId, from, limit);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -237,20 +247,20 @@ export class DynamoStore {
     await this.#db.run('INSERT OR REPLACE INTO ddb_jobs (arn, kind, account, region, created_at, spec) VALUES (?, ?, ?, ?, ?, ?)', j.arn, j.kind, j.account, j.region, j.created_at, j.spec);
   }
 
-  async job(arn: string): Promise<JobRow | undefined> {
-    return await this.#db.get<JobRow>('SELECT * FROM ddb_jobs WHERE arn = ?', arn);
+  job(arn: string): Promise<JobRow | undefined> {
+    return this.#db.get<JobRow>('SELECT * FROM ddb_jobs WHERE arn = ?', arn);
   }
 
   /** The export (or import) jobs in an account and region, oldest first. */
-  async jobs(kind: string, account: string, region: string): Promise<JobRow[]> {
-    return await this.#db.all<JobRow>(`SELECT * FROM ddb_jobs WHERE kind = ? AND ${IN_SCOPE} ORDER BY created_at, arn`, kind, ...scopeParams({ account, region }));
+  jobs(kind: string, account: string, region: string): Promise<JobRow[]> {
+    return this.#db.all<JobRow>(`SELECT * FROM ddb_jobs WHERE kind = ? AND ${IN_SCOPE} ORDER BY created_at, arn`, kind, ...scopeParams({ account, region }));
   }
 
   // -------------------------------------------------------------------------------------------
   // Tables
 
   async table(account: string, region: string, name: string): Promise<TableSpec | undefined> {
-    if (!this.#journal.getStore()) await this.ready;
+    if (this.#starting && !this.#journal.getStore()) await this.#starting;
     const k = `${account}\0${region}\0${name}`;
     const cached = this.#byName.get(k);
     if (cached !== undefined) return cached ?? undefined;
@@ -263,6 +273,20 @@ export class DynamoStore {
     const spec = row ? this.#cache(row.id, row.spec) : undefined;
     this.#byName.set(k, spec ?? null);
     return spec;
+  }
+
+  /**
+   * A table already in the cache, without waiting: the hot paths (every item read and write) skip a
+   * turn of the event loop's microtask queue with it. Undefined means "ask `table`".
+   */
+  cachedTable(account: string, region: string, name: string): TableSpec | undefined {
+    if (this.#starting) return undefined;
+    return this.#byName.get(`${account}\0${region}\0${name}`) ?? undefined;
+  }
+
+  /** By id, as `cachedTable`. */
+  cachedTableById(id: number): TableSpec | undefined {
+    return this.#starting ? undefined : this.#byId.get(id);
   }
 
   async tableById(id: number): Promise<TableSpec | undefined> {
@@ -503,8 +527,8 @@ export class DynamoStore {
   }
 
   /** Items whose TTL (epoch seconds) lies in [from, to], oldest first. */
-  async expired(from: number, to: number, limit: number): Promise<Array<KeyedRow & { table_id: number; expires: number }>> {
-    return await this.#db.all('SELECT table_id, seg, hk, rk, item, size, expires FROM ddb_items WHERE expires >= ? AND expires <= ? ORDER BY expires LIMIT ?', from, to, limit);
+  expired(from: number, to: number, limit: number): Promise<Array<KeyedRow & { table_id: number; expires: number }>> {
+    return this.#db.all('SELECT table_id, seg, hk, rk, item, size, expires FROM ddb_items WHERE expires >= ? AND expires <= ? ORDER BY expires LIMIT ?', from, to, limit);
   }
 
   async nextExpiry(from: number): Promise<number | undefined> {
@@ -523,12 +547,12 @@ export class DynamoStore {
     return { ...s, id: Number(r.lastInsertRowid), disabled_at: null, ending_seq: null };
   }
 
-  async stream(arn: string): Promise<StreamRow | undefined> {
-    return await this.#db.get<StreamRow>('SELECT * FROM ddb_streams WHERE arn = ?', arn);
+  stream(arn: string): Promise<StreamRow | undefined> {
+    return this.#db.get<StreamRow>('SELECT * FROM ddb_streams WHERE arn = ?', arn);
   }
 
-  async streamById(id: number): Promise<StreamRow | undefined> {
-    return await this.#db.get<StreamRow>('SELECT * FROM ddb_streams WHERE id = ?', id);
+  streamById(id: number): Promise<StreamRow | undefined> {
+    return this.#db.get<StreamRow>('SELECT * FROM ddb_streams WHERE id = ?', id);
   }
 
   async streams(account: string, region: string, tableName?: string): Promise<StreamRow[]> {
@@ -549,8 +573,8 @@ export class DynamoStore {
     return Number((await this.#db.run('INSERT INTO ddb_stream_records (stream_id, created_at, record) VALUES (?, ?, ?)', streamId, at, record)).lastInsertRowid);
   }
 
-  async records(streamId: number, fromSeq: number, limit: number): Promise<Array<{ seq: number; created_at: number; record: string }>> {
-    return await this.#db.all('SELECT seq, created_at, record FROM ddb_stream_records WHERE stream_id = ? AND seq >= ? ORDER BY seq LIMIT ?', streamId, fromSeq, limit);
+  records(streamId: number, fromSeq: number, limit: number): Promise<Array<{ seq: number; created_at: number; record: string }>> {
+    return this.#db.all('SELECT seq, created_at, record FROM ddb_stream_records WHERE stream_id = ? AND seq >= ? ORDER BY seq LIMIT ?', streamId, fromSeq, limit);
   }
 
   async firstSeq(streamId: number): Promise<number | undefined> {

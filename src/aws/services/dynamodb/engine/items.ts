@@ -88,7 +88,7 @@ export async function evaluateWrite(store: DynamoStore, w: WriteRequest): Promis
 
 /** The table a write was prepared against, as it is now; gone (or going) is ResourceNotFound. */
 async function liveTable(store: DynamoStore, spec: TableSpec): Promise<TableSpec> {
-  const now = await store.tableById(spec.id);
+  const now = store.cachedTableById(spec.id) ?? (await store.tableById(spec.id));
   if (!now || now.status === 'DELETING' || now.status === 'CREATING') throw tableNotFound();
   return now;
 }

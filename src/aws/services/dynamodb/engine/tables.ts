@@ -11,7 +11,7 @@ export type Ctx = RequestContext<DynamoStore>;
 
 /** The table an item operation names; tables being created or deleted are not found yet (or any more). */
 export async function itemTable(ctx: Ctx, name: string): Promise<TableSpec> {
-  const spec = await ctx.state.table(ctx.account, ctx.region, name);
+  const spec = ctx.state.cachedTable(ctx.account, ctx.region, name) ?? (await ctx.state.table(ctx.account, ctx.region, name));
   if (!spec || spec.status === 'CREATING' || spec.status === 'DELETING') throw tableNotFound();
   return spec;
 }
