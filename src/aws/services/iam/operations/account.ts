@@ -12,7 +12,7 @@ import { encodeDocument, groupShape, instanceProfileShape, policyShape, roleShap
 import { page } from '../paging.ts';
 import { INLINE_POLICY_SIZE } from '../policy-documents.ts';
 import { usageOf } from './policies.ts';
-import { awsManagedPolicy } from '../aws-managed.ts';
+import { awsManagedCatalogue, awsManagedPolicy } from '../aws-managed.ts';
 import type { Ctx, EntityRow, PolicyRow } from '../store.ts';
 
 // Account alias
@@ -136,6 +136,7 @@ export async function getAccountAuthorizationDetails(input: GetAccountAuthorizat
   if (wanted.has('LocalManagedPolicy')) for (const row of await s.policies(ctx.account)) items.push({ key: `3/${row.name.toLowerCase()} ${row.arn}`, kind: 'policy', row });
   // AWS managed policies: those the account uses (attached, or a boundary), not all of AWS's.
   if (wanted.has('AWSManagedPolicy')) {
+    await awsManagedCatalogue();
     for (const arn of (await s.policyUsage(ctx.account)).keys()) {
       const row = awsManagedPolicy(arn)?.row;
       if (row) items.push({ key: `3/${row.name.toLowerCase()} ${row.arn}`, kind: 'policy', row });

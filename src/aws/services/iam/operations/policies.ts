@@ -11,7 +11,7 @@ import { iamUniqueId } from '../../../../core/resources/ids.ts';
 import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity } from '../errors.ts';
 import { requirePolicy } from '../lookup.ts';
 import { iamArn, parsePolicyArn } from '../names.ts';
-import { awsManagedPolicies, awsManagedPolicy, awsPolicyReadOnly, type AwsManagedPolicy } from '../aws-managed.ts';
+import { awsManagedCatalogue, awsManagedPolicies, awsManagedPolicy, awsPolicyReadOnly, type AwsManagedPolicy } from '../aws-managed.ts';
 import { policyShape, versionShape, type PolicyUsage } from '../shapes.ts';
 import { byName, page } from '../paging.ts';
 import { checkTagRequest } from '../tagging.ts';
@@ -27,8 +27,9 @@ export async function usageOf(ctx: Ctx, arn: string): Promise<PolicyUsage> {
 }
 
 /** The AWS managed policy an ARN in AWS's account names ("Policy X was not found." when none); undefined for a customer ARN. */
-function awsPolicyNamed(arn: string): AwsManagedPolicy | undefined {
+async function awsPolicyNamed(arn: string): Promise<AwsManagedPolicy | undefined> {
   if (parsePolicyArn(arn).account !== 'aws') return undefined;
+  await awsManagedCatalogue();
   const policy = awsManagedPolicy(arn);
   if (!policy) throw noSuchEntity(`Policy ${arn} was not found.`);
   return policy;
@@ -55,13 +56,14 @@ export async function createPolicy(input: CreatePolicyRequest, ctx: Ctx): Promis
 }
 
 export async function getPolicy(input: GetPolicyRequest, ctx: Ctx): Promise<GetPolicyResponse> {
-  const row = awsPolicyNamed(input.PolicyArn)?.row ?? await requirePolicy(ctx, input.PolicyArn);
+  const row = (await awsPolicyNamed(input.PolicyArn))?.row ?? await requirePolicy(ctx, input.PolicyArn);
   return { Policy: policyShape(row, await usageOf(ctx, row.arn)) };
 }
 
 export async function listPolicies(input: ListPoliciesRequest, ctx: Ctx): Promise<ListPoliciesResponse> {
   // Scope: All (the default) lists AWS managed policies and the account's own, Local only its own.
   const scope = input.Scope ?? 'All';
+  if (scope !== 'Local') await awsManagedCatalogue();
   const rows = [
     ...(scope === 'AWS' ? [] : await ctx.state.policies(ctx.account, input.PathPrefix)),
     ...(scope === 'Local' ? [] : awsManagedPolicies(input.PathPrefix).map((p) => p.row)),
@@ -118,7 +120,7 @@ export async function createPolicyVersion(input: CreatePolicyVersionRequest, ctx
 }
 
 export async function getPolicyVersion(input: GetPolicyVersionRequest, ctx: Ctx): Promise<GetPolicyVersionResponse> {
-  const aws = awsPolicyNamed(input.PolicyArn);
+  const aws = await awsPolicyNamed(input.PolicyArn);
   const row = aws?.row ?? await requirePolicy(ctx, input.PolicyArn);
   const version = aws ? (aws.version.version === input.VersionId ? aws.version : undefined) : await ctx.state.version(row.arn, input.VersionId);
   if (!version) throw versionNotFound(row.arn, input.VersionId);
@@ -126,7 +128,7 @@ export async function getPolicyVersion(input: GetPolicyVersionRequest, ctx: Ctx)
 }
 
 export async function listPolicyVersions(input: ListPolicyVersionsRequest, ctx: Ctx): Promise<ListPolicyVersionsResponse> {
-  const aws = awsPolicyNamed(input.PolicyArn);
+  const aws = await awsPolicyNamed(input.PolicyArn);
   const row = aws?.row ?? await requirePolicy(ctx, input.PolicyArn);
   // Fogbank keeps only an AWS managed policy's default version (scripts/managed-policies.ts).
   const versions = aws ? [aws.version] : await ctx.state.versions(row.arn);
