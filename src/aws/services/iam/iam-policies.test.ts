@@ -85,7 +85,7 @@ out['deleted'] = err(c.get_policy, PolicyArn=arn)
   assert.equal(out.setMissing[1], 'NoSuchEntity');
   assert.deepEqual(out.listed, ['other', 'read']);
   assert.deepEqual(out.app, ['read']);
-  assert.deepEqual(out.aws, []);
+  assert.ok(out.aws.length > 0 && out.aws.every((p: { Arn: string }) => p.Arn.startsWith('arn:aws:iam::aws:policy/')), 'Scope AWS: only AWS managed policies');
   assert.equal(out.deleted[1], 'NoSuchEntity');
 });
 
@@ -138,7 +138,7 @@ out['policyGone'] = err(c.get_policy, PolicyArn=arn)
   assert.deepEqual(out.filtered, [{ PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: lambdaBasic }]);
   assert.deepEqual(out.entities, [['u'], ['g'], ['r']]);
   assert.deepEqual([out.rolesOnly.PolicyUsers, out.rolesOnly.PolicyRoles.length], [[], 1]);
-  assert.deepEqual(out.onlyAttached, ['p']);
+  assert.deepEqual(out.onlyAttached, ['AWSLambdaBasicExecutionRole', 'p'], 'Scope defaults to All: the attached AWS managed policy too');
   assert.deepEqual(out.missingPolicy, [404, 'NoSuchEntity', 'Policy arn:aws:iam::000000000000:policy/ghost does not exist or is not attachable.']);
   assert.equal(out.otherAccount[1], 'NoSuchEntity');
   assert.deepEqual(out.badArn, [400, 'InvalidInput', 'ARN arn:aws:s3:::not-a-policy-arn is not valid.']);

@@ -133,9 +133,9 @@ export class IamStore {
     return out;
   }
 
-  /** Entities whose permissions boundary is `policyArn`. */
-  async boundaryUsage(policyArn: string): Promise<number> {
-    return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_entities WHERE boundary = ?', policyArn))!.n;
+  /** Entities of `account` whose permissions boundary is `policyArn` (AWS managed ones serve every account). */
+  async boundaryUsage(policyArn: string, account: string): Promise<number> {
+    return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_entities WHERE boundary = ? AND account = ?', policyArn, account))!.n;
   }
 
   /** Users and roles whose permissions boundary is `policyArn`. */
@@ -234,8 +234,24 @@ export class IamStore {
     return (await this.#s.all<{ entity: string }>('SELECT entity FROM iam_attachments WHERE policy_arn = ?', policyArn)).map((r) => r.entity);
   }
 
-  async attachmentCount(policyArn: string): Promise<number> {
-    return (await this.#s.get<{ n: number }>('SELECT COUNT(*) AS n FROM iam_attachments WHERE policy_arn = ?', policyArn))!.n;
+  /** Identities of `account` `policyArn` is attached to (AWS managed policies are attached in many accounts). */
+  async attachmentCount(policyArn: string, account: string): Promise<number> {
+    return (await this.#s.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM iam_attachments a JOIN iam_entities e ON e.id = a.entity WHERE a.policy_arn = ? AND e.account = ?', policyArn, account,
+    ))!.n;
+  }
+
+  /** Per policy ARN, how many of `account`'s identities have it attached and as their boundary: one pass for a whole list. */
+  async policyUsage(account: string): Promise<Map<string, { attachments: number; boundaries: number }>> {
+    const out = new Map<string, { attachments: number; boundaries: number }>();
+    const of = (arn: string) => out.get(arn) ?? out.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
+    for (const r of await this.#s.all<{ arn: string; n: number }>(
+      'SELECT a.policy_arn AS arn, COUNT(*) AS n FROM iam_attachments a JOIN iam_entities e ON e.id = a.entity WHERE e.account = ? GROUP BY a.policy_arn', account,
+    )) of(r.arn).attachments = r.n;
+    for (const r of await this.#s.all<{ arn: string; n: number }>(
+      'SELECT boundary AS arn, COUNT(*) AS n FROM iam_entities WHERE account = ? AND boundary IS NOT NULL GROUP BY boundary', account,
+    )) of(r.arn).boundaries = r.n;
+    return out;
   }
 
   // Inline policies: (entity id, name)

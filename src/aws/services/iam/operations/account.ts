@@ -12,6 +12,7 @@ import { encodeDocument, groupShape, instanceProfileShape, policyShape, roleShap
 import { page } from '../paging.ts';
 import { INLINE_POLICY_SIZE } from '../policy-documents.ts';
 import { usageOf } from './policies.ts';
+import { awsManagedCatalogue, awsManagedPolicy } from '../aws-managed.ts';
 import type { Ctx, EntityRow, PolicyRow } from '../store.ts';
 
 // Account alias
@@ -132,8 +133,15 @@ export async function getAccountAuthorizationDetails(input: GetAccountAuthorizat
     if (!wanted.has(filter)) continue;
     for (const row of await s.entities(ctx.account, kind)) items.push({ key: `${order}/${row.name.toLowerCase()}`, kind, row });
   }
-  // AWS managed policies would come from their catalogue, which Fogbank does not have yet.
-  if (wanted.has('LocalManagedPolicy')) for (const row of await s.policies(ctx.account)) items.push({ key: `3/${row.name.toLowerCase()}`, kind: 'policy', row });
+  if (wanted.has('LocalManagedPolicy')) for (const row of await s.policies(ctx.account)) items.push({ key: `3/${row.name.toLowerCase()} ${row.arn}`, kind: 'policy', row });
+  // AWS managed policies: those the account uses (attached, or a boundary), not all of AWS's.
+  if (wanted.has('AWSManagedPolicy')) {
+    await awsManagedCatalogue();
+    for (const arn of (await s.policyUsage(ctx.account)).keys()) {
+      const row = awsManagedPolicy(arn)?.row;
+      if (row) items.push({ key: `3/${row.name.toLowerCase()} ${row.arn}`, kind: 'policy', row });
+    }
+  }
   const p = await page(ctx, items, (i) => i.key, input);
 
   const inline = async (id: string) => (await s.inlines(id)).map((i) => ({ PolicyName: i.name, PolicyDocument: encodeDocument(i.document) }));
@@ -156,7 +164,8 @@ export async function getAccountAuthorizationDetails(input: GetAccountAuthorizat
     } else if (item.kind === 'policy') {
       const row = item.row;
       const { Tags: _, ...policy } = policyShape(row, await usageOf(ctx, row.arn));
-      const versions = (await s.versions(row.arn)).map((v) => versionShape(v, row.default_version, true));
+      const aws = row.account === 'aws' ? awsManagedPolicy(row.arn) : undefined;
+      const versions = (aws ? [aws.version] : await s.versions(row.arn)).map((v) => versionShape(v, row.default_version, true));
       out.Policies!.push({ ...policy, PolicyVersionList: versions });
     }
   }

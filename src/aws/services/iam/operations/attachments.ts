@@ -6,6 +6,7 @@ import { requireAttachable, requireEntity } from '../lookup.ts';
 import { parsePolicyArn } from '../names.ts';
 import { page, type PageInput } from '../paging.ts';
 import { modifiableRole } from './roles.ts';
+import { awsManagedCatalogue, inAwsAccount } from '../aws-managed.ts';
 import type { Ctx, EntityRow } from '../store.ts';
 
 type Identity = 'user' | 'group' | 'role';
@@ -13,6 +14,11 @@ type Identity = 'user' | 'group' | 'role';
 /** IAM's default quota of managed policies attached to one identity. */
 const ATTACHED_PER_IDENTITY = 10;
 const QUOTA: Record<Identity, string> = { user: 'PoliciesPerUser', group: 'PoliciesPerGroup', role: 'PoliciesPerRole' };
+
+/** Reads the AWS managed policy catalogue, off the event loop, before a unit looks an AWS policy up. */
+async function catalogueFor(arn: string): Promise<void> {
+  if (inAwsAccount(arn)) await awsManagedCatalogue();
+}
 
 /** The identity a write names; service-linked roles are only their service's to change. */
 export function writableIdentity(ctx: Ctx, kind: Identity, name: string): Promise<EntityRow> {
@@ -22,6 +28,7 @@ export function writableIdentity(ctx: Ctx, kind: Identity, name: string): Promis
 function attaching(kind: Identity, nameOf: (input: any) => string) {
   return {
     attach: async (input: { PolicyArn: string }, ctx: Ctx): Promise<void> => {
+      await catalogueFor(input.PolicyArn);
       await ctx.state.unit(async () => {
         const entity = await writableIdentity(ctx, kind, nameOf(input));
         await requireAttachable(ctx, input.PolicyArn);
@@ -63,6 +70,7 @@ export const detachRolePolicy = roles.detach;
 export const listAttachedRolePolicies = roles.list;
 
 export async function listEntitiesForPolicy(input: ListEntitiesForPolicyRequest, ctx: Ctx): Promise<ListEntitiesForPolicyResponse> {
+  await catalogueFor(input.PolicyArn);
   await requireAttachable(ctx, input.PolicyArn);
   const usage = input.PolicyUsageFilter;
   const ids = new Set<string>();
@@ -88,6 +96,7 @@ export async function listEntitiesForPolicy(input: ListEntitiesForPolicyRequest,
 function boundaries(kind: 'user' | 'role', nameOf: (input: any) => string) {
   return {
     put: async (input: { PermissionsBoundary: string }, ctx: Ctx): Promise<void> => {
+      await catalogueFor(input.PermissionsBoundary);
       await ctx.state.unit(async () => {
         const entity = await writableIdentity(ctx, kind, nameOf(input));
         await requireAttachable(ctx, input.PermissionsBoundary);
