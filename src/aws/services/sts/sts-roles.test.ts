@@ -2,8 +2,10 @@
 // RoleId and MaxSessionDuration, and their trust policy decided by the policy engine in soft/strict.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { STSClient, AssumeRoleCommand, GetCallerIdentityCommand, AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import {
+  STSClient, AssumeRoleCommand, GetCallerIdentityCommand, AssumeRoleWithWebIdentityCommand, GetWebIdentityTokenCommand, GetDelegatedAccessTokenCommand,
+} from '@aws-sdk/client-sts';
 import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
 import { boto3Clients, python } from '../../../../test/support/clients.ts';
 
@@ -214,5 +216,44 @@ test('AssumeRoleWithWebIdentity: the role must exist, and its trust policy names
   await assert.rejects(anon.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn('Gh'), RoleSessionName: 'gh', WebIdentityToken: token('repo:evil/app:ref:main') })), {
     name: 'AccessDenied',
     message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+  });
+});
+
+test('GetWebIdentityToken signs a JWT naming the caller, verifiable with the published keys', async () => {
+  const { alice } = await setup({});
+  for (const alg of ['RS256', 'ES384'] as const) {
+    const out = await alice.send(new GetWebIdentityTokenCommand({ Audience: ['https://api.example.com'], SigningAlgorithm: alg, Tags: [{ Key: 'team', Value: 'blue' }] }));
+    const [head, body, sig] = out.WebIdentityToken!.split('.');
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+    assert.equal(header.alg, alg);
+    assert.equal(claims.sub, ALICE);
+    assert.equal(claims.aud, 'https://api.example.com');
+    assert.equal(claims.exp - claims.iat, 300, 'five minutes by default');
+    assert.equal(Math.floor(out.Expiration!.getTime() / 1000), claims.exp);
+    assert.match(claims.iss, /^https:\/\/[0-9a-f-]{36}\.tokens\.sts\.global\.api\.aws$/);
+    assert.equal(claims['https://sts.amazonaws.com/'].aws_account, USER_ACCOUNT);
+    assert.deepEqual(claims['https://sts.amazonaws.com/'].request_tags, { team: 'blue' });
+    const jwks = await (await fetch(`${fb.endpoint}/_fogbank/sts/jwks`)).json() as { keys: Array<Record<string, string>> };
+    const jwk = jwks.keys.find((k) => k.kid === header.kid)!;
+    const key = createPublicKey({ key: jwk as any, format: 'jwk' });
+    const data = Buffer.from(`${head}.${body}`);
+    const ok = alg === 'RS256' ? verify('sha256', data, key, Buffer.from(sig, 'base64url')) : verify('sha384', data, { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
+    assert.ok(ok, `${alg} signature verifies`);
+    assert.ok(!verify(alg === 'RS256' ? 'sha256' : 'sha384', Buffer.from(`${head}.${body}x`), alg === 'RS256' ? key : { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url')));
+  }
+  await assert.rejects(alice.send(new GetWebIdentityTokenCommand({ Audience: ['a'], SigningAlgorithm: 'HS256' })), { name: 'ValidationError' });
+  await assert.rejects(alice.send(new GetWebIdentityTokenCommand({ Audience: ['a'], SigningAlgorithm: 'RS256', DurationSeconds: 3601 })), {
+    name: 'ValidationError',
+    message: "1 validation error detected: Value '3601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 3600",
+  });
+});
+
+test('GetDelegatedAccessToken refuses trade-in tokens Fogbank never handed out', async () => {
+  const sts = fb.client(STSClient);
+  await assert.rejects(sts.send(new GetDelegatedAccessTokenCommand({ TradeInToken: 'not-issued-here' })), (e: any) => {
+    assert.equal(e.name, 'ExpiredTradeInTokenException');
+    assert.equal(e.$metadata.httpStatusCode, 400);
+    return true;
   });
 });
