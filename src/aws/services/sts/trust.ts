@@ -79,8 +79,6 @@ export interface TrustQuestion {
   /** `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`, plus `sts:TagSession` when tags are passed. */
   actions: string[];
   context: Record<string, ContextValue | undefined>;
-  /** Who AccessDenied names. */
-  who: string;
   /** The account whose IAM mode applies. */
   modeAccount: string;
   /** AWS's message for a refusal of `action`. */
@@ -110,7 +108,7 @@ export function checkTrust(q: TrustQuestion, ctx: RequestContext): void {
         resourceAccount: q.role.account,
         context: q.context,
         identityPolicies: [IDENTITY_SIDE],
-        resourcePolicies: [{ id: `trust policy of ${q.role.arn}`, policy }],
+        resourcePolicies: [{ id: q.role.arn, policy }],
       });
       notes.push(`${action}: ${d.reason}`);
       if (d.decision !== 'Allow' && !denial) denial = q.refusal(action);

@@ -97,7 +97,6 @@ export async function assumeRole(input: AssumeRoleRequest, ctx: RequestContext):
     principal,
     actions: input.Tags?.length || input.TransitiveTagKeys?.length ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
     context: assumeRoleContext(principal, ctx.caller, calling, ctx.clock.now(), { ...input, tags, transitiveTagKeys: input.TransitiveTagKeys }),
-    who: ctx.caller.arn,
     modeAccount: ctx.caller.account,
     refusal,
   }, ctx);
@@ -173,12 +172,11 @@ export async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentity
         ...(Array.isArray(claims.amr) ? { [`${provider}:amr`]: claims.amr.map(String) } : {}),
         'sts:RoleSessionName': input.RoleSessionName,
       }),
-      who: named,
       modeAccount: role.account,
       refusal,
     }, ctx);
   } else {
-    checkTrust({ role, principal: federatedPrincipal('unknown-issuer', role.account), actions: ['sts:AssumeRoleWithWebIdentity'], context: federatedContext(now, {}), who: 'unknown', modeAccount: role.account, refusal }, ctx);
+    checkTrust({ role, principal: federatedPrincipal('unknown-issuer', role.account), actions: ['sts:AssumeRoleWithWebIdentity'], context: federatedContext(now, {}), modeAccount: role.account, refusal }, ctx);
   }
   return {
     ...(await assume(role, input.RoleSessionName, duration, policyFacts(input), ctx)),
@@ -239,7 +237,6 @@ export async function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: 
       'saml:iss': facts.issuer,
       'saml:aud': facts.audience,
     }),
-    who: input.PrincipalArn,
     modeAccount: role.account,
     refusal,
   }, ctx);
