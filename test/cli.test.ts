@@ -115,6 +115,13 @@ test('state in the data directory survives a restart', async () => {
     const first = await start(['--data-dir', dir]);
     assert.match(first.line, new RegExp(`data: ${dir}`));
     const sts = new STSClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    // AssumeRole needs the role to exist in IAM (made through the admin API's call).
+    const made = await fetch(`${first.endpoint}/_fogbank/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'iam', operation: 'CreateRole', account: '222233334444', input: { RoleName: 'Keeper', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }) } }),
+    });
+    assert.equal(made.status, 200, await made.clone().text());
     const { Credentials: c } = await sts.send(
       new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222233334444:role/Keeper', RoleSessionName: 'restart' }),
     );

@@ -289,6 +289,11 @@ test('unsigned: Lambda, SQS and DynamoDB answer their MissingAuthenticationToken
 });
 
 test('unsigned: STS AssumeRoleWithWebIdentity works, as in AWS', async () => {
+  // The role must exist in IAM.
+  await fb.instance.env.invoke('iam', 'CreateRole', {
+    RoleName: 'web',
+    AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/issuer.example' }, Action: 'sts:AssumeRoleWithWebIdentity' }] }),
+  }, { account: '111122223333', region: 'us-east-1' });
   const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const token = `${part({ alg: 'RS256' })}.${part({ sub: 'u1', aud: 'app', iss: 'https://issuer.example', exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
   const body = new URLSearchParams({

@@ -329,6 +329,8 @@ test('a write is committed to disk before the client gets its answer', async (t)
     await durable.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  // AssumeRole needs the role to exist in IAM.
+  await durable.instance.env.invoke('iam', 'CreateRole', { RoleName: 'Durable', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }) }, { account: '123412341234', region: 'us-east-1' });
   // Commits are made slow, so an answer sent before its commit would be seen to race ahead of it.
   const db = durable.instance.database;
   const commit = db.commit.bind(db);

@@ -18,6 +18,12 @@ interface AccessKeyRow {
   user_id: string;
   expires_at: number | null;
   status: 'Active' | 'Inactive';
+  role_arn: string | null;
+  session_policy: string | null;
+  session_policy_arns: string | null;
+  session_tags: string | null;
+  transitive_tag_keys: string | null;
+  source_identity: string | null;
 }
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
@@ -103,15 +109,16 @@ export class Accounts {
   }
 
   /** Issues a key pair for a principal; `durationSeconds` makes it a session (ASIA…, with a token). */
-  async issue(principal: { account: string; arn: string; userId: string }, durationSeconds?: number): Promise<IssuedCredentials> {
+  async issue(principal: { account: string; arn: string; userId: string }, durationSeconds?: number, facts?: SessionFacts): Promise<IssuedCredentials> {
     const session = durationSeconds !== undefined;
     const accessKeyId = makeAccessKeyId(session ? 'ASIA' : 'AKIA', principal.account);
     const secretAccessKey = randomSecret();
     const sessionToken = session ? 'FQoGZXIvYXdzE' + randomBytes(96).toString('base64') : undefined;
     const expiresAt = session ? this.#now() + durationSeconds * 1000 : undefined;
     await this.#db.run(
-      `INSERT INTO access_keys (access_key_id, secret_access_key, session_token, account, principal_arn, user_id, expires_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO access_keys (access_key_id, secret_access_key, session_token, account, principal_arn, user_id, expires_at, created_at,
+         role_arn, session_policy, session_policy_arns, session_tags, transitive_tag_keys, source_identity)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       accessKeyId,
       secretAccessKey,
       sessionToken ?? null,
@@ -120,6 +127,7 @@ export class Accounts {
       principal.userId,
       expiresAt ?? null,
       this.#now(),
+      ...sessionColumns(facts),
     );
     this.#cache.delete(accessKeyId);
     return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt === undefined ? undefined : new Date(expiresAt) };
@@ -220,6 +228,21 @@ export class Accounts {
     return { secret: row.secret_access_key, ...(row.session_token ? { sessionToken: row.session_token } : {}) };
   }
 
+  /** What a role session was issued with (its role, session policies, tags); undefined for other keys. */
+  async sessionOf(accessKeyId: string): Promise<SessionFacts | undefined> {
+    const row = /^\d{12}$/.test(accessKeyId) ? undefined : await this.#lookup(accessKeyId);
+    if (!row?.role_arn) return undefined;
+    const parse = <T>(v: string | null): T | undefined => (v === null ? undefined : (JSON.parse(v) as T));
+    return {
+      roleArn: row.role_arn,
+      policy: row.session_policy ?? undefined,
+      policyArns: parse<string[]>(row.session_policy_arns),
+      tags: parse<Record<string, string>>(row.session_tags),
+      transitiveTagKeys: parse<string[]>(row.transitive_tag_keys),
+      sourceIdentity: row.source_identity ?? undefined,
+    };
+  }
+
   async #lookup(accessKeyId: string): Promise<AccessKeyRow | undefined> {
     let row = this.#cache.get(accessKeyId);
     if (row === undefined) {
@@ -229,6 +252,28 @@ export class Accounts {
     }
     return row ?? undefined;
   }
+}
+
+/**
+ * What an STS role session was issued with, kept with its key for later authorization (issue 12):
+ * the role (with its path), the session policies, the session tags and which of them are transitive.
+ */
+export interface SessionFacts {
+  roleArn: string;
+  /** The inline session policy (`Policy`), as passed. */
+  policy?: string;
+  /** The managed session policies (`PolicyArns`). */
+  policyArns?: string[];
+  /** Session tags, keys as passed (tag keys compare case-insensitively). */
+  tags?: Record<string, string>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+}
+
+function sessionColumns(s: SessionFacts | undefined): Array<string | null> {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  if (!s) return [null, null, null, null, null, null];
+  return [s.roleArn, s.policy ?? null, json(s.policyArns), json(s.tags), json(s.transitiveTagKeys), s.sourceIdentity ?? null];
 }
 
 function rootCaller(account: string, accessKeyId: string): Caller {

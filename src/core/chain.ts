@@ -220,6 +220,8 @@ export class Chain {
 
   /** Records the call in the request log; `detail` keeps a wire call's headers and bodies. */
   record(call: Call, detail?: RawDetail): void {
+    const noted = call.ctx?.access;
+    const access = noted === undefined ? call.access : call.access === undefined ? noted : `${call.access}; ${noted}`;
     this.#env.requests.add({
       kind: call.kind.name,
       requestId: call.requestId,
@@ -235,7 +237,7 @@ export class Chain {
       causedBy: call.causedBy,
       target: call.target,
       source: call.source,
-      ...(call.access !== undefined ? { access: call.access } : {}),
+      ...(access !== undefined ? { access } : {}),
       durationMs: Math.round((performance.now() - call.started) * 100) / 100,
     }, detail);
   }

@@ -24,6 +24,11 @@ export interface RequestContext<S = unknown> {
   env: Environment;
   /** The raw request, for the few behaviours that live at the HTTP level (CORS, presigned URLs). */
   http: HttpRequest;
+  /**
+   * What the handler's own IAM checks decided (STS's trust policy), set by the handler: the chain adds
+   * it to the request log's `access`, after the signature check's note.
+   */
+  access?: string;
 }
 
 export type Handler<I = any, O = any, S = any> = (input: I, ctx: RequestContext<S>) => O | Promise<O>;

@@ -7,6 +7,8 @@ import type { StsHandlers } from './generated/types.ts';
 import { assumeRole, assumeRoleWithSAML, assumeRoleWithWebIdentity, assumeRoot } from './operations/assume-role.ts';
 import { getFederationToken, getSessionToken } from './operations/session.ts';
 import { decodeAuthorizationMessage, getAccessKeyInfo, getCallerIdentity } from './operations/identity.ts';
+import { getWebIdentityToken, jwksRoute } from './operations/web-identity-token.ts';
+import { getDelegatedAccessToken } from './operations/delegated-access.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -21,7 +23,10 @@ export default defineService<StsHandlers>({
     DecodeAuthorizationMessage: decodeAuthorizationMessage,
     GetAccessKeyInfo: getAccessKeyInfo,
     GetCallerIdentity: getCallerIdentity,
+    GetDelegatedAccessToken: getDelegatedAccessToken,
     GetFederationToken: getFederationToken,
     GetSessionToken: getSessionToken,
+    GetWebIdentityToken: getWebIdentityToken,
   },
+  admin: [jwksRoute],
 });

@@ -22,9 +22,19 @@ before(async () => {
   sts = fb.client(STSClient);
 });
 after(() => fb.stop());
-beforeEach(() => fb.reset());
+beforeEach(async () => {
+  await fb.reset();
+  // AssumeRole needs the role to exist in IAM, as in AWS.
+  await createRole('111122223333', 'Deployer', '/deploy/', { AWS: '*' }, 43200);
+});
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy/Deployer';
+
+/** Setup for tests of other things: the role, made in-process (the trust tests below make theirs through boto3). */
+async function createRole(account: string, name: string, path: string, principal: Record<string, unknown>, maxSession = 3600) {
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession'] }] });
+  await fb.instance.env.invoke('iam', 'CreateRole', { RoleName: name, Path: path, AssumeRolePolicyDocument: trust, MaxSessionDuration: maxSession }, { account, region: 'us-east-1' });
+}
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

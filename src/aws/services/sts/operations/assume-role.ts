@@ -1,6 +1,5 @@
 // AssumeRole and its federated variants: each issues session credentials that act in the role's
 // account, so later calls signed with them land there (GetCallerIdentity shows the assumed role).
-import { deflateRawSync } from 'node:zlib';
 import type { RequestContext } from '../../../../core/service.ts';
 import type {
   AssumeRoleRequest, AssumeRoleResponse,
@@ -8,19 +7,21 @@ import type {
   AssumeRoleWithSAMLRequest, AssumeRoleWithSAMLResponse,
   AssumeRootRequest, AssumeRootResponse,
 } from '../generated/types.ts';
+import type { SessionFacts } from '../../../../core/accounts.ts';
+import type { RequestPrincipal } from '../../../../core/iam/index.ts';
 import { ServiceError } from '../../../../core/errors.ts';
 import { constraints } from '../../../protocol/constraints.ts';
-import { credentialsOf, parseRoleArn, principalId, isSessionCaller, type RoleRef } from '../principals.ts';
+import { credentialsOf, parseRoleArn, principalId, isSessionCaller } from '../principals.ts';
 import { formatArn, accountRootArn } from '../../../../core/resources/arn.ts';
+import { checkSessionExtras, packedPolicySize, type SessionExtras } from '../session-policies.ts';
+import { assumeRoleContext, callerPrincipal, checkTrust, federatedContext, findRole, notAuthorized, type AssumedRole } from '../trust.ts';
 
 const sessionNamePattern = /^[\w+=,.@-]*$/;
 
-interface SessionRequest {
+interface SessionRequest extends SessionExtras {
   RoleArn: string;
   RoleSessionName: string;
   DurationSeconds?: number;
-  Policy?: string;
-  PolicyArns?: unknown[];
 }
 
 function checkSessionRequest(input: SessionRequest) {
@@ -31,53 +32,94 @@ function checkSessionRequest(input: SessionRequest) {
     .range('durationSeconds', input.DurationSeconds, 900, 43200)
     .length('policy', input.Policy, 1, 2048)
     .check('ValidationError');
-  if (input.Policy !== undefined) {
-    try {
-      JSON.parse(input.Policy);
-    } catch {
-      throw new ServiceError('MalformedPolicyDocument', 'The policy is not in the valid JSON format.', 400);
-    }
+  checkSessionExtras(input);
+}
+
+/** The role's MaxSessionDuration bounds the session, as in AWS (its default is one hour). */
+function sessionDuration(role: AssumedRole, requested: number | undefined): number {
+  const duration = requested ?? 3600;
+  if (duration > role.maxSessionDuration) {
+    throw new ServiceError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
   }
-  if (input.PolicyArns && input.PolicyArns.length > 10) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`, 400);
-  }
+  return duration;
 }
 
 /** Issues credentials for `role` under `sessionName` and returns the parts every variant answers. */
-async function assume(role: RoleRef, sessionName: string, durationSeconds: number, ctx: RequestContext) {
-  const roleId = principalId('AROA', role.arn);
-  const assumedRoleId = `${roleId}:${sessionName}`;
+async function assume(role: AssumedRole, sessionName: string, durationSeconds: number, facts: Omit<SessionFacts, 'roleArn'>, ctx: RequestContext) {
+  const assumedRoleId = `${role.roleId}:${sessionName}`;
   const arn = formatArn({ partition: role.partition, service: 'sts', account: role.account, resource: `assumed-role/${role.name}/${sessionName}` });
-  const issued = await ctx.env.accounts.issue({ account: role.account, arn, userId: assumedRoleId }, durationSeconds);
+  const issued = await ctx.env.accounts.issue({ account: role.account, arn, userId: assumedRoleId }, durationSeconds, { roleArn: role.arn, ...facts });
   return {
     Credentials: credentialsOf(issued),
     AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: arn },
   };
 }
 
-function packedPolicySize(input: SessionRequest): number | undefined {
-  if (input.Policy === undefined && !input.PolicyArns?.length) return undefined;
-  // AWS reports the size of the session policies after packing (compression) as a percentage of
-  // the allowed maximum; deflate stands in for its unpublished packing format.
-  const packed = deflateRawSync((input.Policy ?? '') + JSON.stringify(input.PolicyArns ?? [])).length;
-  return Math.max(1, Math.ceil((packed / 2048) * 100));
+/** What the session keeps of the session policies passed. */
+function policyFacts(input: SessionExtras) {
+  return { policy: input.Policy, policyArns: input.PolicyArns?.length ? input.PolicyArns.map((p) => p.arn!) : undefined };
 }
 
 export async function assumeRole(input: AssumeRoleRequest, ctx: RequestContext): Promise<AssumeRoleResponse> {
   checkSessionRequest(input);
-  const role = parseRoleArn(input.RoleArn);
-  const duration = input.DurationSeconds ?? 3600;
-  if (isSessionCaller(ctx.caller.arn) && duration > 3600) {
+  const ref = parseRoleArn(input.RoleArn);
+  const chained = isSessionCaller(ctx.caller.arn);
+  if (chained && (input.DurationSeconds ?? 3600) > 3600) {
     throw new ServiceError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.', 400);
   }
   if (input.ExternalId !== undefined) {
     constraints().length('externalId', input.ExternalId, 2, 1224).pattern('externalId', input.ExternalId, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*').check('ValidationError');
   }
+  if (input.SourceIdentity !== undefined) {
+    constraints().length('sourceIdentity', input.SourceIdentity, 2, 64).pattern('sourceIdentity', input.SourceIdentity, sessionNamePattern, '[\\w+=,.@-]*').check('ValidationError');
+  }
+  const refusal = (action: string) => notAuthorized(ctx.caller.arn, action, input.RoleArn);
+  const role = await findRole(ref, ctx, () => refusal('sts:AssumeRole'));
+  const duration = sessionDuration(role, input.DurationSeconds);
+
+  // A chained session carries the calling session's transitive tags and source identity (AWS rule).
+  const calling = chained ? await ctx.env.accounts.sessionOf(ctx.caller.accessKeyId) : undefined;
+  const inherited: Record<string, string> = {};
+  for (const k of calling?.transitiveTagKeys ?? []) if (calling?.tags?.[k] !== undefined) inherited[k] = calling.tags[k];
+  const requested = Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]));
+  for (const k of Object.keys(requested)) {
+    if (Object.keys(inherited).some((i) => i.toLowerCase() === k.toLowerCase())) {
+      throw new ServiceError('InvalidParameterValue', 'One of the specified transitive tag keys can\'t be set because it conflicts with a transitive tag key from the calling session.', 400);
+    }
+  }
+  const tags = { ...inherited, ...requested };
+  const transitive = [...new Set([...(calling?.transitiveTagKeys ?? []), ...(input.TransitiveTagKeys ?? [])])];
+  const size = packedPolicySize(input, inherited);
+
+  const principal = callerPrincipal(ctx.caller, calling);
+  checkTrust({
+    role,
+    principal,
+    actions: input.Tags?.length || input.TransitiveTagKeys?.length ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
+    context: assumeRoleContext(principal, ctx.caller, calling, ctx.clock.now(), { ...input, tags, transitiveTagKeys: input.TransitiveTagKeys }),
+    modeAccount: ctx.caller.account,
+    refusal,
+  }, ctx);
+
+  const sourceIdentity = calling?.sourceIdentity ?? input.SourceIdentity;
   return {
-    ...(await assume(role, input.RoleSessionName, duration, ctx)),
-    PackedPolicySize: packedPolicySize(input),
-    SourceIdentity: input.SourceIdentity,
+    ...(await assume(role, input.RoleSessionName, duration, {
+      ...policyFacts(input),
+      tags: Object.keys(tags).length ? tags : undefined,
+      transitiveTagKeys: transitive.length ? transitive : undefined,
+      sourceIdentity,
+    }, ctx)),
+    PackedPolicySize: size,
+    SourceIdentity: sourceIdentity,
   };
+}
+
+/** Identity providers AWS names by host rather than by an IAM OIDC provider ARN. */
+const WELL_KNOWN_PROVIDERS = new Set(['accounts.google.com', 'graph.facebook.com', 'www.amazon.com', 'cognito-identity.amazonaws.com']);
+
+/** A caller from outside AWS, named in trust policies by its identity provider (`"Federated"`). */
+function federatedPrincipal(provider: string, account: string): RequestPrincipal {
+  return { type: 'federated-user', arn: provider, account, federatedProvider: provider };
 }
 
 /** Decodes a JWT's claims without verifying it: Fogbank trusts every identity provider. */
@@ -97,7 +139,7 @@ function jwtClaims(token: string): Record<string, unknown> {
 export async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityRequest, ctx: RequestContext): Promise<AssumeRoleWithWebIdentityResponse> {
   checkSessionRequest(input);
   constraints().length('webIdentityToken', input.WebIdentityToken, 4, 20000).check('ValidationError');
-  const role = parseRoleArn(input.RoleArn);
+  const ref = parseRoleArn(input.RoleArn);
   const claims = jwtClaims(input.WebIdentityToken);
   const now = ctx.clock.now();
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
@@ -109,12 +151,39 @@ export async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentity
   }
   const aud = Array.isArray(claims.aud) ? String(claims.aud[0]) : claims.aud === undefined ? undefined : String(claims.aud);
   const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
+  const issuer = iss?.replace(/^https?:\/\//, '');
+  // AWS's answer for any refusal of a web identity, which has no AWS identity to name.
+  const refusal = () => new ServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+  const role = await findRole(ref, ctx, refusal);
+  const duration = sessionDuration(role, input.DurationSeconds);
+  const size = packedPolicySize(input);
+  const provider = input.ProviderId ?? issuer;
+  if (provider !== undefined) {
+    // Trust policies name an OIDC issuer by its IAM OIDC provider ARN, the well-known ones by host.
+    const named = WELL_KNOWN_PROVIDERS.has(provider) ? provider : `arn:${role.partition}:iam::${role.account}:oidc-provider/${provider}`;
+    checkTrust({
+      role,
+      principal: federatedPrincipal(named, role.account),
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      context: federatedContext(now, {
+        [`${provider}:sub`]: typeof claims.sub === 'string' ? claims.sub : undefined,
+        [`${provider}:aud`]: typeof claims.azp === 'string' ? claims.azp : aud,
+        [`${provider}:oaud`]: aud,
+        ...(Array.isArray(claims.amr) ? { [`${provider}:amr`]: claims.amr.map(String) } : {}),
+        'sts:RoleSessionName': input.RoleSessionName,
+      }),
+      modeAccount: role.account,
+      refusal,
+    }, ctx);
+  } else {
+    checkTrust({ role, principal: federatedPrincipal('unknown-issuer', role.account), actions: ['sts:AssumeRoleWithWebIdentity'], context: federatedContext(now, {}), modeAccount: role.account, refusal }, ctx);
+  }
   return {
-    ...(await assume(role, input.RoleSessionName, input.DurationSeconds ?? 3600, ctx)),
+    ...(await assume(role, input.RoleSessionName, duration, policyFacts(input), ctx)),
     SubjectFromWebIdentityToken: typeof claims.sub === 'string' ? claims.sub : undefined,
     Audience: aud ?? input.ProviderId,
-    Provider: input.ProviderId ?? (iss ? iss.replace(/^https?:\/\//, '') : undefined),
-    PackedPolicySize: packedPolicySize(input),
+    Provider: input.ProviderId ?? issuer,
+    PackedPolicySize: size,
   };
 }
 
@@ -143,16 +212,37 @@ export async function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, ctx: 
     .length('principalArn', input.PrincipalArn, 20, 2048)
     .length('sAMLAssertion', input.SAMLAssertion, 4, 100000)
     .range('durationSeconds', input.DurationSeconds, 900, 43200)
+    .length('policy', input.Policy, 1, 2048)
     .check('ValidationError');
-  const role = parseRoleArn(input.RoleArn);
+  checkSessionExtras(input);
+  const ref = parseRoleArn(input.RoleArn);
   const facts = samlFacts(input.SAMLAssertion);
   // The session is named by the assertion's RoleSessionName attribute, as in AWS.
   const sessionName = facts.sessionName ?? facts.subject;
   if (!sessionName || !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
     throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has no valid https://aws.amazon.com/SAML/Attributes/RoleSessionName attribute', 400);
   }
+  const refusal = () => new ServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML', 403);
+  const role = await findRole(ref, ctx, refusal);
+  const duration = sessionDuration(role, input.DurationSeconds);
+  const size = packedPolicySize(input);
+  checkTrust({
+    role,
+    // Trust policies name the SAML provider by its ARN, the one the request passes.
+    principal: federatedPrincipal(input.PrincipalArn, role.account),
+    actions: ['sts:AssumeRoleWithSAML'],
+    context: federatedContext(ctx.clock.now(), {
+      'saml:sub': facts.subject,
+      'saml:sub_type': facts.subjectType,
+      'saml:iss': facts.issuer,
+      'saml:aud': facts.audience,
+    }),
+    modeAccount: role.account,
+    refusal,
+  }, ctx);
   return {
-    ...(await assume(role, sessionName, input.DurationSeconds ?? 3600, ctx)),
+    ...(await assume(role, sessionName, duration, policyFacts(input), ctx)),
+    PackedPolicySize: size,
     Subject: facts.subject,
     SubjectType: facts.subjectType,
     Issuer: facts.issuer,
