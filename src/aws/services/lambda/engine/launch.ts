@@ -50,6 +50,8 @@ export async function prepareLaunch(
   const creds = await env.accounts.issue(
     { account: fn.account, arn: formatArn({ service: 'sts', account: fn.account, resource: `assumed-role/${roleName}/${fn.name}` }), userId: `${iamUniqueId('AROA', c.Role)}:${fn.name}` },
     CREDENTIAL_SECONDS,
+    // The session names its role, so that authorization can later act with the role's policies.
+    { roleArn: c.Role },
   );
   const scratch = `w${options.workerId}-${randomBytes(4).toString('hex')}`;
   const tmp = code.scratch(scratch);
