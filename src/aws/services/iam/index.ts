@@ -43,6 +43,10 @@ import {
   getAccountSummary, listAccountAliases, updateAccountPasswordPolicy,
 } from './operations/account.ts';
 import { createServiceLinkedRole, deleteServiceLinkedRole, getServiceLinkedRoleDeletionStatus } from './operations/service-linked-roles.ts';
+import {
+  createVirtualMFADevice, deactivateMFADevice, deleteVirtualMFADevice, enableMFADevice, getMFADevice, listMFADevices, listMFADeviceTags,
+  listVirtualMFADevices, resyncMFADevice, tagMFADevice, untagMFADevice,
+} from './operations/mfa-devices.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -145,5 +149,16 @@ export default defineService<IamHandlers, IamStore>({
     CreateServiceLinkedRole: createServiceLinkedRole,
     DeleteServiceLinkedRole: deleteServiceLinkedRole,
     GetServiceLinkedRoleDeletionStatus: getServiceLinkedRoleDeletionStatus,
+    CreateVirtualMFADevice: createVirtualMFADevice,
+    EnableMFADevice: enableMFADevice,
+    ResyncMFADevice: resyncMFADevice,
+    DeactivateMFADevice: deactivateMFADevice,
+    DeleteVirtualMFADevice: deleteVirtualMFADevice,
+    GetMFADevice: getMFADevice,
+    ListMFADevices: listMFADevices,
+    ListVirtualMFADevices: listVirtualMFADevices,
+    TagMFADevice: tagMFADevice,
+    UntagMFADevice: untagMFADevice,
+    ListMFADeviceTags: listMFADeviceTags,
   },
 });
