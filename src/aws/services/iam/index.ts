@@ -47,6 +47,14 @@ import {
   createVirtualMFADevice, deactivateMFADevice, deleteVirtualMFADevice, enableMFADevice, getMFADevice, listMFADevices, listMFADeviceTags,
   listVirtualMFADevices, resyncMFADevice, tagMFADevice, untagMFADevice,
 } from './operations/mfa-devices.ts';
+import { deleteSSHPublicKey, getSSHPublicKey, listSSHPublicKeys, updateSSHPublicKey, uploadSSHPublicKey } from './operations/ssh-public-keys.ts';
+import {
+  deleteSigningCertificate, listSigningCertificates, updateSigningCertificate, uploadSigningCertificate,
+} from './operations/signing-certificates.ts';
+import {
+  deleteServerCertificate, getServerCertificate, listServerCertificates, listServerCertificateTags, tagServerCertificate,
+  untagServerCertificate, updateServerCertificate, uploadServerCertificate,
+} from './operations/server-certificates.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -160,5 +168,22 @@ export default defineService<IamHandlers, IamStore>({
     TagMFADevice: tagMFADevice,
     UntagMFADevice: untagMFADevice,
     ListMFADeviceTags: listMFADeviceTags,
+    UploadSSHPublicKey: uploadSSHPublicKey,
+    GetSSHPublicKey: getSSHPublicKey,
+    ListSSHPublicKeys: listSSHPublicKeys,
+    UpdateSSHPublicKey: updateSSHPublicKey,
+    DeleteSSHPublicKey: deleteSSHPublicKey,
+    UploadSigningCertificate: uploadSigningCertificate,
+    ListSigningCertificates: listSigningCertificates,
+    UpdateSigningCertificate: updateSigningCertificate,
+    DeleteSigningCertificate: deleteSigningCertificate,
+    UploadServerCertificate: uploadServerCertificate,
+    GetServerCertificate: getServerCertificate,
+    ListServerCertificates: listServerCertificates,
+    UpdateServerCertificate: updateServerCertificate,
+    DeleteServerCertificate: deleteServerCertificate,
+    TagServerCertificate: tagServerCertificate,
+    UntagServerCertificate: untagServerCertificate,
+    ListServerCertificateTags: listServerCertificateTags,
   },
 });
