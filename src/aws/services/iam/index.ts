@@ -55,6 +55,15 @@ import {
   deleteServerCertificate, getServerCertificate, listServerCertificates, listServerCertificateTags, tagServerCertificate,
   untagServerCertificate, updateServerCertificate, uploadServerCertificate,
 } from './operations/server-certificates.ts';
+import {
+  addClientIDToOpenIDConnectProvider, createOpenIDConnectProvider, deleteOpenIDConnectProvider, getOpenIDConnectProvider,
+  listOpenIDConnectProviders, listOpenIDConnectProviderTags, removeClientIDFromOpenIDConnectProvider, tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider, updateOpenIDConnectProviderThumbprint,
+} from './operations/oidc-providers.ts';
+import {
+  createSAMLProvider, deleteSAMLProvider, getSAMLProvider, listSAMLProviders, listSAMLProviderTags, tagSAMLProvider, untagSAMLProvider,
+  updateSAMLProvider,
+} from './operations/saml-providers.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -185,5 +194,23 @@ export default defineService<IamHandlers, IamStore>({
     TagServerCertificate: tagServerCertificate,
     UntagServerCertificate: untagServerCertificate,
     ListServerCertificateTags: listServerCertificateTags,
+    CreateOpenIDConnectProvider: createOpenIDConnectProvider,
+    GetOpenIDConnectProvider: getOpenIDConnectProvider,
+    ListOpenIDConnectProviders: listOpenIDConnectProviders,
+    AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
+    RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
+    UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+    DeleteOpenIDConnectProvider: deleteOpenIDConnectProvider,
+    TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+    UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+    ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+    CreateSAMLProvider: createSAMLProvider,
+    GetSAMLProvider: getSAMLProvider,
+    ListSAMLProviders: listSAMLProviders,
+    UpdateSAMLProvider: updateSAMLProvider,
+    DeleteSAMLProvider: deleteSAMLProvider,
+    TagSAMLProvider: tagSAMLProvider,
+    UntagSAMLProvider: untagSAMLProvider,
+    ListSAMLProviderTags: listSAMLProviderTags,
   },
 });
