@@ -64,6 +64,8 @@ import {
   createSAMLProvider, deleteSAMLProvider, getSAMLProvider, listSAMLProviders, listSAMLProviderTags, tagSAMLProvider, untagSAMLProvider,
   updateSAMLProvider,
 } from './operations/saml-providers.ts';
+import { generateCredentialReport, getCredentialReport } from './operations/credential-report.ts';
+import { changePassword } from './operations/change-password.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -212,5 +214,8 @@ export default defineService<IamHandlers, IamStore>({
     TagSAMLProvider: tagSAMLProvider,
     UntagSAMLProvider: untagSAMLProvider,
     ListSAMLProviderTags: listSAMLProviderTags,
+    GenerateCredentialReport: generateCredentialReport,
+    GetCredentialReport: getCredentialReport,
+    ChangePassword: changePassword,
   },
 });
