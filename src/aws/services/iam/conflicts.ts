@@ -13,6 +13,7 @@ export async function checkDeletable(ctx: Ctx, row: EntityRow): Promise<void> {
       if ((await s.mfaDevicesOf(row.id)).length) throw deleteConflict('Cannot delete entity, must delete MFA device first.');
       if ((await s.userCredentials(row.id, 'ssh-key')).length) throw deleteConflict('Cannot delete entity, must delete SSH public keys first.');
       if ((await s.userCredentials(row.id, 'signing-cert')).length) throw deleteConflict('Cannot delete entity, must delete signing certificates first.');
+      if ((await s.userCredentials(row.id, 'service-credential')).length) throw deleteConflict('Cannot delete entity, must delete service specific credentials first.');
       break;
     case 'group':
       if ((await s.members(row.id)).length) throw deleteConflict('Cannot delete entity, must remove users from group first.');

@@ -66,6 +66,12 @@ import {
 } from './operations/saml-providers.ts';
 import { generateCredentialReport, getCredentialReport } from './operations/credential-report.ts';
 import { changePassword } from './operations/change-password.ts';
+import {
+  createServiceSpecificCredential, deleteServiceSpecificCredential, listServiceSpecificCredentials, resetServiceSpecificCredential,
+  updateServiceSpecificCredential,
+} from './operations/service-specific-credentials.ts';
+import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './operations/policy-context.ts';
+import { setSecurityTokenServicePreferences } from './operations/sts-preferences.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -217,5 +223,13 @@ export default defineService<IamHandlers, IamStore>({
     GenerateCredentialReport: generateCredentialReport,
     GetCredentialReport: getCredentialReport,
     ChangePassword: changePassword,
+    CreateServiceSpecificCredential: createServiceSpecificCredential,
+    ListServiceSpecificCredentials: listServiceSpecificCredentials,
+    ResetServiceSpecificCredential: resetServiceSpecificCredential,
+    UpdateServiceSpecificCredential: updateServiceSpecificCredential,
+    DeleteServiceSpecificCredential: deleteServiceSpecificCredential,
+    GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
+    GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
+    SetSecurityTokenServicePreferences: setSecurityTokenServicePreferences,
   },
 });

@@ -72,7 +72,7 @@ export interface MfaRow {
   tags: string;
 }
 
-export type UserCredentialKind = 'ssh-key' | 'signing-cert';
+export type UserCredentialKind = 'ssh-key' | 'signing-cert' | 'service-credential';
 
 export interface UserCredentialRow {
   id: string;
@@ -428,6 +428,10 @@ export class IamStore {
 
   async setUserCredentialStatus(id: string, status: string): Promise<void> {
     await this.#s.run('UPDATE iam_user_credentials SET status = ? WHERE id = ?', status, id);
+  }
+
+  async setUserCredentialBody(id: string, body: string): Promise<void> {
+    await this.#s.run('UPDATE iam_user_credentials SET body = ? WHERE id = ?', body, id);
   }
 
   async deleteUserCredential(id: string): Promise<void> {

@@ -15,7 +15,8 @@ CREATE TABLE iam_mfa_devices (
 ) STRICT;
 CREATE INDEX iam_mfa_devices_user ON iam_mfa_devices (user_id);
 
--- A user's SSH public keys ('ssh-key') and X.509 signing certificates ('signing-cert'), by id.
+-- A user's SSH public keys ('ssh-key'), X.509 signing certificates ('signing-cert') and service-specific
+-- credentials ('service-credential': `fingerprint` holds the service, only a hash of the password is kept), by id.
 CREATE TABLE iam_user_credentials (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,

@@ -12,6 +12,7 @@ import { encodeDocument, groupShape, instanceProfileShape, policyShape, roleShap
 import { page } from '../paging.ts';
 import { INLINE_POLICY_SIZE } from '../policy-documents.ts';
 import { usageOf } from './policies.ts';
+import { globalEndpointTokenVersion } from './sts-preferences.ts';
 import type { Ctx, EntityRow, PolicyRow } from '../store.ts';
 
 // Account alias
@@ -118,7 +119,7 @@ export async function getAccountSummary(_input: unknown, ctx: Ctx): Promise<GetA
       GroupsPerUserQuota: 10, AccessKeysPerUserQuota: 2, SigningCertificatesPerUserQuota: 2,
       ServerCertificates: serverCertificates, ServerCertificatesQuota: 20, MFADevices: mfa.length,
       MFADevicesInUse: mfa.filter((d) => d.user_id !== null).length, Providers: providers,
-      AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0, GlobalEndpointTokenVersion: 1,
+      AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0, GlobalEndpointTokenVersion: await globalEndpointTokenVersion(ctx),
     },
   };
 }

@@ -1,0 +1,74 @@
+// IAM's smaller remaining operations through boto3: service-specific credentials, the condition keys
+// policies use (GetContextKeysFor*), and the STS token preference GetAccountSummary reports.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFogbank, type TestFogbank } from '../../../testing/index.ts';
+import { boto3 } from './boto3.test-support.ts';
+
+let fb: TestFogbank;
+before(async () => {
+  fb = await startFogbank();
+});
+after(() => fb.stop());
+beforeEach(() => fb.reset());
+
+test('service-specific credentials: created with a password shown once, reset, status, two per service, block DeleteUser', async () => {
+  const out = await boto3(fb.endpoint, `
+c.create_user(UserName='git')
+a = c.create_service_specific_credential(UserName='git', ServiceName='codecommit.amazonaws.com')['ServiceSpecificCredential']
+out['created'] = a
+c.create_service_specific_credential(UserName='git', ServiceName='codecommit.amazonaws.com')
+out['third'] = err(c.create_service_specific_credential, UserName='git', ServiceName='codecommit.amazonaws.com')
+out['other'] = c.create_service_specific_credential(UserName='git', ServiceName='cassandra.amazonaws.com')['ServiceSpecificCredential']['ServiceName']
+out['unsupported'] = err(c.create_service_specific_credential, UserName='git', ServiceName='s3.amazonaws.com')
+r = c.reset_service_specific_credential(UserName='git', ServiceSpecificCredentialId=a['ServiceSpecificCredentialId'])['ServiceSpecificCredential']
+out['reset'] = [r['ServiceSpecificCredentialId'] == a['ServiceSpecificCredentialId'], r['ServicePassword'] != a['ServicePassword'], len(r['ServicePassword'])]
+c.update_service_specific_credential(UserName='git', ServiceSpecificCredentialId=a['ServiceSpecificCredentialId'], Status='Inactive')
+listed = c.list_service_specific_credentials(UserName='git', ServiceName='codecommit.amazonaws.com')['ServiceSpecificCredentials']
+out['listed'] = [[x['Status'], 'ServicePassword' in x] for x in listed]
+out['deleteUser'] = err(c.delete_user, UserName='git')
+for x in c.list_service_specific_credentials(UserName='git')['ServiceSpecificCredentials']:
+    c.delete_service_specific_credential(UserName='git', ServiceSpecificCredentialId=x['ServiceSpecificCredentialId'])
+out['deleteAgain'] = err(c.delete_service_specific_credential, UserName='git', ServiceSpecificCredentialId=a['ServiceSpecificCredentialId'])
+c.delete_user(UserName='git')
+`);
+  assert.equal(out.created.ServiceUserName, 'git-at-000000000000');
+  assert.match(out.created.ServiceSpecificCredentialId, /^ACCA[A-Z2-7]{17}$/);
+  assert.equal(out.created.Status, 'Active');
+  assert.ok(out.created.ServicePassword.length >= 40);
+  assert.deepEqual(out.third, [409, 'LimitExceeded', 'Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2']);
+  assert.equal(out.other, 'cassandra.amazonaws.com');
+  assert.equal(out.unsupported[0], 404);
+  assert.equal(out.unsupported[1], 'NotSupportedService');
+  assert.deepEqual(out.reset, [true, true, 44]);
+  assert.deepEqual(out.listed, [['Inactive', false], ['Active', false]]);
+  assert.deepEqual(out.deleteUser, [409, 'DeleteConflict', 'Cannot delete entity, must delete service specific credentials first.']);
+  assert.equal(out.deleteAgain[1], 'NoSuchEntity');
+});
+
+test('GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy read the Condition keys; STS token preference', async () => {
+  const out = await boto3(fb.endpoint, `
+def pol(cond):
+    return json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*', 'Condition': cond}]})
+p1 = pol({'StringEquals': {'aws:RequestedRegion': 'eu-west-1', 's3:prefix': 'home/'}})
+p2 = pol({'Bool': {'aws:MultiFactorAuthPresent': 'true'}, 'StringLike': {'AWS:REQUESTEDREGION': 'eu-*'}})
+out['custom'] = c.get_context_keys_for_custom_policy(PolicyInputList=[p1, p2])['ContextKeyNames']
+out['malformed'] = err(c.get_context_keys_for_custom_policy, PolicyInputList=['{"Version": "2012-10-17"'])
+c.create_user(UserName='u'); c.create_group(GroupName='g'); c.add_user_to_group(GroupName='g', UserName='u')
+c.put_user_policy(UserName='u', PolicyName='own', PolicyDocument=p1)
+arn = c.create_policy(PolicyName='managed', PolicyDocument=pol({'IpAddress': {'aws:SourceIp': '10.0.0.0/8'}}))['Policy']['Arn']
+c.attach_group_policy(GroupName='g', PolicyArn=arn)
+user = c.get_user(UserName='u')['User']['Arn']
+out['principal'] = c.get_context_keys_for_principal_policy(PolicySourceArn=user, PolicyInputList=[pol({'NumericLessThan': {'aws:MultiFactorAuthAge': '3600'}})])['ContextKeyNames']
+out['missing'] = err(c.get_context_keys_for_principal_policy, PolicySourceArn='arn:aws:iam::000000000000:role/nope')
+out['before'] = c.get_account_summary()['SummaryMap']['GlobalEndpointTokenVersion']
+c.set_security_token_service_preferences(GlobalEndpointTokenVersion='v2Token')
+out['after'] = c.get_account_summary()['SummaryMap']['GlobalEndpointTokenVersion']
+`);
+  assert.deepEqual(out.custom.map((k: string) => k.toLowerCase()).sort(), ['aws:multifactorauthpresent', 'aws:requestedregion', 's3:prefix']);
+  assert.equal(out.malformed[1], 'InvalidInput');
+  assert.deepEqual(out.principal.map((k: string) => k.toLowerCase()).sort(), ['aws:multifactorauthage', 'aws:requestedregion', 'aws:sourceip', 's3:prefix']);
+  assert.deepEqual(out.missing, [404, 'NoSuchEntity', 'The role with name nope cannot be found.']);
+  assert.equal(out.before, 1);
+  assert.equal(out.after, 2);
+});
