@@ -72,3 +72,44 @@ out['after'] = c.get_account_summary()['SummaryMap']['GlobalEndpointTokenVersion
   assert.equal(out.before, 1);
   assert.equal(out.after, 2);
 });
+
+test('SimulateCustomPolicy and SimulatePrincipalPolicy decide with the policy engine: allow, explicit and implicit deny, context, boundary', async () => {
+  const out = await boto3(fb.endpoint, `
+allow = json.dumps({'Version': '2012-10-17', 'Statement': [
+    {'Sid': 'Read', 'Effect': 'Allow', 'Action': ['s3:GetObject', 's3:ListBucket'], 'Resource': '*'},
+    {'Sid': 'NoSecrets', 'Effect': 'Deny', 'Action': 's3:GetObject', 'Resource': 'arn:aws:s3:::secrets/*'},
+    {'Sid': 'PutFromOffice', 'Effect': 'Allow', 'Action': 's3:PutObject', 'Resource': '*', 'Condition': {'IpAddress': {'aws:SourceIp': '10.0.0.0/8'}}}]})
+r = c.simulate_custom_policy(PolicyInputList=[allow], ActionNames=['s3:GetObject', 's3:DeleteObject'], ResourceArns=['arn:aws:s3:::public/a', 'arn:aws:s3:::secrets/b'])['EvaluationResults']
+out['custom'] = [[x['EvalActionName'], x['EvalResourceName'], x['EvalDecision'], [m['SourcePolicyId'] for m in x['MatchedStatements']]] for x in r]
+ctx = [{'ContextKeyName': 'aws:SourceIp', 'ContextKeyValues': ['10.1.2.3'], 'ContextKeyType': 'ip'}]
+out['inOffice'] = c.simulate_custom_policy(PolicyInputList=[allow], ActionNames=['s3:PutObject'], ContextEntries=ctx)['EvaluationResults'][0]['EvalDecision']
+away = c.simulate_custom_policy(PolicyInputList=[allow], ActionNames=['s3:PutObject'])['EvaluationResults'][0]
+out['away'] = [away['EvalDecision'], away['MissingContextValues']]
+out['malformed'] = err(c.simulate_custom_policy, PolicyInputList=['{"Statement": []'], ActionNames=['s3:GetObject'])
+
+c.create_user(UserName='dev'); c.create_group(GroupName='readers'); c.add_user_to_group(GroupName='readers', UserName='dev')
+c.put_group_policy(GroupName='readers', PolicyName='read', PolicyDocument=allow)
+b = c.create_policy(PolicyName='only-list', PolicyDocument=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:ListBucket', 'Resource': '*'}]}))['Policy']['Arn']
+arn = c.get_user(UserName='dev')['User']['Arn']
+before = c.simulate_principal_policy(PolicySourceArn=arn, ActionNames=['s3:GetObject', 's3:ListBucket'])['EvaluationResults']
+out['before'] = [[x['EvalDecision'], [[m['SourcePolicyId'], m['SourcePolicyType']] for m in x['MatchedStatements']]] for x in before]
+c.put_user_permissions_boundary(UserName='dev', PermissionsBoundary=b)
+after = c.simulate_principal_policy(PolicySourceArn=arn, ActionNames=['s3:GetObject', 's3:ListBucket'])['EvaluationResults']
+out['after'] = [[x['EvalDecision'], x.get('PermissionsBoundaryDecisionDetail')] for x in after]
+paged = c.simulate_principal_policy(PolicySourceArn=arn, ActionNames=['s3:GetObject', 's3:ListBucket', 's3:PutObject'], MaxItems=2)
+out['paged'] = [len(paged['EvaluationResults']), paged['IsTruncated'],
+    [x['EvalActionName'] for x in c.simulate_principal_policy(PolicySourceArn=arn, ActionNames=['s3:GetObject', 's3:ListBucket', 's3:PutObject'], Marker=paged['Marker'])['EvaluationResults']]]
+`);
+  assert.deepEqual(out.custom, [
+    ['s3:GetObject', 'arn:aws:s3:::public/a', 'allowed', ['PolicyInputList.1']],
+    ['s3:GetObject', 'arn:aws:s3:::secrets/b', 'explicitDeny', ['PolicyInputList.1', 'PolicyInputList.1']],
+    ['s3:DeleteObject', 'arn:aws:s3:::public/a', 'implicitDeny', []],
+    ['s3:DeleteObject', 'arn:aws:s3:::secrets/b', 'implicitDeny', []],
+  ]);
+  assert.equal(out.inOffice, 'allowed');
+  assert.deepEqual(out.away, ['implicitDeny', ['aws:SourceIp']]);
+  assert.equal(out.malformed[1], 'InvalidInput');
+  assert.deepEqual(out.before, [['allowed', [['read', 'group']]], ['allowed', [['read', 'group']]]]);
+  assert.deepEqual(out.after, [['implicitDeny', { AllowedByPermissionsBoundary: false }], ['allowed', { AllowedByPermissionsBoundary: true }]]);
+  assert.deepEqual(out.paged, [2, true, ['s3:PutObject']]);
+});

@@ -72,6 +72,7 @@ import {
 } from './operations/service-specific-credentials.ts';
 import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './operations/policy-context.ts';
 import { setSecurityTokenServicePreferences } from './operations/sts-preferences.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './operations/simulate.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -231,5 +232,7 @@ export default defineService<IamHandlers, IamStore>({
     GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
     GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
     SetSecurityTokenServicePreferences: setSecurityTokenServicePreferences,
+    SimulateCustomPolicy: simulateCustomPolicy,
+    SimulatePrincipalPolicy: simulatePrincipalPolicy,
   },
 });
