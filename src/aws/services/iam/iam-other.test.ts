@@ -113,3 +113,24 @@ out['paged'] = [len(paged['EvaluationResults']), paged['IsTruncated'],
   assert.deepEqual(out.after, [['implicitDeny', { AllowedByPermissionsBoundary: false }], ['allowed', { AllowedByPermissionsBoundary: true }]]);
   assert.deepEqual(out.paged, [2, true, ['s3:PutObject']]);
 });
+
+test('ListPoliciesGrantingServiceAccess: a user\'s own and its groups\' policies whose Allow reaches each namespace', async () => {
+  const out = await boto3(fb.endpoint, `
+def pol(stmt):
+    return json.dumps({'Version': '2012-10-17', 'Statement': [stmt]})
+c.create_user(UserName='u'); c.create_group(GroupName='g'); c.add_user_to_group(GroupName='g', UserName='u')
+c.put_user_policy(UserName='u', PolicyName='s3-read', PolicyDocument=pol({'Effect': 'Allow', 'Action': 's3:Get*', 'Resource': '*'}))
+c.put_user_policy(UserName='u', PolicyName='deny-sqs', PolicyDocument=pol({'Effect': 'Deny', 'Action': 'sqs:*', 'Resource': '*'}))
+arn = c.create_policy(PolicyName='all-but-iam', PolicyDocument=pol({'Effect': 'Allow', 'NotAction': 'iam:*', 'Resource': '*'}))['Policy']['Arn']
+c.attach_group_policy(GroupName='g', PolicyArn=arn)
+r = c.list_policies_granting_service_access(Arn=c.get_user(UserName='u')['User']['Arn'], ServiceNamespaces=['s3', 'sqs', 'iam'])
+out['r'] = {x['ServiceNamespace']: sorted([p['PolicyName'], p['PolicyType'], p.get('EntityType'), p.get('EntityName')] for p in x['Policies']) for x in r['PoliciesGrantingServiceAccess']}
+out['missing'] = err(c.list_policies_granting_service_access, Arn='arn:aws:iam::000000000000:user/nope', ServiceNamespaces=['s3'])
+`);
+  assert.deepEqual(out.r, {
+    s3: [['all-but-iam', 'MANAGED', null, null], ['s3-read', 'INLINE', 'USER', 'u']],
+    sqs: [['all-but-iam', 'MANAGED', null, null]],
+    iam: [],
+  });
+  assert.deepEqual(out.missing, [404, 'NoSuchEntity', 'The user with name nope cannot be found.']);
+});

@@ -73,6 +73,7 @@ import {
 import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './operations/policy-context.ts';
 import { setSecurityTokenServicePreferences } from './operations/sts-preferences.ts';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './operations/simulate.ts';
+import { listPoliciesGrantingServiceAccess } from './operations/policies-granting-access.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -234,5 +235,6 @@ export default defineService<IamHandlers, IamStore>({
     SetSecurityTokenServicePreferences: setSecurityTokenServicePreferences,
     SimulateCustomPolicy: simulateCustomPolicy,
     SimulatePrincipalPolicy: simulatePrincipalPolicy,
+    ListPoliciesGrantingServiceAccess: listPoliciesGrantingServiceAccess,
   },
 });
