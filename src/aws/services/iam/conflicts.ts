@@ -10,6 +10,10 @@ export async function checkDeletable(ctx: Ctx, row: EntityRow): Promise<void> {
       if (await s.login(row.id)) throw deleteConflict('Cannot delete entity, must delete login profile first.');
       if ((await s.keys(row.id)).length) throw deleteConflict('Cannot delete entity, must delete access keys first.');
       if ((await s.containers(row.id)).length) throw deleteConflict('Cannot delete entity, must remove users from group first.');
+      if ((await s.mfaDevicesOf(row.id)).length) throw deleteConflict('Cannot delete entity, must delete MFA device first.');
+      if ((await s.userCredentials(row.id, 'ssh-key')).length) throw deleteConflict('Cannot delete entity, must delete SSH public keys first.');
+      if ((await s.userCredentials(row.id, 'signing-cert')).length) throw deleteConflict('Cannot delete entity, must delete signing certificates first.');
+      if ((await s.userCredentials(row.id, 'service-credential')).length) throw deleteConflict('Cannot delete entity, must delete service specific credentials first.');
       break;
     case 'group':
       if ((await s.members(row.id)).length) throw deleteConflict('Cannot delete entity, must remove users from group first.');

@@ -43,6 +43,37 @@ import {
   getAccountSummary, listAccountAliases, updateAccountPasswordPolicy,
 } from './operations/account.ts';
 import { createServiceLinkedRole, deleteServiceLinkedRole, getServiceLinkedRoleDeletionStatus } from './operations/service-linked-roles.ts';
+import {
+  createVirtualMFADevice, deactivateMFADevice, deleteVirtualMFADevice, enableMFADevice, getMFADevice, listMFADevices, listMFADeviceTags,
+  listVirtualMFADevices, resyncMFADevice, tagMFADevice, untagMFADevice,
+} from './operations/mfa-devices.ts';
+import { deleteSSHPublicKey, getSSHPublicKey, listSSHPublicKeys, updateSSHPublicKey, uploadSSHPublicKey } from './operations/ssh-public-keys.ts';
+import {
+  deleteSigningCertificate, listSigningCertificates, updateSigningCertificate, uploadSigningCertificate,
+} from './operations/signing-certificates.ts';
+import {
+  deleteServerCertificate, getServerCertificate, listServerCertificates, listServerCertificateTags, tagServerCertificate,
+  untagServerCertificate, updateServerCertificate, uploadServerCertificate,
+} from './operations/server-certificates.ts';
+import {
+  addClientIDToOpenIDConnectProvider, createOpenIDConnectProvider, deleteOpenIDConnectProvider, getOpenIDConnectProvider,
+  listOpenIDConnectProviders, listOpenIDConnectProviderTags, removeClientIDFromOpenIDConnectProvider, tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider, updateOpenIDConnectProviderThumbprint,
+} from './operations/oidc-providers.ts';
+import {
+  createSAMLProvider, deleteSAMLProvider, getSAMLProvider, listSAMLProviders, listSAMLProviderTags, tagSAMLProvider, untagSAMLProvider,
+  updateSAMLProvider,
+} from './operations/saml-providers.ts';
+import { generateCredentialReport, getCredentialReport } from './operations/credential-report.ts';
+import { changePassword } from './operations/change-password.ts';
+import {
+  createServiceSpecificCredential, deleteServiceSpecificCredential, listServiceSpecificCredentials, resetServiceSpecificCredential,
+  updateServiceSpecificCredential,
+} from './operations/service-specific-credentials.ts';
+import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './operations/policy-context.ts';
+import { setSecurityTokenServicePreferences } from './operations/sts-preferences.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './operations/simulate.ts';
+import { listPoliciesGrantingServiceAccess } from './operations/policies-granting-access.ts';
 
 const model: ServiceModel = JSON.parse(readFileSync(new URL('./generated/model.json', import.meta.url), 'utf8'));
 
@@ -145,5 +176,65 @@ export default defineService<IamHandlers, IamStore>({
     CreateServiceLinkedRole: createServiceLinkedRole,
     DeleteServiceLinkedRole: deleteServiceLinkedRole,
     GetServiceLinkedRoleDeletionStatus: getServiceLinkedRoleDeletionStatus,
+    CreateVirtualMFADevice: createVirtualMFADevice,
+    EnableMFADevice: enableMFADevice,
+    ResyncMFADevice: resyncMFADevice,
+    DeactivateMFADevice: deactivateMFADevice,
+    DeleteVirtualMFADevice: deleteVirtualMFADevice,
+    GetMFADevice: getMFADevice,
+    ListMFADevices: listMFADevices,
+    ListVirtualMFADevices: listVirtualMFADevices,
+    TagMFADevice: tagMFADevice,
+    UntagMFADevice: untagMFADevice,
+    ListMFADeviceTags: listMFADeviceTags,
+    UploadSSHPublicKey: uploadSSHPublicKey,
+    GetSSHPublicKey: getSSHPublicKey,
+    ListSSHPublicKeys: listSSHPublicKeys,
+    UpdateSSHPublicKey: updateSSHPublicKey,
+    DeleteSSHPublicKey: deleteSSHPublicKey,
+    UploadSigningCertificate: uploadSigningCertificate,
+    ListSigningCertificates: listSigningCertificates,
+    UpdateSigningCertificate: updateSigningCertificate,
+    DeleteSigningCertificate: deleteSigningCertificate,
+    UploadServerCertificate: uploadServerCertificate,
+    GetServerCertificate: getServerCertificate,
+    ListServerCertificates: listServerCertificates,
+    UpdateServerCertificate: updateServerCertificate,
+    DeleteServerCertificate: deleteServerCertificate,
+    TagServerCertificate: tagServerCertificate,
+    UntagServerCertificate: untagServerCertificate,
+    ListServerCertificateTags: listServerCertificateTags,
+    CreateOpenIDConnectProvider: createOpenIDConnectProvider,
+    GetOpenIDConnectProvider: getOpenIDConnectProvider,
+    ListOpenIDConnectProviders: listOpenIDConnectProviders,
+    AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
+    RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
+    UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+    DeleteOpenIDConnectProvider: deleteOpenIDConnectProvider,
+    TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+    UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+    ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+    CreateSAMLProvider: createSAMLProvider,
+    GetSAMLProvider: getSAMLProvider,
+    ListSAMLProviders: listSAMLProviders,
+    UpdateSAMLProvider: updateSAMLProvider,
+    DeleteSAMLProvider: deleteSAMLProvider,
+    TagSAMLProvider: tagSAMLProvider,
+    UntagSAMLProvider: untagSAMLProvider,
+    ListSAMLProviderTags: listSAMLProviderTags,
+    GenerateCredentialReport: generateCredentialReport,
+    GetCredentialReport: getCredentialReport,
+    ChangePassword: changePassword,
+    CreateServiceSpecificCredential: createServiceSpecificCredential,
+    ListServiceSpecificCredentials: listServiceSpecificCredentials,
+    ResetServiceSpecificCredential: resetServiceSpecificCredential,
+    UpdateServiceSpecificCredential: updateServiceSpecificCredential,
+    DeleteServiceSpecificCredential: deleteServiceSpecificCredential,
+    GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
+    GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
+    SetSecurityTokenServicePreferences: setSecurityTokenServicePreferences,
+    SimulateCustomPolicy: simulateCustomPolicy,
+    SimulatePrincipalPolicy: simulatePrincipalPolicy,
+    ListPoliciesGrantingServiceAccess: listPoliciesGrantingServiceAccess,
   },
 });

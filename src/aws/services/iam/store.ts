@@ -61,6 +61,53 @@ export interface LoginRow {
   created: number;
 }
 
+export interface MfaRow {
+  account: string;
+  serial: string;
+  seed: string;
+  user_id: string | null;
+  enabled: number | null;
+  last_step: number | null;
+  created: number;
+  tags: string;
+}
+
+export type UserCredentialKind = 'ssh-key' | 'signing-cert' | 'service-credential';
+
+export interface UserCredentialRow {
+  id: string;
+  user_id: string;
+  kind: UserCredentialKind;
+  body: string;
+  fingerprint: string;
+  status: string;
+  uploaded: number;
+}
+
+export interface ServerCertRow {
+  account: string;
+  name: string;
+  path: string;
+  id: string;
+  body: string;
+  chain: string | null;
+  expiration: number;
+  uploaded: number;
+  tags: string;
+}
+
+export type ProviderKind = 'oidc' | 'saml';
+
+export interface ProviderRow {
+  account: string;
+  arn: string;
+  kind: ProviderKind;
+  config: string;
+  valid_until: number | null;
+  created: number;
+  tags: string;
+}
+
 type EntityUpdate = Partial<Pick<EntityRow, 'name' | 'path' | 'description' | 'trust_policy' | 'max_session' | 'boundary' | 'tags'>>;
 type PolicyUpdate = Partial<Pick<PolicyRow, 'default_version' | 'next_version' | 'updated' | 'tags'>>;
 
@@ -343,6 +390,129 @@ export class IamStore {
 
   async deleteSetting(account: string, key: string): Promise<boolean> {
     return Number((await this.#s.run('DELETE FROM iam_account_settings WHERE account = ? AND key = ?', account, key)).changes) > 0;
+  }
+
+  // Virtual MFA devices (migrations/002)
+
+  mfaDevice(serial: string): Promise<MfaRow | undefined> {
+    return this.#s.get<MfaRow>('SELECT * FROM iam_mfa_devices WHERE serial = ?', serial);
+  }
+
+  mfaDevices(account: string): Promise<MfaRow[]> {
+    return this.#s.all<MfaRow>('SELECT * FROM iam_mfa_devices WHERE account = ? ORDER BY serial', account);
+  }
+
+  mfaDevicesOf(userId: string): Promise<MfaRow[]> {
+    return this.#s.all<MfaRow>('SELECT * FROM iam_mfa_devices WHERE user_id = ? ORDER BY enabled, serial', userId);
+  }
+
+  /** Inserts a device; false when one has that serial number. */
+  async insertMfaDevice(row: MfaRow): Promise<boolean> {
+    const r = await this.#s.run(
+      'INSERT INTO iam_mfa_devices (account, serial, seed, user_id, enabled, last_step, created, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      row.account, row.serial, row.seed, row.user_id, row.enabled, row.last_step, row.created, row.tags,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async updateMfaDevice(serial: string, update: Partial<Pick<MfaRow, 'user_id' | 'enabled' | 'last_step' | 'tags'>>): Promise<void> {
+    const fields = Object.entries(update).filter(([, v]) => v !== undefined);
+    if (!fields.length) return;
+    await this.#s.run(`UPDATE iam_mfa_devices SET ${fields.map(([k]) => `${k} = ?`).join(', ')} WHERE serial = ?`, ...fields.map(([, v]) => v as string | number | null), serial);
+  }
+
+  async deleteMfaDevice(serial: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_mfa_devices WHERE serial = ?', serial);
+  }
+
+  // Users' SSH public keys and signing certificates
+
+  userCredential(id: string): Promise<UserCredentialRow | undefined> {
+    return this.#s.get<UserCredentialRow>('SELECT * FROM iam_user_credentials WHERE id = ?', id);
+  }
+
+  userCredentials(userId: string, kind: UserCredentialKind): Promise<UserCredentialRow[]> {
+    return this.#s.all<UserCredentialRow>('SELECT * FROM iam_user_credentials WHERE user_id = ? AND kind = ? ORDER BY uploaded, id', userId, kind);
+  }
+
+  async insertUserCredential(row: UserCredentialRow): Promise<void> {
+    await this.#s.run(
+      'INSERT INTO iam_user_credentials (id, user_id, kind, body, fingerprint, status, uploaded) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      row.id, row.user_id, row.kind, row.body, row.fingerprint, row.status, row.uploaded,
+    );
+  }
+
+  async setUserCredentialStatus(id: string, status: string): Promise<void> {
+    await this.#s.run('UPDATE iam_user_credentials SET status = ? WHERE id = ?', status, id);
+  }
+
+  async setUserCredentialBody(id: string, body: string): Promise<void> {
+    await this.#s.run('UPDATE iam_user_credentials SET body = ? WHERE id = ?', body, id);
+  }
+
+  async deleteUserCredential(id: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_user_credentials WHERE id = ?', id);
+  }
+
+  // Server certificates
+
+  serverCert(account: string, name: string): Promise<ServerCertRow | undefined> {
+    return this.#s.get<ServerCertRow>('SELECT * FROM iam_server_certificates WHERE account = ? AND name = ?', account, name);
+  }
+
+  serverCerts(account: string, pathPrefix = '/'): Promise<ServerCertRow[]> {
+    return this.#s.all<ServerCertRow>(
+      'SELECT * FROM iam_server_certificates WHERE account = ? AND substr(path, 1, ?) = ? ORDER BY name', account, pathPrefix.length, pathPrefix,
+    );
+  }
+
+  /** Inserts a certificate; false when the account has one of that name. */
+  async insertServerCert(row: ServerCertRow): Promise<boolean> {
+    const r = await this.#s.run(
+      `INSERT INTO iam_server_certificates (account, name, path, id, body, chain, expiration, uploaded, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      row.account, row.name, row.path, row.id, row.body, row.chain, row.expiration, row.uploaded, row.tags,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async updateServerCert(id: string, update: Partial<Pick<ServerCertRow, 'name' | 'path' | 'tags'>>): Promise<void> {
+    const fields = Object.entries(update).filter(([, v]) => v !== undefined);
+    if (!fields.length) return;
+    await this.#s.run(`UPDATE iam_server_certificates SET ${fields.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`, ...fields.map(([, v]) => v as string), id);
+  }
+
+  async deleteServerCert(id: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_server_certificates WHERE id = ?', id);
+  }
+
+  // OIDC and SAML identity providers
+
+  provider(arn: string, kind: ProviderKind): Promise<ProviderRow | undefined> {
+    return this.#s.get<ProviderRow>('SELECT * FROM iam_providers WHERE arn = ? AND kind = ?', arn, kind);
+  }
+
+  providers(account: string, kind: ProviderKind): Promise<ProviderRow[]> {
+    return this.#s.all<ProviderRow>('SELECT * FROM iam_providers WHERE account = ? AND kind = ? ORDER BY arn', account, kind);
+  }
+
+  /** Inserts a provider; false when one has that ARN. */
+  async insertProvider(row: ProviderRow): Promise<boolean> {
+    const r = await this.#s.run(
+      'INSERT INTO iam_providers (account, arn, kind, config, valid_until, created, tags) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      row.account, row.arn, row.kind, row.config, row.valid_until, row.created, row.tags,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async updateProvider(arn: string, update: Partial<Pick<ProviderRow, 'config' | 'valid_until' | 'tags'>>): Promise<void> {
+    const fields = Object.entries(update).filter(([, v]) => v !== undefined);
+    if (!fields.length) return;
+    await this.#s.run(`UPDATE iam_providers SET ${fields.map(([k]) => `${k} = ?`).join(', ')} WHERE arn = ?`, ...fields.map(([, v]) => v as string | number | null), arn);
+  }
+
+  async deleteProvider(arn: string): Promise<void> {
+    await this.#s.run('DELETE FROM iam_providers WHERE arn = ?', arn);
   }
 }
 

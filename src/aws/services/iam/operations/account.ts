@@ -13,6 +13,7 @@ import { page } from '../paging.ts';
 import { INLINE_POLICY_SIZE } from '../policy-documents.ts';
 import { usageOf } from './policies.ts';
 import { awsManagedCatalogue, awsManagedPolicy } from '../aws-managed.ts';
+import { globalEndpointTokenVersion } from './sts-preferences.ts';
 import type { Ctx, EntityRow, PolicyRow } from '../store.ts';
 
 // Account alias
@@ -101,6 +102,9 @@ export async function getAccountSummary(_input: unknown, ctx: Ctx): Promise<GetA
   const policies = await ctx.state.policies(ctx.account);
   let versions = 0;
   for (const p of policies) versions += (await ctx.state.versions(p.arn)).length;
+  const mfa = await ctx.state.mfaDevices(ctx.account);
+  const providers = (await ctx.state.providers(ctx.account, 'saml')).length + (await ctx.state.providers(ctx.account, 'oidc')).length;
+  const serverCertificates = (await ctx.state.serverCerts(ctx.account)).length;
   // Counts of what Fogbank holds, and IAM's default quotas.
   return {
     SummaryMap: {
@@ -114,8 +118,9 @@ export async function getAccountSummary(_input: unknown, ctx: Ctx): Promise<GetA
       RolePolicySizeQuota: INLINE_POLICY_SIZE.role, AssumeRolePolicySizeQuota: 2048,
       AttachedPoliciesPerUserQuota: 10, AttachedPoliciesPerGroupQuota: 10, AttachedPoliciesPerRoleQuota: 10,
       GroupsPerUserQuota: 10, AccessKeysPerUserQuota: 2, SigningCertificatesPerUserQuota: 2,
-      ServerCertificates: 0, ServerCertificatesQuota: 20, MFADevices: 0, MFADevicesInUse: 0, Providers: 0,
-      AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0, GlobalEndpointTokenVersion: 1,
+      ServerCertificates: serverCertificates, ServerCertificatesQuota: 20, MFADevices: mfa.length,
+      MFADevicesInUse: mfa.filter((d) => d.user_id !== null).length, Providers: providers,
+      AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0, GlobalEndpointTokenVersion: await globalEndpointTokenVersion(ctx),
     },
   };
 }

@@ -1,6 +1,6 @@
 // Login profiles: a user's console password. Only a salted scrypt hash is kept; the password must meet
 // the account's password policy (or IAM's default one when the account has none).
-import { randomBytes, scrypt } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type {
   CreateLoginProfileRequest, CreateLoginProfileResponse, GetLoginProfileRequest, GetLoginProfileResponse,
@@ -13,7 +13,7 @@ import type { Ctx } from '../store.ts';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
-async function hash(password: string): Promise<string> {
+export async function hash(password: string): Promise<string> {
   const salt = randomBytes(16);
   return `scrypt:${salt.toString('base64')}:${(await scryptAsync(password, salt, 32)).toString('base64')}`;
 }
@@ -30,8 +30,16 @@ function meets(password: string, policy: PasswordPolicy | undefined): boolean {
     && (!policy.RequireNumbers || classes[2]) && (!policy.RequireSymbols || classes[3]);
 }
 
-async function checkPassword(ctx: Ctx, password: string): Promise<void> {
+export async function checkPassword(ctx: Ctx, password: string): Promise<void> {
   if (!meets(password, await readPasswordPolicy(ctx))) throw passwordPolicyViolation('Password does not conform to the account password policy.');
+}
+
+/** Whether `password` is the one `stored` (a hash from `hash`) was made from. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, digest] = stored.split(':');
+  if (scheme !== 'scrypt') return false;
+  const expected = Buffer.from(digest, 'base64');
+  return timingSafeEqual(await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length), expected);
 }
 
 const notFound = (user: string) => noSuchEntity(`Login Profile for User ${user} cannot be found.`);

@@ -1,0 +1,155 @@
+// SimulateCustomPolicy and SimulatePrincipalPolicy: the policy engine (src/core/iam) answers, for
+// every action and resource asked about, what the chain's authorize step would decide: the policies
+// given (and, for a principal, its inline and customer managed policies, its groups' for a user, and
+// its permissions boundary), an optional resource policy, and the context entries supplied.
+// Not modelled: statement positions (StartPosition/EndPosition), AWS managed policies' documents
+// (aws-managed.ts) and SCPs (Organizations is not in Fogbank).
+import type {
+  SimulateCustomPolicyRequest, SimulateCustomPolicyResponse, SimulatePrincipalPolicyRequest,
+} from '../generated/types.ts';
+import {
+  compilePolicy, contextKeys, evaluate, MalformedPolicyError, simulationDecision, type CompiledPolicy, type ContextValue, type PolicyKind,
+  type PolicyRef, type RequestPrincipal,
+} from '../../../../core/iam/index.ts';
+import { invalidInput } from '../errors.ts';
+import { requireEntity } from '../lookup.ts';
+import { page } from '../paging.ts';
+import { entityArn } from '../shapes.ts';
+import type { Ctx, EntityRow } from '../store.ts';
+
+type Input = SimulateCustomPolicyRequest | SimulatePrincipalPolicyRequest;
+
+/** A policy taking part, with the id and type IAM reports in MatchedStatements. */
+interface Source {
+  ref: PolicyRef;
+  sourceId: string;
+  sourceType: string;
+}
+
+function compile(text: string, kind: PolicyKind): CompiledPolicy {
+  try {
+    return compilePolicy(text, kind);
+  } catch (e) {
+    if (e instanceof MalformedPolicyError) throw invalidInput(e.message);
+    throw e;
+  }
+}
+
+function given(list: readonly string[] | undefined, name: string, kind: PolicyKind): Source[] {
+  return (list ?? []).map((text, i) => {
+    const id = `${name}.${i + 1}`;
+    return { ref: { id, policy: compile(text, kind) }, sourceId: id, sourceType: 'IAM Policy' };
+  });
+}
+
+/** ContextEntries typed as IAM's ContextKeyType says: lists stay lists, numbers and booleans convert. */
+function contextOf(input: Input): Record<string, ContextValue> {
+  const out: Record<string, ContextValue> = {};
+  for (const e of input.ContextEntries ?? []) {
+    if (!e.ContextKeyName) continue;
+    const type = (e.ContextKeyType ?? 'string').toLowerCase();
+    const values = e.ContextKeyValues ?? [];
+    const convert = (v: string): string | number | boolean =>
+      type.startsWith('numeric') ? Number(v) : type.startsWith('boolean') ? v.toLowerCase() === 'true' : v;
+    out[e.ContextKeyName] = type.endsWith('list') ? values.map(convert) : values.length ? convert(values[0]) : '';
+  }
+  return out;
+}
+
+/** The documents of an identity's inline and attached customer managed policies, as Sources. */
+async function policiesOf(ctx: Ctx, entity: EntityRow): Promise<Source[]> {
+  const out: Source[] = [];
+  for (const p of await ctx.state.inlines(entity.id)) {
+    out.push({ ref: { id: `inline:${entity.name}/${p.name}`, policy: compile(p.document, 'identity') }, sourceId: p.name, sourceType: entity.kind });
+  }
+  for (const arn of await ctx.state.attached(entity.id)) {
+    const policy = await ctx.state.policy(arn);
+    const version = policy && (await ctx.state.version(arn, policy.default_version));
+    if (version) out.push({ ref: { id: arn, policy: compile(version.document, 'identity') }, sourceId: policy.name, sourceType: 'user-managed' });
+  }
+  return out;
+}
+
+async function boundaryOf(ctx: Ctx, entity: EntityRow): Promise<Source | undefined> {
+  if (!entity.boundary) return undefined;
+  const policy = await ctx.state.policy(entity.boundary);
+  const version = policy && (await ctx.state.version(entity.boundary, policy.default_version));
+  if (!version) return undefined;
+  return { ref: { id: entity.boundary, policy: compile(version.document, 'boundary') }, sourceId: policy.name, sourceType: 'permissions-boundary' };
+}
+
+interface Subject {
+  principal: RequestPrincipal;
+  identity: Source[];
+  boundary?: Source;
+}
+
+async function simulate(ctx: Ctx, input: Input, subject: Subject) {
+  const resourcePolicy = input.ResourcePolicy === undefined
+    ? undefined
+    : { ref: { id: 'ResourcePolicy', policy: compile(input.ResourcePolicy, 'resource') }, sourceId: 'ResourcePolicy', sourceType: 'resource' };
+  const sources = [...subject.identity, ...(subject.boundary ? [subject.boundary] : []), ...(resourcePolicy ? [resourcePolicy] : [])];
+  const byId = new Map(sources.map((s) => [s.ref.id, s]));
+  const context = contextOf(input);
+  const supplied = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  const missing = contextKeys(sources.map((s) => s.ref.policy)).filter((k) => !supplied.has(k.toLowerCase()));
+  const resourceOwner = input.ResourceOwner?.match(/^arn:aws[a-z-]*:iam::(\d{12}):root$/)?.[1] ?? input.ResourceOwner;
+
+  const results = [];
+  for (const action of input.ActionNames) {
+    for (const resource of input.ResourceArns?.length ? input.ResourceArns : ['*']) {
+      const decision = evaluate({
+        principal: subject.principal,
+        action,
+        resource,
+        resourceAccount: resourceOwner,
+        context,
+        identityPolicies: subject.identity.map((s) => s.ref),
+        boundary: subject.boundary?.ref,
+        resourcePolicies: resourcePolicy ? [resourcePolicy.ref] : undefined,
+      });
+      results.push({
+        EvalActionName: action,
+        EvalResourceName: resource,
+        EvalDecision: simulationDecision(decision),
+        MatchedStatements: decision.matched.map((m) => ({ SourcePolicyId: byId.get(m.policyId)?.sourceId ?? m.policyId, SourcePolicyType: byId.get(m.policyId)?.sourceType ?? 'none' })),
+        MissingContextValues: missing,
+        PermissionsBoundaryDecisionDetail: subject.boundary ? { AllowedByPermissionsBoundary: decision.deniedBy !== 'boundary' } : undefined,
+        EvalDecisionDetails: resourcePolicy ? { [resourcePolicy.sourceId]: simulationDecision(decision) } : undefined,
+      });
+    }
+  }
+  const p = await page(ctx, results.map((r, i) => ({ r, i })), (e) => String(e.i).padStart(8, '0'), input);
+  return { EvaluationResults: p.items.map((e) => e.r), IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function simulateCustomPolicy(input: SimulateCustomPolicyRequest, ctx: Ctx): Promise<SimulateCustomPolicyResponse> {
+  const boundary = given(input.PermissionsBoundaryPolicyInputList, 'PermissionsBoundaryPolicyInputList', 'boundary')[0];
+  // Without CallerArn, IAM simulates an IAM user of the caller's account.
+  const arn = input.CallerArn ?? `arn:aws:iam::${ctx.account}:user/SimulatedUser`;
+  return await simulate(ctx, input, {
+    principal: { type: 'user', arn, account: ctx.account, hasBoundary: boundary !== undefined },
+    identity: given(input.PolicyInputList, 'PolicyInputList', 'identity'),
+    boundary,
+  });
+}
+
+export async function simulatePrincipalPolicy(input: SimulatePrincipalPolicyRequest, ctx: Ctx): Promise<SimulateCustomPolicyResponse> {
+  const m = /^arn:aws[a-z-]*:iam::(\d{12}):(user|group|role)\/(?:.*\/)?([^/]+)$/.exec(input.PolicySourceArn);
+  if (!m || m[1] !== ctx.account) throw invalidInput(`Invalid ARN ${input.PolicySourceArn}.`);
+  const entity = await requireEntity(ctx, m[2] as 'user' | 'group' | 'role', m[3]);
+  const identity = await policiesOf(ctx, entity);
+  if (entity.kind === 'user') {
+    for (const groupId of await ctx.state.containers(entity.id)) {
+      const group = await ctx.state.entityById(groupId);
+      if (group) identity.push(...(await policiesOf(ctx, group)));
+    }
+  }
+  identity.push(...given(input.PolicyInputList, 'PolicyInputList', 'identity'));
+  const boundary = given(input.PermissionsBoundaryPolicyInputList, 'PermissionsBoundaryPolicyInputList', 'boundary')[0] ?? (await boundaryOf(ctx, entity));
+  const arn = entityArn(entity);
+  const principal: RequestPrincipal = entity.kind === 'role'
+    ? { type: 'role-session', arn: `arn:aws:sts::${ctx.account}:assumed-role/${entity.name}/SimulatedSession`, roleArn: arn, account: ctx.account, uniqueIds: [entity.id], hasBoundary: boundary !== undefined }
+    : { type: 'user', arn: entity.kind === 'user' ? (input.CallerArn ?? arn) : (input.CallerArn ?? `arn:aws:iam::${ctx.account}:user/SimulatedUser`), account: ctx.account, uniqueIds: [entity.id], hasBoundary: boundary !== undefined };
+  return await simulate(ctx, input, { principal, identity, boundary });
+}
