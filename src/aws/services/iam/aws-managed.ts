@@ -105,3 +105,19 @@ export function awsPolicyReadOnly(ctx: Ctx, action: string, arn: string): Servic
     403,
   );
 }
+
+/**
+ * The default version of a managed policy, customer or AWS, for what evaluates policies (simulation,
+ * context keys): AWS's come from the catalogue, read first if it is not yet (so never call this inside
+ * a unit of work).
+ */
+export async function defaultVersionOf(ctx: Ctx, arn: string): Promise<{ name: string; document: string; aws: boolean } | undefined> {
+  if (AWS_POLICY_ARN.test(arn)) {
+    await awsManagedCatalogue();
+    const p = awsManagedPolicy(arn);
+    return p && { name: p.row.name, document: p.version.document, aws: true };
+  }
+  const policy = await ctx.state.policy(arn);
+  const version = policy && (await ctx.state.version(arn, policy.default_version));
+  return version && { name: policy.name, document: version.document, aws: false };
+}

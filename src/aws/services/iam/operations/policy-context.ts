@@ -1,7 +1,7 @@
 // GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy: the condition keys that policies
 // name (what a caller must supply to SimulateCustomPolicy/SimulatePrincipalPolicy), read by the policy
-// engine. A principal's policies are its inline and attached customer managed policies, and for a user
-// those of its groups too. AWS managed policies have no documents in Fogbank yet (aws-managed.ts).
+// engine. A principal's policies are its inline and attached managed policies (AWS's with their real
+// documents, aws-managed.ts), and for a user those of its groups too.
 import type {
   GetContextKeysForCustomPolicyRequest, GetContextKeysForCustomPolicyResponse, GetContextKeysForPrincipalPolicyRequest,
 } from '../generated/types.ts';
@@ -9,6 +9,7 @@ import { compilePolicy, contextKeys, MalformedPolicyError, type CompiledPolicy }
 import { invalidInput } from '../errors.ts';
 import { requireEntity } from '../lookup.ts';
 import type { Ctx, EntityRow } from '../store.ts';
+import { defaultVersionOf } from '../aws-managed.ts';
 
 function compile(documents: readonly string[]): CompiledPolicy[] {
   return documents.map((d) => {
@@ -21,13 +22,12 @@ function compile(documents: readonly string[]): CompiledPolicy[] {
   });
 }
 
-/** The documents of an identity's own inline and attached customer managed policies. */
+/** The documents of an identity's own inline and attached managed policies. */
 async function documentsOf(ctx: Ctx, entity: EntityRow): Promise<string[]> {
   const docs = (await ctx.state.inlines(entity.id)).map((p) => p.document);
   for (const arn of await ctx.state.attached(entity.id)) {
-    const policy = await ctx.state.policy(arn);
-    const version = policy && (await ctx.state.version(arn, policy.default_version));
-    if (version) docs.push(version.document);
+    const v = await defaultVersionOf(ctx, arn);
+    if (v) docs.push(v.document);
   }
   return docs;
 }

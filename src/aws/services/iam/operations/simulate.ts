@@ -2,8 +2,8 @@
 // every action and resource asked about, what the chain's authorize step would decide: the policies
 // given (and, for a principal, its inline and customer managed policies, its groups' for a user, and
 // its permissions boundary), an optional resource policy, and the context entries supplied.
-// Not modelled: statement positions (StartPosition/EndPosition), AWS managed policies' documents
-// (aws-managed.ts) and SCPs (Organizations is not in Fogbank).
+// AWS managed policies take part with their real documents (aws-managed.ts). Not modelled: statement
+// positions (StartPosition/EndPosition) and SCPs (Organizations is not in Fogbank).
 import type {
   SimulateCustomPolicyRequest, SimulateCustomPolicyResponse, SimulatePrincipalPolicyRequest,
 } from '../generated/types.ts';
@@ -16,6 +16,7 @@ import { requireEntity } from '../lookup.ts';
 import { page } from '../paging.ts';
 import { entityArn } from '../shapes.ts';
 import type { Ctx, EntityRow } from '../store.ts';
+import { defaultVersionOf } from '../aws-managed.ts';
 
 type Input = SimulateCustomPolicyRequest | SimulatePrincipalPolicyRequest;
 
@@ -63,19 +64,17 @@ async function policiesOf(ctx: Ctx, entity: EntityRow): Promise<Source[]> {
     out.push({ ref: { id: `inline:${entity.name}/${p.name}`, policy: compile(p.document, 'identity') }, sourceId: p.name, sourceType: entity.kind });
   }
   for (const arn of await ctx.state.attached(entity.id)) {
-    const policy = await ctx.state.policy(arn);
-    const version = policy && (await ctx.state.version(arn, policy.default_version));
-    if (version) out.push({ ref: { id: arn, policy: compile(version.document, 'identity') }, sourceId: policy.name, sourceType: 'user-managed' });
+    const v = await defaultVersionOf(ctx, arn);
+    if (v) out.push({ ref: { id: arn, policy: compile(v.document, 'identity') }, sourceId: v.name, sourceType: v.aws ? 'aws-managed' : 'user-managed' });
   }
   return out;
 }
 
 async function boundaryOf(ctx: Ctx, entity: EntityRow): Promise<Source | undefined> {
   if (!entity.boundary) return undefined;
-  const policy = await ctx.state.policy(entity.boundary);
-  const version = policy && (await ctx.state.version(entity.boundary, policy.default_version));
-  if (!version) return undefined;
-  return { ref: { id: entity.boundary, policy: compile(version.document, 'boundary') }, sourceId: policy.name, sourceType: 'permissions-boundary' };
+  const v = await defaultVersionOf(ctx, entity.boundary);
+  if (!v) return undefined;
+  return { ref: { id: entity.boundary, policy: compile(v.document, 'boundary') }, sourceId: v.name, sourceType: 'permissions-boundary' };
 }
 
 interface Subject {
