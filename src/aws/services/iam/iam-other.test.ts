@@ -135,7 +135,7 @@ out['missing'] = err(c.list_policies_granting_service_access, Arn='arn:aws:iam::
   assert.deepEqual(out.missing, [404, 'NoSuchEntity', 'The user with name nope cannot be found.']);
 });
 
-test('SimulatePrincipalPolicy reads AWS managed policies with their real documents (ReadOnlyAccess reads, does not write)', async () => {
+test('SimulatePrincipalPolicy and ListPoliciesGrantingServiceAccess read AWS managed policies with their real documents (ReadOnlyAccess reads, does not write)', async () => {
   const out = await boto3(fb.endpoint, `
 c.create_role(RoleName='reader', AssumeRolePolicyDocument=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))
 c.attach_role_policy(RoleName='reader', PolicyArn='arn:aws:iam::aws:policy/ReadOnlyAccess')
@@ -143,7 +143,10 @@ arn = c.get_role(RoleName='reader')['Role']['Arn']
 r = c.simulate_principal_policy(PolicySourceArn=arn, ActionNames=['s3:GetObject', 's3:PutObject', 'dynamodb:Query'])
 out['decisions'] = {e['EvalActionName']: e['EvalDecision'] for e in r['EvaluationResults']}
 out['source'] = [m['SourcePolicyType'] for e in r['EvaluationResults'] for m in e.get('MatchedStatements', []) if e['EvalActionName'] == 's3:GetObject']
+g = c.list_policies_granting_service_access(Arn=arn, ServiceNamespaces=['s3'])
+out['granting'] = [(p['PolicyName'], p['PolicyType'], p.get('PolicyArn')) for p in g['PoliciesGrantingServiceAccess'][0]['Policies']]
 `);
   assert.deepEqual(out.decisions, { 's3:GetObject': 'allowed', 's3:PutObject': 'implicitDeny', 'dynamodb:Query': 'allowed' });
   assert.deepEqual([...new Set(out.source)], ['aws-managed']);
+  assert.deepEqual(out.granting, [['ReadOnlyAccess', 'MANAGED', 'arn:aws:iam::aws:policy/ReadOnlyAccess']]);
 });

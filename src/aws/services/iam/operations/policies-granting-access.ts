@@ -4,8 +4,9 @@
 // reaches every service it does not exclude.
 import type { ListPoliciesGrantingServiceAccessRequest, ListPoliciesGrantingServiceAccessResponse } from '../generated/types.ts';
 import { invalidInput } from '../errors.ts';
-import { requireEntity } from '../lookup.ts';
-import type { Ctx, EntityRow } from '../store.ts';
+import type { Ctx } from '../store.ts';
+import { identityPolicies, principalNamed, type IdentityPolicy } from '../principal-policies.ts';
+import { compileWildcard } from '../../../../core/wildcard.ts';
 
 interface Candidate {
   PolicyName: string;
@@ -18,10 +19,9 @@ interface Candidate {
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-/** Whether an IAM wildcard pattern (`*`, `?`) matches `text`, without case. */
+/** Whether an IAM wildcard pattern (`*`, `?`) matches `text`, without case (linear: src/core/wildcard.ts). */
 function wildcard(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(text);
+  return compileWildcard(pattern.toLowerCase(), { anyChar: true }).test(text.toLowerCase());
 }
 
 function grants(document: string, namespace: string): boolean {
@@ -40,29 +40,15 @@ function grants(document: string, namespace: string): boolean {
 }
 
 /** IAM names the entity for inline policies only; EntityType and EntityName are null for managed ones. */
-async function candidates(ctx: Ctx, entity: EntityRow): Promise<Candidate[]> {
-  const out: Candidate[] = (await ctx.state.inlines(entity.id)).map((p) => ({
-    PolicyName: p.name, PolicyType: 'INLINE' as const, EntityType: entity.kind.toUpperCase(), EntityName: entity.name, document: p.document,
-  }));
-  for (const arn of await ctx.state.attached(entity.id)) {
-    const policy = await ctx.state.policy(arn);
-    const version = policy && (await ctx.state.version(arn, policy.default_version));
-    if (version) out.push({ PolicyName: policy.name, PolicyType: 'MANAGED', PolicyArn: arn, document: version.document });
-  }
-  return out;
+function candidate(p: IdentityPolicy): Candidate {
+  return p.arn === undefined
+    ? { PolicyName: p.name, PolicyType: 'INLINE', EntityType: p.owner.kind.toUpperCase(), EntityName: p.owner.name, document: p.document }
+    : { PolicyName: p.name, PolicyType: 'MANAGED', PolicyArn: p.arn, document: p.document };
 }
 
 export async function listPoliciesGrantingServiceAccess(input: ListPoliciesGrantingServiceAccessRequest, ctx: Ctx): Promise<ListPoliciesGrantingServiceAccessResponse> {
-  const m = /^arn:aws[a-z-]*:iam::(\d{12}):(user|group|role)\/(?:.*\/)?([^/]+)$/.exec(input.Arn);
-  if (!m || m[1] !== ctx.account) throw invalidInput(`ARN ${input.Arn} is not valid.`);
-  const entity = await requireEntity(ctx, m[2] as 'user' | 'group' | 'role', m[3]);
-  const all = await candidates(ctx, entity);
-  if (entity.kind === 'user') {
-    for (const groupId of await ctx.state.containers(entity.id)) {
-      const group = await ctx.state.entityById(groupId);
-      if (group) all.push(...(await candidates(ctx, group)));
-    }
-  }
+  const entity = await principalNamed(ctx, input.Arn, (arn) => invalidInput(`ARN ${arn} is not valid.`));
+  const all = (await identityPolicies(ctx, entity)).map(candidate);
   return {
     PoliciesGrantingServiceAccess: input.ServiceNamespaces.map((ns) => ({
       ServiceNamespace: ns,

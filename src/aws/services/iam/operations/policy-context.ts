@@ -7,9 +7,8 @@ import type {
 } from '../generated/types.ts';
 import { compilePolicy, contextKeys, MalformedPolicyError, type CompiledPolicy } from '../../../../core/iam/index.ts';
 import { invalidInput } from '../errors.ts';
-import { requireEntity } from '../lookup.ts';
-import type { Ctx, EntityRow } from '../store.ts';
-import { defaultVersionOf } from '../aws-managed.ts';
+import type { Ctx } from '../store.ts';
+import { identityPolicies, principalNamed } from '../principal-policies.ts';
 
 function compile(documents: readonly string[]): CompiledPolicy[] {
   return documents.map((d) => {
@@ -22,30 +21,12 @@ function compile(documents: readonly string[]): CompiledPolicy[] {
   });
 }
 
-/** The documents of an identity's own inline and attached managed policies. */
-async function documentsOf(ctx: Ctx, entity: EntityRow): Promise<string[]> {
-  const docs = (await ctx.state.inlines(entity.id)).map((p) => p.document);
-  for (const arn of await ctx.state.attached(entity.id)) {
-    const v = await defaultVersionOf(ctx, arn);
-    if (v) docs.push(v.document);
-  }
-  return docs;
-}
-
 export async function getContextKeysForCustomPolicy(input: GetContextKeysForCustomPolicyRequest): Promise<GetContextKeysForCustomPolicyResponse> {
   return { ContextKeyNames: contextKeys(compile(input.PolicyInputList)) };
 }
 
 export async function getContextKeysForPrincipalPolicy(input: GetContextKeysForPrincipalPolicyRequest, ctx: Ctx): Promise<GetContextKeysForCustomPolicyResponse> {
-  const m = /^arn:aws[a-z-]*:iam::(\d{12}):(user|group|role)\/(?:.*\/)?([^/]+)$/.exec(input.PolicySourceArn);
-  if (!m || m[1] !== ctx.account) throw invalidInput(`Invalid ARN ${input.PolicySourceArn}.`);
-  const entity = await requireEntity(ctx, m[2] as 'user' | 'group' | 'role', m[3]);
-  const docs = await documentsOf(ctx, entity);
-  if (entity.kind === 'user') {
-    for (const groupId of await ctx.state.containers(entity.id)) {
-      const group = await ctx.state.entityById(groupId);
-      if (group) docs.push(...(await documentsOf(ctx, group)));
-    }
-  }
+  const entity = await principalNamed(ctx, input.PolicySourceArn, (arn) => invalidInput(`Invalid ARN ${arn}.`));
+  const docs = (await identityPolicies(ctx, entity)).map((p) => p.document);
   return { ContextKeyNames: contextKeys(compile([...docs, ...(input.PolicyInputList ?? [])])) };
 }

@@ -12,11 +12,11 @@ import {
   type PolicyRef, type RequestPrincipal,
 } from '../../../../core/iam/index.ts';
 import { invalidInput } from '../errors.ts';
-import { requireEntity } from '../lookup.ts';
 import { page } from '../paging.ts';
 import { entityArn } from '../shapes.ts';
 import type { Ctx, EntityRow } from '../store.ts';
 import { defaultVersionOf } from '../aws-managed.ts';
+import { identityPolicies, principalNamed } from '../principal-policies.ts';
 
 type Input = SimulateCustomPolicyRequest | SimulatePrincipalPolicyRequest;
 
@@ -57,17 +57,13 @@ function contextOf(input: Input): Record<string, ContextValue> {
   return out;
 }
 
-/** The documents of an identity's inline and attached customer managed policies, as Sources. */
+/** A principal's identity policies (its groups' too), as Sources. */
 async function policiesOf(ctx: Ctx, entity: EntityRow): Promise<Source[]> {
-  const out: Source[] = [];
-  for (const p of await ctx.state.inlines(entity.id)) {
-    out.push({ ref: { id: `inline:${entity.name}/${p.name}`, policy: compile(p.document, 'identity') }, sourceId: p.name, sourceType: entity.kind });
-  }
-  for (const arn of await ctx.state.attached(entity.id)) {
-    const v = await defaultVersionOf(ctx, arn);
-    if (v) out.push({ ref: { id: arn, policy: compile(v.document, 'identity') }, sourceId: v.name, sourceType: v.aws ? 'aws-managed' : 'user-managed' });
-  }
-  return out;
+  return (await identityPolicies(ctx, entity)).map((p) => ({
+    ref: { id: p.arn ?? `inline:${p.owner.name}/${p.name}`, policy: compile(p.document, 'identity') },
+    sourceId: p.name,
+    sourceType: p.arn === undefined ? p.owner.kind : p.aws ? 'aws-managed' : 'user-managed',
+  }));
 }
 
 async function boundaryOf(ctx: Ctx, entity: EntityRow): Promise<Source | undefined> {
@@ -134,16 +130,8 @@ export async function simulateCustomPolicy(input: SimulateCustomPolicyRequest, c
 }
 
 export async function simulatePrincipalPolicy(input: SimulatePrincipalPolicyRequest, ctx: Ctx): Promise<SimulateCustomPolicyResponse> {
-  const m = /^arn:aws[a-z-]*:iam::(\d{12}):(user|group|role)\/(?:.*\/)?([^/]+)$/.exec(input.PolicySourceArn);
-  if (!m || m[1] !== ctx.account) throw invalidInput(`Invalid ARN ${input.PolicySourceArn}.`);
-  const entity = await requireEntity(ctx, m[2] as 'user' | 'group' | 'role', m[3]);
+  const entity = await principalNamed(ctx, input.PolicySourceArn, (arn) => invalidInput(`Invalid ARN ${arn}.`));
   const identity = await policiesOf(ctx, entity);
-  if (entity.kind === 'user') {
-    for (const groupId of await ctx.state.containers(entity.id)) {
-      const group = await ctx.state.entityById(groupId);
-      if (group) identity.push(...(await policiesOf(ctx, group)));
-    }
-  }
   identity.push(...given(input.PolicyInputList, 'PolicyInputList', 'identity'));
   const boundary = given(input.PermissionsBoundaryPolicyInputList, 'PermissionsBoundaryPolicyInputList', 'boundary')[0] ?? (await boundaryOf(ctx, entity));
   const arn = entityArn(entity);
